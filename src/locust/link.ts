@@ -1,0 +1,181 @@
+import { Dealer } from 'zeromq';
+import type { Logger } from 'pino';
+import { decodeMessage, encodeMessage } from './codec.js';
+import { InvalidCommandError, parseCommand, type MasterCommand } from './commands.js';
+
+export interface LinkHandlers {
+  onCommand(command: MasterCommand): void;
+  /** A TCP connection to the master came up (first time, or after the master restarted). */
+  onConnect(): void;
+  /** The connection to the master went down. */
+  onDisconnect(): void;
+}
+
+export interface MasterLinkOptions {
+  host: string;
+  port: number;
+  /** ZeroMQ routing id and `node_id` of every message: `<hostname>_<uuid4 hex>`. */
+  nodeId: string;
+  log: Logger;
+  handlers: LinkHandlers;
+}
+
+/** Master messages are a few KB; anything far larger is hostile or broken. libzmq drops the
+ *  connection on such a message, which the worker treats like any other disconnect. */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** How long a graceful close waits for queued messages (final stats, quit) to reach the master. */
+const CLOSE_LINGER_MS = 1_000;
+
+/**
+ * The worker's end of the master connection: one ZeroMQ DEALER whose routing id is the node
+ * id, one send queue (ZeroMQ allows one send in progress per socket) and one receive loop.
+ * All bytes stay in here; the rest of the worker sees typed commands.
+ */
+export class MasterLink {
+  readonly #options: MasterLinkOptions;
+  readonly #address: string;
+  #socket: Dealer | null = null;
+  /** Identifies the current socket, so events and messages of a replaced socket are ignored. */
+  #generation = 0;
+  #queue: Uint8Array[] = [];
+  #draining = false;
+  #connected = false;
+
+  constructor(options: MasterLinkOptions) {
+    this.#options = options;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    this.#address = `tcp://${host}:${options.port}`;
+  }
+
+  get address(): string {
+    return this.#address;
+  }
+
+  /** True while a TCP connection to the master is up. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  open(): void {
+    if (this.#socket) throw new Error('master link already open');
+    const generation = ++this.#generation;
+    const socket = new Dealer({
+      routingId: this.#options.nodeId,
+      linger: 0,
+      tcpKeepalive: 1,
+      tcpKeepaliveIdle: 30,
+      ipv6: this.#options.host.includes(':'),
+      maxMessageSize: MAX_MESSAGE_BYTES,
+    });
+    this.#socket = socket;
+    socket.events.on('connect', () => {
+      if (generation !== this.#generation) return;
+      this.#connected = true;
+      this.#options.handlers.onConnect();
+    });
+    socket.events.on('disconnect', () => {
+      if (generation !== this.#generation) return;
+      this.#connected = false;
+      this.#options.handlers.onDisconnect();
+    });
+    socket.connect(this.#address);
+    void this.#receive(socket, generation);
+  }
+
+  /** Queues one message. Messages queued while the link is closed are dropped. */
+  send(type: string, data: unknown): void {
+    if (!this.#socket) return;
+    this.#queue.push(encodeMessage(type, data, this.#options.nodeId));
+    if (!this.#draining) void this.#drain();
+  }
+
+  /**
+   * Replaces the socket with a new one with the same id, dropping anything still queued for the
+   * old connection (stale stats or `spawning` must never reach a restarted master).
+   */
+  renew(): void {
+    this.#teardown(0);
+    this.open();
+  }
+
+  /** Waits (bounded) for queued messages to be handed to ZeroMQ, then closes, lingering briefly
+   *  so that the last messages (final stats, `quit`) reach the master. */
+  async close(): Promise<void> {
+    const deadline = Date.now() + CLOSE_LINGER_MS;
+    while ((this.#draining || this.#queue.length > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    this.#teardown(CLOSE_LINGER_MS);
+  }
+
+  #teardown(lingerMs: number): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#generation += 1;
+    this.#queue = [];
+    this.#connected = false;
+    if (!socket) return;
+    // Closing the socket also closes its event observer (closing that first throws ENOTSOCK).
+    try {
+      socket.linger = lingerMs;
+      socket.close();
+    } catch (err) {
+      this.#options.log.debug({ err: String(err) }, 'master link: close failed');
+    }
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0 && this.#socket) {
+        const socket = this.#socket;
+        const message = this.#queue.shift()!;
+        try {
+          await socket.send(message);
+        } catch (err) {
+          // The socket was closed or replaced under us; its queue is gone too.
+          if (socket === this.#socket) this.#options.log.warn({ err: String(err) }, 'master link: send failed');
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #receive(socket: Dealer, generation: number): Promise<void> {
+    const { log, handlers } = this.#options;
+    try {
+      for await (const frames of socket) {
+        if (generation !== this.#generation) return;
+        const command = this.#parse(frames);
+        if (command) handlers.onCommand(command);
+      }
+    } catch (err) {
+      if (generation === this.#generation) log.warn({ err: String(err) }, 'master link: receive loop ended');
+    }
+  }
+
+  /** Decodes one received message; anything invalid is logged and dropped, never thrown. */
+  #parse(frames: Buffer[]): MasterCommand | null {
+    const { log, nodeId } = this.#options;
+    if (frames.length !== 1) {
+      log.warn({ frames: frames.length }, 'master link: dropped a message with an unexpected number of frames');
+      return null;
+    }
+    try {
+      const { type, data, nodeId: target } = decodeMessage(frames[0]!);
+      if (target !== null && target !== nodeId) {
+        log.debug({ type, target }, 'master link: dropped a message addressed to another node');
+        return null;
+      }
+      const command = parseCommand(type, data);
+      if (!command) log.debug({ type }, 'master link: ignored a message of unknown type');
+      return command;
+    } catch (err) {
+      const reason = err instanceof InvalidCommandError || err instanceof Error ? err.message : String(err);
+      log.warn({ reason }, 'master link: dropped an invalid message');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Every way a JSON-RPC call can fail, as one error class whose message is what a
+ * performance engineer reads in a stats table. Locust groups failures by message, so a
+ * message names the kind of failure and never the request (its params may carry signed
+ * transactions).
+ */
+
+export type RpcErrorKind = 'timeout' | 'http' | 'rpc' | 'malformed' | 'network';
+
+export class RpcError extends Error {
+  override readonly name = 'RpcError';
+  readonly kind: RpcErrorKind;
+  /** The JSON-RPC error code, when the node answered with an error object. */
+  readonly code?: number;
+  /** The JSON-RPC error's `data` (e.g. revert data), when the node sent one. */
+  readonly data?: unknown;
+
+  constructor(kind: RpcErrorKind, message: string, extra?: { code?: number; data?: unknown; cause?: unknown }) {
+    super(message, extra?.cause === undefined ? undefined : { cause: extra.cause });
+    this.kind = kind;
+    if (extra?.code !== undefined) this.code = extra.code;
+    if (extra?.data !== undefined) this.data = extra.data;
+  }
+}
+
+/** Longest node-supplied text we copy into a message; revert strings can be long. */
+const MAX_TEXT = 200;
+
+/** One line, at most `max` characters: stats tables and logs are line-oriented. */
+export function oneLine(text: string, max = MAX_TEXT): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+export function httpError(statusCode: number, statusText: string | undefined): RpcError {
+  return new RpcError('http', statusText ? `HTTP ${statusCode} ${statusText}` : `HTTP ${statusCode}`);
+}
+
+export function malformedError(reason: string): RpcError {
+  return new RpcError('malformed', `malformed JSON-RPC response: ${reason}`);
+}
+
+/** The `error` member of a JSON-RPC response, whatever shape the node gave it. */
+export function rpcErrorFromResponse(error: unknown): RpcError {
+  if (typeof error !== 'object' || error === null) {
+    return new RpcError('rpc', `JSON-RPC error: ${oneLine(String(error))}`);
+  }
+  const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
+  const text = oneLine(typeof message === 'string' ? message : JSON.stringify(error));
+  if (typeof code === 'number') {
+    return new RpcError('rpc', `JSON-RPC error ${code}: ${text}`, { code, data });
+  }
+  return new RpcError('rpc', `JSON-RPC error: ${text}`, { data });
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const NETWORK_TEXT: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by peer',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  EPIPE: 'connection closed by the server',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  EADDRNOTAVAIL: 'no local address available',
+  UND_ERR_CLOSED: 'client closed',
+  UND_ERR_DESTROYED: 'client closed',
+};
+
+/** The error code of a transport failure, looking inside happy-eyeballs AggregateErrors. */
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, errors, cause } = err as { code?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof code === 'string') return code;
+  if (Array.isArray(errors) && errors.length > 0) return errorCode(errors[0]);
+  return cause === undefined ? undefined : errorCode(cause);
+}
+
+export function timeoutError(timeoutMs: number, cause?: unknown): RpcError {
+  return new RpcError('timeout', `timeout after ${timeoutMs} ms`, { cause });
+}
+
+/** A failure below JSON-RPC (socket, HTTP client, timers) as a `timeout` or `network` error. */
+export function transportError(err: unknown, timeoutMs: number): RpcError {
+  const code = errorCode(err);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return timeoutError(timeoutMs, err);
+  }
+  const known = code === undefined ? undefined : NETWORK_TEXT[code];
+  const text = known ?? (oneLine(err instanceof Error ? err.message : String(err)) || 'network error');
+  return new RpcError('network', code === undefined ? text : `${text} (${code})`, { cause: err });
+}

@@ -1,0 +1,359 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { MasterLink } from '../locust/link.js';
+import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/commands.js';
+import type { RequestStats } from '../stats/request-stats.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { UserPool } from './user-pool.js';
+import { ProcessUsage } from './process-usage.js';
+
+/** Locust's worker id format; the master groups workers by the part before the first `_`. */
+export function makeNodeId(): string {
+  return `${hostname()}_${randomUUID().replaceAll('-', '')}`;
+}
+
+export interface MasterTimings {
+  heartbeatMs: number;
+  reportMs: number;
+  /** client_ready is resent this often until acked (Locust's CONNECT_TIMEOUT). */
+  ackRetryMs: number;
+  /** Resends before assuming a master too old to ack (< 2.10) (Locust's CONNECT_RETRY_COUNT). */
+  ackRetries: number;
+  /** 2.19+ masters answer each heartbeat; silence this long means the master is gone. */
+  masterHeartbeatTimeoutMs: number;
+  /** Wait for in-flight iterations at `stop` when the master gives no stop_timeout. */
+  stopGraceMs: number;
+  /** Wait for in-flight iterations at `quit`: the master reads final stats for only 0.5 s. */
+  quitGraceMs: number;
+  /** How often to say we are still waiting for the master. */
+  waitLogMs: number;
+}
+
+export const LOCUST_TIMINGS: MasterTimings = {
+  heartbeatMs: 1_000,
+  reportMs: 3_000,
+  ackRetryMs: 5_000,
+  ackRetries: 60,
+  masterHeartbeatTimeoutMs: 60_000,
+  stopGraceMs: 10_000,
+  quitGraceMs: 300,
+  waitLogMs: 5_000,
+};
+
+export interface MasterRunnerOptions {
+  host: string;
+  port: number;
+  nodeId?: string;
+  pool: UserPool;
+  stats: RequestStats;
+  limiter: RateLimiter;
+  log: Logger;
+  timings?: Partial<MasterTimings>;
+  /** Give up (exit non-zero) when no master answered within this time; null waits forever. */
+  connectTimeoutMs?: number | null;
+}
+
+export interface MasterRunResult {
+  exitCode: number;
+  /** Why the run ended, for the last log line. */
+  reason: string;
+  /** The last test's length and peak user count, for the summary. */
+  durationS: number;
+  peakUsers: number;
+}
+
+/** What the worker is doing; heartbeats report it as Locust's ready/spawning/running. */
+type Phase = 'idle' | 'spawning' | 'running' | 'stopping' | 'done';
+
+type Event = MasterCommand | { type: 'connected' } | { type: 'disconnected' } | { type: 'master-silent' } | { type: 'shutdown'; reason: string; exitCode: number };
+
+/**
+ * The worker on a master's orders: registers, reports, and turns master commands into user
+ * counts. Every event goes through one serial chain, so a stop and a spawn never interleave.
+ */
+export class MasterRunner {
+  readonly nodeId: string;
+  readonly #o: MasterRunnerOptions;
+  readonly #t: MasterTimings;
+  readonly #link: MasterLink;
+  readonly #usage = new ProcessUsage();
+  #phase: Phase = 'idle';
+  #chain: Promise<void> = Promise.resolve();
+  #acked = false;
+  #assumeRegistered = false;
+  #readySentAt = -Infinity;
+  #readyRetries = 0;
+  #lastSpawnTimestamp = -Infinity;
+  #classCounts: Record<string, number> = {};
+  #stopTimeoutS: number | null = null;
+  #masterHeartbeatAt: number | null = null;
+  #stopWait: AbortController | null = null;
+  #testStartedAt = 0;
+  #testEndedAt: number | null = null;
+  #peakUsers = 0;
+  #timers: NodeJS.Timeout[] = [];
+  #finish!: (result: MasterRunResult) => void;
+  readonly #finished = new Promise<MasterRunResult>((resolve) => {
+    this.#finish = resolve;
+  });
+
+  constructor(options: MasterRunnerOptions) {
+    this.#o = options;
+    this.#t = { ...LOCUST_TIMINGS, ...options.timings };
+    this.nodeId = options.nodeId ?? makeNodeId();
+    this.#link = new MasterLink({
+      host: options.host,
+      port: options.port,
+      nodeId: this.nodeId,
+      log: options.log,
+      handlers: {
+        onCommand: (command) => this.#enqueue(command),
+        onConnect: () => this.#enqueue({ type: 'connected' }),
+        onDisconnect: () => this.#enqueue({ type: 'disconnected' }),
+      },
+    });
+  }
+
+  /** Connects and serves the master until it says quit (or `shutdown` is called). */
+  run(): Promise<MasterRunResult> {
+    const { log } = this.#o;
+    const startedAt = Date.now();
+    log.info({ master: this.#link.address, nodeId: this.nodeId }, 'connecting to the Locust master');
+    this.#link.open();
+    this.#timers.push(setInterval(() => this.#tick(), this.#t.heartbeatMs));
+    this.#timers.push(setInterval(() => this.#report(), this.#t.reportMs));
+    this.#timers.push(
+      setInterval(() => {
+        if (this.#acked || this.#assumeRegistered || this.#phase === 'done') return;
+        const waitedMs = Date.now() - startedAt;
+        const timeout = this.#o.connectTimeoutMs;
+        if (timeout != null && waitedMs >= timeout) {
+          this.#enqueue({ type: 'shutdown', exitCode: 1, reason: `no Locust master answered at ${this.#link.address} within ${timeout / 1000} s (--connect-timeout)` });
+          return;
+        }
+        log.info({ master: this.#link.address, waitedS: Math.round(waitedMs / 1000), connected: this.#link.connected }, 'still waiting for the Locust master');
+      }, this.#t.waitLogMs),
+    );
+    return this.#finished;
+  }
+
+  /** Ends the run as a quit would: users stopped, final stats and `quit` sent. */
+  shutdown(reason: string): void {
+    this.#enqueue({ type: 'shutdown', reason, exitCode: 0 });
+  }
+
+  #enqueue(event: Event): void {
+    // Quit must not wait behind a stop_timeout sleep.
+    if ((event.type === 'quit' || event.type === 'shutdown') && this.#stopWait) this.#stopWait.abort();
+    this.#chain = this.#chain
+      .then(() => this.#handle(event))
+      .catch((err: unknown) => this.#o.log.error({ err: String(err), event: event.type }, 'worker: failed to handle an event'));
+  }
+
+  async #handle(event: Event): Promise<void> {
+    if (this.#phase === 'done') return;
+    const { log } = this.#o;
+    switch (event.type) {
+      case 'connected':
+        log.info({ master: this.#link.address }, 'connected to the Locust master');
+        if (!this.#acked && !this.#assumeRegistered) this.#sendClientReady();
+        return;
+      case 'disconnected':
+        return this.#masterLost('lost the connection to the Locust master');
+      case 'master-silent':
+        return this.#masterLost(`no heartbeat from the Locust master for ${this.#t.masterHeartbeatTimeoutMs / 1000} s`);
+      case 'ack':
+        if (!this.#acked) log.info({ index: event.index }, 'registered with the Locust master');
+        this.#acked = true;
+        return;
+      case 'heartbeat':
+        this.#masterHeartbeatAt = Date.now();
+        return;
+      case 'spawn':
+        return this.#spawn(event);
+      case 'ramp':
+        return this.#ramp(event);
+      case 'stop':
+        return this.#stop();
+      case 'reconnect':
+        log.info('the master asked for a new connection');
+        this.#link.renew();
+        return;
+      case 'quit':
+        return this.#quit('the master said quit', 0);
+      case 'shutdown':
+        return this.#quit(event.reason, event.exitCode);
+      case 'ignored':
+        log.debug({ type: event.name }, 'ignored a master message');
+        return;
+    }
+  }
+
+  #spawn(command: SpawnCommand): void {
+    const { log, pool } = this.#o;
+    if (command.timestamp <= this.#lastSpawnTimestamp) {
+      log.debug({ timestamp: command.timestamp }, 'dropped a stale spawn');
+      return;
+    }
+    this.#lastSpawnTimestamp = command.timestamp;
+    this.#assumeRegistered = true;
+    this.#stopTimeoutS = command.stopTimeout;
+    this.#beginTestIfIdle();
+    this.#phase = 'spawning';
+    this.#link.send('spawning', null);
+    const total = Object.values(command.userClassesCount).reduce((a, n) => a + n, 0);
+    pool.setTarget(total);
+    // Echo the master's class map: its sum is exactly the number of users now running.
+    this.#classCounts = { ...command.userClassesCount };
+    this.#peakUsers = Math.max(this.#peakUsers, total);
+    this.#phase = 'running';
+    this.#link.send('spawning_complete', { user_classes_count: this.#classCounts, user_count: total, count: total });
+    log.info({ users: total }, 'users running');
+  }
+
+  #ramp(command: RampCommand): void {
+    const { log, pool } = this.#o;
+    this.#assumeRegistered = true;
+    this.#stopTimeoutS = command.stopTimeout;
+    this.#beginTestIfIdle();
+    this.#phase = 'spawning';
+    const [started, complete] = command.dialect === 'hatch' ? ['hatching', 'hatch_complete'] : ['spawning', 'spawning_complete'];
+    this.#link.send(started, null);
+    log.info({ users: command.users, rate: command.ratePerSecond }, 'hatching users');
+    // The ramp runs beside the event chain so that a stop or quit can cut it short.
+    void pool.rampTo(command.users, command.ratePerSecond).then((reached) => {
+      if (!reached || this.#phase !== 'spawning') return;
+      this.#phase = 'running';
+      this.#peakUsers = Math.max(this.#peakUsers, pool.count);
+      this.#link.send(complete, { count: pool.count });
+      log.info({ users: pool.count }, 'users running');
+    });
+  }
+
+  #beginTestIfIdle(): void {
+    if (this.#phase !== 'idle') return;
+    this.#o.stats.reset();
+    this.#o.limiter.start();
+    this.#testStartedAt = Date.now();
+    this.#testEndedAt = null;
+    this.#peakUsers = 0;
+  }
+
+  async #stop(): Promise<void> {
+    const { log } = this.#o;
+    await this.#stopUsers(this.#stopTimeoutS != null ? this.#stopTimeoutS * 1000 : this.#t.stopGraceMs);
+    this.#link.send('client_stopped', null);
+    log.info('users stopped');
+    if (this.#stopTimeoutS) {
+      this.#stopWait = new AbortController();
+      await sleepUnlessAborted(this.#stopTimeoutS * 1000, this.#stopWait.signal);
+      this.#stopWait = null;
+    }
+    if (this.#phase === 'done') return;
+    this.#sendClientReady();
+  }
+
+  /** Stops users, then flushes their last results so they reach the master before we say stopped. */
+  async #stopUsers(graceMs: number): Promise<void> {
+    if (this.#phase === 'idle' || this.#phase === 'done') return;
+    this.#phase = 'stopping';
+    await this.#o.pool.stopAll(graceMs);
+    this.#o.limiter.stop();
+    this.#testEndedAt = Date.now();
+    this.#classCounts = {};
+    // With no master to hear them, the last results stay in the window rather than vanish.
+    if (this.#link.connected) this.#sendStats();
+    this.#phase = 'idle';
+  }
+
+  async #masterLost(reason: string): Promise<void> {
+    const { log } = this.#o;
+    log.warn({ master: this.#link.address }, `${reason}: stopping users and registering again when it is back`);
+    await this.#stopUsers(this.#t.quitGraceMs);
+    this.#acked = false;
+    this.#assumeRegistered = false;
+    this.#readyRetries = 0;
+    this.#masterHeartbeatAt = null;
+    this.#lastSpawnTimestamp = -Infinity;
+    // A fresh socket drops whatever was queued for the old master.
+    this.#link.renew();
+  }
+
+  async #quit(reason: string, exitCode: number): Promise<void> {
+    const { log } = this.#o;
+    if (exitCode === 0) log.info(reason);
+    else log.error(reason);
+    await this.#stopUsers(this.#t.quitGraceMs);
+    if (this.#link.connected) {
+      this.#sendStats();
+      this.#link.send('quit', null);
+    }
+    this.#phase = 'done';
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.#link.close();
+    const end = this.#testEndedAt ?? Date.now();
+    this.#finish({ exitCode, reason, durationS: Math.max(0, (end - (this.#testStartedAt || end)) / 1000), peakUsers: this.#peakUsers });
+  }
+
+  #sendClientReady(): void {
+    // -1 passes every 2.x version check, including Debian's 2.12.1 whose own version is "".
+    this.#link.send('client_ready', -1);
+    this.#readySentAt = Date.now();
+  }
+
+  #tick(): void {
+    if (this.#phase === 'done' || !this.#link.connected) return;
+    const now = Date.now();
+    if (!this.#acked && !this.#assumeRegistered && now - this.#readySentAt >= this.#t.ackRetryMs) {
+      if (this.#readyRetries < this.#t.ackRetries) {
+        this.#readyRetries += 1;
+        this.#sendClientReady();
+      } else {
+        this.#o.log.info('no ack from the master: assuming a Locust older than 2.10');
+        this.#assumeRegistered = true;
+      }
+    }
+    this.#link.send('heartbeat', {
+      state: this.#reportedState(),
+      current_cpu_usage: this.#usage.cpuPercent(),
+      current_memory_usage: this.#usage.memoryBytes(),
+    });
+    if (this.#masterHeartbeatAt !== null && now - this.#masterHeartbeatAt > this.#t.masterHeartbeatTimeoutMs) {
+      this.#masterHeartbeatAt = null;
+      this.#enqueue({ type: 'master-silent' });
+    }
+  }
+
+  #reportedState(): 'ready' | 'spawning' | 'running' {
+    if (this.#phase === 'spawning') return 'spawning';
+    if (this.#phase === 'running' || this.#phase === 'stopping') return 'running';
+    return 'ready';
+  }
+
+  #report(): void {
+    if (this.#phase === 'done' || !this.#link.connected) return;
+    this.#sendStats();
+  }
+
+  #sendStats(): void {
+    const report = this.#o.stats.takeReport();
+    this.#link.send('stats', {
+      stats: report.stats,
+      stats_total: report.stats_total,
+      errors: report.errors,
+      user_classes_count: this.#classCounts,
+      user_count: this.#o.pool.count,
+    });
+  }
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * The seam between the runner and the test cases: a task is one kind of iteration that a
+ * user loops over, and it reports each outcome through the user's recorder.
+ */
+
+/** The only way a task reports what happened. Response times are milliseconds. */
+export interface Recorder {
+  success(type: string, name: string, responseTimeMs: number, contentLength: number): void;
+  failure(type: string, name: string, responseTimeMs: number, error: string): void;
+}
+
+/** What a task sees of the user running it. */
+export interface User {
+  /** 0-based, unique within this process for the life of the user. */
+  readonly id: number;
+  readonly recorder: Recorder;
+  /** Aborted when the user is being stopped; long waits inside a task should honour it. */
+  readonly signal: AbortSignal;
+}
+
+export interface Task {
+  /** The test case name; also the default stats name. */
+  readonly name: string;
+  /** Relative share of users bound to this task (>= 1). */
+  readonly weight: number;
+  /** One iteration. A thrown error is recorded by the runner as a failure of this task. */
+  run(user: User): Promise<void>;
+}

@@ -1,0 +1,132 @@
+import type { WireStatsEntry } from './types.js';
+
+/**
+ * One Locust StatsEntry: everything recorded for one (method, name) since it was last reset.
+ * Times are float epoch seconds and per-second keys whole epoch seconds, as on the wire;
+ * response times are milliseconds.
+ */
+export class StatsEntry {
+  numRequests = 0;
+  numFailures = 0;
+  totalResponseTime = 0;
+  minResponseTime: number | null = null;
+  maxResponseTime = 0;
+  totalContentLength = 0;
+  readonly responseTimes = new Map<number, number>();
+  readonly numReqsPerSec = new Map<number, number>();
+  readonly numFailPerSec = new Map<number, number>();
+  lastRequestTimestamp: number | null = null;
+  startTime: number;
+
+  /** Newest second seen, so old per-second counts are dropped once per second, not per call. */
+  #newestSecond = -Infinity;
+
+  /**
+   * @param keepSeconds how many seconds of per-second counts to keep. A report window needs
+   *   them all; a whole run only needs the last few for the current rate, and must not grow
+   *   for hours.
+   */
+  constructor(
+    readonly name: string,
+    readonly method: string,
+    startTime: number,
+    private readonly keepSeconds = Infinity,
+  ) {
+    this.startTime = startTime;
+  }
+
+  get hasActivity(): boolean {
+    return this.numRequests !== 0 || this.numFailures !== 0;
+  }
+
+  /**
+   * Python's `StatsEntry.log`. The caller works out the second and the histogram bucket once
+   * for the several entries one sample lands in.
+   */
+  logRequest(nowS: number, second: number, ms: number, bucket: number, contentLength: number): void {
+    this.numRequests++;
+    this.#countSecond(this.numReqsPerSec, second);
+    this.lastRequestTimestamp = nowS;
+    this.totalResponseTime += ms;
+    if (this.minResponseTime === null || ms < this.minResponseTime) this.minResponseTime = ms;
+    if (ms > this.maxResponseTime) this.maxResponseTime = ms;
+    this.responseTimes.set(bucket, (this.responseTimes.get(bucket) ?? 0) + 1);
+    this.totalContentLength += contentLength;
+  }
+
+  /** Python's `StatsEntry.log_error`: only the failure counters; the request is logged apart. */
+  logError(second: number): void {
+    this.numFailures++;
+    this.#countSecond(this.numFailPerSec, second);
+  }
+
+  reset(startTime: number): void {
+    this.numRequests = 0;
+    this.numFailures = 0;
+    this.totalResponseTime = 0;
+    this.minResponseTime = null;
+    this.maxResponseTime = 0;
+    this.totalContentLength = 0;
+    this.responseTimes.clear();
+    this.numReqsPerSec.clear();
+    this.numFailPerSec.clear();
+    this.lastRequestTimestamp = null;
+    this.startTime = startTime;
+    this.#newestSecond = -Infinity;
+  }
+
+  /** A copy in wire form: later recording or a reset never changes what was handed out. */
+  toWire(): WireStatsEntry {
+    return {
+      name: this.name,
+      method: this.method,
+      start_time: this.startTime,
+      last_request_timestamp: this.lastRequestTimestamp,
+      num_requests: this.numRequests,
+      num_none_requests: 0,
+      num_failures: this.numFailures,
+      total_response_time: this.totalResponseTime,
+      max_response_time: this.maxResponseTime,
+      min_response_time: this.minResponseTime,
+      total_content_length: this.totalContentLength,
+      response_times: new Map(this.responseTimes),
+      num_reqs_per_sec: new Map(this.numReqsPerSec),
+      num_fail_per_sec: new Map(this.numFailPerSec),
+    };
+  }
+
+  #countSecond(counts: Map<number, number>, second: number): void {
+    counts.set(second, (counts.get(second) ?? 0) + 1);
+    if (second > this.#newestSecond) {
+      this.#newestSecond = second;
+      if (this.keepSeconds !== Infinity) {
+        const oldest = second - this.keepSeconds;
+        for (const map of [this.numReqsPerSec, this.numFailPerSec]) {
+          for (const key of map.keys()) if (key < oldest) map.delete(key);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Locust's `current_rps` / `current_fail_per_sec`: the mean per-second count over
+ * `[max(last - 12, start), last - 2)`, where `last` and `start` are the whole run's (the
+ * aggregate's), not the entry's own. The two newest seconds are left out as still filling.
+ */
+export function currentRate(
+  perSecond: ReadonlyMap<number, number>,
+  lastRequestTimestamp: number | null,
+  startTime: number,
+): number {
+  if (lastRequestTimestamp === null) return 0;
+  const last = Math.trunc(lastRequestTimestamp);
+  const end = last - 2;
+  let sum = 0;
+  let seconds = 0;
+  for (let t = Math.max(last - 12, Math.trunc(startTime)); t < end; t++) {
+    sum += perSecond.get(t) ?? 0;
+    seconds++;
+  }
+  return sum / Math.max(seconds, 1);
+}
