@@ -33,7 +33,7 @@ anvil.on('exit', (code, signal) => {
   if (signal) process.stderr.write('anvil was killed by ' + signal + '\\n');
   process.exit(code === null ? 1 : code);
 });
-// mutated
+process.stdin.on('end', stop);
 process.stdin.on('error', stop);
 process.stdin.resume();
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, stop);

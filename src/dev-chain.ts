@@ -150,7 +150,7 @@ async function waitReady(anvil: Launched, url: string, deadline: number): Promis
   });
   const failure = (): Error => {
     const stderr = anvil.stderrTail();
-    if (/address already in use/i.test(stderr)) return new PortTaken(stderr);
+    if (/address already in use/i.test(stderr)) return new PortTaken(`anvil could not listen on ${url}: ${stderr}`);
     return new Error(`anvil exited (code ${exitCode}) before it was ready${stderr ? `: ${stderr}` : ''}`);
   };
   const pid = await within(Promise.race([anvil.pid, exited]), deadline - performance.now());
@@ -209,7 +209,7 @@ async function running(anvil: Launched, url: string, pid: number, log: Logger | 
     (stream as Socket | null)?.unref();
   }
   anvil.child.unref();
-  log?.info({ url, pid }, 'anvil dev chain started');
+  log?.debug({ url, pid }, 'anvil dev chain started');
   return { url, richKey, pid, stop };
 }
 

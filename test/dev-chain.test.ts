@@ -93,12 +93,12 @@ describe('startDevChain', () => {
     // 'return': nothing left to do; the dev chain must not keep the process alive.
   `;
 
-  it.each([
+  it.for([
     ['is SIGKILLed', 'wait', 'SIGKILL'],
     ['gets SIGTERM (no handler)', 'wait', 'SIGTERM'],
     ['calls process.exit() without stop()', 'exit', undefined],
     ['simply ends without stop()', 'return', undefined],
-  ] as const)('leaves no anvil behind when its process %s', async (_what, mode, signal, ctx) => {
+  ] as const)('leaves no anvil behind when its process %s', async ([, mode, signal], ctx) => {
     const probe = anvilAvailable();
     requireOrSkip(ctx, probe.ok, probe.reason);
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -109,20 +109,24 @@ describe('startDevChain', () => {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let childDone = false;
     void exited.then(() => (childDone = true));
+    let pid: number | undefined;
     try {
       await waitUntil(() => stdout.includes('\n') || childDone, 30_000, 'the child reported its dev chain');
       expect(stdout, stderr).toContain('"pid"');
-      const { pid } = JSON.parse(stdout.split('\n')[0]!) as { pid: number };
+      pid = (JSON.parse(stdout.split('\n')[0]!) as { pid: number }).pid;
       if (signal !== undefined) {
         expect(isRunning(pid)).toBe(true);
         child.kill(signal);
       }
       await waitUntil(() => childDone, GONE_DEADLINE_MS, 'the child exited');
-      await waitUntil(() => !isRunning(pid), GONE_DEADLINE_MS, `anvil (pid ${pid}) is gone`);
+      const anvilPid = pid;
+      await waitUntil(() => !isRunning(anvilPid), GONE_DEADLINE_MS, `anvil (pid ${anvilPid}) is gone`);
       // Its stdout lists private keys; none may reach ours.
       expect(stdout + stderr).not.toMatch(/[0-9a-f]{64}/i);
     } finally {
       if (!childDone) child.kill('SIGKILL');
+      // Only when the test already failed: do not leave our anvil running.
+      if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGKILL');
     }
   });
 });

@@ -3,7 +3,7 @@
  * timer, start/stop. When grants may happen is the policy's business; it only sees the
  * milliseconds elapsed since `start()`, so it never accumulates timer drift.
  */
-import type { CapSchedule, LimiterClock, RateLimiter } from './rate-limiter.js';
+import type { CapSchedule, LimiterClock, LimiterStartOptions, RateLimiter } from './rate-limiter.js';
 import { WaiterQueue } from './waiter-queue.js';
 
 /** Decides when grants happen, as a function of the time elapsed since start (ms). */
@@ -28,6 +28,7 @@ export class PacedLimiter implements RateLimiter {
   private readonly queue = new WaiterQueue();
   private origin: number | undefined;
   private stopped = false;
+  private until = Infinity;
   private timer: unknown;
 
   constructor(
@@ -42,16 +43,19 @@ export class PacedLimiter implements RateLimiter {
   acquire(signal?: AbortSignal): Promise<boolean> {
     if (this.stopped || signal?.aborted) return DENIED;
     if (this.origin === undefined) return this.queue.wait(signal); // released by start()
-    if (this.queue.size === 0 && this.policy.take(this.elapsed(), false)) return GRANTED;
+    const elapsed = this.elapsed();
+    if (elapsed >= this.until) return DENIED;
+    if (this.queue.size === 0 && this.policy.take(elapsed, false)) return GRANTED;
     const granted = this.queue.wait(signal);
     this.arm();
     return granted;
   }
 
   /** Idempotent while running; after stop() it starts over with a fresh budget. */
-  start(): void {
+  start(options: LimiterStartOptions = {}): void {
     if (this.origin !== undefined) return;
     this.stopped = false;
+    this.until = options.untilMs ?? Infinity;
     this.policy.reset();
     this.origin = this.clock.now();
     this.release();
@@ -71,6 +75,10 @@ export class PacedLimiter implements RateLimiter {
   /** Grants what is due, in FIFO order, and no more: the rest keep waiting without waking. */
   private release(): void {
     const elapsed = this.elapsed();
+    if (elapsed >= this.until) {
+      this.queue.denyAll();
+      return;
+    }
     while (this.queue.size > 0 && this.policy.take(elapsed, true)) this.queue.grantNext();
     if (this.queue.size > 0) this.arm();
   }

@@ -11,12 +11,20 @@ export interface RateLimiter {
   /** Resolves true when the caller may start one request; false if the limiter was stopped or
    *  the signal aborted while waiting. */
   acquire(signal?: AbortSignal): Promise<boolean>;
-  /** Begins refilling (a fresh budget is available right away). */
-  start(): void;
+  /**
+   * Begins refilling (a fresh budget is available right away). With `untilMs`, nothing is
+   * granted from that many ms after start on, so a run of fixed length gets exactly its
+   * seconds' budgets whichever timer fires first at the end.
+   */
+  start(options?: LimiterStartOptions): void;
   /** Releases all waiters with false, clears timers. */
   stop(): void;
   /** Current per-second cap (0 = unlimited). */
   readonly cap: number;
+}
+
+export interface LimiterStartOptions {
+  untilMs?: number;
 }
 
 export type RpsMode = 'bucket' | 'smooth';

@@ -50,8 +50,9 @@ export class StandaloneRunner {
   async run(): Promise<StandaloneResult> {
     const { pool, stats, limiter, log, print } = this.#o;
     stats.reset();
-    limiter.start();
     const startedAt = performance.now();
+    // The limiter knows the end too, so no request starts at or after it.
+    limiter.start(this.#o.runTimeMs === null ? {} : { untilMs: this.#o.runTimeMs });
     const elapsedS = () => (performance.now() - startedAt) / 1000;
     log.info({ users: this.#o.users, spawnRate: this.#o.spawnRate, runTime: this.#o.runTimeMs === null ? 'until interrupted' : `${this.#o.runTimeMs / 1000}s` }, 'standalone test started');
 

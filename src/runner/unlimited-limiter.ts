@@ -1,5 +1,5 @@
 /** `--max-rps 0`: no limit. `acquire` is the hot path of an uncapped test, so it allocates nothing. */
-import type { RateLimiter } from './rate-limiter.js';
+import type { LimiterStartOptions, RateLimiter } from './rate-limiter.js';
 
 const GRANTED = Promise.resolve(true);
 const DENIED = Promise.resolve(false);
@@ -7,13 +7,17 @@ const DENIED = Promise.resolve(false);
 export class UnlimitedLimiter implements RateLimiter {
   readonly cap = 0;
   private stopped = false;
+  /** performance.now() from which nothing is granted; Infinity when the run has no end. */
+  private deadline = Infinity;
 
   acquire(signal?: AbortSignal): Promise<boolean> {
-    return this.stopped || signal?.aborted ? DENIED : GRANTED;
+    if (this.stopped || signal?.aborted) return DENIED;
+    return this.deadline === Infinity || performance.now() < this.deadline ? GRANTED : DENIED;
   }
 
-  start(): void {
+  start(options: LimiterStartOptions = {}): void {
     this.stopped = false;
+    this.deadline = options.untilMs === undefined ? Infinity : performance.now() + options.untilMs;
   }
 
   stop(): void {
