@@ -28,6 +28,14 @@ const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const CLOSE_LINGER_MS = 1_000;
 
 /**
+ * A renewed socket connects this long after the old one closed. A ROUTER without
+ * ROUTER_HANDOVER (Locust's) silently ignores a connection whose routing id it still holds, so
+ * the master must see the old connection go first; on loopback a new connection made at once
+ * was ignored most of the time. Messages sent meanwhile wait in the new socket.
+ */
+const RENEW_CONNECT_DELAY_MS = 100;
+
+/**
  * The worker's end of the master connection: one ZeroMQ DEALER whose routing id is the node
  * id, one send queue (ZeroMQ allows one send in progress per socket) and one receive loop.
  * All bytes stay in here; the rest of the worker sees typed commands.
@@ -58,6 +66,10 @@ export class MasterLink {
   }
 
   open(): void {
+    this.#open(0);
+  }
+
+  #open(connectDelayMs: number): void {
     if (this.#socket) throw new Error('master link already open');
     const generation = ++this.#generation;
     const socket = new Dealer({
@@ -79,7 +91,13 @@ export class MasterLink {
       this.#connected = false;
       this.#options.handlers.onDisconnect();
     });
-    socket.connect(this.#address);
+    if (connectDelayMs > 0) {
+      setTimeout(() => {
+        if (generation === this.#generation) socket.connect(this.#address);
+      }, connectDelayMs).unref();
+    } else {
+      socket.connect(this.#address);
+    }
     void this.#receive(socket, generation);
   }
 
@@ -96,7 +114,7 @@ export class MasterLink {
    */
   renew(): void {
     this.#teardown(0);
-    this.open();
+    this.#open(RENEW_CONNECT_DELAY_MS);
   }
 
   /** Waits (bounded) for queued messages to be handed to ZeroMQ, then closes, lingering briefly

@@ -93,6 +93,8 @@ export class MasterRunner {
   #testEndedAt: number | null = null;
   #peakUsers = 0;
   #timers: NodeJS.Timeout[] = [];
+  #waitingSince = 0;
+  #connectTimer: NodeJS.Timeout | undefined;
   #finish!: (result: MasterRunResult) => void;
   readonly #finished = new Promise<MasterRunResult>((resolve) => {
     this.#finish = resolve;
@@ -118,24 +120,39 @@ export class MasterRunner {
   /** Connects and serves the master until it says quit (or `shutdown` is called). */
   run(): Promise<MasterRunResult> {
     const { log } = this.#o;
-    const startedAt = Date.now();
     log.info({ master: this.#link.address, nodeId: this.nodeId }, 'connecting to the Locust master');
     this.#link.open();
+    this.#startWaiting();
     this.#timers.push(setInterval(() => this.#tick(), this.#t.heartbeatMs));
     this.#timers.push(setInterval(() => this.#report(), this.#t.reportMs));
     this.#timers.push(
       setInterval(() => {
-        if (this.#acked || this.#assumeRegistered || this.#phase === 'done') return;
-        const waitedMs = Date.now() - startedAt;
-        const timeout = this.#o.connectTimeoutMs;
-        if (timeout != null && waitedMs >= timeout) {
-          this.#enqueue({ type: 'shutdown', exitCode: 1, reason: `no Locust master answered at ${this.#link.address} within ${timeout / 1000} s (--connect-timeout)` });
-          return;
-        }
-        log.info({ master: this.#link.address, waitedS: Math.round(waitedMs / 1000), connected: this.#link.connected }, 'still waiting for the Locust master');
+        if (!this.#waitingForMaster()) return;
+        const waitedS = Math.round((Date.now() - this.#waitingSince) / 1000);
+        log.info({ master: this.#link.address, waitedS, connected: this.#link.connected }, 'still waiting for the Locust master');
       }, this.#t.waitLogMs),
     );
     return this.#finished;
+  }
+
+  /**
+   * Starts (or restarts) a wait for a master: at run start, and when the master is lost.
+   * `--connect-timeout` counts from here, on its own timer, so it fires on time whatever the
+   * log interval, and a master lost late in a long run gets the full time to come back.
+   */
+  #startWaiting(): void {
+    this.#waitingSince = Date.now();
+    const timeout = this.#o.connectTimeoutMs;
+    if (timeout == null) return;
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = setTimeout(() => {
+      if (!this.#waitingForMaster()) return;
+      this.#enqueue({ type: 'shutdown', exitCode: 1, reason: `no Locust master answered at ${this.#link.address} within ${timeout / 1000} s (--connect-timeout)` });
+    }, timeout);
+  }
+
+  #waitingForMaster(): boolean {
+    return !this.#acked && !this.#assumeRegistered && this.#phase !== 'done';
   }
 
   /** Ends the run as a quit would: users stopped, final stats and `quit` sent. */
@@ -243,18 +260,27 @@ export class MasterRunner {
   async #stop(): Promise<void> {
     const { log } = this.#o;
     await this.#stopUsers(this.#stopTimeoutS != null ? this.#stopTimeoutS * 1000 : this.#t.stopGraceMs);
+    // The users' last results reach the master before we say stopped.
+    if (this.#link.connected) this.#sendStats();
     this.#link.send('client_stopped', null);
     log.info('users stopped');
     if (this.#stopTimeoutS) {
-      this.#stopWait = new AbortController();
-      await sleepUnlessAborted(this.#stopTimeoutS * 1000, this.#stopWait.signal);
+      const wait = new AbortController();
+      this.#stopWait = wait;
+      await sleepUnlessAborted(this.#stopTimeoutS * 1000, wait.signal);
       this.#stopWait = null;
+      // Only a quit cuts the wait short: a worker on its way out must not register again
+      // (a master would ack it and might even dispatch users to it).
+      if (wait.signal.aborted) return;
     }
     if (this.#phase === 'done') return;
     this.#sendClientReady();
   }
 
-  /** Stops users, then flushes their last results so they reach the master before we say stopped. */
+  /**
+   * Stops users; their last results are then in the report window, for the caller to send
+   * (stop, quit) or drop (lost master). No periodic report goes out meanwhile (see `#report`).
+   */
   async #stopUsers(graceMs: number): Promise<void> {
     if (this.#phase === 'idle' || this.#phase === 'done') return;
     this.#phase = 'stopping';
@@ -262,8 +288,6 @@ export class MasterRunner {
     this.#o.limiter.stop();
     this.#testEndedAt = Date.now();
     this.#classCounts = {};
-    // With no master to hear them, the last results stay in the window rather than vanish.
-    if (this.#link.connected) this.#sendStats();
     this.#phase = 'idle';
   }
 
@@ -271,6 +295,10 @@ export class MasterRunner {
     const { log } = this.#o;
     log.warn({ master: this.#link.address }, `${reason}: stopping users and registering again when it is back`);
     await this.#stopUsers(this.#t.quitGraceMs);
+    // The unreported results of the old test are dropped (the run view keeps them for our own
+    // summary): whichever master registers us next must not count them, and a 2.12.1 master
+    // merges stats even from workers it does not know.
+    this.#o.stats.takeReport();
     this.#acked = false;
     this.#assumeRegistered = false;
     this.#readyRetries = 0;
@@ -278,6 +306,7 @@ export class MasterRunner {
     this.#lastSpawnTimestamp = -Infinity;
     // A fresh socket drops whatever was queued for the old master.
     this.#link.renew();
+    this.#startWaiting();
   }
 
   async #quit(reason: string, exitCode: number): Promise<void> {
@@ -291,6 +320,7 @@ export class MasterRunner {
     }
     this.#phase = 'done';
     for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#connectTimer);
     await this.#link.close();
     const end = this.#testEndedAt ?? Date.now();
     this.#finish({ exitCode, reason, durationS: Math.max(0, (end - (this.#testStartedAt || end)) / 1000), peakUsers: this.#peakUsers });
@@ -332,7 +362,9 @@ export class MasterRunner {
   }
 
   #report(): void {
-    if (this.#phase === 'done' || !this.#link.connected) return;
+    // While users stop, their results wait for the one final report (or are dropped with a lost
+    // master): the socket may already be talking to a restarted master.
+    if (this.#phase === 'done' || this.#phase === 'stopping' || !this.#link.connected) return;
     this.#sendStats();
   }
 
