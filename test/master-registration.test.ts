@@ -59,16 +59,18 @@ describe('registration', () => {
     expect(h.mock.ofType('client_ready')).toHaveLength(3);
   });
 
-  it('sends heartbeats {state: ready, cpu, memory} every heartbeatMs from the start', async () => {
+  it('sends heartbeats {state: ready, cpu, memory, count} every heartbeatMs from the start', async () => {
     const h = await harnesses.start();
     await h.register();
     await h.mock.waitFor(() => h.mock.ofType('heartbeat').length >= 12);
 
     const beats = h.mock.ofType('heartbeat');
     for (const beat of beats) {
-      expect(Object.keys(beat.data as object).sort()).toEqual(['current_cpu_usage', 'current_memory_usage', 'state']);
-      const data = beat.data as { state: unknown; current_cpu_usage: unknown; current_memory_usage: unknown };
+      // `count` is for Locust 1.4.4 – 1.6 masters, which read the user count from heartbeats.
+      expect(Object.keys(beat.data as object).sort()).toEqual(['count', 'current_cpu_usage', 'current_memory_usage', 'state']);
+      const data = beat.data as { state: unknown; current_cpu_usage: unknown; current_memory_usage: unknown; count: unknown };
       expect(data.state).toBe('ready');
+      expect(data.count).toBe(0);
       expect(typeof data.current_cpu_usage).toBe('number');
       expect(data.current_memory_usage).toBeGreaterThan(0);
     }

@@ -23,6 +23,8 @@ export interface RampCommand {
   ratePerSecond: number;
   host: string | null;
   stopTimeout: number | null;
+  /** The master said `num_clients` (Locust 0.10 – 0.14), not `num_users`. */
+  saysClients: boolean;
 }
 
 export type MasterCommand =
@@ -85,7 +87,15 @@ function parseRamp(dialect: RampCommand['dialect'], data: unknown): RampCommand 
   if (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate)) {
     throw new InvalidCommandError(`${dialect}: rate is not a positive number`);
   }
-  return { type: 'ramp', dialect, users, ratePerSecond: rate, host: optionalString(data.host), stopTimeout: optionalSeconds(data.stop_timeout) };
+  return {
+    type: 'ramp',
+    dialect,
+    users,
+    ratePerSecond: rate,
+    host: optionalString(data.host),
+    stopTimeout: optionalSeconds(data.stop_timeout),
+    saysClients: data.num_users === undefined && data.num_clients !== undefined,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

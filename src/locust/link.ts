@@ -1,7 +1,7 @@
-import { Dealer } from 'zeromq';
 import type { Logger } from 'pino';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { InvalidCommandError, parseCommand, type MasterCommand } from './commands.js';
+import { describeAddress, openSockets, type SocketSet, type Transport } from './sockets.js';
 
 export interface LinkHandlers {
   onCommand(command: MasterCommand): void;
@@ -18,11 +18,9 @@ export interface MasterLinkOptions {
   nodeId: string;
   log: Logger;
   handlers: LinkHandlers;
+  /** Default 'dealer' (Locust 0.10 and later). */
+  transport?: Transport;
 }
-
-/** Master messages are a few KB; anything far larger is hostile or broken. libzmq drops the
- *  connection on such a message, which the worker treats like any other disconnect. */
-const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** How long a graceful close waits for queued messages (final stats, quit) to reach the master. */
 const CLOSE_LINGER_MS = 1_000;
@@ -36,14 +34,14 @@ const CLOSE_LINGER_MS = 1_000;
 const RENEW_CONNECT_DELAY_MS = 100;
 
 /**
- * The worker's end of the master connection: one ZeroMQ DEALER whose routing id is the node
- * id, one send queue (ZeroMQ allows one send in progress per socket) and one receive loop.
- * All bytes stay in here; the rest of the worker sees typed commands.
+ * The worker's end of the master connection: the sockets of the master's Locust version (a
+ * DEALER whose routing id is the node id, or 0.9's PUSH/PULL pair), one send queue (ZeroMQ
+ * allows one send in progress per socket) and one receive loop. All bytes stay in here; the
+ * rest of the worker sees typed commands.
  */
 export class MasterLink {
   readonly #options: MasterLinkOptions;
-  readonly #address: string;
-  #socket: Dealer | null = null;
+  #socket: SocketSet | null = null;
   /** Identifies the current socket, so events and messages of a replaced socket are ignored. */
   #generation = 0;
   #queue: Uint8Array[] = [];
@@ -52,12 +50,11 @@ export class MasterLink {
 
   constructor(options: MasterLinkOptions) {
     this.#options = options;
-    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    this.#address = `tcp://${host}:${options.port}`;
   }
 
   get address(): string {
-    return this.#address;
+    const { host, port, transport } = this.#options;
+    return describeAddress(transport ?? 'dealer', host, port);
   }
 
   /** True while a TCP connection to the master is up. */
@@ -72,31 +69,25 @@ export class MasterLink {
   #open(connectDelayMs: number): void {
     if (this.#socket) throw new Error('master link already open');
     const generation = ++this.#generation;
-    const socket = new Dealer({
-      routingId: this.#options.nodeId,
-      linger: 0,
-      tcpKeepalive: 1,
-      tcpKeepaliveIdle: 30,
-      ipv6: this.#options.host.includes(':'),
-      maxMessageSize: MAX_MESSAGE_BYTES,
-    });
+    const { host, port, nodeId, transport = 'dealer' } = this.#options;
+    const socket = openSockets(transport, { host, port, nodeId });
     this.#socket = socket;
-    socket.events.on('connect', () => {
+    socket.onEvent('connect', () => {
       if (generation !== this.#generation) return;
       this.#connected = true;
       this.#options.handlers.onConnect();
     });
-    socket.events.on('disconnect', () => {
+    socket.onEvent('disconnect', () => {
       if (generation !== this.#generation) return;
       this.#connected = false;
       this.#options.handlers.onDisconnect();
     });
     if (connectDelayMs > 0) {
       setTimeout(() => {
-        if (generation === this.#generation) socket.connect(this.#address);
+        if (generation === this.#generation) socket.connect();
       }, connectDelayMs).unref();
     } else {
-      socket.connect(this.#address);
+      socket.connect();
     }
     void this.#receive(socket, generation);
   }
@@ -133,14 +124,7 @@ export class MasterLink {
     this.#generation += 1;
     this.#queue = [];
     this.#connected = false;
-    if (!socket) return;
-    // Closing the socket also closes its event observer (closing that first throws ENOTSOCK).
-    try {
-      socket.linger = lingerMs;
-      socket.close();
-    } catch (err) {
-      this.#options.log.debug({ err: String(err) }, 'master link: close failed');
-    }
+    socket?.close(lingerMs);
   }
 
   async #drain(): Promise<void> {
@@ -161,10 +145,10 @@ export class MasterLink {
     }
   }
 
-  async #receive(socket: Dealer, generation: number): Promise<void> {
+  async #receive(socket: SocketSet, generation: number): Promise<void> {
     const { log, handlers } = this.#options;
     try {
-      for await (const frames of socket) {
+      for await (const frames of socket.receive()) {
         if (generation !== this.#generation) return;
         const command = this.#parse(frames);
         if (command) handlers.onCommand(command);
@@ -197,3 +181,4 @@ export class MasterLink {
     }
   }
 }
+

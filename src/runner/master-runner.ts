@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { MasterLink } from '../locust/link.js';
 import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/commands.js';
+import type { Transport } from '../locust/sockets.js';
+import { adaptReport, type StatsEra } from '../locust/stats-dialect.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { UserPool } from './user-pool.js';
@@ -18,7 +20,8 @@ export interface MasterTimings {
   reportMs: number;
   /** client_ready is resent this often until acked (Locust's CONNECT_TIMEOUT). */
   ackRetryMs: number;
-  /** Resends before assuming a master too old to ack (< 2.10) (Locust's CONNECT_RETRY_COUNT). */
+  /** Resends before assuming a master too old to ack (< 2.10). Python resends 60 times; an
+   *  old master logs every copy, and a lost first copy is already resent on reconnect. */
   ackRetries: number;
   /** 2.19+ masters answer each heartbeat; silence this long means the master is gone. */
   masterHeartbeatTimeoutMs: number;
@@ -34,7 +37,7 @@ export const LOCUST_TIMINGS: MasterTimings = {
   heartbeatMs: 1_000,
   reportMs: 3_000,
   ackRetryMs: 5_000,
-  ackRetries: 60,
+  ackRetries: 3,
   masterHeartbeatTimeoutMs: 60_000,
   stopGraceMs: 10_000,
   quitGraceMs: 300,
@@ -52,6 +55,8 @@ export interface MasterRunnerOptions {
   timings?: Partial<MasterTimings>;
   /** Give up (exit non-zero) when no master answered within this time; null waits forever. */
   connectTimeoutMs?: number | null;
+  /** 'push-pull' speaks to a Locust 0.9 master (--locust-legacy-0.9). Default 'dealer'. */
+  transport?: Transport;
 }
 
 export interface MasterRunResult {
@@ -92,6 +97,11 @@ export class MasterRunner {
   #testStartedAt = 0;
   #testEndedAt: number | null = null;
   #peakUsers = 0;
+  /** 0.9 has no heartbeats and never acks; its stats need the oldest shape. */
+  readonly #legacy09: boolean;
+  #statsEra: StatsEra;
+  /** The dialect of the ramp in progress: a pre-1.2 master expects the state `hatching`. */
+  #rampDialect: RampCommand['dialect'] | null = null;
   #timers: NodeJS.Timeout[] = [];
   #waitingSince = 0;
   #connectTimer: NodeJS.Timeout | undefined;
@@ -104,7 +114,10 @@ export class MasterRunner {
     this.#o = options;
     this.#t = { ...LOCUST_TIMINGS, ...options.timings };
     this.nodeId = options.nodeId ?? makeNodeId();
+    this.#legacy09 = options.transport === 'push-pull';
+    this.#statsEra = this.#legacy09 ? 'locust-0.9' : 'modern';
     this.#link = new MasterLink({
+      transport: options.transport,
       host: options.host,
       port: options.port,
       nodeId: this.nodeId,
@@ -218,6 +231,7 @@ export class MasterRunner {
     this.#stopTimeoutS = command.stopTimeout;
     this.#beginTestIfIdle();
     this.#phase = 'spawning';
+    this.#rampDialect = null;
     this.#link.send('spawning', null);
     const total = Object.values(command.userClassesCount).reduce((a, n) => a + n, 0);
     pool.setTarget(total);
@@ -233,8 +247,10 @@ export class MasterRunner {
     const { log, pool } = this.#o;
     this.#assumeRegistered = true;
     this.#stopTimeoutS = command.stopTimeout;
+    if (command.saysClients && !this.#legacy09) this.#statsEra = 'occurences';
     this.#beginTestIfIdle();
     this.#phase = 'spawning';
+    this.#rampDialect = command.dialect;
     const [started, complete] = command.dialect === 'hatch' ? ['hatching', 'hatch_complete'] : ['spawning', 'spawning_complete'];
     this.#link.send(started, null);
     log.info({ users: command.users, rate: command.ratePerSecond }, 'hatching users');
@@ -327,9 +343,12 @@ export class MasterRunner {
   }
 
   #sendClientReady(): void {
-    // -1 passes every 2.x version check, including Debian's 2.12.1 whose own version is "".
-    this.#link.send('client_ready', -1);
+    // -1 passes every 2.x version check, including Debian's 2.12.1 whose own version is "";
+    // older masters ignore the data, and 0.9 workers sent None.
+    this.#link.send('client_ready', this.#legacy09 ? null : -1);
     this.#readySentAt = Date.now();
+    // A 0.9 master never acks: being heard is all registration there is.
+    if (this.#legacy09) this.#assumeRegistered = true;
   }
 
   #tick(): void {
@@ -344,19 +363,23 @@ export class MasterRunner {
         this.#assumeRegistered = true;
       }
     }
-    this.#link.send('heartbeat', {
-      state: this.#reportedState(),
-      current_cpu_usage: this.#usage.cpuPercent(),
-      current_memory_usage: this.#usage.memoryBytes(),
-    });
+    if (!this.#legacy09) {
+      this.#link.send('heartbeat', {
+        state: this.#reportedState(),
+        current_cpu_usage: this.#usage.cpuPercent(),
+        current_memory_usage: this.#usage.memoryBytes(),
+        // Locust 1.4.4 – 1.6 masters take the user count from heartbeats; others ignore it.
+        count: this.#o.pool.count,
+      });
+    }
     if (this.#masterHeartbeatAt !== null && now - this.#masterHeartbeatAt > this.#t.masterHeartbeatTimeoutMs) {
       this.#masterHeartbeatAt = null;
       this.#enqueue({ type: 'master-silent' });
     }
   }
 
-  #reportedState(): 'ready' | 'spawning' | 'running' {
-    if (this.#phase === 'spawning') return 'spawning';
+  #reportedState(): 'ready' | 'hatching' | 'spawning' | 'running' {
+    if (this.#phase === 'spawning') return this.#rampDialect === 'hatch' ? 'hatching' : 'spawning';
     if (this.#phase === 'running' || this.#phase === 'stopping') return 'running';
     return 'ready';
   }
@@ -369,7 +392,7 @@ export class MasterRunner {
   }
 
   #sendStats(): void {
-    const report = this.#o.stats.takeReport();
+    const report = adaptReport(this.#o.stats.takeReport(), this.#statsEra, Date.now() / 1000);
     this.#link.send('stats', {
       stats: report.stats,
       stats_total: report.stats_total,

@@ -76,8 +76,9 @@ export class UserPool {
 
   /**
    * Moves to `total` users, starting them evenly spaced at `ratePerSecond` (the first one at
-   * once); reductions happen at once. Resolves when the target is reached, or early (false)
-   * when another count change or stop supersedes this ramp.
+   * once); reductions happen at once. Like Locust's own ramp, it completes one interval after
+   * the last start, so n users at rate r take n / r seconds. Resolves true then, or early
+   * (false) when another count change or stop supersedes this ramp.
    */
   async rampTo(total: number, ratePerSecond: number): Promise<boolean> {
     const generation = ++this.#generation;
@@ -94,7 +95,9 @@ export class UserPool {
       if (generation !== this.#generation) return false;
       this.#reconcile(n);
     }
-    return true;
+    const rest = start + ((total - from) * 1000) / ratePerSecond - performance.now();
+    if (rest > 0) await sleep(rest);
+    return generation === this.#generation;
   }
 
   /**
