@@ -131,3 +131,69 @@ describe('robustness', () => {
     expect(h.lines.slice(logFrom).filter((l) => l.msg.startsWith('master link: ')).length).toBe(2_000);
   });
 });
+
+/** A small seeded generator, so a failing hostile run can be replayed with its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('a hostile master', () => {
+  it('10,000 random and malformed messages interleaved with valid ones: no crash, no stuck state, the next spawn works', async () => {
+    const seed = Number(process.env.HOSTILE_SEED ?? Date.now() % 1_000_000);
+    const random = prng(seed);
+    const int = (n: number) => Math.floor(random() * n);
+    const h = await harnesses.start({ timings: { masterHeartbeatTimeoutMs: 600_000 } });
+    await h.register();
+    await h.spawnAndWait({ A: 2 });
+    const id = h.id;
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
+    const junkValue = (): unknown => [null, true, -1, 2 ** 40, 1.5, 'x', 'spawn', [], {}, { user_classes_count: 'A' }, bytes(8), [1, [2, [3]]]][int(12)];
+    const hostile: (() => Uint8Array[])[] = [
+      () => [bytes(1 + int(64))], // random bytes
+      () => [bytes(8), bytes(8)], // several frames
+      () => [encode([junkValue(), junkValue(), id])], // wrong types in the envelope
+      () => [encode([`t${int(1000)}`, junkValue(), id])], // unknown types
+      () => [encode(['spawn', junkValue(), id])], // spawn with a junk payload
+      () => [encode(['spawn', { timestamp: Date.now() / 1000 + 1e6, user_classes_count: { A: -1 - int(5) } }, id])],
+      () => [encode(['spawn', { timestamp: Date.now() / 1000 + 1e6, user_classes_count: { A: 10_000_000 } }, id])], // more users than a worker runs
+      () => [encode(['hatch', { hatch_rate: [0, -1, 'fast'][int(3)], num_users: 5 }, id])],
+      () => [encode(['stop', null])], // 2-element envelope
+      () => [encode({ type: 'stop', data: null, node_id: id })], // map envelope
+      () => [encode(['quit', null, 'someone_else'])], // for another node
+      () => [Uint8Array.of(0xdd, 0xff, 0xff, 0xff, 0xff)], // claims a 4-billion-element array
+      () => [encode([`big${int(10)}`, 'x'.repeat(1_000_000), id])], // a large (1 MB) but valid message
+    ];
+    for (let i = 0; i < 10_000; i++) {
+      const make = hostile[i % 500 === 499 ? 12 : int(hostile.length - 1)]!;
+      await h.mock.sendRaw(id, ...make());
+      if (i % 1000 === 999) {
+        // A valid spawn in the middle of the storm is applied.
+        await h.spawn({ A: 3 });
+      }
+    }
+    await h.flush();
+    expect(h.pool.count, `seed ${seed}`).toBe(3);
+    expect(h.mock.ofType('quit'), `seed ${seed}`).toEqual([]);
+    await expectHealthy(h, 4);
+  }, 120_000);
+
+  it('a frame over the size limit drops the connection; the worker registers again and the next spawn works', async () => {
+    const h = await harnesses.start();
+    await h.register();
+    await h.spawnAndWait({ A: 2 });
+    const from = h.mark();
+    await h.mock.sendRaw(h.id, new Uint8Array(17 * 1024 * 1024));
+    // The worker stops its users and registers again on a new connection.
+    await h.mock.waitFor('client_ready', { from, timeoutMs: 15_000 });
+    expect(h.pool.count).toBe(0);
+    await h.mock.send(h.id, 'ack', { index: 0 });
+    await expectHealthy(h, 3);
+  }, 60_000);
+});

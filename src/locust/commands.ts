@@ -45,6 +45,12 @@ export class InvalidCommandError extends Error {
 
 const IGNORED = new Set(['spawning_complete', 'update_user_class', 'locustfile', 'logs']);
 
+/**
+ * More users than one process can hold (an idle user costs ~1–2 KB): a count above this is a
+ * broken or hostile master, refused rather than obeyed into running out of memory.
+ */
+export const MAX_USERS_PER_WORKER = 1_000_000;
+
 /** Parses one master message; returns null for an unknown type (the caller logs it). */
 export function parseCommand(type: string, data: unknown): MasterCommand | null {
   switch (type) {
@@ -71,10 +77,13 @@ function parseSpawn(data: Record<string, unknown>): SpawnCommand {
   }
   if (!isRecord(classes)) throw new InvalidCommandError('spawn: user_classes_count is not a map');
   const userClassesCount: Record<string, number> = {};
+  let total = 0;
   for (const [name, count] of Object.entries(classes)) {
     if (!isCount(count)) throw new InvalidCommandError(`spawn: user count for class ${JSON.stringify(name)} is not a non-negative integer`);
     userClassesCount[name] = count;
+    total += count;
   }
+  checkUserCount('spawn', total);
   return { type: 'spawn', timestamp, userClassesCount, host: optionalString(data.host), stopTimeout: optionalSeconds(data.stop_timeout) };
 }
 
@@ -84,6 +93,7 @@ function parseRamp(dialect: RampCommand['dialect'], data: unknown): RampCommand 
   const users = data.num_users ?? data.num_clients;
   const rate = dialect === 'hatch' ? data.hatch_rate : data.spawn_rate;
   if (!isCount(users)) throw new InvalidCommandError(`${dialect}: user count is not a non-negative integer`);
+  checkUserCount(dialect, users);
   if (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate)) {
     throw new InvalidCommandError(`${dialect}: rate is not a positive number`);
   }
@@ -96,6 +106,12 @@ function parseRamp(dialect: RampCommand['dialect'], data: unknown): RampCommand 
     stopTimeout: optionalSeconds(data.stop_timeout),
     saysClients: data.num_users === undefined && data.num_clients !== undefined,
   };
+}
+
+function checkUserCount(what: string, users: number): void {
+  if (users > MAX_USERS_PER_WORKER) {
+    throw new InvalidCommandError(`${what}: ${users} users is more than one worker runs (at most ${MAX_USERS_PER_WORKER}); start more workers`);
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
