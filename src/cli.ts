@@ -2,25 +2,44 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { createLogger } from './log.js';
-import { parseOptions, UsageError, type RawOptions } from './options.js';
-import { runWorker } from './worker.js';
+import { parseOptions, parseRefundOptions, UsageError, type RawOptions, type RawRefundOptions } from './options.js';
+import { runRefund, runWorker } from './worker.js';
+import { DEFAULT_ACCOUNT_SEED } from '../testcases/accounts.js';
+import { KEY_ENV } from '../testcases/keys.js';
 import { builtInTestCases } from '../testcases/registry.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+const CONNECT_TIMEOUT_HELP = 'give up when the node (default 30s) or the master (default: wait forever) does not answer within this time';
+
+/** The key and account flags, shared by a test run and `refund`. */
+function accountOptions(cmd: Command, keyDefault = ''): Command {
+  return cmd
+    .option('--key-file <path>', `file holding the rich (funding) private key; or set ${KEY_ENV}${keyDefault}`)
+    .option('--key <hex>', `the rich private key itself (visible to other users in ps; prefer --key-file or ${KEY_ENV})`)
+    .option('--accounts <n>', 'number of test accounts, derived from the rich key and --account-seed', '100')
+    .option('--account-seed <text>', 'seed of the test accounts: the same seed finds the same accounts again', DEFAULT_ACCOUNT_SEED);
+}
+
 function program(): Command {
   const names = builtInTestCases.map((t) => t.name).join(', ');
-  return new Command('klayworker')
-    .description('A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.')
+  const cmd = new Command('klayworker')
+    .description('A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.\nklayworker refund --help: return what is left in the test accounts to the rich account.')
     .version(version, '--version')
     .option('--tc <list>', `test cases to run, comma separated, with optional weights (a:3,b:1); available: ${names}`)
-    .option('--endpoint <url>', 'JSON-RPC endpoint of the node under test (default: start an embedded anvil dev chain)')
+    .option('--endpoint <url>', 'JSON-RPC endpoint of the node under test (default: start an embedded anvil dev chain)');
+  return accountOptions(cmd, " (default with no --endpoint: the dev chain's funded account)")
+    .option('--charge <coins>', 'top test accounts holding less than half of this up to it (KAIA/ETH, decimals allowed)', '1')
+    .addOption(new Option('--tx-type <type>', 'transaction type: legacy, 1559, or auto (1559 where the node has a base fee)').default('auto'))
+    .addOption(new Option('--rpc-namespace <ns>', 'namespace of the measured send and read calls: eth, kaia or klay (setup uses eth)').default('eth'))
+    .option('--receipt-timeout <time>', 'longest wait for a receipt (and for funding to make progress)', '60s')
     .option('--max-rps <n>', 'requests per second cap for this process, 0 = unlimited', '0')
     .addOption(new Option('--rps-mode <mode>', 'bucket: the whole budget at the start of each second; smooth: spread evenly').default('bucket'))
     .option('--request-increase-rate <rate>', 'ramp the rps cap up by N every period, e.g. 100/1s (like Boomer)')
     .option('--master-host <host>', 'Locust master host', '127.0.0.1')
     .option('--master-port <port>', 'Locust master port', '5557')
-    .option('--connect-timeout <time>', 'give up when no master answers within this time (default: wait forever)')
+    .option('--connect-timeout <time>', CONNECT_TIMEOUT_HELP)
+    .option('--locust-legacy-0.9', 'the master is Locust 0.9 (PUSH/PULL on --master-port and the port after it)')
     .option('--standalone', 'run without a master: ramp, run and report locally')
     .option('-u, --users <n>', 'standalone: number of users (default 1)')
     .option('-r, --spawn-rate <n>', 'standalone: users started per second (default 1)')
@@ -37,34 +56,59 @@ function program(): Command {
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
 }
 
+function refundProgram(): Command {
+  const cmd = new Command('klayworker refund')
+    .description('Sweep what is left in the test accounts back to the rich account (same key, --accounts and --account-seed as the test).')
+    .option('--endpoint <url>', 'JSON-RPC endpoint of the chain (required)');
+  return accountOptions(cmd)
+    .option('--connect-timeout <time>', 'give up when the node does not answer within this time (default 30s)')
+    .option('--rpc-timeout <time>', 'timeout of one JSON-RPC request', '10s')
+    .option('--receipt-timeout <time>', 'longest wait for pending transactions and for the sweeps to be mined', '60s')
+    .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
+    .option('--log-format <format>', 'text or json (log lines go to stderr)', 'text')
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+}
+
 function fail(message: string): never {
   process.stderr.write(`klayworker: ${message.replace(/^error: /, '')}\n`);
   process.exit(2);
 }
 
-async function main(argv: string[]): Promise<void> {
-  const cmd = program();
+/** Parses argv with `cmd`; help and version exit 0, mistakes exit 2 with one line. */
+function parseArgs(cmd: Command, argv: string[], from: 'node' | 'user', helpHint: string): void {
   try {
-    cmd.parse(argv);
+    cmd.parse(argv, { from });
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-      fail(`${err.message.split('\n')[0]} (see klayworker --help)`);
+      fail(`${err.message.split('\n')[0]} (see ${helpHint})`);
     }
     throw err;
   }
-  if (cmd.args.length > 0) fail(`unexpected argument ${JSON.stringify(cmd.args[0])} (see klayworker --help)`);
+  if (cmd.args.length > 0) fail(`unexpected argument ${JSON.stringify(cmd.args[0])} (see ${helpHint})`);
+}
 
-  let options;
+function usage<T>(parse: () => T): T {
   try {
-    options = parseOptions(cmd.opts<RawOptions>());
+    return parse();
   } catch (err) {
     if (err instanceof UsageError) fail(err.message);
     throw err;
   }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const refund = argv[2] === 'refund';
+  const cmd = refund ? refundProgram() : program();
+  parseArgs(cmd, refund ? argv.slice(3) : argv, refund ? 'user' : 'node', refund ? 'klayworker refund --help' : 'klayworker --help');
+  const options = refund ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>())) : usage(() => parseOptions(cmd.opts<RawOptions>()));
   const log = createLogger(options.logLevel, options.logFormat);
+  for (const warning of options.warnings) log.warn(warning);
   try {
-    process.exitCode = await runWorker(options, log);
+    process.exitCode = 'standalone' in options ? await runWorker(options, log) : await runRefund(options, log);
   } catch (err) {
     // Expected failures (node unreachable, port taken...) are one line; a stack only at debug.
     log.debug({ err }, 'worker failed');

@@ -1,7 +1,11 @@
 import { parseDuration } from './duration.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { parseIncreaseRate, type IncreaseRate } from './runner/rate-limiter.js';
+import { parseUnits } from 'ethers';
+import { KeyError, loadRichKey, type PrivateKey } from '../testcases/keys.js';
 import { parseTestCaseSpec } from '../testcases/registry.js';
+import { RPC_NAMESPACES, type RpcNamespace } from '../testcases/rpc-namespace.js';
+import type { TxSettings } from '../testcases/tx-session.js';
 import type { TestCase } from '../testcases/types.js';
 
 /** Bad command-line input: printed as one line, exit code 2. */
@@ -12,6 +16,8 @@ export class UsageError extends Error {
 /** The flags as commander hands them over: strings, booleans, or absent. */
 export interface RawOptions {
   standalone?: boolean;
+  /** Commander's name for --locust-legacy-0.9. */
+  'locustLegacy0.9'?: boolean;
   users?: string;
   spawnRate?: string;
   runTime?: string;
@@ -29,10 +35,39 @@ export interface RawOptions {
   stopTimeout: string;
   logLevel: string;
   logFormat: string;
+  keyFile?: string;
+  key?: string;
+  accounts: string;
+  accountSeed: string;
+  charge: string;
+  txType: string;
+  rpcNamespace: string;
+  receiptTimeout: string;
 }
 
-export interface Options {
+/** --connect-timeout's default for the node (the master's default is to wait forever). */
+export const NODE_CONNECT_TIMEOUT_MS = 30_000;
+
+/** The flags shared by a test run and `klayworker refund`. */
+export interface ChainOptions {
+  /** The rich (funding) key; null when none was given. Renders as [redacted]. */
+  richKey: PrivateKey | null;
+  /** Where the key came from, e.g. "--key-file /path" (for messages), or null. */
+  richKeyOrigin: string | null;
+  /** Advice to log once the logger exists (e.g. --key is visible in ps). */
+  warnings: string[];
+  /** How long to retry an unreachable node at start. */
+  nodeConnectTimeoutMs: number;
+  rpcTimeoutMs: number;
+  tx: TxSettings;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+export interface Options extends ChainOptions {
   standalone: boolean;
+  /** Speak Locust 0.9's two-port PUSH/PULL protocol (it cannot be detected from one socket). */
+  legacy09: boolean;
   users: number;
   spawnRate: number;
   /** null: run until interrupted. */
@@ -41,7 +76,7 @@ export interface Options {
   jsonFile: string | null;
   masterHost: string;
   masterPort: number;
-  /** null: wait for the master forever. */
+  /** null: wait for the master forever. (The node's timeout is nodeConnectTimeoutMs.) */
   connectTimeoutMs: number | null;
   maxRps: number;
   rpsMode: 'bucket' | 'smooth';
@@ -49,14 +84,29 @@ export interface Options {
   testCases: { testCase: TestCase; weight: number }[];
   /** null: start the embedded dev chain. */
   endpoint: string | null;
-  rpcTimeoutMs: number;
   stopTimeoutMs: number;
-  logLevel: LogLevel;
-  logFormat: LogFormat;
+}
+
+/** `klayworker refund`'s flags. */
+export interface RawRefundOptions {
+  endpoint?: string;
+  keyFile?: string;
+  key?: string;
+  accounts: string;
+  accountSeed: string;
+  connectTimeout?: string;
+  rpcTimeout: string;
+  receiptTimeout: string;
+  logLevel: string;
+  logFormat: string;
+}
+
+export interface RefundOptions extends ChainOptions {
+  endpoint: string;
 }
 
 /** Validates every flag once; the first problem becomes a UsageError naming the flag. */
-export function parseOptions(raw: RawOptions): Options {
+export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env): Options {
   const standalone = raw.standalone === true;
   if (!standalone) {
     for (const [flag, value] of [['-u/--users', raw.users], ['-r/--spawn-rate', raw.spawnRate], ['-t/--run-time', raw.runTime]] as const) {
@@ -81,7 +131,9 @@ export function parseOptions(raw: RawOptions): Options {
     }
   }
   return {
+    ...chainOptions(raw, env),
     standalone,
+    legacy09: raw['locustLegacy0.9'] === true,
     users: integer('-u/--users', raw.users ?? '1', 0, 10_000_000),
     spawnRate: positiveNumber('-r/--spawn-rate', raw.spawnRate ?? '1'),
     runTimeMs: raw.runTime === undefined ? null : duration('-t/--run-time', raw.runTime, 1),
@@ -95,11 +147,54 @@ export function parseOptions(raw: RawOptions): Options {
     requestIncreaseRate,
     testCases,
     endpoint: raw.endpoint === undefined ? null : url('--endpoint', raw.endpoint),
-    rpcTimeoutMs: duration('--rpc-timeout', raw.rpcTimeout, 1),
     stopTimeoutMs: duration('--stop-timeout', raw.stopTimeout, 0),
+  };
+}
+
+/** Validates `klayworker refund`'s flags: an endpoint and a rich key are required. */
+export function parseRefundOptions(raw: RawRefundOptions, env: NodeJS.ProcessEnv = process.env): RefundOptions {
+  if (raw.endpoint === undefined) throw new UsageError('refund: --endpoint is required (the chain whose test accounts to sweep)');
+  const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth' }, env);
+  if (options.richKey === null) throw new UsageError('refund: a rich key is required (the same one the test used): give --key-file PATH or KLAYWORKER_KEY (or --key)');
+  return { ...options, endpoint: url('--endpoint', raw.endpoint) };
+}
+
+type RawChainOptions = Pick<RawOptions, 'keyFile' | 'key' | 'accounts' | 'accountSeed' | 'charge' | 'txType' | 'rpcNamespace' | 'receiptTimeout' | 'connectTimeout' | 'rpcTimeout' | 'logLevel' | 'logFormat'>;
+
+function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv): ChainOptions {
+  let loaded;
+  try {
+    loaded = loadRichKey({ keyFile: raw.keyFile, key: raw.key, env });
+  } catch (err) {
+    if (err instanceof KeyError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (raw.accountSeed === '') throw new UsageError('--account-seed: expected a non-empty string');
+  return {
+    richKey: loaded.key,
+    richKeyOrigin: loaded.origin,
+    warnings: loaded.warnings,
+    nodeConnectTimeoutMs: raw.connectTimeout === undefined ? NODE_CONNECT_TIMEOUT_MS : duration('--connect-timeout', raw.connectTimeout, 1),
+    rpcTimeoutMs: duration('--rpc-timeout', raw.rpcTimeout, 1),
+    tx: {
+      txType: oneOf('--tx-type', raw.txType, ['auto', 'legacy', '1559'] as const),
+      rpcNamespace: oneOf<RpcNamespace>('--rpc-namespace', raw.rpcNamespace, RPC_NAMESPACES),
+      accounts: integer('--accounts', raw.accounts, 1, 1_000_000),
+      accountSeed: raw.accountSeed,
+      chargeWei: coinAmount('--charge', raw.charge),
+      receiptTimeoutMs: duration('--receipt-timeout', raw.receiptTimeout, 1),
+    },
     logLevel: oneOf('--log-level', raw.logLevel, LOG_LEVELS),
     logFormat: oneOf('--log-format', raw.logFormat, ['text', 'json'] as const),
   };
+}
+
+/** A positive amount of the chain's coin (KAIA, ETH) with up to 18 decimals, as wei. */
+function coinAmount(flag: string, text: string): bigint {
+  const trimmed = text.trim();
+  const wei = /^\d{1,30}(\.\d{1,18})?$/.test(trimmed) ? parseUnits(trimmed, 18) : 0n;
+  if (wei <= 0n) throw new UsageError(`${flag}: expected a positive amount of coins (KAIA/ETH) with up to 18 decimals, e.g. 1 or 0.05, got ${show(text)}`);
+  return wei;
 }
 
 function show(text: string): string {

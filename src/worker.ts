@@ -1,6 +1,7 @@
+import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
 import { startDevChain, type DevChain } from './dev-chain.js';
-import type { Options } from './options.js';
+import type { Options, RefundOptions } from './options.js';
 import { JsonRpcClient } from './rpc/json-rpc.js';
 import { MasterRunner } from './runner/master-runner.js';
 import { createRateLimiter } from './runner/rate-limiter.js';
@@ -11,7 +12,13 @@ import { renderTable } from './stats/console-table.js';
 import { writeCsvFiles } from './stats/csv.js';
 import { RequestStats } from './stats/request-stats.js';
 import { buildSummaryJson, writeSummaryJson } from './stats/summary-json.js';
+import { deriveTestAccounts, signerAccount } from '../testcases/accounts.js';
+import { PrivateKey } from '../testcases/keys.js';
+import { logRefund, refundAccounts } from '../testcases/refund.js';
+import { createContractDeployer, createTransactionSender, type ContractDeployer } from '../testcases/deploy.js';
+import { createTxSession } from '../testcases/tx-session.js';
 import type { PreparedTestCase } from '../testcases/types.js';
+import { waitForNode } from '../testcases/wait-for-node.js';
 
 /** Something that ends a run when the user presses Ctrl-C. */
 interface Stoppable {
@@ -35,9 +42,15 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     const endpoint = options.endpoint ?? devChain!.url;
     rpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs });
 
+    // With no endpoint and no key, the dev chain's funded account pays for the test accounts.
+    const richKey = options.richKey ?? (devChain === null ? null : PrivateKey.parse(devChain.richKey, 'the dev chain'));
+    // Test cases that need the chain wait for the node there (up to the connect timeout);
+    // plain reads start at once and record an unreachable node as failures.
+    const tx = createTxSession({ rpc, log, endpoint, connectTimeoutMs: options.nodeConnectTimeoutMs, settings: options.tx, richKey });
+    const contracts = richKey === null ? undefined : contractDeployer(rpc, richKey, log);
     const tasks: Task[] = [];
     for (const { testCase, weight } of options.testCases) {
-      const ready = await testCase.setup({ rpc, endpoint, log });
+      const ready = await testCase.setup({ rpc, endpoint, log, namespace: options.tx.rpcNamespace, tx, contracts });
       prepared.push(ready);
       tasks.push({ name: testCase.name, weight, run: (user) => ready.run(user) });
     }
@@ -72,13 +85,14 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
         limiter,
         log,
         connectTimeoutMs: options.connectTimeoutMs,
+        transport: options.legacy09 ? 'push-pull' : 'dealer',
       });
       releaseSignals.attach(runner);
       outcome = await runner.run();
     }
 
     const summary = stats.summary(outcome.durationS);
-    process.stderr.write(`\n${renderTable(summary.rows, summary.total)}\n`);
+    if (summary.total.requests > 0) process.stderr.write(`\n${renderTable(summary.rows, summary.total)}\n`);
     log.info(
       { requests: summary.total.requests, failures: summary.total.failures, rps: round2(summary.total.rps), durationS: round2(outcome.durationS) },
       'summary',
@@ -94,6 +108,28 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     await rpc?.close().catch(() => undefined);
     await devChain?.stop();
   }
+}
+
+/** `klayworker refund`: sweeps the test accounts of this key and seed back to the rich account. */
+export async function runRefund(options: RefundOptions, log: Logger): Promise<number> {
+  const rpc = new JsonRpcClient(options.endpoint, { timeoutMs: options.rpcTimeoutMs });
+  try {
+    const chainId = await waitForNode(rpc, { timeoutMs: options.nodeConnectTimeoutMs, endpoint: options.endpoint, log });
+    const richKey = options.richKey!;
+    const rich = signerAccount(richKey);
+    const accounts = deriveTestAccounts(richKey, options.tx.accountSeed, options.tx.accounts);
+    const report = await refundAccounts({ rpc, log, chainId, richAddress: rich.address, accounts, timeoutMs: options.tx.receiptTimeoutMs });
+    logRefund(log, report, accounts.length, rich.address);
+    return 0;
+  } finally {
+    await rpc.close().catch(() => undefined);
+  }
+}
+
+/** Contracts for the test cases that read or call them, deployed by the rich key on first use. */
+function contractDeployer(rpc: JsonRpcClient, richKey: PrivateKey, log: Logger): ContractDeployer {
+  const sender = createTransactionSender({ rpc, wallet: new Wallet(richKey.reveal()) });
+  return createContractDeployer({ sender, log });
 }
 
 function round2(n: number): number {

@@ -227,3 +227,20 @@ describe('newest 2.x messages', () => {
     expect(pool.count).toBe(3);
   });
 });
+
+describe('--locust-legacy-0.9', () => {
+  it('makes the CLI speak 0.9: client_ready with no data on the PUSH port, hatch answered on it', async () => {
+    const { CLI, startProcess, killStarted } = await import('./support/processes.js');
+    const port = await freePort();
+    const master = await PushPullMaster.start(port);
+    cleanup.push(() => master.close(), () => killStarted());
+    startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', 'http://127.0.0.1:9', '--master-port', String(port), '--locust-legacy-0.9']);
+    const ready = await master.waitFor('client_ready', { timeoutMs: 20_000 });
+    expect(ready.data).toBeNull();
+    const from = master.received.length;
+    await master.send('hatch', { hatch_rate: 10, num_clients: 2, host: null, stop_timeout: null });
+    await master.waitFor('hatching', { from, timeoutMs: 5_000 });
+    const complete = await master.waitFor('hatch_complete', { from, timeoutMs: 5_000 });
+    expect(complete.data).toEqual({ count: 2 });
+  }, 40_000);
+});

@@ -1,8 +1,12 @@
 /** The built-in test cases, and the --tc flag that picks them. */
 import { blockNumber } from './block-number.js';
+import { receiptCheck } from './receipt-check.js';
+import { readTestCases } from './reads.js';
 import type { TestCase } from './types.js';
+import { valueTransfer } from './value-transfer.js';
+import { valueTransferWithCheck } from './value-transfer-with-check.js';
 
-export const builtInTestCases: readonly TestCase[] = [blockNumber];
+export const builtInTestCases: readonly TestCase[] = [blockNumber, ...readTestCases, valueTransfer, valueTransferWithCheck, receiptCheck];
 
 export interface WeightedTestCase {
   testCase: TestCase;

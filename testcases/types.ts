@@ -2,6 +2,9 @@
 import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import type { User } from '../src/runner/task.js';
+import type { ContractDeployer } from './deploy.js';
+import type { RpcNamespace } from './rpc-namespace.js';
+import type { TxSession } from './tx-session.js';
 
 /**
  * What a test case may use while it prepares. Later test cases need more (accounts, chain
@@ -11,6 +14,16 @@ export interface TestCaseContext {
   rpc: JsonRpcClient;
   endpoint: string;
   log: Logger;
+  /** --rpc-namespace: the namespace of the measured calls (setup calls use eth_*). */
+  namespace?: RpcNamespace;
+  /**
+   * Chain context, funded test accounts and their nonce manager, shared by every test case
+   * of the process and prepared on first use (see tx-session.ts). The worker always sets it;
+   * a unit test of a read-only test case may leave it out.
+   */
+  tx?: TxSession;
+  /** Deploys the built-in contracts once per process (paid by the rich key). */
+  contracts?: ContractDeployer;
 }
 
 /** A test case ready to run: one iteration per `run`, cleaned up once by `teardown`. */

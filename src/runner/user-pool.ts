@@ -18,6 +18,8 @@ interface RunningUser {
   readonly controller: AbortController;
   readonly recorder: UserRecorder;
   readonly done: Promise<void>;
+  /** The loop has ended (the limiter said no more, e.g. at a run's end, or it was stopped). */
+  readonly finished: () => boolean;
 }
 
 export interface UserPoolOptions {
@@ -137,12 +139,17 @@ export class UserPool {
     const controller = new AbortController();
     const recorder = new UserRecorder(this.#recorder);
     const user: User = { id: this.#nextId++, recorder, signal: controller.signal };
-    const done = this.#loop(user, task, controller.signal).finally(() => this.#stopping.delete(user.id));
-    return { user, task, controller, recorder, done };
+    let ended = false;
+    const done = this.#loop(user, task, controller.signal).finally(() => {
+      ended = true;
+      this.#stopping.delete(user.id);
+    });
+    return { user, task, controller, recorder, done, finished: () => ended };
   }
 
   #stopUser(u: RunningUser): void {
-    this.#stopping.set(u.user.id, u);
+    // A loop that already ended has nothing in flight to wait for.
+    if (!u.finished()) this.#stopping.set(u.user.id, u);
     u.controller.abort();
   }
 

@@ -2,7 +2,7 @@ import type { LiveRow } from './request-stats.js';
 
 /** The table fits 120 columns with names up to this long; longer names are cut. */
 const MAX_TABLE_WIDTH = 120;
-const MAX_TYPE_WIDTH = 12;
+const MAX_TYPE_WIDTH = 26;
 
 /**
  * The live stats table (stderr every few seconds and at the end), laid out like Locust's:

@@ -1,0 +1,125 @@
+/**
+ * sendUnderLease against a scripted node: what each kind of send reply does to the stats and
+ * to the nonce the account uses next.
+ */
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonRpcClient } from '../src/rpc/json-rpc.js';
+import type { Recorder, User } from '../src/runner/task.js';
+import type { FeeOracle } from '../testcases/chain-context.js';
+import { NonceManager } from '../testcases/nonce-manager.js';
+import { sendUnderLease } from '../testcases/send-transaction.js';
+import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';
+
+type Reply = { result: unknown } | { error: { code: number; message: string } } | 'hang';
+
+let server: FakeRpcServer;
+let pendingCount = 0;
+let nextReply: Reply = { result: null };
+const HASH = `0x${'ab'.repeat(32)}`;
+
+beforeAll(async () => {
+  server = await startFakeRpcServer((req: RpcRequest, res: ServerResponse) => {
+    const id = JSON.stringify(req.id);
+    if (req.method === 'eth_getTransactionCount') return replyJson(res, `{"jsonrpc":"2.0","id":${id},"result":"0x${pendingCount.toString(16)}"}`);
+    if (nextReply === 'hang') return; // never answers: the client's timeout fires
+    replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, ...nextReply }));
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function recordingUser() {
+  const records: string[] = [];
+  const recorder: Recorder = {
+    success: (type, name, _ms, bytes) => records.push(`success ${type} ${name} ${bytes > 0 ? 'bytes' : 'no-bytes'}`),
+    failure: (type, name, _ms, error) => records.push(`failure ${type} ${name}: ${error}`),
+  };
+  const user: User = { id: 0, recorder, signal: new AbortController().signal };
+  return { user, records };
+}
+
+describe('sendUnderLease', () => {
+  it('moves the nonce on only for transactions the pool holds, and resyncs when unsure', async () => {
+    const rpc = new JsonRpcClient(server.url, { timeoutMs: 300 });
+    const nonces = new NonceManager([{ address: '0xa' }], async (address) => {
+      const { result } = await rpc.call('eth_getTransactionCount', [address, 'pending']);
+      return Number(result);
+    });
+    let refreshes = 0;
+    const fees = { refresh: () => (refreshes++, Promise.resolve()) } as unknown as FeeOracle;
+    const { user, records } = recordingUser();
+    const used: number[] = [];
+    const send = async (reply: Reply) => {
+      nextReply = reply;
+      const lease = (await nonces.lease())!;
+      return sendUnderLease({
+        user, rpc, lease, fees,
+        label: { type: 'eth_sendRawTransaction', name: 'tc' },
+        method: 'eth_sendRawTransaction',
+        sign: (nonce) => (used.push(nonce), { raw: `0x${nonce.toString(16).padStart(2, '0')}`, hash: HASH }),
+      });
+    };
+    const countReads = () => server.requests.filter((r) => r.method === 'eth_getTransactionCount').length;
+
+    pendingCount = 5;
+    expect(await send({ result: HASH })).toMatchObject({ accepted: true, hash: HASH });
+    expect(await send({ error: { code: -32000, message: 'already known' } })).toMatchObject({ accepted: true, hash: HASH });
+    expect(await send({ error: { code: -32000, message: 'txpool is full' } })).toEqual({ accepted: false, reason: 'overloaded' });
+    expect(used).toEqual([5, 6, 7]);
+    expect(countReads()).toBe(1);
+
+    // The pool refused 7 outright, so 7 is used again; it turns out to be taken: resync.
+    pendingCount = 9;
+    expect(await send({ error: { code: -32000, message: 'nonce too low' } })).toEqual({ accepted: false, reason: 'stale-nonce' });
+    expect(await send({ result: HASH })).toMatchObject({ accepted: true });
+    expect(used).toEqual([5, 6, 7, 7, 9]);
+
+    // A timeout: the tx may or may not be in the pool, so the next use reads the count again.
+    pendingCount = 11;
+    expect(await send('hang')).toEqual({ accepted: false, reason: 'uncertain' });
+    expect(await send({ error: { code: -32000, message: 'transaction underpriced' } })).toEqual({ accepted: false, reason: 'underpriced' });
+    expect(refreshes).toBe(1);
+    pendingCount = 12;
+    expect(await send({ result: 'not a hash' })).toEqual({ accepted: false, reason: 'rejected' });
+    pendingCount = 13;
+    expect(await send({ result: HASH })).toMatchObject({ accepted: true });
+    expect(used).toEqual([5, 6, 7, 7, 9, 10, 11, 12, 13]);
+    expect(countReads()).toBe(5);
+
+    expect(records).toEqual([
+      'success eth_sendRawTransaction tc bytes',
+      'success eth_sendRawTransaction tc no-bytes',
+      'failure eth_sendRawTransaction tc: JSON-RPC error -32000: txpool is full',
+      'failure eth_sendRawTransaction tc: JSON-RPC error -32000: nonce too low',
+      'success eth_sendRawTransaction tc bytes',
+      'failure eth_sendRawTransaction tc: timeout after 300 ms',
+      'failure eth_sendRawTransaction tc: JSON-RPC error -32000: transaction underpriced',
+      'failure eth_sendRawTransaction tc: invalid eth_sendRawTransaction result: not a transaction hash',
+      'success eth_sendRawTransaction tc bytes',
+    ]);
+    // Every lease was released: the one account is free again.
+    expect(nonces.freeCount).toBe(1);
+    await rpc.close();
+  });
+
+  it('records a failed nonce read as a failure of the test case and leaves the account free', async () => {
+    const rpc = new JsonRpcClient(server.url, { timeoutMs: 300 });
+    const nonces = new NonceManager([{ address: '0xa' }], () => Promise.reject(new Error('timeout after 300 ms')));
+    const { user, records } = recordingUser();
+    const lease = (await nonces.lease())!;
+    const result = await sendUnderLease({
+      user, rpc, lease, fees: {} as FeeOracle,
+      label: { type: 'eth_sendRawTransaction', name: 'tc' },
+      method: 'eth_sendRawTransaction',
+      sign: () => {
+        throw new Error('must not sign without a nonce');
+      },
+    });
+    expect(result).toEqual({ accepted: false, reason: 'nonce-read' });
+    expect(records).toEqual(['failure eth_sendRawTransaction tc: nonce read failed: timeout after 300 ms']);
+    expect(nonces.freeCount).toBe(1);
+    await rpc.close();
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Helpers for tests that run transaction test cases against anvil: a key file, the derived
+ * test accounts, their nonces once the pool has drained, and the worker's --json summary.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deriveTestAccounts, type TestAccount } from '../../testcases/accounts.js';
+import { readBalance, readNonce } from '../../testcases/account-state.js';
+import { PrivateKey } from '../../testcases/keys.js';
+import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { eventually } from './processes.js';
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'klayworker-tx-'));
+}
+
+/** Writes `key` to a 0600 file and returns its path. */
+export function writeKeyFile(key: string, dir = tempDir()): string {
+  const file = join(dir, 'rich.key');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return file;
+}
+
+export function accountsOf(richKey: string, seed: string, count: number): TestAccount[] {
+  return deriveTestAccounts(PrivateKey.parse(richKey, 'test'), seed, count);
+}
+
+/** Mined nonces of `addresses`, read once no account has a transaction left in the pool. */
+export async function drainedNonces(rpc: JsonRpcClient, addresses: readonly string[], timeoutMs = 30_000): Promise<number[]> {
+  return eventually(
+    async () => {
+      const latest = await Promise.all(addresses.map((a) => readNonce(rpc, a, 'latest')));
+      const pending = await Promise.all(addresses.map((a) => readNonce(rpc, a, 'pending')));
+      return latest.every((n, i) => n === pending[i]) ? latest : undefined;
+    },
+    timeoutMs,
+    'the test accounts to have no pending transactions',
+    250,
+  );
+}
+
+export function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+export async function balances(rpc: JsonRpcClient, addresses: readonly string[]): Promise<bigint[]> {
+  return Promise.all(addresses.map((a) => readBalance(rpc, a)));
+}
+
+export interface SummaryRow {
+  type: string;
+  name: string;
+  requests: number;
+  failures: number;
+}
+
+export interface Summary {
+  total: SummaryRow;
+  tasks: SummaryRow[];
+}
+
+export function readSummary(file: string): Summary {
+  return JSON.parse(readFileSync(file, 'utf8')) as Summary;
+}
+
+export function row(summary: Summary, type: string, name: string): SummaryRow | undefined {
+  return summary.tasks.find((r) => r.type === type && r.name === name);
+}

@@ -1,0 +1,135 @@
+/**
+ * The transaction test cases end to end: the built CLI (`node dist/src/cli.js`) against a
+ * real anvil, checked against what the chain holds afterwards.
+ */
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { JsonRpcClient } from '../src/rpc/json-rpc.js';
+import { CLI, killStarted, startProcess } from './support/processes.js';
+import { accountsOf, drainedNonces, readSummary, row, sum, tempDir, writeKeyFile } from './support/test-accounts.js';
+
+const RUN_DEADLINE_MS = 90_000;
+
+let chain: DevChain;
+let rpc: JsonRpcClient;
+let keyFile: string;
+
+beforeAll(async () => {
+  chain = await startDevChain({ blockTime: 1 });
+  rpc = new JsonRpcClient(chain.url, { timeoutMs: 10_000 });
+  keyFile = writeKeyFile(chain.richKey);
+});
+afterAll(async () => {
+  await rpc?.close();
+  await chain?.stop();
+});
+afterEach(() => killStarted());
+
+/** Runs the worker standalone against the test's anvil; resolves with its exit code, output and summary file. */
+async function runWorker(args: readonly string[]) {
+  const json = join(tempDir(), 'summary.json');
+  const proc = startProcess(process.execPath, [CLI, '--standalone', '--endpoint', chain.url, '--key-file', keyFile, '--json', json, ...args]);
+  const code = await proc.exited(RUN_DEADLINE_MS);
+  return { code, output: proc.output(), json };
+}
+
+describe('transaction test cases on anvil', () => {
+  it('valueTransfer, valueTransferWithCheck and receiptCheck run together with zero failures and one funding', async () => {
+    const run = await runWorker(['--tc', 'valueTransfer,valueTransferWithCheck,receiptCheck', '-u', '9', '-r', '9', '-t', '6s', '--accounts', '12', '--account-seed', 'all-three']);
+    expect(run.code, run.output).toBe(0);
+    const summary = readSummary(run.json);
+    expect(summary.total.failures).toBe(0);
+    for (const [type, name] of [
+      ['eth_sendRawTransaction', 'valueTransfer'],
+      ['eth_sendRawTransaction', 'valueTransferWithCheck'],
+      ['eth_sendRawTransaction', 'receiptCheck'],
+      ['eth_getTransactionReceipt', 'receiptCheck'],
+    ] as const) {
+      expect(row(summary, type, name)?.requests, `${type} ${name}`).toBeGreaterThan(0);
+    }
+    // One send to nine reads, within the rounding of where the run stopped.
+    const sends = row(summary, 'eth_sendRawTransaction', 'receiptCheck')!.requests;
+    const reads = row(summary, 'eth_getTransactionReceipt', 'receiptCheck')!.requests;
+    expect(Math.abs(reads - 9 * sends)).toBeLessThanOrEqual(9 * 3);
+    // Confirmed transfers take about a block each.
+    expect(row(summary, 'eth_sendRawTransaction', 'valueTransferWithCheck')!.requests).toBeLessThan(row(summary, 'eth_sendRawTransaction', 'valueTransfer')!.requests);
+    expect(run.output.match(/funding test accounts/g)).toHaveLength(1);
+  });
+
+  it('conservation: the successes reported equal the transactions the chain holds from the test accounts', async () => {
+    const accounts = accountsOf(chain.richKey, 'conserve', 8).map((a) => a.address);
+    // More users than accounts: some wait for a free account.
+    const run = await runWorker(['--tc', 'valueTransfer', '-u', '12', '-r', '12', '-t', '4s', '--accounts', '8', '--account-seed', 'conserve']);
+    expect(run.code, run.output).toBe(0);
+    const summary = readSummary(run.json);
+    expect(summary.total.failures).toBe(0);
+    expect(summary.total.requests).toBeGreaterThan(50);
+    expect(sum(await drainedNonces(rpc, accounts))).toBe(summary.total.requests);
+  });
+
+  it('two workers with one rich key and different seeds fund and send side by side without collisions; a rerun finds its nonces', async () => {
+    const seeds = ['side-a', 'side-b'];
+    const accounts = seeds.map((s) => accountsOf(chain.richKey, s, 6).map((a) => a.address));
+    expect(new Set(accounts.flat()).size).toBe(12);
+    const runs = await Promise.all(seeds.map((seed) => runWorker(['--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '4s', '--accounts', '6', '--account-seed', seed])));
+    for (const [i, run] of runs.entries()) {
+      expect(run.code, run.output).toBe(0);
+      const summary = readSummary(run.json);
+      expect(summary.total.failures).toBe(0);
+      expect(sum(await drainedNonces(rpc, accounts[i]!))).toBe(summary.total.requests);
+    }
+    // Same seed again: funded already, nonces picked up from the chain, zero failures.
+    const before = sum(await drainedNonces(rpc, accounts[0]!));
+    const again = await runWorker(['--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '3s', '--accounts', '6', '--account-seed', 'side-a']);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain('test accounts already funded');
+    expect(again.output).not.toContain('funding test accounts');
+    const summary = readSummary(again.json);
+    expect(summary.total.failures).toBe(0);
+    expect(sum(await drainedNonces(rpc, accounts[0]!)) - before).toBe(summary.total.requests);
+  });
+
+  it('--tx-type legacy sends type-0 transactions (the default on anvil is type 2), and --rpc-namespace names the methods', async () => {
+    for (const [seed, args, type] of [
+      ['type-auto', [], '0x2'],
+      ['type-legacy', ['--tx-type', 'legacy'], '0x0'],
+    ] as const) {
+      const accounts = new Set(accountsOf(chain.richKey, seed, 3).map((a) => a.address.toLowerCase()));
+      const from = BigInt((await rpc.call('eth_blockNumber', [])).result as string);
+      const run = await runWorker(['--tc', 'valueTransfer', '-u', '2', '-r', '2', '-t', '2s', '--accounts', '3', '--account-seed', seed, ...args]);
+      expect(run.code, run.output).toBe(0);
+      await drainedNonces(rpc, [...accounts]);
+      const to = BigInt((await rpc.call('eth_blockNumber', [])).result as string);
+      const types = new Set<string>();
+      let count = 0;
+      for (let n = from; n <= to; n++) {
+        const { result } = await rpc.call('eth_getBlockByNumber', [`0x${n.toString(16)}`, true]);
+        for (const t of (result as { transactions: { from: string; type: string }[] }).transactions) {
+          if (!accounts.has(t.from.toLowerCase())) continue;
+          types.add(t.type);
+          count++;
+        }
+      }
+      expect(count).toBe(readSummary(run.json).total.requests);
+      expect([...types]).toEqual([type]);
+    }
+
+    // anvil has no kaia_* methods, so every send fails there, under the namespaced type.
+    const kaia = await runWorker(['--tc', 'valueTransfer', '-u', '1', '-r', '1', '-t', '1s', '--accounts', '3', '--account-seed', 'type-legacy', '--rpc-namespace', 'kaia']);
+    expect(kaia.code).toBe(1);
+    const summary = readSummary(kaia.json);
+    expect(summary.tasks.map((r) => r.type)).toEqual(['kaia_sendRawTransaction']);
+    expect(summary.total.requests).toBeGreaterThan(0);
+    expect(summary.total.failures).toBe(summary.total.requests);
+  });
+
+  it('with no --endpoint and no key, runs on the embedded dev chain funded by its rich account', async () => {
+    const json = join(tempDir(), 'summary.json');
+    const proc = startProcess(process.execPath, [CLI, '--standalone', '--tc', 'transferSignedTx', '-u', '4', '-r', '4', '-t', '3s', '--accounts', '5', '--json', json]);
+    expect(await proc.exited(RUN_DEADLINE_MS), proc.output()).toBe(0);
+    const summary = readSummary(json);
+    expect(row(summary, 'eth_sendRawTransaction', 'valueTransfer')?.requests).toBeGreaterThan(0);
+    expect(summary.total.failures).toBe(0);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * One value transfer between random test accounts: lease a sender, pick another account as
+ * recipient and a small non-zero value, sign, send. Shared by the transfer test cases.
+ */
+import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
+import type { User } from '../src/runner/task.js';
+import type { TestAccount } from './accounts.js';
+import type { ChainContext } from './chain-context.js';
+import { backOff, sendUnderLease, type SendResult } from './send-transaction.js';
+import { signTransfer } from './sign-transfer.js';
+import type { CallLabel } from './timed.js';
+import type { FundedAccounts } from './tx-session.js';
+
+/** Values are 1 to MAX_VALUE wei: non-zero so a balance check sees them, tiny so funds last. */
+const MAX_VALUE = 1000;
+
+export interface TransferSetup {
+  rpc: JsonRpcClient;
+  chain: ChainContext;
+  accounts: FundedAccounts;
+  label: CallLabel;
+  /** e.g. "eth_sendRawTransaction" */
+  sendMethod: string;
+}
+
+export interface TransferAttempt {
+  readonly from: TestAccount;
+  readonly to: TestAccount;
+  readonly value: bigint;
+  readonly result: SendResult;
+}
+
+/**
+ * Returns null when the user was stopped while waiting for a free account (nothing was
+ * sent or recorded). `recordSuccess: false` leaves the success record to the caller.
+ */
+export async function sendRandomTransfer(user: User, setup: TransferSetup, recordSuccess = true): Promise<TransferAttempt | null> {
+  const { list, nonces } = setup.accounts;
+  const lease = await nonces.lease(user.signal);
+  if (lease === null) return null;
+  const from = lease.account;
+  const to = pickRecipient(list, from.index);
+  const value = BigInt(1 + Math.floor(Math.random() * MAX_VALUE));
+  const { chain } = setup;
+  const result = await sendUnderLease({
+    user,
+    rpc: setup.rpc,
+    label: setup.label,
+    method: setup.sendMethod,
+    lease,
+    fees: chain.fees,
+    recordSuccess,
+    sign: (nonce) => signTransfer(from.signer, { chainId: chain.chainId, nonce, to: to.address, value, fee: chain.fees.current() }),
+  });
+  if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);
+  return { from, to, value, result };
+}
+
+/** A random account other than the sender (the sender itself when it is the only one). */
+export function pickRecipient<A>(list: readonly A[], fromIndex: number): A {
+  if (list.length === 1) return list[0]!;
+  const r = Math.floor(Math.random() * (list.length - 1));
+  return list[r >= fromIndex ? r + 1 : r]!;
+}
