@@ -52,6 +52,7 @@ function program(): Command {
     .option('--log-format <format>', 'text or json (log lines go to stderr)', 'text')
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
+    .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
 }
@@ -68,6 +69,7 @@ function refundProgram(): Command {
     .option('--log-format <format>', 'text or json (log lines go to stderr)', 'text')
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError(false)
+    .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
 }

@@ -154,9 +154,10 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
 /** Validates `klayworker refund`'s flags: an endpoint and a rich key are required. */
 export function parseRefundOptions(raw: RawRefundOptions, env: NodeJS.ProcessEnv = process.env): RefundOptions {
   if (raw.endpoint === undefined) throw new UsageError('refund: --endpoint is required (the chain whose test accounts to sweep)');
+  const endpoint = url('--endpoint', raw.endpoint);
   const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth' }, env);
   if (options.richKey === null) throw new UsageError('refund: a rich key is required (the same one the test used): give --key-file PATH or KLAYWORKER_KEY (or --key)');
-  return { ...options, endpoint: url('--endpoint', raw.endpoint) };
+  return { ...options, endpoint };
 }
 
 type RawChainOptions = Pick<RawOptions, 'keyFile' | 'key' | 'accounts' | 'accountSeed' | 'charge' | 'txType' | 'rpcNamespace' | 'receiptTimeout' | 'connectTimeout' | 'rpcTimeout' | 'logLevel' | 'logFormat'>;
