@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: runs every benchmark in turn, prints one table, and appends it to
+ * bench/RESULTS.md with the date, the machine and the exact commands.
+ *
+ *   node bench/run.mjs [--quick] [--only name[,name...]] [--record | --no-record]
+ *
+ * --quick   shorter windows and fewer rates (under 2 minutes); not recorded unless --record.
+ * --only    run some benchmarks: throughput, rate-accuracy, users.
+ *
+ * Exit code 0 when every benchmark ran (missed targets are in the table), 1 when one could not
+ * run, 2 on bad arguments. A benchmark is an object { name, title, run(ctx) => rows }; adding
+ * one is one more file and one more entry in BENCHMARKS.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchError, CLI, CORES, ProcessGroup } from './lib/processes.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { notRunRow, renderTable, tally } from './lib/report.mjs';
+import { rateAccuracy } from './rate-accuracy.mjs';
+import { throughput } from './throughput.mjs';
+import { users } from './users.mjs';
+
+/**
+ * @typedef {object} BenchContext
+ * @property {boolean} quick
+ * @property {ProcessGroup} group   start processes through it: they are stopped afterwards
+ * @property {string} tmpDir        a private directory, removed at the end
+ * @property {(line: string) => void} log  progress, on stderr
+ */
+
+const BENCHMARKS = [throughput, rateAccuracy, users];
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+function parseArgs(argv) {
+  const args = { quick: false, only: null, record: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') args.quick = true;
+    else if (a === '--record') args.record = true;
+    else if (a === '--no-record') args.record = false;
+    else if (a === '--only' && argv[i + 1]) args.only = argv[++i].split(',');
+    else usage(`unknown argument ${JSON.stringify(a)}`);
+  }
+  const names = BENCHMARKS.map((b) => b.name);
+  for (const name of args.only ?? []) if (!names.includes(name)) usage(`unknown benchmark ${JSON.stringify(name)}; available: ${names.join(', ')}`);
+  args.record ??= !args.quick;
+  return args;
+}
+
+function usage(message) {
+  process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [--quick] [--only ${BENCHMARKS.map((b) => b.name).join(',')}] [--record|--no-record]\n`);
+  process.exit(2);
+}
+
+/** Keeps this process off the core under test (children choose their own core). */
+function pinSelf() {
+  spawnSync('taskset', ['-a', '-p', '-c', String(CORES.target), String(process.pid)], { stdio: 'ignore' });
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(CLI)) {
+    process.stderr.write(`bench: ${CLI} is missing; build first (npm run build)\n`);
+    process.exit(1);
+  }
+  pinSelf();
+  const tmpDir = mkdtempSync(join(tmpdir(), 'klayworker-bench-'));
+  const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  let current = null;
+  const onSignal = (signal) => {
+    current?.killAllNow();
+    rmSync(tmpDir, { recursive: true, force: true });
+    process.stderr.write(`bench: interrupted by ${signal}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const rows = [];
+  const commands = [];
+  let couldNotRun = false;
+  for (const bench of BENCHMARKS.filter((b) => args.only === null || args.only.includes(b.name))) {
+    const group = new ProcessGroup();
+    current = group;
+    const begun = performance.now();
+    try {
+      rows.push(...(await bench.run({ quick: args.quick, group, tmpDir, log })));
+    } catch (err) {
+      couldNotRun = true;
+      if (!(err instanceof BenchError)) log(`${bench.name}: ${err instanceof Error ? err.stack : String(err)}`);
+      rows.push(notRunRow(bench.name, err));
+    } finally {
+      await group.stopAll();
+      commands.push(`# ${bench.title}`, ...group.commands);
+      log(`${bench.name}: done in ${Math.round((performance.now() - begun) / 1000)} s`);
+    }
+  }
+  current = null;
+  rmSync(tmpDir, { recursive: true, force: true });
+
+  const elapsedS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  const table = renderTable(rows);
+  const summary = `${tally(rows)}; ${args.quick ? 'quick' : 'full'} run took ${Math.floor(elapsedS / 60)} min ${elapsedS % 60} s.`;
+  process.stdout.write(`\n${table}\n\n${summary}\n`);
+  if (args.record) {
+    appendResults({ startedAt, quick: args.quick, machine, table, summary, commands, argv: process.argv.slice(2) });
+    log(`appended to ${RESULTS}`);
+  }
+  process.exitCode = couldNotRun ? 1 : 0;
+}
+
+function appendResults({ startedAt, quick, machine, table, summary, commands, argv }) {
+  if (!existsSync(RESULTS)) {
+    writeFileSync(
+      RESULTS,
+      '# Benchmark results\n\nAppended by `npm run bench` (`node bench/run.mjs`); see bench/README.md for what each figure means.\n' +
+        'The machine is shared and absolute numbers drift from run to run: compare the ratios, which are measured within one run.\n',
+    );
+  }
+  const when = startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  appendFileSync(
+    RESULTS,
+    [
+      '',
+      `## ${when} UTC, ${quick ? 'quick' : 'full'} run (\`node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}\`)`,
+      '',
+      ...machine.map((m) => `- ${m}`),
+      '- Pinning: the program under test on core 0 (`taskset -c 0`), its target, the Locust master and the bench itself on core 1. ' +
+        'Other people may have been using the machine: the ratios come from one run, side by side.',
+      '',
+      table,
+      '',
+      summary,
+      '',
+      '<details><summary>Exact commands</summary>',
+      '',
+      '```sh',
+      ...commands,
+      '```',
+      '',
+      '</details>',
+      '',
+    ].join('\n'),
+  );
+}
+
+await main();

@@ -1,0 +1,185 @@
+/**
+ * Benchmark 1, throughput per core: how many JSON-RPC requests each client completes per
+ * CPU-second of its own, pinned to one core, against nginx on the other core.
+ *
+ * - klayworker: blockNumber, 50 users, no rps cap, attached to a real Locust master (so its
+ *   stats, master link and limiter all run, as in production);
+ * - a stock Python Locust worker with a FastHttpUser doing the same POST, under its own master;
+ * - a bare undici Pool loop (bench/lib/undici-loop.mjs): the floor of what Node can do.
+ *
+ * The clients take turns, round after round, against the same nginx; requests are counted by
+ * nginx and CPU is read from /proc over the same window, so the ratios come from one run.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, CORES, BenchError, freePort, sleep } from './lib/processes.mjs';
+import { startNginx } from './lib/nginx.mjs';
+import { cpuSeconds, monotonicSeconds } from './lib/proc-stats.mjs';
+import { ALL_USERS_SPAWNED, readLocustTotals, requireLocust, startLocustMaster, startLocustWorker } from './lib/locust.mjs';
+import { fmt, row } from './lib/report.mjs';
+
+const BENCH = 'throughput';
+const USERS = 50;
+const TARGETS = { overPython: 3, ofUndici: 0.7 };
+
+export const throughput = {
+  name: BENCH,
+  title: 'Throughput per core',
+  /** @param {import('./run.mjs').BenchContext} ctx */
+  async run(ctx) {
+    requireLocust();
+    const plan = ctx.quick ? { rounds: 1, warmupS: 2, windowS: 6 } : { rounds: 4, warmupS: 3, windowS: 8 };
+    const nginx = await startNginx(ctx.group, { core: CORES.target, dir: join(ctx.tmpDir, 'nginx') });
+    const contestants = [klayworker, pythonWorker, bareUndici];
+    /** @type {Map<string, { requests: number, cpuS: number, wallS: number, failures: number, rounds: number[], notes: string[] }>} */
+    const totals = new Map(contestants.map((c) => [c.key, { requests: 0, cpuS: 0, wallS: 0, failures: 0, rounds: [], notes: [] }]));
+    for (let round = 1; round <= plan.rounds; round++) {
+      for (const contestant of contestants) {
+        ctx.log(`${BENCH}: round ${round}/${plan.rounds}, ${contestant.label}`);
+        const m = await measure(ctx, contestant, nginx, plan, `${contestant.key}-${round}`);
+        const t = totals.get(contestant.key);
+        t.requests += m.requests;
+        t.cpuS += m.cpuS;
+        t.wallS += m.wallS;
+        t.failures += m.failures;
+        t.rounds.push(m.requests / m.cpuS);
+        if (m.note) t.notes.push(m.note);
+      }
+    }
+
+    const perCpu = (key) => totals.get(key).requests / totals.get(key).cpuS;
+    const rows = contestants.map((c) => {
+      const t = totals.get(c.key);
+      return row({
+        bench: BENCH,
+        measure: c.label,
+        result:
+          `${fmt(perCpu(c.key))} req/CPU-s (${t.rounds.length > 1 ? `rounds ${t.rounds.map((r) => fmt(r)).join(', ')}; ` : ''}` +
+          `${fmt(t.requests / t.wallS)} req/s at ${fmt((100 * t.cpuS) / t.wallS)}% of a core; ` +
+          `${fmt(t.failures)} failures${t.notes.map((n) => `; ${n}`).join('')})`,
+      });
+    });
+    const overPython = perCpu('klayworker') / perCpu('python');
+    const ofUndici = perCpu('klayworker') / perCpu('undici');
+    const clean = totals.get('klayworker').failures === 0;
+    rows.push(
+      row({ bench: BENCH, measure: 'klayworker ÷ Python worker, per CPU-second', result: `${fmt(overPython, 2)}×`, target: `≥ ${TARGETS.overPython}×`, met: clean && overPython >= TARGETS.overPython }),
+      row({ bench: BENCH, measure: 'klayworker ÷ bare undici loop, per CPU-second', result: `${fmt(100 * ofUndici)}%`, target: `≥ ${fmt(100 * TARGETS.ofUndici)}%`, met: clean && ofUndici >= TARGETS.ofUndici }),
+      row({ bench: BENCH, measure: 'bare undici loop ÷ Python worker (context)', result: `${fmt(perCpu('undici') / perCpu('python'), 2)}×` }),
+    );
+    if (!clean) rows.push(row({ bench: BENCH, measure: 'klayworker requests failed', result: `${fmt(totals.get('klayworker').failures)} failures: the ratios above are not valid`, target: '0', met: false }));
+    return rows;
+  },
+};
+
+/**
+ * Starts one client, lets it warm up, then counts nginx's requests and the client's CPU over
+ * the window, and stops it.
+ */
+async function measure(ctx, contestant, nginx, plan, tag) {
+  const run = await contestant.start(ctx, nginx.url, tag);
+  try {
+    await run.ready;
+    await sleep(plan.warmupS * 1000);
+    const before = { served: await nginx.served(), cpu: cpuSeconds(run.measured.pid), at: monotonicSeconds() };
+    await sleep(plan.windowS * 1000);
+    const after = { served: await nginx.served(), cpu: cpuSeconds(run.measured.pid), at: monotonicSeconds() };
+    if (!run.measured.running) throw new BenchError(`${contestant.label} exited during the measurement: ${run.measured.tail()}`);
+    const { failures, note } = await run.finish();
+    return { requests: after.served - before.served, cpuS: after.cpu - before.cpu, wallS: after.at - before.at, failures, note };
+  } finally {
+    await Promise.all(run.procs.map((p) => p.stop()));
+  }
+}
+
+/** A test under a headless master that runs until we stop it (SIGTERM quits its worker). */
+async function underMaster(ctx, { locustfile, env, tag, startWorker }) {
+  const port = await freePort();
+  const csvPrefix = join(ctx.tmpDir, tag);
+  const master = startLocustMaster(ctx.group, {
+    core: CORES.target, locustfile, port, users: USERS, spawnRate: USERS, runTime: '10m', csvPrefix, env,
+  });
+  const worker = startWorker(port);
+  return {
+    master,
+    worker,
+    csvPrefix,
+    ready: master.waitForOutput(ALL_USERS_SPAWNED, 60_000),
+    async quit() {
+      await master.stop('SIGTERM', 15_000);
+      await worker.exited(20_000);
+    },
+  };
+}
+
+const klayworker = {
+  key: 'klayworker',
+  label: `klayworker (blockNumber, ${USERS} users, real master)`,
+  async start(ctx, url, tag) {
+    const json = join(ctx.tmpDir, `${tag}.json`);
+    const test = await underMaster(ctx, {
+      locustfile: 'dummy.py',
+      tag,
+      startWorker: (port) =>
+        ctx.group.start(CORES.load, process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', url, '--master-port', String(port), '--json', json, '--log-level', 'warn']),
+    });
+    return {
+      measured: test.worker,
+      procs: [test.master, test.worker],
+      ready: test.ready,
+      async finish() {
+        await test.quit();
+        const summary = JSON.parse(readFileSync(json, 'utf8'));
+        const master = readLocustTotals(test.csvPrefix);
+        // The two must agree request for request; say so in the table when they do not.
+        const note = master.requests === summary.total.requests ? undefined : `${tag}: klayworker counted ${summary.total.requests} requests, its master ${master.requests}`;
+        return { failures: summary.total.failures, note };
+      },
+    };
+  },
+};
+
+const pythonWorker = {
+  key: 'python',
+  label: `Python Locust worker (FastHttpUser, ${USERS} users, real master)`,
+  async start(ctx, url, tag) {
+    const env = { BENCH_TARGET: url };
+    const test = await underMaster(ctx, {
+      locustfile: 'bench/python_worker.py',
+      env,
+      tag,
+      startWorker: (port) => startLocustWorker(ctx.group, { core: CORES.load, locustfile: 'bench/python_worker.py', port, env }),
+    });
+    return {
+      measured: test.worker,
+      procs: [test.master, test.worker],
+      ready: test.ready,
+      async finish() {
+        await test.quit();
+        return { failures: readLocustTotals(test.csvPrefix).failures };
+      },
+    };
+  },
+};
+
+const bareUndici = {
+  key: 'undici',
+  label: `bare undici Pool loop (${USERS} loops)`,
+  async start(ctx, url) {
+    const loop = ctx.group.start(CORES.load, process.execPath, ['bench/lib/undici-loop.mjs', url, '--loops', String(USERS)]);
+    return {
+      measured: loop,
+      procs: [loop],
+      ready: loop.waitForOutput(/^ready$/m, 10_000),
+      async finish() {
+        await loop.stop('SIGTERM');
+        const last = loop.output().trim().split('\n').pop() ?? '';
+        try {
+          return { failures: JSON.parse(last).failures };
+        } catch {
+          throw new BenchError(`undici loop: unexpected final line ${JSON.stringify(last)}`);
+        }
+      },
+    };
+  },
+};
