@@ -29,6 +29,7 @@ describe('classifySendError', () => {
     // Fee too low for the node now.
     ['Kaia/geth transaction underpriced', node('transaction underpriced'), 'underpriced'],
     ['anvil below base fee', node('max fee per gas less than block base fee', -32003), 'underpriced'],
+    ['Kaia gas price below the base fee', node('invalid gas price. It must be set to value greater than or equal to baseFee'), 'underpriced'],
     // Not sure whether it reached the pool.
     ['timeout', timeoutError(10_000), 'uncertain'],
     ['connection reset', transportError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 10_000), 'uncertain'],

@@ -1,12 +1,22 @@
 /** The built-in test cases, and the --tc flag that picks them. */
 import { blockNumber } from './block-number.js';
 import { receiptCheck } from './receipt-check.js';
+import { contractTestCases } from './contract-test-cases.js';
+import { kaiaTestCases } from './kaia/test-cases.js';
 import { readTestCases } from './reads.js';
 import type { TestCase } from './types.js';
 import { valueTransfer } from './value-transfer.js';
 import { valueTransferWithCheck } from './value-transfer-with-check.js';
 
-export const builtInTestCases: readonly TestCase[] = [blockNumber, ...readTestCases, valueTransfer, valueTransferWithCheck, receiptCheck];
+export const builtInTestCases: readonly TestCase[] = [
+  blockNumber,
+  ...readTestCases,
+  valueTransfer,
+  valueTransferWithCheck,
+  receiptCheck,
+  ...contractTestCases,
+  ...kaiaTestCases,
+];
 
 export interface WeightedTestCase {
   testCase: TestCase;

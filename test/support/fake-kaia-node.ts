@@ -1,0 +1,93 @@
+/**
+ * A scripted Kaia node for unit tests of the Kaia test cases: it answers what setup reads
+ * (chain id, fees, balances, nonces, estimates), accepts every raw transaction on the send
+ * method with its keccak hash, and keeps account key types as AccountUpdates set them.
+ * `kaia: false` makes it an Ethereum node that knows no kaia_/klay_ methods; `keysPending`
+ * leaves AccountUpdates in the "pool": the chain keeps answering the old key type.
+ */
+import { keccak256 } from 'ethers';
+import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './fake-rpc-server.js';
+import { decodeKaiaTx } from './kaia-tx-decode.js';
+
+export const FAKE_CHAIN_ID = 1001n;
+/** kaia_gasPrice / klay_gasPrice. */
+export const FAKE_KAIA_GAS_PRICE = 27_500_000_000n;
+/** eth_gasPrice, deliberately different so a test sees which one a transaction carries. */
+export const FAKE_ETH_GAS_PRICE = 50_000_000_000n;
+export const FAKE_BASE_FEE = 25_000_000_000n;
+/** Every account's pending nonce before the test sends anything. */
+export const FAKE_START_NONCE = 5;
+/** kaia_estimateGas of a deployment, and of a call. */
+export const FAKE_DEPLOY_ESTIMATE = 125_000n;
+export const FAKE_CALL_ESTIMATE = 50_000n;
+
+export interface FakeKaiaNode {
+  readonly url: string;
+  readonly requests: RpcRequest[];
+  /** Raw transactions received on `<ns>_sendRawTransaction`, in order. */
+  sent(namespace?: string): string[];
+  /** Key type per lower-case address, as kaia_getAccountKey answers (1 when absent). */
+  readonly keyTypes: Map<string, number>;
+  /** Status every receipt reports (default 0x1). */
+  receiptStatus: string;
+  close(): Promise<void>;
+}
+
+const hex = (n: bigint | number) => `0x${n.toString(16)}`;
+
+export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?: boolean } = {}): Promise<FakeKaiaNode> {
+  const { kaia = true, keysPending = false } = options;
+  const keyTypes = new Map<string, number>();
+  const node: { receiptStatus: string } = { receiptStatus: '0x1' };
+  const answer = (req: RpcRequest): { result: unknown } | { error: { code: number; message: string } } => {
+    const params = (req.params ?? []) as unknown[];
+    const [ns, name] = req.method.split('_') as [string, string];
+    if (ns === 'eth') {
+      switch (name) {
+        case 'chainId':
+          return { result: hex(FAKE_CHAIN_ID) };
+        case 'getBlockByNumber':
+          return { result: { number: '0x10', baseFeePerGas: hex(FAKE_BASE_FEE), transactions: [] } };
+        case 'gasPrice':
+          return { result: hex(FAKE_ETH_GAS_PRICE) };
+        case 'maxPriorityFeePerGas':
+          return { result: '0x0' };
+        case 'getBalance':
+          return { result: hex(10n ** 20n) };
+        case 'getTransactionCount':
+          return { result: hex(FAKE_START_NONCE) };
+      }
+    }
+    if (kaia && (ns === 'kaia' || ns === 'klay')) {
+      switch (name) {
+        case 'chainID':
+          return { result: hex(FAKE_CHAIN_ID) };
+        case 'gasPrice':
+          return { result: hex(FAKE_KAIA_GAS_PRICE) };
+        case 'estimateGas':
+          return { result: hex((params[0] as { to?: string }).to === undefined ? FAKE_DEPLOY_ESTIMATE : FAKE_CALL_ESTIMATE) };
+        case 'sendRawTransaction': {
+          const raw = params[0] as string;
+          const { fields } = decodeKaiaTx(raw);
+          if (fields.type === 0x20 && !keysPending) keyTypes.set(fields.from.toLowerCase(), Number.parseInt(fields.key!.slice(2, 4), 16));
+          return { result: keccak256(raw) };
+        }
+        case 'getAccountKey':
+          return { result: { keyType: keyTypes.get(String(params[0]).toLowerCase()) ?? 1, key: {} } };
+        case 'getTransactionReceipt':
+          return { result: { status: node.receiptStatus, blockNumber: '0x11', gasUsed: '0x5208', transactionHash: params[0] } };
+      }
+    }
+    return { error: { code: -32601, message: `the method ${req.method} does not exist/is not available` } };
+  };
+  const server: FakeRpcServer = await startFakeRpcServer((req, res) => {
+    replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, ...answer(req) }));
+  });
+  return Object.assign(node, {
+    url: server.url,
+    requests: server.requests,
+    keyTypes,
+    sent: (namespace = 'kaia') => server.requests.filter((r) => r.method === `${namespace}_sendRawTransaction`).map((r) => (r.params as string[])[0]!),
+    close: () => server.close(),
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * One Kaia-native transaction from a leased test account: the test case says what to send
+ * (type, gas, recipient, payload, fee payer), this fills in nonce, gas price, chain id and
+ * sender, signs — as the fee payer too where the type is fee-delegated — and sends it with
+ * `<namespace>_sendRawTransaction`. Success means the node's pool accepted it.
+ */
+import type { User } from '../../src/runner/task.js';
+import type { TestAccount } from '../accounts.js';
+import type { FeeQuote } from '../chain-context.js';
+import { backOff, sendUnderLease, type SendResult } from '../send-transaction.js';
+import type { SignedTx } from '../sign-transfer.js';
+import type { KaiaSetup } from './kaia-setup.js';
+import { kaiaTxHash, signAsFeePayer, signKaiaTx } from './sign.js';
+import type { KaiaTxFields } from './tx-encoding.js';
+import { kaiaTxTypeInfo, type KaiaTxTypeCode } from './tx-types.js';
+
+/** The fee payer's share of WithRatio types, in percent (the Go load testers' 30). */
+export const FEE_RATIO = 30;
+
+/** Values are 1 to MAX_VALUE kei: non-zero so a balance shows them, tiny so funds last. */
+const MAX_VALUE = 1000;
+
+/** What a test case decides; the rest is filled in at signing. */
+export interface KaiaTxPlan {
+  readonly fields: Omit<KaiaTxFields, 'nonce' | 'gasPrice' | 'chainId' | 'from'>;
+  /** Fee-delegated types: the test account that signs as fee payer (and pays). */
+  readonly feePayer?: TestAccount;
+}
+
+export interface KaiaSendAttempt {
+  readonly from: TestAccount;
+  readonly result: SendResult;
+}
+
+/** A random transfer value, 1 to 1000 kei. */
+export function randomValue(): bigint {
+  return BigInt(1 + Math.floor(Math.random() * MAX_VALUE));
+}
+
+/**
+ * The delegation part of a plan: the fee payer of a fee-delegated type, and the ratio of a
+ * WithRatio one; both undefined for a basic type.
+ */
+export function delegation(type: KaiaTxTypeCode, feePayer: TestAccount): { feeRatio: number | undefined; feePayer: TestAccount | undefined } {
+  const info = kaiaTxTypeInfo(type);
+  return { feeRatio: info.withRatio ? FEE_RATIO : undefined, feePayer: info.feeDelegated ? feePayer : undefined };
+}
+
+/** Signs a plan. Pure: Kaia signatures are deterministic (RFC 6979). */
+export function signKaiaPlan(plan: KaiaTxPlan, from: TestAccount, nonce: number, fee: FeeQuote, chainId: bigint): SignedTx {
+  if (fee.type !== 'legacy') throw new TypeError('Kaia-native transactions take a legacy gas price');
+  const fields: KaiaTxFields = { ...plan.fields, chainId, nonce, gasPrice: fee.gasPrice, from: from.address };
+  const senderSigned = signKaiaTx(fields, from.signer);
+  const raw = plan.feePayer === undefined ? senderSigned : signAsFeePayer(senderSigned, plan.feePayer.signer, plan.feePayer.address);
+  return { raw, hash: kaiaTxHash(raw) };
+}
+
+/**
+ * Leases a sender, asks `plan` what to send from it, signs at its nonce and sends. Returns
+ * null when the user was stopped while waiting for a free account (nothing recorded).
+ */
+export async function sendKaiaTx(user: User, setup: KaiaSetup, plan: (from: TestAccount) => KaiaTxPlan): Promise<KaiaSendAttempt | null> {
+  const lease = await setup.accounts.nonces.lease(user.signal);
+  if (lease === null) return null;
+  const from = lease.account;
+  let planned: KaiaTxPlan;
+  try {
+    planned = plan(from);
+  } catch (err) {
+    lease.release('unused');
+    throw err;
+  }
+  const result = await sendUnderLease({
+    user,
+    rpc: setup.rpc,
+    label: setup.label,
+    method: setup.sendMethod,
+    lease,
+    fees: setup.fees,
+    sign: (nonce) => signKaiaPlan(planned, from, nonce, setup.fees.current(), setup.chainId),
+  });
+  if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);
+  return { from, result };
+}

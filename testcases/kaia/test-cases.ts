@@ -1,0 +1,23 @@
+/** The Kaia-native transaction test cases, sent with kaia_sendRawTransaction (klay_ with --rpc-namespace klay). */
+import type { TestCase } from '../types.js';
+import { kaiaAccountUpdate } from './account-update.js';
+import { kaiaCancel } from './cancel.js';
+import { kaiaSmartContractDeploy } from './smart-contract-deploy.js';
+import { kaiaFeeDelegatedSmartContractExecution, kaiaFeeDelegatedSmartContractExecutionWithRatio, kaiaSmartContractExecution } from './smart-contract-execution.js';
+import { kaiaFeeDelegatedValueTransfer, kaiaFeeDelegatedValueTransferWithRatio, kaiaValueTransfer } from './value-transfer.js';
+import { kaiaFeeDelegatedValueTransferMemo, kaiaFeeDelegatedValueTransferMemoWithRatio, kaiaValueTransferMemo } from './value-transfer-memo.js';
+
+export const kaiaTestCases: readonly TestCase[] = [
+  kaiaValueTransfer,
+  kaiaFeeDelegatedValueTransfer,
+  kaiaFeeDelegatedValueTransferWithRatio,
+  kaiaValueTransferMemo,
+  kaiaFeeDelegatedValueTransferMemo,
+  kaiaFeeDelegatedValueTransferMemoWithRatio,
+  kaiaSmartContractDeploy,
+  kaiaSmartContractExecution,
+  kaiaFeeDelegatedSmartContractExecution,
+  kaiaFeeDelegatedSmartContractExecutionWithRatio,
+  kaiaCancel,
+  kaiaAccountUpdate,
+];
