@@ -33,6 +33,7 @@ function program(): Command {
     .addOption(new Option('--tx-type <type>', 'transaction type: legacy, 1559, or auto (1559 where the node has a base fee)').default('auto'))
     .addOption(new Option('--rpc-namespace <ns>', 'namespace of the measured send and read calls: eth, kaia or klay (setup uses eth)').default('eth'))
     .option('--receipt-timeout <time>', 'longest wait for a receipt (and for funding to make progress)', '60s')
+    .addOption(new Option('--memo-size <size>', 'memo of the Kaia ValueTransferMemo test cases: small (200 bytes) or large (2,000 bytes)').default('small'))
     .option('--max-rps <n>', 'requests per second cap for this process, 0 = unlimited', '0')
     .addOption(new Option('--rps-mode <mode>', 'bucket: the whole budget at the start of each second; smooth: spread evenly').default('bucket'))
     .option('--request-increase-rate <rate>', 'ramp the rps cap up by N every period, e.g. 100/1s (like Boomer)')

@@ -4,6 +4,8 @@ import { parseIncreaseRate, type IncreaseRate } from './runner/rate-limiter.js';
 import { parseUnits } from 'ethers';
 import { KeyError, loadRichKey, type PrivateKey } from '../testcases/keys.js';
 import { parseTestCaseSpec } from '../testcases/registry.js';
+import { accountUpdateSelectionProblem } from '../testcases/kaia/account-update.js';
+import { MEMO_SIZES } from '../testcases/kaia/memo.js';
 import { RPC_NAMESPACES, type RpcNamespace } from '../testcases/rpc-namespace.js';
 import type { TxSettings } from '../testcases/tx-session.js';
 import type { TestCase } from '../testcases/types.js';
@@ -42,6 +44,7 @@ export interface RawOptions {
   charge: string;
   txType: string;
   rpcNamespace: string;
+  memoSize: string;
   receiptTimeout: string;
 }
 
@@ -122,6 +125,8 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+  const mustRunAlone = accountUpdateSelectionProblem(testCases.map((t) => t.testCase.name));
+  if (mustRunAlone !== undefined) throw new UsageError(mustRunAlone);
   let requestIncreaseRate: IncreaseRate | null = null;
   if (raw.requestIncreaseRate !== undefined) {
     try {
@@ -155,12 +160,12 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
 export function parseRefundOptions(raw: RawRefundOptions, env: NodeJS.ProcessEnv = process.env): RefundOptions {
   if (raw.endpoint === undefined) throw new UsageError('refund: --endpoint is required (the chain whose test accounts to sweep)');
   const endpoint = url('--endpoint', raw.endpoint);
-  const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth' }, env);
+  const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth', memoSize: 'small' }, env);
   if (options.richKey === null) throw new UsageError('refund: a rich key is required (the same one the test used): give --key-file PATH or KLAYWORKER_KEY (or --key)');
   return { ...options, endpoint };
 }
 
-type RawChainOptions = Pick<RawOptions, 'keyFile' | 'key' | 'accounts' | 'accountSeed' | 'charge' | 'txType' | 'rpcNamespace' | 'receiptTimeout' | 'connectTimeout' | 'rpcTimeout' | 'logLevel' | 'logFormat'>;
+type RawChainOptions = Pick<RawOptions, 'keyFile' | 'key' | 'accounts' | 'accountSeed' | 'charge' | 'txType' | 'rpcNamespace' | 'memoSize' | 'receiptTimeout' | 'connectTimeout' | 'rpcTimeout' | 'logLevel' | 'logFormat'>;
 
 function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv): ChainOptions {
   let loaded;
@@ -184,6 +189,7 @@ function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv): ChainOption
       accountSeed: raw.accountSeed,
       chargeWei: coinAmount('--charge', raw.charge),
       receiptTimeoutMs: duration('--receipt-timeout', raw.receiptTimeout, 1),
+      memoSize: oneOf('--memo-size', raw.memoSize, MEMO_SIZES),
     },
     logLevel: oneOf('--log-level', raw.logLevel, LOG_LEVELS),
     logFormat: oneOf('--log-format', raw.logFormat, ['text', 'json'] as const),

@@ -53,6 +53,8 @@ const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
   [[...BASE, '--charge', 'lots'], /--charge/],
   [[...BASE, '--tx-type', 'eip1559'], /--tx-type/],
   [[...BASE, '--rpc-namespace', 'web3'], /--rpc-namespace/],
+  [[...BASE, '--memo-size', 'huge'], /--memo-size/],
+  [['--tc', 'kaiaAccountUpdate,kaiaValueTransfer'], /--tc.*kaiaAccountUpdate must run alone/],
   [[...BASE, '--receipt-timeout', '5 minutes'], /--receipt-timeout/],
   [[...BASE, '--max-rps', '-5'], /--max-rps/],
   [[...BASE, '--max-rps', 'ten'], /--max-rps/],

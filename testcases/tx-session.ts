@@ -12,6 +12,7 @@ import { fundAccounts } from './funding.js';
 import { KEY_ENV, type PrivateKey } from './keys.js';
 import { NonceManager } from './nonce-manager.js';
 import type { RpcNamespace } from './rpc-namespace.js';
+import type { MemoSize } from './kaia/memo.js';
 import { waitForNode } from './wait-for-node.js';
 
 
@@ -28,6 +29,8 @@ export interface TxSettings {
   chargeWei: bigint;
   /** Longest wait for a receipt (test cases) or for funding progress (setup). */
   receiptTimeoutMs: number;
+  /** --memo-size of the Kaia memo test cases (default small). */
+  memoSize?: MemoSize;
 }
 
 export interface FundedAccounts {

@@ -25,7 +25,7 @@ export function isMemoSize(value: unknown): value is MemoSize {
  * one. A value that is there but not a size is a mistake worth one line, not a silent default.
  */
 export function memoSizeOf(settings: TxSettings): MemoSize {
-  const { memoSize } = settings as TxSettings & { memoSize?: unknown };
+  const { memoSize } = settings;
   if (memoSize === undefined) return DEFAULT_MEMO_SIZE;
   if (!isMemoSize(memoSize)) throw new Error(`--memo-size: expected one of ${MEMO_SIZES.join(', ')}, got ${JSON.stringify(memoSize)}`);
   return memoSize;
