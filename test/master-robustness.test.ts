@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { encode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harnesses, WARN, type WorkerHarness } from './support/master-harness.js';
+import { prng } from './support/prng.js';
 
 const harnesses = new Harnesses();
 afterEach(() => harnesses.closeAll());
@@ -131,18 +132,6 @@ describe('robustness', () => {
     expect(h.lines.slice(logFrom).filter((l) => l.msg.startsWith('master link: ')).length).toBe(2_000);
   });
 });
-
-/** A small seeded generator, so a failing hostile run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('a hostile master', () => {
   it('10,000 random and malformed messages interleaved with valid ones: no crash, no stuck state, the next spawn works', async () => {

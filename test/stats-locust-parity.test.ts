@@ -12,6 +12,7 @@ import { PERCENTILES_TO_REPORT, pythonFloat, renderStatsCsv } from '../src/stats
 import { medianFromHistogram, medianResponseTime, responseTimePercentiles } from '../src/stats/percentile.js';
 import { RequestStats } from '../src/stats/request-stats.js';
 import type { StatsReport, WireStatsEntry } from '../src/stats/types.js';
+import { prng } from './support/prng.js';
 
 const PYTHON = '/usr/bin/python3';
 const required = process.env.KLAYWORKER_REQUIRE_INTEGRATION === '1';
@@ -30,18 +31,6 @@ function python<T>(script: string, input: unknown): T {
   if (run.error) throw run.error;
   if (run.status !== 0) throw new Error(`python exited ${run.status}: ${run.stderr.trim().split('\n').at(-1)}`);
   return JSON.parse(run.stdout) as T;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The neighbouring doubles of x, where rounding is most fragile. */
@@ -87,7 +76,7 @@ function plainReport(r: StatsReport) {
 
 withLocust('parity with Locust 2.12.1 (python3 running locust.stats)', () => {
   it('puts every response time in the same histogram bucket', () => {
-    const values = responseTimes(rng(1), 4000);
+    const values = responseTimes(prng(1), 4000);
     const expected = python<number[]>(
       `
 import sys, json
@@ -109,7 +98,7 @@ print(json.dumps(keys))
   });
 
   it('reads percentiles and medians from a histogram as Locust does', () => {
-    const random = rng(2);
+    const random = prng(2);
     const cases: Array<{ hist: Array<[number, number]>; n: number }> = [
       { hist: [[10, 5], [20, 3], [30, 2]], n: 10 },
       { hist: [[150, 1]], n: 1 },
@@ -148,7 +137,7 @@ print(json.dumps(out))
   });
 
   it('prints floats exactly as Python repr()', () => {
-    const random = rng(3);
+    const random = prng(3);
     const values = [0.1, 1e16, 9999999999999998, 1e-5, 0.0001, 5e-324, 1.7976931348623157e308, 123456.789, -0.5];
     for (let i = 0; i < 3000; i++) values.push((random() - 0.2) * 10 ** Math.floor(random() * 44 - 22));
     const expected = python<string[]>('import sys, json\nprint(json.dumps([repr(float(x)) for x in json.load(sys.stdin)]))', values);
@@ -156,7 +145,7 @@ print(json.dumps(out))
   });
 
   it('produces the same stats reports, summary numbers and stats CSV for the same run', () => {
-    const random = rng(4);
+    const random = prng(4);
     const t0 = 1_700_000_000_123;
     const names = ['eth_blockNumber', 'eth_call', 'send, "value"'];
     const types = ['rpc', 'ws'];
