@@ -79,6 +79,16 @@ describe('test-case weights with a real Locust 2.12.1 master', () => {
       reads += r;
     }
 
+    // Each worker says how it bound its users when the master's last spawn reached it.
+    for (const w of workers) {
+      const spawns = w
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"users running"'))
+        .map((l) => JSON.parse(l) as { users: number; byTestCase: Record<string, number> });
+      expect(spawns.at(-1)?.byTestCase).toEqual({ valueTransfer: 15, blockNumber: 5 });
+    }
+
     const rows = parseCsv(readFileSync(join(dir, 'run_stats.csv'), 'utf8'));
     const csvTransfers = rows.find((r) => r.Name === 'valueTransfer');
     const csvReads = rows.find((r) => r.Name === 'blockNumber');

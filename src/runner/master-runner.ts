@@ -240,7 +240,7 @@ export class MasterRunner {
     this.#peakUsers = Math.max(this.#peakUsers, total);
     this.#phase = 'running';
     this.#link.send('spawning_complete', { user_classes_count: this.#classCounts, user_count: total, count: total });
-    log.info({ users: total }, 'users running');
+    log.info({ users: total, byTestCase: Object.fromEntries(pool.countsByTask()) }, 'users running');
   }
 
   #ramp(command: RampCommand): void {
@@ -260,7 +260,7 @@ export class MasterRunner {
       this.#phase = 'running';
       this.#peakUsers = Math.max(this.#peakUsers, pool.count);
       this.#link.send(complete, { count: pool.count });
-      log.info({ users: pool.count }, 'users running');
+      log.info({ users: pool.count, byTestCase: Object.fromEntries(pool.countsByTask()) }, 'users running');
     });
   }
 

@@ -67,7 +67,7 @@ export class StandaloneRunner {
       }, this.#o.tableIntervalMs ?? 3_000),
     );
     void pool.rampTo(this.#o.users, this.#o.spawnRate).then((reached) => {
-      if (reached) log.info({ users: pool.count }, 'all users hatched');
+      if (reached) log.info({ users: pool.count, byTestCase: Object.fromEntries(pool.countsByTask()) }, 'all users hatched');
     });
 
     const reason = await this.#stopped;
