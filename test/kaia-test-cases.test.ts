@@ -5,7 +5,7 @@
  * back; and against a node without Kaia's methods — scripted, and a real anvil — setup
  * stops with the Kaia node error before anything is funded.
  */
-import { getAddress, Interface, keccak256, Wallet } from 'ethers';
+import { getAddress, Interface, keccak256, Transaction, Wallet } from 'ethers';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anvilBinaryPath, startDevChain } from '../src/dev-chain.js';
@@ -413,3 +413,24 @@ async function setupError(setup: Promise<PreparedTestCase>): Promise<Error> {
   }
   throw new Error('setup succeeded, but it should have failed');
 }
+
+describe('Ethereum typed transfers through the kaia namespace', () => {
+  it('valueTransfer with --rpc-namespace kaia wraps its type-2 transaction in the 0x78 envelope Kaia expects', async () => {
+    const node = await startFakeKaiaNode();
+    try {
+      const { records } = await runOn(node, 'valueTransfer', 3, { rpcNamespace: 'kaia', txType: '1559' });
+      expect(records.every((r) => r.ok && r.type === 'kaia_sendRawTransaction')).toBe(true);
+      const sent = node.sent('kaia');
+      expect(sent).toHaveLength(3);
+      for (const raw of sent) {
+        expect(raw.startsWith('0x7802')).toBe(true);
+        const inner = Transaction.from(`0x${raw.slice(4)}`);
+        expect(inner.type).toBe(2);
+        expect(inner.chainId).toBe(FAKE_CHAIN_ID);
+      }
+    } finally {
+      await node.close();
+    }
+  });
+});
+

@@ -7,6 +7,8 @@ import type { User } from '../src/runner/task.js';
 import type { TestAccount } from './accounts.js';
 import type { ChainContext } from './chain-context.js';
 import { backOff, sendUnderLease, type SendResult } from './send-transaction.js';
+import { rawForNamespace } from './eth-tx.js';
+import type { RpcNamespace } from './rpc-namespace.js';
 import { signTransfer } from './sign-transfer.js';
 import type { CallLabel } from './timed.js';
 import type { FundedAccounts } from './tx-session.js';
@@ -21,6 +23,8 @@ export interface TransferSetup {
   label: CallLabel;
   /** e.g. "eth_sendRawTransaction" */
   sendMethod: string;
+  /** Kaia's kaia_/klay_ send methods take Ethereum typed transactions in a 0x78 envelope. */
+  namespace: RpcNamespace;
 }
 
 export interface TransferAttempt {
@@ -50,7 +54,7 @@ export async function sendRandomTransfer(user: User, setup: TransferSetup, recor
     lease,
     fees: chain.fees,
     recordSuccess,
-    sign: (nonce) => signTransfer(from.signer, { chainId: chain.chainId, nonce, to: to.address, value, fee: chain.fees.current() }),
+    sign: (nonce) => rawForNamespace(signTransfer(from.signer, { chainId: chain.chainId, nonce, to: to.address, value, fee: chain.fees.current() }), setup.namespace),
   });
   if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);
   return { from, to, value, result };

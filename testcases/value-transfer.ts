@@ -11,7 +11,7 @@ export async function prepareTransfers(ctx: TestCaseContext, name: string): Prom
   const chain = await tx.chain();
   const accounts = await tx.accounts();
   const sendMethod = tx.method('sendRawTransaction');
-  return { rpc: ctx.rpc, chain, accounts, label: { type: sendMethod, name }, sendMethod };
+  return { rpc: ctx.rpc, chain, accounts, label: { type: sendMethod, name }, sendMethod, namespace: tx.settings.rpcNamespace };
 }
 
 export const valueTransfer: TestCase = {
