@@ -169,7 +169,7 @@ describe('transaction sender errors', () => {
     const wallet = Wallet.createRandom();
     const deployer = createContractDeployer({ sender: createTransactionSender({ rpc, wallet }) });
     try {
-      const err = await deployer.deployContract('General').catch((e: unknown) => e as Error);
+      const err = (await deployer.deployContract('General').catch((e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(Error);
       expect(err.message).toMatch(/^deploying General from 0x[0-9a-fA-F]{40} failed: eth_\w+ failed: connection refused/);
       expect(err.message).not.toContain(wallet.privateKey.slice(2));

@@ -2,55 +2,31 @@
  * The master misbehaves: it dies mid-test and comes back on the same port (Locust 2.12.1
  * sends no heartbeats, so only the socket tells), or it is not there at all.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDevChain, type DevChain } from '../src/dev-chain.js';
-import { CLI, eventually, freePort, killStarted, LOCUST, REPO_ROOT, startProcess } from './support/processes.js';
+import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from './support/locust.js';
+import { CLI, eventually, freePort, killStarted, startProcess } from './support/processes.js';
 import { requireOrSkip } from './support/require-tool.js';
 
-const haveLocust = existsSync(LOCUST);
-const DUMMY = join(REPO_ROOT, 'dummy.py');
-const MASTER_CRASH = /Unhandled exception|Uncaught exception|Traceback/;
 
 let chain: DevChain | null = null;
 beforeAll(async () => {
-  if (haveLocust) chain = await startDevChain({ blockTime: 1 });
+  if (HAVE_LOCUST) chain = await startDevChain({ blockTime: 1 });
 });
 afterAll(async () => {
   await chain?.stop();
 });
 afterEach(() => killStarted());
 
-interface StatsJson {
-  stats: { name: string; num_requests: number }[];
-  workers: { id: string; state: string; user_count: number }[];
-}
-
-function webMaster(port: number, webPort: number) {
-  const proc = startProcess(LOCUST, ['-f', DUMMY, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port), '--web-host', '127.0.0.1', '--web-port', String(webPort)]);
-  const web = `http://127.0.0.1:${webPort}`;
-  const stats = async () => (await (await fetch(`${web}/stats/requests`)).json()) as StatsJson;
-  const aggregated = async () => (await stats()).stats.find((r) => r.name === 'Aggregated')?.num_requests ?? 0;
-  const swarm = async (users: number) => {
-    const res = await fetch(`${web}/swarm`, { method: 'POST', body: new URLSearchParams({ user_count: String(users), spawn_rate: String(users) }) });
-    expect(((await res.json()) as { success: boolean }).success).toBe(true);
-  };
-  const workerIs = async (state: string, users?: number) => {
-    const s = await stats();
-    const w = s.workers[0];
-    return s.workers.length === 1 && w!.state === state && (users === undefined || w!.user_count === users) ? true : undefined;
-  };
-  return { proc, web, stats, aggregated, swarm, workerIs };
-}
-
 describe('master faults', () => {
   it('a 2.12.1 master killed and restarted on the same port: the worker stops, registers again within 10 s, and the new test counts right', async (ctx) => {
-    requireOrSkip(ctx, haveLocust, `no Locust master at ${LOCUST}`);
+    requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-master-restart-'));
     const port = await freePort();
-    const first = webMaster(port, await freePort());
+    const first = startWebMaster(port, await freePort());
     const worker = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', chain!.url, '--master-port', String(port), '--max-rps', '100', '--json', join(dir, 'w.json')]);
 
     await eventually(() => first.workerIs('ready'), 30_000, 'the worker to register');
@@ -61,7 +37,7 @@ describe('master faults', () => {
     await first.proc.exited(10_000);
     await worker.waitForOutput(/lost the connection to the Locust master/, 10_000);
 
-    const second = webMaster(port, await freePort());
+    const second = startWebMaster(port, await freePort());
     // The master's own start-up (Python imports) is not the worker's delay: count from the
     // moment the restarted master answers.
     await eventually(async () => ((await second.stats()) ? true : undefined), 30_000, 'the restarted master to answer', 100);
@@ -71,15 +47,9 @@ describe('master faults', () => {
     await second.swarm(2);
     await eventually(() => second.workerIs('running', 2), 20_000, 'the new test to run');
     await eventually(async () => ((await second.aggregated()) > 0 ? true : undefined), 20_000, 'requests in the new test');
-    await fetch(`${second.web}/stop`);
+    await second.stop();
     await eventually(() => second.workerIs('ready'), 20_000, 'the worker to be ready after /stop');
-    let previous = -1;
-    const masterCount = await eventually(async () => {
-      const n = await second.aggregated();
-      const stable = n === previous ? n : undefined;
-      previous = n;
-      return stable;
-    }, 20_000, 'the numbers to settle', 2_500);
+    const masterCount = await second.settledCount();
 
     second.proc.kill('SIGTERM');
     expect(await worker.exited(15_000)).toBe(0);

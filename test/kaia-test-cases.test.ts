@@ -51,12 +51,15 @@ function tc(name: string): TestCase {
   return found;
 }
 
+/** Settings as a test gives them: a memo size may be deliberately wrong. */
+type LooseSettings = Omit<Partial<TxSettings>, 'memoSize'> & { memoSize?: unknown };
+
 interface Harness {
   ctx: TestCaseContext;
   close(): Promise<void>;
 }
 
-function harness(url: string, settings: Partial<TxSettings> & { memoSize?: unknown } = {}, extra: { selected?: string[]; richKey?: string; seed?: string } = {}): Harness {
+function harness(url: string, settings: LooseSettings = {}, extra: { selected?: string[]; richKey?: string; seed?: string } = {}): Harness {
   const rpc = new JsonRpcClient(url, { timeoutMs: 5_000 });
   const full = { txType: 'auto', rpcNamespace: 'eth', accounts: ACCOUNTS, accountSeed: extra.seed ?? SEED, chargeWei: 10n ** 18n, receiptTimeoutMs: 5_000, ...settings } as TxSettings;
   const tx = createTxSession({ rpc, log: silent, endpoint: url, connectTimeoutMs: 5_000, settings: full, richKey: PrivateKey.parse(extra.richKey ?? RICH, 'test') });
@@ -76,7 +79,7 @@ function recordingUser() {
 }
 
 /** Sets up `name` on the fake node and runs `iterations` one after another. */
-async function runOn(node: FakeKaiaNode, name: string, iterations: number, settings: Partial<TxSettings> & { memoSize?: unknown } = {}) {
+async function runOn(node: FakeKaiaNode, name: string, iterations: number, settings: LooseSettings = {}) {
   const h = harness(node.url, settings);
   try {
     const prepared = await tc(name).setup(h.ctx);

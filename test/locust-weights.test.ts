@@ -10,21 +10,18 @@
  * number of grants and each name's requests are proportional to its users. A 14:6 split
  * would show 2.33, 16:4 would show 4, an even split 1: all outside the bounds below.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDevChain, type DevChain } from '../src/dev-chain.js';
 import { KEY_ENV } from '../testcases/keys.js';
 import { parseCsv } from './support/csv.js';
-import { CLI, freePort, killStarted, LOCUST, REPO_ROOT, startProcess, type Proc } from './support/processes.js';
+import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH } from './support/locust.js';
+import { CLI, freePort, killStarted, LOCUST, startProcess, type Proc } from './support/processes.js';
 import { requireOrSkip } from './support/require-tool.js';
 import { readSummary, row } from './support/test-accounts.js';
 
-const haveLocust = existsSync(LOCUST);
-const LOCUST_MISSING = `no Locust master at ${LOCUST} (apt-get install -y python3-locust)`;
-const DUMMY = join(REPO_ROOT, 'dummy.py');
-const MASTER_CRASH = /Unhandled exception|Uncaught exception|Traceback/;
 const USERS_PER_WORKER = 20;
 /** The ratio of 15:5 users, with room for the partial round at either end of the run. */
 const RATIO_BOUNDS = [2.6, 3.4] as const;
@@ -32,7 +29,7 @@ const RATIO_BOUNDS = [2.6, 3.4] as const;
 let chain: DevChain | null = null;
 
 beforeAll(async () => {
-  if (haveLocust) chain = await startDevChain({ blockTime: 1 });
+  if (HAVE_LOCUST) chain = await startDevChain({ blockTime: 1 });
 });
 afterAll(async () => {
   await chain?.stop();
@@ -49,7 +46,7 @@ function startWorker(masterPort: number, jsonFile: string, seed: string): Proc {
 
 describe('test-case weights with a real Locust 2.12.1 master', () => {
   it('valueTransfer:3,blockNumber:1 with 20 users per worker shows both names in the master CSV at 3:1', async (ctx) => {
-    requireOrSkip(ctx, haveLocust, LOCUST_MISSING);
+    requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
     const port = await freePort();
     const master = startProcess(LOCUST, [

@@ -11,14 +11,16 @@ import { UserPool } from '../src/runner/user-pool.js';
 import { RequestStats } from '../src/stats/request-stats.js';
 import type { ContractDeployer } from '../testcases/deploy.js';
 import { createContractDeployer, createTransactionSender } from '../testcases/deploy.js';
-import type { ReadConfig, ReadContextExtras } from '../testcases/read-context.js';
+import type { ReadConfig } from '../testcases/read-context.js';
 import { createReadTestCases, readTestCases } from '../testcases/reads.js';
 import type { PreparedTestCase, TestCase, TestCaseContext } from '../testcases/types.js';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';
 
 const silent = pino({ level: 'silent' });
 
-type ReadContext = TestCaseContext & ReadContextExtras;
+type ReadContext = TestCaseContext;
+/** What a read test may add to the context. */
+type ReadContextExtras = Pick<TestCaseContext, 'namespace' | 'contracts'>;
 
 type Recorded =
   | { outcome: 'success'; type: string; name: string; bytes: number }
