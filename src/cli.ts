@@ -4,9 +4,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { createLogger } from './log.js';
 import { parseOptions, parseRefundOptions, UsageError, type RawOptions, type RawRefundOptions } from './options.js';
 import { runRefund, runWorker } from './worker.js';
+import { loadTestCaseModules, TestCaseModuleError } from './test-case-modules.js';
 import { DEFAULT_ACCOUNT_SEED } from '../testcases/accounts.js';
 import { KEY_ENV } from '../testcases/keys.js';
 import { builtInTestCases } from '../testcases/registry.js';
+import type { TestCase } from '../testcases/types.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -27,7 +29,8 @@ function program(): Command {
     .description('A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.\nklayworker refund --help: return what is left in the test accounts to the rich account.')
     .version(version, '--version')
     .option('--tc <list>', `test cases to run, comma separated, with optional weights (a:3,b:1); available: ${names}`)
-    .option('--endpoint <url>', 'JSON-RPC endpoint of the node under test (default: start an embedded anvil dev chain)');
+    .option('--endpoint <url>', 'JSON-RPC endpoint of the node under test (default: start an embedded anvil dev chain)')
+    .option('--tc-module <path>', 'load your own test cases from this ES module (repeatable); see "Your own test cases" in the README', (path: string, paths: string[]) => [...paths, path], [] as string[]);
   return accountOptions(cmd, " (default with no --endpoint: the dev chain's funded account)")
     .option('--charge <coins>', 'top test accounts holding less than half of this up to it (KAIA/ETH, decimals allowed)', '1')
     .addOption(new Option('--tx-type <type>', 'transaction type: legacy, 1559, or auto (1559 where the node has a base fee)').default('auto'))
@@ -103,11 +106,21 @@ function usage<T>(parse: () => T): T {
   }
 }
 
+async function loadModules(paths: readonly string[]): Promise<TestCase[]> {
+  try {
+    return await loadTestCaseModules(paths, builtInTestCases);
+  } catch (err) {
+    if (err instanceof TestCaseModuleError) fail(err.message);
+    throw err;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const refund = argv[2] === 'refund';
   const cmd = refund ? refundProgram() : program();
   parseArgs(cmd, refund ? argv.slice(3) : argv, refund ? 'user' : 'node', refund ? 'klayworker refund --help' : 'klayworker --help');
-  const options = refund ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>())) : usage(() => parseOptions(cmd.opts<RawOptions>()));
+  const moduleTestCases = refund ? [] : await loadModules(cmd.opts<RawOptions>().tcModule ?? []);
+  const options = refund ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>())) : usage(() => parseOptions(cmd.opts<RawOptions>(), process.env, moduleTestCases));
   const log = createLogger(options.logLevel, options.logFormat);
   for (const warning of options.warnings) log.warn(warning);
   try {

@@ -3,7 +3,7 @@ import { LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { parseIncreaseRate, type IncreaseRate } from './runner/rate-limiter.js';
 import { parseUnits } from 'ethers';
 import { KeyError, loadRichKey, type PrivateKey } from '../testcases/keys.js';
-import { parseTestCaseSpec } from '../testcases/registry.js';
+import { builtInTestCases, parseTestCaseSpec } from '../testcases/registry.js';
 import { accountUpdateSelectionProblem } from '../testcases/kaia/account-update.js';
 import { MEMO_SIZES } from '../testcases/kaia/memo.js';
 import { RPC_NAMESPACES, type RpcNamespace } from '../testcases/rpc-namespace.js';
@@ -18,6 +18,8 @@ export class UsageError extends Error {
 /** The flags as commander hands them over: strings, booleans, or absent. */
 export interface RawOptions {
   standalone?: boolean;
+  /** --tc-module, once per module (loaded by the CLI before parsing). */
+  tcModule?: string[];
   /** Commander's name for --locust-legacy-0.9. */
   'locustLegacy0.9'?: boolean;
   users?: string;
@@ -109,7 +111,8 @@ export interface RefundOptions extends ChainOptions {
 }
 
 /** Validates every flag once; the first problem becomes a UsageError naming the flag. */
-export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env): Options {
+/** `moduleTestCases`: the user's own test cases, loaded from --tc-module before parsing. */
+export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env, moduleTestCases: readonly TestCase[] = []): Options {
   const standalone = raw.standalone === true;
   if (!standalone) {
     for (const [flag, value] of [['-u/--users', raw.users], ['-r/--spawn-rate', raw.spawnRate], ['-t/--run-time', raw.runTime]] as const) {
@@ -121,7 +124,7 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
   }
   let testCases: Options['testCases'];
   try {
-    testCases = parseTestCaseSpec(raw.tc);
+    testCases = parseTestCaseSpec(raw.tc, [...builtInTestCases, ...moduleTestCases]);
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
