@@ -23,6 +23,19 @@ function accountOptions(cmd: Command, keyDefault = ''): Command {
     .option('--account-seed <text>', 'seed of the test accounts: the same seed finds the same accounts again', DEFAULT_ACCOUNT_SEED);
 }
 
+/** The flags every command has, and one-line errors instead of commander's own output. */
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .option('--rpc-timeout <time>', 'timeout of one JSON-RPC request', '10s')
+    .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
+    .option('--log-format <format>', 'text or json (log lines go to stderr)', 'text')
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError(false)
+    .allowExcessArguments(true)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+}
+
 function program(): Command {
   const names = builtInTestCases.map((t) => t.name).join(', ');
   const cmd = new Command('klayworker')
@@ -31,7 +44,7 @@ function program(): Command {
     .option('--tc <list>', `test cases to run, comma separated, with optional weights (a:3,b:1); available: ${names}`)
     .option('--endpoint <url>', 'JSON-RPC endpoint of the node under test (default: start an embedded anvil dev chain)')
     .option('--tc-module <path>', 'load your own test cases from this ES module (repeatable); see "Your own test cases" in the README', (path: string, paths: string[]) => [...paths, path], [] as string[]);
-  return accountOptions(cmd, " (default with no --endpoint: the dev chain's funded account)")
+  accountOptions(cmd, " (default with no --endpoint: the dev chain's funded account)")
     .option('--charge <coins>', 'top test accounts holding less than half of this up to it (KAIA/ETH, decimals allowed)', '1')
     .addOption(new Option('--tx-type <type>', 'transaction type: legacy, 1559, or auto (1559 where the node has a base fee)').default('auto'))
     .addOption(new Option('--rpc-namespace <ns>', 'namespace of the measured send and read calls: eth, kaia or klay (setup uses eth)').default('eth'))
@@ -50,32 +63,18 @@ function program(): Command {
     .option('-t, --run-time <time>', 'standalone: stop after this time, e.g. 30s, 5m, 1h30m (default: until Ctrl-C)')
     .option('--csv <prefix>', 'write Locust-format PREFIX_stats.csv and PREFIX_failures.csv at the end')
     .option('--json <file>', 'write a JSON summary of the run at the end')
-    .option('--rpc-timeout <time>', 'timeout of one JSON-RPC request', '10s')
-    .option('--stop-timeout <time>', 'how long in-flight iterations may finish at the end of a standalone run', '10s')
-    .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
-    .option('--log-format <format>', 'text or json (log lines go to stderr)', 'text')
-    .helpOption('-h, --help', 'show this help')
-    .showHelpAfterError(false)
-    .allowExcessArguments(true)
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+    .option('--stop-timeout <time>', 'how long in-flight iterations may finish at the end of a standalone run', '10s');
+  return commonOptions(cmd);
 }
 
 function refundProgram(): Command {
   const cmd = new Command('klayworker refund')
     .description('Sweep what is left in the test accounts back to the rich account (same key, --accounts and --account-seed as the test).')
     .option('--endpoint <url>', 'JSON-RPC endpoint of the chain (required)');
-  return accountOptions(cmd)
+  accountOptions(cmd)
     .option('--connect-timeout <time>', 'give up when the node does not answer within this time (default 30s)')
-    .option('--rpc-timeout <time>', 'timeout of one JSON-RPC request', '10s')
-    .option('--receipt-timeout <time>', 'longest wait for pending transactions and for the sweeps to be mined', '60s')
-    .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
-    .option('--log-format <format>', 'text or json (log lines go to stderr)', 'text')
-    .helpOption('-h, --help', 'show this help')
-    .showHelpAfterError(false)
-    .allowExcessArguments(true)
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+    .option('--receipt-timeout <time>', 'longest wait for pending transactions and for the sweeps to be mined', '60s');
+  return commonOptions(cmd);
 }
 
 function fail(message: string): never {
