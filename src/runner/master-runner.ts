@@ -1,48 +1,17 @@
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { MasterLink } from '../locust/link.js';
+import { makeNodeId } from '../locust/node-id.js';
 import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/commands.js';
 import type { Transport } from '../locust/sockets.js';
 import { adaptReport, type StatsEra } from '../locust/stats-dialect.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { UserPool } from './user-pool.js';
+import { LOCUST_TIMINGS, type MasterTimings } from './master-timings.js';
 import { ProcessUsage } from './process-usage.js';
 
-/** Locust's worker id format; the master groups workers by the part before the first `_`. */
-export function makeNodeId(): string {
-  return `${hostname()}_${randomUUID().replaceAll('-', '')}`;
-}
-
-export interface MasterTimings {
-  heartbeatMs: number;
-  reportMs: number;
-  /** client_ready is resent this often until acked (Locust's CONNECT_TIMEOUT). */
-  ackRetryMs: number;
-  /** Resends before assuming a master too old to ack (< 2.10). Python resends 60 times; an
-   *  old master logs every copy, and a lost first copy is already resent on reconnect. */
-  ackRetries: number;
-  /** 2.19+ masters answer each heartbeat; silence this long means the master is gone. */
-  masterHeartbeatTimeoutMs: number;
-  /** Wait for in-flight iterations at `stop` when the master gives no stop_timeout. */
-  stopGraceMs: number;
-  /** Wait for in-flight iterations at `quit`: the master reads final stats for only 0.5 s. */
-  quitGraceMs: number;
-  /** How often to say we are still waiting for the master. */
-  waitLogMs: number;
-}
-
-export const LOCUST_TIMINGS: MasterTimings = {
-  heartbeatMs: 1_000,
-  reportMs: 3_000,
-  ackRetryMs: 5_000,
-  ackRetries: 3,
-  masterHeartbeatTimeoutMs: 60_000,
-  stopGraceMs: 10_000,
-  quitGraceMs: 300,
-  waitLogMs: 5_000,
-};
+export type { MasterTimings } from './master-timings.js';
 
 export interface MasterRunnerOptions {
   host: string;
@@ -283,7 +252,7 @@ export class MasterRunner {
     if (this.#stopTimeoutS) {
       const wait = new AbortController();
       this.#stopWait = wait;
-      await sleepUnlessAborted(this.#stopTimeoutS * 1000, wait.signal);
+      await sleep(this.#stopTimeoutS * 1000, undefined, { signal: wait.signal }).catch(() => undefined);
       this.#stopWait = null;
       // Only a quit cuts the wait short: a worker on its way out must not register again
       // (a master would ack it and might even dispatch users to it).
@@ -401,14 +370,4 @@ export class MasterRunner {
       user_count: this.#o.pool.count,
     });
   }
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
