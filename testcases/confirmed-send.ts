@@ -9,16 +9,11 @@
  * held-lease.ts), so at most one check per test account is ever in flight, and users that
  * find every account busy wait in the lease queue.
  */
-import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import type { User } from '../src/runner/task.js';
-import type { FeeOracle } from './chain-context.js';
 import { holdLease, type HeldLease } from './held-lease.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';
 import type { Receipt } from './receipt-wait.js';
 import type { ReceiptWatcher } from './receipt-watcher.js';
-import { sendUnderLease, type SendResult } from './send-transaction.js';
-import type { SignedTx } from './sign-transfer.js';
-import type { CallLabel } from './timed.js';
+import { sendUnderLease, type SendRequest, type SendResult } from './send-transaction.js';
 
 /** How a confirmed send ended, for callers that keep state about it (e.g. who owns a token). */
 export type Settlement =
@@ -29,16 +24,8 @@ export type Settlement =
   /** It may or may not be mined some day (send or wait timed out, or the watcher closed). */
   | { readonly kind: 'unknown' };
 
-export interface ConfirmedSendRequest<A> {
-  user: User;
-  rpc: JsonRpcClient;
-  /** type = the send method, name = the test case. */
-  label: CallLabel;
-  method: string;
-  /** Held until the outcome is known. */
-  lease: Lease<A>;
-  sign(nonce: number): SignedTx;
-  fees: FeeOracle;
+/** A send as `sendUnderLease` takes it, except that the lease is held until the outcome is known. */
+export interface ConfirmedSendRequest<A> extends Pick<SendRequest<A>, 'user' | 'rpc' | 'label' | 'method' | 'lease' | 'sign' | 'fees'> {
   watcher: ReceiptWatcher;
   /** From the send's start. */
   timeoutMs: number;
