@@ -6,21 +6,24 @@
  *   node bench/run.mjs [--quick] [--only name[,name...]] [--record | --no-record]
  *
  * --quick   shorter windows and fewer rates (under 2 minutes); not recorded unless --record.
- * --only    run some benchmarks: throughput, rate-accuracy, users.
+ * --only    run some benchmarks: throughput, rate-accuracy, users, signing, ...
  *
  * Exit code 0 when every benchmark ran (missed targets are in the table), 1 when one could not
  * run, 2 on bad arguments. A benchmark is an object { name, title, run(ctx) => rows }; adding
  * one is one more file and one more entry in BENCHMARKS.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BenchError, CLI, CORES, ProcessGroup } from './lib/processes.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { notRunRow, renderTable, tally } from './lib/report.mjs';
+import { appendResults, RESULTS } from './lib/results.mjs';
 import { rateAccuracy } from './rate-accuracy.mjs';
+import { signing } from './signing.mjs';
+import { intoNode } from './into-node.mjs';
+import { processes } from './processes.mjs';
 import { throughput } from './throughput.mjs';
 import { users } from './users.mjs';
 
@@ -32,8 +35,7 @@ import { users } from './users.mjs';
  * @property {(line: string) => void} log  progress, on stderr
  */
 
-const BENCHMARKS = [throughput, rateAccuracy, users];
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const BENCHMARKS = [throughput, rateAccuracy, users, signing, intoNode, processes];
 
 function parseArgs(argv) {
   const args = { quick: false, only: null, record: null };
@@ -109,45 +111,10 @@ async function main() {
   const summary = `${tally(rows)}; ${args.quick ? 'quick' : 'full'} run took ${Math.floor(elapsedS / 60)} min ${elapsedS % 60} s.`;
   process.stdout.write(`\n${table}\n\n${summary}\n`);
   if (args.record) {
-    appendResults({ startedAt, quick: args.quick, machine, table, summary, commands, argv: process.argv.slice(2) });
+    appendResults({ title: `${args.quick ? 'quick' : 'full'} run (\`node bench/run.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\`)`, startedAt, machine, table, summary, commands });
     log(`appended to ${RESULTS}`);
   }
   process.exitCode = couldNotRun ? 1 : 0;
-}
-
-function appendResults({ startedAt, quick, machine, table, summary, commands, argv }) {
-  if (!existsSync(RESULTS)) {
-    writeFileSync(
-      RESULTS,
-      '# Benchmark results\n\nAppended by `npm run bench` (`node bench/run.mjs`); see bench/README.md for what each figure means.\n' +
-        'The machine is shared and absolute numbers drift from run to run: compare the ratios, which are measured within one run.\n',
-    );
-  }
-  const when = startedAt.toISOString().replace('T', ' ').slice(0, 16);
-  appendFileSync(
-    RESULTS,
-    [
-      '',
-      `## ${when} UTC, ${quick ? 'quick' : 'full'} run (\`node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}\`)`,
-      '',
-      ...machine.map((m) => `- ${m}`),
-      '- Pinning: the program under test on core 0 (`taskset -c 0`), its target, the Locust master and the bench itself on core 1. ' +
-        'Other people may have been using the machine: the ratios come from one run, side by side.',
-      '',
-      table,
-      '',
-      summary,
-      '',
-      '<details><summary>Exact commands</summary>',
-      '',
-      '```sh',
-      ...commands,
-      '```',
-      '',
-      '</details>',
-      '',
-    ].join('\n'),
-  );
 }
 
 await main();

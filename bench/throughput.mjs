@@ -30,7 +30,7 @@ export const throughput = {
     requireLocust();
     const plan = ctx.quick ? { rounds: 1, warmupS: 2, windowS: 6 } : { rounds: 4, warmupS: 3, windowS: 8 };
     const nginx = await startNginx(ctx.group, { core: CORES.target, dir: join(ctx.tmpDir, 'nginx') });
-    const contestants = [klayworker, pythonWorker, bareUndici];
+    const contestants = [klayworker, pythonWorker, bareUndici, bareDispatch];
     /** @type {Map<string, { requests: number, cpuS: number, wallS: number, failures: number, rounds: number[], notes: string[] }>} */
     const totals = new Map(contestants.map((c) => [c.key, { requests: 0, cpuS: 0, wallS: 0, failures: 0, rounds: [], notes: [] }]));
     for (let round = 1; round <= plan.rounds; round++) {
@@ -66,6 +66,7 @@ export const throughput = {
       row({ bench: BENCH, measure: 'klayworker ÷ Python worker, per CPU-second', result: `${fmt(overPython, 2)}×`, target: `≥ ${TARGETS.overPython}×`, met: clean && overPython >= TARGETS.overPython }),
       row({ bench: BENCH, measure: 'klayworker ÷ bare undici loop, per CPU-second', result: `${fmt(100 * ofUndici)}%`, target: `≥ ${fmt(100 * TARGETS.ofUndici)}%`, met: clean && ofUndici >= TARGETS.ofUndici }),
       row({ bench: BENCH, measure: 'bare undici loop ÷ Python worker (context)', result: `${fmt(perCpu('undici') / perCpu('python'), 2)}×` }),
+      row({ bench: BENCH, measure: 'klayworker ÷ bare undici dispatch loop, per CPU-second (context: the same API klayworker uses)', result: `${fmt((100 * perCpu('klayworker')) / perCpu('dispatch'))}%` }),
     );
     if (!clean) rows.push(row({ bench: BENCH, measure: 'klayworker requests failed', result: `${fmt(totals.get('klayworker').failures)} failures: the ratios above are not valid`, target: '0', met: false }));
     return rows;
@@ -162,24 +163,29 @@ const pythonWorker = {
   },
 };
 
-const bareUndici = {
-  key: 'undici',
-  label: `bare undici Pool loop (${USERS} loops)`,
-  async start(ctx, url) {
-    const loop = ctx.group.start(CORES.load, process.execPath, ['bench/lib/undici-loop.mjs', url, '--loops', String(USERS)]);
-    return {
-      measured: loop,
-      procs: [loop],
-      ready: loop.waitForOutput(/^ready$/m, 10_000),
-      async finish() {
-        await loop.stop('SIGTERM');
-        const last = loop.output().trim().split('\n').pop() ?? '';
-        try {
-          return { failures: JSON.parse(last).failures };
-        } catch {
-          throw new BenchError(`undici loop: unexpected final line ${JSON.stringify(last)}`);
-        }
-      },
-    };
-  },
-};
+const bareUndici = bareLoop('undici', `bare undici Pool loop (${USERS} loops)`, 'request');
+const bareDispatch = bareLoop('dispatch', `bare undici Pool.dispatch loop (${USERS} loops; context)`, 'dispatch');
+
+function bareLoop(key, label, api) {
+  return {
+    key,
+    label,
+    async start(ctx, url) {
+      const loop = ctx.group.start(CORES.load, process.execPath, ['bench/lib/undici-loop.mjs', url, '--loops', String(USERS), '--api', api]);
+      return {
+        measured: loop,
+        procs: [loop],
+        ready: loop.waitForOutput(/^ready$/m, 10_000),
+        async finish() {
+          await loop.stop('SIGTERM');
+          const last = loop.output().trim().split('\n').pop() ?? '';
+          try {
+            return { failures: JSON.parse(last).failures };
+          } catch {
+            throw new BenchError(`undici loop: unexpected final line ${JSON.stringify(last)}`);
+          }
+        },
+      };
+    },
+  };
+}

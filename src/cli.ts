@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { createLogger } from './log.js';
 import { parseOptions, parseRefundOptions, UsageError, type RawOptions, type RawRefundOptions } from './options.js';
+import { exitWithParent, PROCESS_INDEX_ENV, runProcesses } from './processes.js';
 import { runRefund, runWorker } from './worker.js';
 import { loadTestCaseModules, TestCaseModuleError } from './test-case-modules.js';
 import { DEFAULT_ACCOUNT_SEED } from '../testcases/accounts.js';
@@ -63,7 +64,9 @@ function program(): Command {
     .option('-t, --run-time <time>', 'standalone: stop after this time, e.g. 30s, 5m, 1h30m (default: until Ctrl-C)')
     .option('--csv <prefix>', 'write Locust-format PREFIX_stats.csv and PREFIX_failures.csv at the end')
     .option('--json <file>', 'write a JSON summary of the run at the end')
-    .option('--stop-timeout <time>', 'how long in-flight iterations may finish at the end of a standalone run', '10s');
+    .option('--stop-timeout <time>', 'how long in-flight iterations may finish at the end of a standalone run', '10s')
+    .option('--processes <n>', 'with a master: fork N worker processes (one per core), each with its own accounts and share of --max-rps', '1')
+    .option('--metrics-port <[host:]port>', 'serve Prometheus metrics on GET /metrics (all interfaces unless a host is given; port 0: any free one; with --processes, process i uses PORT+i)');
   return commonOptions(cmd);
 }
 
@@ -120,10 +123,16 @@ async function main(argv: string[]): Promise<void> {
   parseArgs(cmd, refund ? argv.slice(3) : argv, refund ? 'user' : 'node', refund ? 'klayworker refund --help' : 'klayworker --help');
   const moduleTestCases = refund ? [] : await loadModules(cmd.opts<RawOptions>().tcModule ?? []);
   const options = refund ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>())) : usage(() => parseOptions(cmd.opts<RawOptions>(), process.env, moduleTestCases));
-  const log = createLogger(options.logLevel, options.logFormat);
-  for (const warning of options.warnings) log.warn(warning);
+  const childIndex = process.env[PROCESS_INDEX_ENV];
+  const baseLog = createLogger(options.logLevel, options.logFormat);
+  // A worker process of --processes tags its lines with its index, and dies with its parent.
+  const log = childIndex === undefined ? baseLog : baseLog.child({ process: Number(childIndex) });
+  if (childIndex !== undefined) exitWithParent(log);
+  else for (const warning of options.warnings) log.warn(warning);
   try {
-    process.exitCode = 'standalone' in options ? await runWorker(options, log) : await runRefund(options, log);
+    if (!('standalone' in options)) process.exitCode = await runRefund(options, log);
+    else if (options.processes > 1) process.exitCode = await runProcesses(options, argv.slice(2), log);
+    else process.exitCode = await runWorker(options, log);
   } catch (err) {
     // Expected failures (node unreachable, port taken...) are one line; a stack only at debug.
     log.debug({ err }, 'worker failed');

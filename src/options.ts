@@ -48,6 +48,8 @@ export interface RawOptions {
   rpcNamespace: string;
   memoSize: string;
   receiptTimeout: string;
+  processes?: string;
+  metricsPort?: string;
 }
 
 /** --connect-timeout's default for the node (the master's default is to wait forever). */
@@ -90,6 +92,10 @@ export interface Options extends ChainOptions {
   /** null: start the embedded dev chain. */
   endpoint: string | null;
   stopTimeoutMs: number;
+  /** --processes: worker processes to fork (1: this process is the worker). */
+  processes: number;
+  /** --metrics-port [HOST:]PORT: where to serve Prometheus metrics (port 0: any free one); null: off. */
+  metrics: { host: string; port: number } | null;
 }
 
 /** `klayworker refund`'s flags. */
@@ -138,6 +144,19 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
   }
+  const processes = integer('--processes', raw.processes ?? '1', 1, MAX_PROCESSES);
+  const maxRps = integer('--max-rps', raw.maxRps, 0, 100_000_000);
+  if (processes > 1) {
+    if (standalone) {
+      throw new UsageError("--processes applies only with a master, which combines the processes' statistics; a --standalone run uses one process");
+    }
+    if (maxRps > 0 && maxRps < processes) {
+      throw new UsageError(`--max-rps ${maxRps} cannot be split over ${processes} processes: each needs at least 1 request per second`);
+    }
+    if (requestIncreaseRate !== null && requestIncreaseRate.step < processes) {
+      throw new UsageError(`--request-increase-rate: a step of ${requestIncreaseRate.step} cannot be split over ${processes} processes: each needs at least 1`);
+    }
+  }
   return {
     ...chainOptions(raw, env),
     standalone,
@@ -150,13 +169,28 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
     masterHost: host('--master-host', raw.masterHost),
     masterPort: integer('--master-port', raw.masterPort, 1, 65_535),
     connectTimeoutMs: raw.connectTimeout === undefined ? null : duration('--connect-timeout', raw.connectTimeout, 1),
-    maxRps: integer('--max-rps', raw.maxRps, 0, 100_000_000),
+    maxRps,
     rpsMode: oneOf('--rps-mode', raw.rpsMode, ['bucket', 'smooth'] as const),
     requestIncreaseRate,
     testCases,
     endpoint: raw.endpoint === undefined ? null : url('--endpoint', raw.endpoint),
     stopTimeoutMs: duration('--stop-timeout', raw.stopTimeout, 0),
+    processes,
+    metrics: raw.metricsPort === undefined ? null : metricsListen(raw.metricsPort, processes),
   };
+}
+
+/** More worker processes than this is a typo, not a machine. */
+const MAX_PROCESSES = 256;
+
+/** `--metrics-port 9464` (every interface) or `--metrics-port 127.0.0.1:9464`; with --processes, process i takes PORT+i. */
+function metricsListen(text: string, processes: number): { host: string; port: number } {
+  const split = text.lastIndexOf(':');
+  const hostText = split > 0 ? text.slice(0, split) : '0.0.0.0';
+  const portText = split >= 0 ? text.slice(split + 1) : text;
+  const port = integer('--metrics-port', portText, 0, 65_535);
+  if (port > 0 && port + processes - 1 > 65_535) throw new UsageError(`--metrics-port: ports ${port} to ${port + processes - 1} (one per process) do not all exist`);
+  return { host: host('--metrics-port', hostText), port };
 }
 
 /** Validates `klayworker refund`'s flags: an endpoint and a rich key are required. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { startDevChain, type DevChain } from './dev-chain.js';
 import type { Options, RefundOptions } from './options.js';
 import { JsonRpcClient } from './rpc/json-rpc.js';
+import { createMetricsRegistry, MetricsRecorder, serveMetrics, type MetricsServer, type WorkerState } from './metrics.js';
 import { MasterRunner } from './runner/master-runner.js';
 import { createRateLimiter } from './runner/rate-limiter.js';
 import { StandaloneRunner } from './runner/standalone-runner.js';
@@ -33,6 +34,8 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
   let devChain: DevChain | null = null;
   let rpc: JsonRpcClient | null = null;
   const prepared: PreparedTestCase[] = [];
+  let metrics: MetricsServer | null = null;
+  let ended = false;
   const releaseSignals = onSignals(log);
   try {
     if (options.endpoint === null) {
@@ -57,7 +60,13 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
 
     const stats = new RequestStats();
     const limiter = createRateLimiter({ maxRps: options.maxRps, mode: options.rpsMode, increaseRate: options.requestIncreaseRate });
-    const pool = new UserPool({ tasks, limiter, recorder: stats, log });
+    const metricsRecorder = options.metrics === null ? null : new MetricsRecorder(stats);
+    const pool = new UserPool({ tasks, limiter, recorder: metricsRecorder ?? stats, log });
+    if (metricsRecorder !== null) {
+      const state = (): WorkerState => (ended ? 'stopped' : pool.count > 0 ? 'running' : 'ready');
+      metrics = await serveMetrics(createMetricsRegistry({ recorder: metricsRecorder, users: () => pool.countsByTask(), rpsCap: () => limiter.cap, state }), options.metrics!);
+      log.info({ url: metrics.url }, 'serving Prometheus metrics');
+    }
 
     let outcome: { exitCode: number; durationS: number; peakUsers: number };
     if (options.standalone) {
@@ -91,6 +100,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
       outcome = await runner.run();
     }
 
+    ended = true;
     const summary = stats.summary(outcome.durationS);
     if (summary.total.requests > 0) process.stderr.write(`\n${renderTable(summary.rows, summary.total)}\n`);
     log.info(
@@ -106,6 +116,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     releaseSignals.release();
     for (const p of prepared) await p.teardown?.().catch((err: unknown) => log.warn({ err: String(err) }, 'test case teardown failed'));
     await rpc?.close().catch(() => undefined);
+    await metrics?.close();
     await devChain?.stop();
   }
 }

@@ -139,6 +139,43 @@ describe('JsonRpcClient against a scripted server', () => {
     expect(after.result).toBe('still fine');
   });
 
+  it('times out calls made at different moments each at its own deadline', async () => {
+    // One timer serves every call in flight: it must re-arm for the next call's deadline.
+    const started = performance.now();
+    const first = callError(client, 'slow', []);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = callError(client, 'slow', []);
+    const firstAt = await first.then((err) => (expect(err.kind).toBe('timeout'), performance.now() - started));
+    const secondAt = await second.then((err) => (expect(err.kind).toBe('timeout'), performance.now() - started));
+    expect(firstAt).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+    expect(firstAt).toBeLessThan(TIMEOUT_MS * 2.5);
+    expect(secondAt).toBeGreaterThanOrEqual(TIMEOUT_MS + 100 - 5);
+    expect(secondAt).toBeLessThan(TIMEOUT_MS * 2.5 + 100);
+  });
+
+  it('counts time spent waiting for a free socket, and frees the socket of a timed-out call', async () => {
+    const single = new JsonRpcClient(server.url, { connections: 1, timeoutMs: TIMEOUT_MS });
+    try {
+      const started = performance.now();
+      // The first call holds the only socket; the second waits behind it for its whole deadline.
+      const [busy, queued] = await Promise.all([callError(single, 'slow', []), callError(single, 'echo', ['never sent in time'])]);
+      const elapsed = performance.now() - started;
+      expect(busy.kind).toBe('timeout');
+      expect(queued.kind).toBe('timeout');
+      expect(queued.message).toBe(`timeout after ${TIMEOUT_MS} ms`);
+      expect(elapsed).toBeLessThan(TIMEOUT_MS * 2.5);
+      const after = await single.call('echo', ['the socket is free again']);
+      expect(after.result).toBe('the socket is free again');
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('rejects (does not throw) when the params cannot be serialised', async () => {
+    const pending = client.call('echo', [1n]);
+    await expect(pending).rejects.toThrow(TypeError);
+  });
+
   it('reports a refused connection', async () => {
     const port = await closedPort();
     const lonely = new JsonRpcClient(`http://127.0.0.1:${port}`, { timeoutMs: 2_000 });

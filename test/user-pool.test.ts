@@ -139,4 +139,64 @@ describe('UserPool', () => {
     expect(stats.totalRequests).toBeGreaterThan(0);
     limiter.stop();
   });
+  it('stops users waiting in the limiter queue at once, and the queue is empty afterwards', async () => {
+    // 1 request per second: after the first grant every user waits in the queue.
+    const { pool: p, stats, limiter } = pool([task('idle', 1)], 1);
+    p.setTarget(5_000);
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    expect(await p.stopAll(5_000)).toBe(0);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(p.count).toBe(0);
+    // Nobody is left queued in front of a new user: it gets the next second's grant.
+    const before = stats.totalRequests;
+    p.setTarget(1);
+    const deadline = performance.now() + 3_000;
+    while (stats.totalRequests === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(stats.totalRequests).toBe(before + 1);
+    await p.stopAll(1_000);
+    limiter.stop();
+  });
+
+  it("aborts a user's signal when it stops, whether the task read it before or after", async () => {
+    const seen: AbortSignal[] = [];
+    const { pool: p, limiter } = pool([task('waits', 1, async (u) => {
+      const signal = u.signal;
+      seen.push(signal);
+      // A long wait that only the signal ends, as a receipt wait would.
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    })]);
+    p.setTarget(2);
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    expect(seen.every((s) => !s.aborted)).toBe(true);
+    expect(await p.stopAll(2_000)).toBe(0);
+    expect(seen.every((s) => s.aborted)).toBe(true);
+    limiter.stop();
+
+    let late: AbortSignal | undefined;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const other = pool([task('reads-late', 1, async (u) => {
+      await gate;
+      late = u.signal;
+    })]);
+    other.pool.setTarget(1);
+    await new Promise((r) => setTimeout(r, 20));
+    const stopping = other.pool.stopAll(2_000);
+    release();
+    expect(await stopping).toBe(0);
+    expect(late?.aborted).toBe(true);
+    other.limiter.stop();
+  });
+
+  it('does not wait again for iterations it already abandoned', async () => {
+    const { pool: p, limiter } = pool([task('stuck', 1, () => new Promise<void>(() => undefined))]);
+    p.setTarget(2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await p.stopAll(50)).toBe(2);
+    const started = performance.now();
+    expect(await p.stopAll(5_000)).toBe(0);
+    expect(performance.now() - started).toBeLessThan(100);
+    limiter.stop();
+  });
 });

@@ -5,14 +5,20 @@
  * reply, with no parsing, stats, limiter, deadline or master. Prints `ready` after the first
  * reply, and `{"requests":n,"failures":n}` on SIGTERM.
  *
- *   node bench/lib/undici-loop.mjs URL [--loops 50]
+ *   node bench/lib/undici-loop.mjs URL [--loops 50] [--api request|dispatch]
+ *
+ * --api request (default): `pool.request()` and `body.text()`, undici's everyday API.
+ * --api dispatch: `pool.dispatch()` with a bare handler that keeps the body's bytes, the
+ * lower-level API klayworker's JSON-RPC client itself uses: the floor for the same API.
  */
 import { Pool } from 'undici';
 
-const [url, flag, value] = process.argv.slice(2);
-const loops = flag === '--loops' ? Number(value) : 50;
-if (!url || !Number.isSafeInteger(loops) || loops < 1) {
-  process.stderr.write('usage: undici-loop.mjs URL [--loops N]\n');
+const [url, ...rest] = process.argv.slice(2);
+const flags = Object.fromEntries(rest.flatMap((v, i) => (i % 2 === 0 ? [[v, rest[i + 1]]] : [])));
+const loops = Number(flags['--loops'] ?? 50);
+const api = flags['--api'] ?? 'request';
+if (!url || !Number.isSafeInteger(loops) || loops < 1 || (api !== 'request' && api !== 'dispatch')) {
+  process.stderr.write('usage: undici-loop.mjs URL [--loops N] [--api request|dispatch]\n');
   process.exit(2);
 }
 
@@ -28,12 +34,41 @@ let requests = 0;
 let failures = 0;
 let announced = false;
 
+/** One call through pool.dispatch: resolves with the status code once the body is read. */
+function dispatch() {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    const chunks = [];
+    pool.dispatch(request, {
+      onConnect() {},
+      onHeaders(statusCode) {
+        status = statusCode;
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        Buffer.concat(chunks).toString('utf8');
+        resolve(status);
+      },
+      onError: reject,
+    });
+  });
+}
+
+async function call() {
+  if (api === 'dispatch') return dispatch();
+  const res = await pool.request(request);
+  await res.body.text();
+  return res.statusCode;
+}
+
 async function loop() {
   for (;;) {
     try {
-      const res = await pool.request(request);
-      await res.body.text();
-      if (res.statusCode === 200) requests++;
+      if ((await call()) === 200) requests++;
       else failures++;
     } catch {
       failures++;

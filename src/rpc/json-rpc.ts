@@ -1,11 +1,13 @@
 /**
  * A JSON-RPC 2.0 client over an undici keep-alive pool. This is the hot path of every test
- * case, so a call builds its body as one string, parses the reply once and allocates little
- * beyond what undici needs.
+ * case, so a call builds its body as one string, drives undici's dispatcher directly (see
+ * rpc-call.ts), parses the reply once and shares one deadline timer with every other call.
  */
-import { STATUS_CODES } from 'node:http';
 import { Pool } from 'undici';
-import { httpError, malformedError, oneLine, RpcError, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { RpcCall, type RpcResponse } from './rpc-call.js';
+
+export type { RpcResponse } from './rpc-call.js';
 
 export interface JsonRpcClientOptions {
   /** Most sockets open to the endpoint at once (default 100); further calls queue. */
@@ -17,20 +19,14 @@ export interface JsonRpcClientOptions {
   timeoutMs?: number;
 }
 
-export interface RpcResponse {
-  result: unknown;
-  /** Bytes of the response body: the content length recorded in the stats. */
-  bytes: number;
-}
-
-const HEADERS = { 'content-type': 'application/json' } as const;
-const NOT_JSON_PREVIEW = 40;
+const HEADERS = ['content-type', 'application/json'];
 const BACKSTOP_MS = 5_000;
 
 export class JsonRpcClient {
   readonly #pool: Pool;
   readonly #path: string;
   readonly #timeoutMs: number;
+  readonly #deadlines = new DeadlineQueue();
   #nextId = 1;
   #closing: Promise<void> | undefined;
 
@@ -53,38 +49,27 @@ export class JsonRpcClient {
       // One request per socket at a time: a slow reply must not hold up the calls behind it.
       pipelining: 1,
       connectTimeout: timeoutMs,
-      // undici's own header/body timers tick every ~0.5 s (300 ms fires after 1 s), so each
-      // call carries its own precise deadline instead; these are only a backstop.
+      // undici's own header/body timers tick every ~0.5 s (300 ms fires after 1 s), so the
+      // client keeps its own precise deadlines instead; these are only a backstop.
       headersTimeout: timeoutMs + BACKSTOP_MS,
       bodyTimeout: timeoutMs + BACKSTOP_MS,
     });
   }
 
   /** Calls `method`; rejects with an RpcError on any failure, including a JSON-RPC error reply. */
-  async call(method: string, params: readonly unknown[]): Promise<RpcResponse> {
+  call(method: string, params: readonly unknown[]): Promise<RpcResponse> {
     const id = this.#nextId++;
-    const body = `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
-    let text: string;
-    let bytes: number;
-    const deadline = new AbortController();
-    const timer = setTimeout(abort, this.#timeoutMs, deadline);
+    let body: string;
     try {
-      const res = await this.#pool.request({ path: this.#path, method: 'POST', headers: HEADERS, body, signal: deadline.signal });
-      if (res.statusCode < 200 || res.statusCode > 299) {
-        // Drain so the socket can be reused; a failure here only costs that socket.
-        await res.body.dump().catch(() => undefined);
-        throw httpError(res.statusCode, STATUS_CODES[res.statusCode]);
-      }
-      text = await res.body.text();
-      // undici checks a declared content-length against the body, so it is exact when present.
-      bytes = declaredLength(res.headers['content-length']) ?? Buffer.byteLength(text);
+      body = `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
     } catch (err) {
-      if (err instanceof RpcError) throw err;
-      throw deadline.signal.aborted ? timeoutError(this.#timeoutMs, err) : transportError(err, this.#timeoutMs);
-    } finally {
-      clearTimeout(timer);
+      // e.g. a bigint param: a failed call like any other, not a synchronous throw.
+      return Promise.reject(err);
     }
-    return { result: parseResult(text, id), bytes };
+    const call = new RpcCall(id, this.#timeoutMs, this.#deadlines);
+    // A closed pool reports through the handler's onError, like any other transport failure.
+    this.#pool.dispatch({ path: this.#path, method: 'POST', headers: HEADERS, body }, call);
+    return call.promise;
   }
 
   /** Waits for calls in flight, then closes every socket. Calls made afterwards fail. */
@@ -92,34 +77,4 @@ export class JsonRpcClient {
     this.#closing ??= this.#pool.close();
     return this.#closing;
   }
-}
-
-// A named function rather than a closure per call: setTimeout passes the controller.
-function abort(controller: AbortController): void {
-  controller.abort();
-}
-
-function declaredLength(header: string | string[] | undefined): number | undefined {
-  if (typeof header !== 'string') return undefined;
-  const n = Number(header);
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-function parseResult(text: string, id: number): unknown {
-  let reply: unknown;
-  try {
-    reply = JSON.parse(text);
-  } catch {
-    throw malformedError(text.length === 0 ? 'empty body' : `not JSON: ${JSON.stringify(oneLine(text, NOT_JSON_PREVIEW))}`);
-  }
-  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
-    throw malformedError(`expected a JSON object, got ${Array.isArray(reply) ? 'an array' : typeof reply}`);
-  }
-  const { error, result, id: replyId } = reply as { error?: unknown; result?: unknown; id?: unknown };
-  // A reply to a request the node could not parse carries id null, so errors come first.
-  if (error !== undefined && error !== null) throw rpcErrorFromResponse(error);
-  if (result === undefined) throw malformedError('no result and no error');
-  // Ids vary per call; keeping them out of the message keeps one stats error row.
-  if (replyId !== id) throw malformedError('response id does not match the request id');
-  return result;
 }

@@ -1,10 +1,11 @@
 /**
  * The machinery shared by the token-bucket and smooth limiters: the FIFO of waiting users, one
- * timer, start/stop. When grants may happen is the policy's business; it only sees the
+ * timer (plus a sub-millisecond one in smooth mode), start/stop. When grants may happen is the policy's business; it only sees the
  * milliseconds elapsed since `start()`, so it never accumulates timer drift.
  */
+import type { PreciseTimer } from './precise-timer.js';
 import type { CapSchedule, LimiterClock, LimiterStartOptions, RateLimiter } from './rate-limiter.js';
-import { WaiterQueue } from './waiter-queue.js';
+import { WaiterQueue, type Waiter } from './waiter-queue.js';
 
 /** Decides when grants happen, as a function of the time elapsed since start (ms). */
 export interface GrantPolicy {
@@ -24,29 +25,50 @@ export interface GrantPolicy {
 const GRANTED = Promise.resolve(true);
 const DENIED = Promise.resolve(false);
 
+/**
+ * With `subMillisecond`, a wait shorter than this ends on a precise timer (see
+ * precise-timer.ts) rather than a Node timer, which has 1 ms resolution and often fires up to
+ * 1 ms late: at 1,000/s and above that bunched smooth grants into whole milliseconds. A longer
+ * wait sleeps on a Node timer due this much early, then on the precise timer for the rest.
+ */
+const PRECISE_WITHIN_MS = 2;
+
+export interface PacedLimiterOptions {
+  /** Time grants to a fraction of a millisecond (smooth mode), when the clock can. */
+  subMillisecond?: boolean;
+}
+
 export class PacedLimiter implements RateLimiter {
   private readonly queue = new WaiterQueue();
   private origin: number | undefined;
   private stopped = false;
   private until = Infinity;
+  /** The pending Node timer. */
   private timer: unknown;
+  /** Made on the first sub-millisecond wait; kept for the limiter's life. */
+  private precise: PreciseTimer | undefined;
+  private preciseArmed = false;
+  private readonly subMillisecond: boolean;
 
   constructor(
     private readonly policy: GrantPolicy,
     private readonly clock: LimiterClock,
-  ) {}
+    options: PacedLimiterOptions = {},
+  ) {
+    this.subMillisecond = options.subMillisecond === true && clock.preciseTimer !== undefined;
+  }
 
   get cap(): number {
     return this.policy.schedule(this.origin === undefined ? 0 : this.elapsed());
   }
 
-  acquire(signal?: AbortSignal): Promise<boolean> {
-    if (this.stopped || signal?.aborted) return DENIED;
-    if (this.origin === undefined) return this.queue.wait(signal); // released by start()
+  acquire(waiter?: Waiter): Promise<boolean> {
+    if (this.stopped) return DENIED;
+    if (this.origin === undefined) return this.queue.wait(waiter); // released by start()
     const elapsed = this.elapsed();
     if (elapsed >= this.until) return DENIED;
     if (this.queue.size === 0 && this.policy.take(elapsed, false)) return GRANTED;
-    const granted = this.queue.wait(signal);
+    const granted = this.queue.wait(waiter);
     this.arm();
     return granted;
   }
@@ -84,23 +106,36 @@ export class PacedLimiter implements RateLimiter {
   }
 
   private arm(): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.preciseArmed) return;
     const elapsed = this.elapsed();
-    const wait = this.policy.nextAt(elapsed) - elapsed;
+    const next = this.policy.nextAt(elapsed);
+    const wait = next - elapsed;
+    if (this.subMillisecond) {
+      if (wait < PRECISE_WITHIN_MS) {
+        this.precise ??= this.clock.preciseTimer!(this.onTimer);
+        this.preciseArmed = true;
+        this.precise.set((this.origin ?? 0) + next);
+      } else {
+        this.timer = this.clock.setTimer(this.onTimer, Math.floor(wait - PRECISE_WITHIN_MS + 1));
+      }
+      return;
+    }
     // Whole milliseconds, rounded up: timers cannot do better, and a timer that fires a hair
     // before its slot would only re-arm itself for the remaining fraction.
     this.timer = this.clock.setTimer(this.onTimer, wait <= 0 ? 0 : Math.ceil(wait));
   }
 
   private disarm(): void {
-    if (this.timer === undefined) return;
-    this.clock.clearTimer(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    if (this.preciseArmed) this.precise?.cancel();
     this.timer = undefined;
+    this.preciseArmed = false;
   }
 
   // A timer that fires a little early finds nothing due and simply re-arms for the remainder.
   private readonly onTimer = (): void => {
     this.timer = undefined;
+    this.preciseArmed = false;
     this.release();
   };
 }

@@ -67,5 +67,5 @@ export class SmoothPolicy implements GrantPolicy {
 }
 
 export function createSmoothLimiter(schedule: CapSchedule, clock: LimiterClock): RateLimiter {
-  return new PacedLimiter(new SmoothPolicy(schedule), clock);
+  return new PacedLimiter(new SmoothPolicy(schedule), clock, { subMillisecond: true });
 }

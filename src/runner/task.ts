@@ -14,7 +14,11 @@ export interface User {
   /** 0-based, unique within this process for the life of the user. */
   readonly id: number;
   readonly recorder: Recorder;
-  /** Aborted when the user is being stopped; long waits inside a task should honour it. */
+  /**
+   * Aborted when the user is being stopped; long waits inside a task should honour it. It is
+   * created on first read (an AbortSignal is a good part of an idle user's memory), so read
+   * it where a wait needs it rather than caching it for every user up front.
+   */
   readonly signal: AbortSignal;
 }
 

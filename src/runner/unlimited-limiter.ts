@@ -10,8 +10,8 @@ export class UnlimitedLimiter implements RateLimiter {
   /** performance.now() from which nothing is granted; Infinity when the run has no end. */
   private deadline = Infinity;
 
-  acquire(signal?: AbortSignal): Promise<boolean> {
-    if (this.stopped || signal?.aborted) return DENIED;
+  acquire(): Promise<boolean> {
+    if (this.stopped) return DENIED;
     return this.deadline === Infinity || performance.now() < this.deadline ? GRANTED : DENIED;
   }
 

@@ -4,6 +4,7 @@ import { allocateUsers } from './allocate.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { Recorder, Task, User } from './task.js';
 import { UserRecorder } from './user-recorder.js';
+import { Waiter } from './waiter-queue.js';
 
 /** Failures of tasks that throw are recorded under this request type. */
 export const TASK_ERROR_TYPE = 'task';
@@ -12,14 +13,42 @@ export const TASK_ERROR_TYPE = 'task';
  *  awaits real I/O cannot starve the master link's heartbeats (real I/O yields anyway). */
 const ITERATIONS_PER_YIELD = 64;
 
-interface RunningUser {
-  readonly user: User;
-  readonly task: Task;
-  readonly controller: AbortController;
+/**
+ * One running user: what its task sees, its recorder, and its place in the limiter's queue.
+ * 100,000 of them may idle in one process, so a user is small: no AbortController unless a
+ * task asks for `signal`, and one reusable queue node instead of a listener per wait.
+ */
+class PooledUser implements User {
   readonly recorder: UserRecorder;
-  readonly done: Promise<void>;
+  readonly waiter = new Waiter();
+  /** Asked to stop: the loop ends after the current iteration, or at once if it waits. */
+  stopped = false;
   /** The loop has ended (the limiter said no more, e.g. at a run's end, or it was stopped). */
-  readonly finished: () => boolean;
+  ended = false;
+  #controller: AbortController | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly task: Task,
+    recorder: Recorder,
+  ) {
+    this.recorder = new UserRecorder(recorder);
+  }
+
+  /** Created on first use: most tasks never wait long enough to need it. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.stopped) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.#controller?.abort();
+    this.waiter.cancel();
+  }
 }
 
 export interface UserPoolOptions {
@@ -41,9 +70,11 @@ export class UserPool {
   readonly #recorder: Recorder;
   readonly #log: Logger;
   /** Running users per task, oldest first. */
-  readonly #groups: RunningUser[][];
-  /** Users asked to stop whose current iteration has not finished yet, by user id. */
-  readonly #stopping = new Map<number, RunningUser>();
+  readonly #groups: PooledUser[][];
+  /** Users asked to stop whose current iteration has not finished yet. */
+  readonly #stopping = new Set<PooledUser>();
+  /** Settles when #stopping empties; made only while someone waits for that. */
+  #drained: { promise: Promise<void>; resolve: () => void } | undefined;
   #nextId = 0;
   /** Bumped by every count change, so a ramp in progress notices it was superseded. */
   #generation = 0;
@@ -110,20 +141,31 @@ export class UserPool {
   async stopAll(graceMs: number): Promise<number> {
     this.#generation += 1;
     this.#reconcile(0);
-    const pending = [...this.#stopping.values()];
-    if (pending.length === 0) return 0;
+    if (this.#stopping.size === 0) return 0;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, graceMs));
     });
-    await Promise.race([Promise.all(pending.map((u) => u.done)), deadline]);
+    await Promise.race([this.#whenDrained(), deadline]);
     clearTimeout(timer);
-    const abandoned = [...this.#stopping.values()];
+    const abandoned = [...this.#stopping];
+    // Detached users are not waited for again: whatever they do later is not counted.
+    this.#stopping.clear();
+    this.#drained = undefined;
     for (const u of abandoned) u.recorder.detach();
     if (abandoned.length > 0) {
       this.#log.warn({ abandoned: abandoned.length, graceMs }, 'stop: iterations still in flight were abandoned and are not counted');
     }
     return abandoned.length;
+  }
+
+  #whenDrained(): Promise<void> {
+    if (this.#drained === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.#drained = { promise, resolve };
+    }
+    return this.#drained.promise;
   }
 
   #reconcile(total: number): void {
@@ -135,41 +177,51 @@ export class UserPool {
     });
   }
 
-  #startUser(task: Task): RunningUser {
-    const controller = new AbortController();
-    const recorder = new UserRecorder(this.#recorder);
-    const user: User = { id: this.#nextId++, recorder, signal: controller.signal };
-    let ended = false;
-    const done = this.#loop(user, task, controller.signal).finally(() => {
-      ended = true;
-      this.#stopping.delete(user.id);
-    });
-    return { user, task, controller, recorder, done, finished: () => ended };
+  #startUser(task: Task): PooledUser {
+    const user = new PooledUser(this.#nextId++, task, this.#recorder);
+    // No promise per user is kept: the loop reports its own end (see #ended).
+    void this.#loop(user);
+    return user;
   }
 
-  #stopUser(u: RunningUser): void {
+  #stopUser(user: PooledUser): void {
+    user.stop();
     // A loop that already ended has nothing in flight to wait for.
-    if (!u.finished()) this.#stopping.set(u.user.id, u);
-    u.controller.abort();
+    if (!user.ended) this.#stopping.add(user);
   }
 
-  async #loop(user: User, task: Task, signal: AbortSignal): Promise<void> {
+  #ended(user: PooledUser): void {
+    user.ended = true;
+    if (this.#stopping.delete(user) && this.#stopping.size === 0 && this.#drained !== undefined) {
+      this.#drained.resolve();
+      this.#drained = undefined;
+    }
+  }
+
+  async #loop(user: PooledUser): Promise<void> {
     let sinceYield = 0;
-    // Start on a fresh tick so a burst of starts returns to the caller before any I/O begins.
-    await yieldToEventLoop();
-    while (!signal.aborted) {
-      if (!(await this.#limiter.acquire(signal))) break;
-      if (signal.aborted) break;
-      const t0 = performance.now();
-      try {
-        await task.run(user);
-      } catch (err) {
-        user.recorder.failure(TASK_ERROR_TYPE, task.name, performance.now() - t0, errorMessage(err));
+    try {
+      // Start on a fresh tick so a burst of starts returns to the caller before any I/O begins.
+      await yieldToEventLoop();
+      while (!user.stopped) {
+        if (!(await this.#limiter.acquire(user.waiter))) break;
+        if (user.stopped) break;
+        const t0 = performance.now();
+        try {
+          await user.task.run(user);
+        } catch (err) {
+          user.recorder.failure(TASK_ERROR_TYPE, user.task.name, performance.now() - t0, errorMessage(err));
+        }
+        if (++sinceYield === ITERATIONS_PER_YIELD) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
       }
-      if (++sinceYield === ITERATIONS_PER_YIELD) {
-        sinceYield = 0;
-        await yieldToEventLoop();
-      }
+    } catch (err) {
+      // Only a broken recorder gets here; the user ends rather than spin on it.
+      this.#log.error({ err: errorMessage(err), user: user.id }, 'a user loop failed');
+    } finally {
+      this.#ended(user);
     }
   }
 }

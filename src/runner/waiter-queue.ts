@@ -1,66 +1,71 @@
 /**
- * The FIFO of users waiting for a rate limiter. A doubly linked list, so that an aborted waiter
- * leaves in O(1) however long the queue (hundreds of users wait behind a low --max-rps).
+ * The FIFO of users waiting for a rate limiter. A doubly linked list of caller-owned nodes, so
+ * that a cancelled waiter leaves in O(1) however long the queue (100,000 users may wait behind
+ * a low --max-rps), and a wait allocates nothing but its promise: no node, no abort listener.
  */
 
-interface Waiter {
-  resolve(granted: boolean): void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  prev: Waiter | undefined;
-  next: Waiter | undefined;
+/**
+ * A place in a queue, owned by whoever waits (a user keeps one for its whole life). It waits
+ * in at most one queue at a time.
+ */
+export class Waiter {
+  prev: Waiter | undefined = undefined;
+  next: Waiter | undefined = undefined;
+  queue: WaiterQueue | undefined = undefined;
+  resolve: ((granted: boolean) => void) | undefined = undefined;
+
+  /** Ends the current wait, if any, with false (the user is being stopped). */
+  cancel(): void {
+    this.queue?.release(this, false);
+  }
 }
 
 export class WaiterQueue {
-  private head: Waiter | undefined;
-  private tail: Waiter | undefined;
-  private count = 0;
+  #head: Waiter | undefined;
+  #tail: Waiter | undefined;
+  #count = 0;
 
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
-  /** Resolves true when granted, false when released by `denyAll` or when `signal` aborts. */
-  wait(signal?: AbortSignal): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      const waiter: Waiter = { resolve, signal, onAbort: undefined, prev: this.tail, next: undefined };
-      if (this.tail) this.tail.next = waiter;
-      else this.head = waiter;
-      this.tail = waiter;
-      this.count++;
-      if (signal) {
-        waiter.onAbort = () => {
-          this.unlink(waiter);
-          resolve(false);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
+  /** Resolves true when granted, false when released by `denyAll` or `waiter.cancel()`. */
+  wait(waiter: Waiter = new Waiter()): Promise<boolean> {
+    if (waiter.queue !== undefined) return Promise.reject(new Error('this waiter is already waiting'));
+    const granted = new Promise<boolean>((resolve) => {
+      waiter.resolve = resolve;
     });
+    waiter.queue = this;
+    waiter.prev = this.#tail;
+    if (this.#tail) this.#tail.next = waiter;
+    else this.#head = waiter;
+    this.#tail = waiter;
+    this.#count++;
+    return granted;
   }
 
   /** Lets the longest-waiting caller go; false when nobody is waiting. */
   grantNext(): boolean {
-    const waiter = this.head;
+    const waiter = this.#head;
     if (!waiter) return false;
-    this.unlink(waiter);
-    waiter.resolve(true);
+    this.release(waiter, true);
     return true;
   }
 
   denyAll(): void {
-    for (let waiter = this.head; waiter; waiter = this.head) {
-      this.unlink(waiter);
-      waiter.resolve(false);
-    }
+    for (let waiter = this.#head; waiter; waiter = this.#head) this.release(waiter, false);
   }
 
-  private unlink(waiter: Waiter): void {
+  /** Takes `waiter` out of this queue and settles its wait; nothing if it is not in it. */
+  release(waiter: Waiter, granted: boolean): void {
+    if (waiter.queue !== this) return;
     if (waiter.prev) waiter.prev.next = waiter.next;
-    else this.head = waiter.next;
+    else this.#head = waiter.next;
     if (waiter.next) waiter.next.prev = waiter.prev;
-    else this.tail = waiter.prev;
-    waiter.prev = waiter.next = undefined;
-    this.count--;
-    if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+    else this.#tail = waiter.prev;
+    const { resolve } = waiter;
+    waiter.prev = waiter.next = waiter.queue = waiter.resolve = undefined;
+    this.#count--;
+    resolve!(granted);
   }
 }

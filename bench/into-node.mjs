@@ -1,0 +1,169 @@
+/**
+ * Benchmark 5, into a node: valueTransfer into anvil (`--block-time 1`) against anvil's own
+ * ceiling, both measured in the same run on the same chain. The ceiling is a flood of value
+ * transfers signed beforehand (bench/lib/tx-flood.mjs), so the sender costs next to nothing;
+ * klayworker then signs, tracks nonces and sends as a test does. Target: ≥ 90% of the ceiling.
+ *
+ * Both are counted by the node: transactions in new blocks plus the growth of the pool
+ * (txpool_status), over the flood's whole send and over a window of klayworker's run after its
+ * users are up. anvil runs on the other core with a block gas limit of 300M (14,000 transfers
+ * a block), so that blocks keep up with the pool and a growing backlog does not slow it down.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { HDNodeWallet } from 'ethers';
+import { CLI, CORES, BenchError, freePort, sleep, eventually } from './lib/processes.mjs';
+import { watchProcess } from './lib/proc-stats.mjs';
+import { fmt, row } from './lib/report.mjs';
+
+const BENCH = 'into-node';
+const TARGET = 0.9;
+/** anvil's public dev mnemonic (local chains only): account 0 funds klayworker's accounts. */
+const MNEMONIC = 'test test test test test test test test test test test junk';
+const FLOOD_ACCOUNTS = 20;
+const USERS = 200;
+const TEST_ACCOUNTS = 400;
+
+export const intoNode = {
+  name: BENCH,
+  title: 'Into a node',
+  /** @param {import('./run.mjs').BenchContext} ctx */
+  async run(ctx) {
+    const plan = ctx.quick ? { rounds: 1, perAccount: 1000, warmupS: 3, windowS: 6 } : { rounds: 2, perAccount: 2500, warmupS: 3, windowS: 12 };
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const anvil = ctx.group.start(CORES.target, await anvilBinary(), [
+      '--host', '127.0.0.1', '--port', String(port), '--block-time', '1', '--accounts', String(FLOOD_ACCOUNTS + 1), '--gas-limit', '300000000', '--quiet',
+    ]);
+    const chain = nodeCounter(url);
+    await eventually(() => chain.call('eth_chainId', []), 20_000, `anvil on ${url}`);
+    if (!anvil.running) throw new BenchError(`anvil exited: ${anvil.tail()}`);
+    // The key goes through a file, never argv: the recorded command lines end up in RESULTS.md.
+    const keyFile = join(ctx.tmpDir, 'into-node.key');
+    writeFileSync(keyFile, HDNodeWallet.fromPhrase(MNEMONIC).privateKey, { mode: 0o600 });
+
+    const floods = [];
+    const workers = [];
+    for (let round = 1; round <= plan.rounds; round++) {
+      ctx.log(`${BENCH}: round ${round}/${plan.rounds}, flood of ${fmt(FLOOD_ACCOUNTS * plan.perAccount)} pre-signed transfers`);
+      floods.push(await flood(ctx, url, chain, plan));
+      await chain.drained();
+      ctx.log(`${BENCH}: round ${round}/${plan.rounds}, klayworker valueTransfer`);
+      workers.push(await klayworker(ctx, url, chain, keyFile, plan, round));
+      await chain.drained();
+    }
+    // The worker signs as this process would: natively when the binding loads here.
+    const signingBackend = await import(pathToFileURL(join(CLI, '..', '..', 'testcases', 'ecdsa.js')).href).then(
+      (m) => m.signingBackend,
+      () => () => 'ethers (a build without testcases/ecdsa.js)',
+    );
+    const perSecond = (runs) => runs.reduce((a, r) => a + r.accepted, 0) / runs.reduce((a, r) => a + r.seconds, 0);
+    const ceiling = perSecond(floods);
+    const ours = perSecond(workers);
+    const failures = workers.reduce((a, r) => a + r.failures, 0);
+    return [
+      row({
+        bench: BENCH,
+        measure: 'anvil ceiling: pre-signed transfers flooded (64 in flight)',
+        result: `${fmt(ceiling)} accepted/s (rounds ${floods.map((r) => fmt(r.accepted / r.seconds)).join(', ')}; the sender used ${floods.map((r) => `${fmt(100 * r.senderCpu)}%`).join(', ')} of its core)`,
+      }),
+      row({
+        bench: BENCH,
+        measure: `klayworker valueTransfer (${USERS} users, ${TEST_ACCOUNTS} accounts, no rps cap)`,
+        result:
+          `${fmt(ours)} accepted/s (rounds ${workers.map((r) => fmt(r.accepted / r.seconds)).join(', ')}; ${fmt(failures)} failed sends; signing: ${signingBackend()}; ` +
+          `it used ${workers.map((r) => `${fmt(100 * r.cpu)}%`).join(', ')} of its core and waited ${workers.map((r) => `${fmt(r.waitS, 1)} s`).join(', ')} for a CPU)`,
+      }),
+      row({ bench: BENCH, measure: 'klayworker ÷ anvil ceiling', result: `${fmt((100 * ours) / ceiling)}%`, target: `≥ ${fmt(100 * TARGET)}%`, met: ours / ceiling >= TARGET && failures === 0 }),
+    ];
+  },
+};
+
+/** Floods anvil from its dev accounts 1..N; the node counts what it accepted meanwhile. */
+async function flood(ctx, url, chain, plan) {
+  const dist = join(CLI, '..', '..');
+  const proc = ctx.group.start(CORES.load, process.execPath, [
+    'bench/lib/tx-flood.mjs', dist, url, '--accounts', String(FLOOD_ACCOUNTS), '--per-account', String(plan.perAccount), '--concurrency', '64',
+  ]);
+  await proc.waitForOutput(/^ready$/m, 120_000);
+  const before = await chain.accepted();
+  const started = performance.now();
+  // The sender's own CPU, to show that the node and not the sender sets the ceiling.
+  const cpu = watchProcess(proc.pid, 100);
+  proc.child.kill('SIGUSR2');
+  const code = await proc.exited(300_000);
+  const seconds = (performance.now() - started) / 1000;
+  const usage = cpu.stop();
+  const after = await chain.accepted();
+  if (code !== 0) throw new BenchError(`tx flood exited with ${code}: ${proc.tail(500)}`);
+  const report = JSON.parse(proc.output().trim().split('\n').pop());
+  if (report.failed > 0) throw new BenchError(`tx flood: ${report.failed} sends failed: ${JSON.stringify(report.errors)}`);
+  return { accepted: after - before, seconds, senderCpu: usage.cpuS / usage.wallS };
+}
+
+/** klayworker standalone; the node counts a window once its users are up and warm. */
+async function klayworker(ctx, url, chain, keyFile, plan, round) {
+  const json = join(ctx.tmpDir, `into-node-${round}.json`);
+  const runS = plan.warmupS + plan.windowS + 5;
+  const proc = ctx.group.start(CORES.load, process.execPath, [
+    CLI, '--standalone', '-u', String(USERS), '-r', '1000', '-t', `${runS}s`, '--tc', 'valueTransfer', '--endpoint', url,
+    '--key-file', keyFile, '--accounts', String(TEST_ACCOUNTS), '--account-seed', `into-node-${round}`, '--json', json, '--log-format', 'json', '--log-level', 'info',
+  ]);
+  await proc.waitForOutput(/"msg":"all users hatched"/, 180_000);
+  await sleep(plan.warmupS * 1000);
+  const before = await chain.accepted();
+  const started = performance.now();
+  const cpu = watchProcess(proc.pid, 100);
+  await sleep(plan.windowS * 1000);
+  const usage = cpu.stop();
+  const after = await chain.accepted();
+  const seconds = (performance.now() - started) / 1000;
+  const code = await proc.exited(120_000);
+  if (code !== 0) throw new BenchError(`klayworker valueTransfer exited with ${code}: ${proc.tail(500)}`);
+  const summary = JSON.parse(readFileSync(json, 'utf8'));
+  return { accepted: after - before, seconds, failures: summary.total.failures, cpu: usage.cpuS / usage.wallS, waitS: usage.waitS };
+}
+
+/** What the node has accepted so far: transactions in blocks since we started counting, plus its pool. */
+function nodeCounter(url) {
+  let id = 0;
+  let counted = 0; // highest block whose transactions are in `mined`
+  let mined = 0;
+  const call = async (method, params) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }) });
+    const body = await res.json();
+    if (body.error) throw new BenchError(`anvil ${method}: ${body.error.message}`);
+    return body.result;
+  };
+  const blockNumber = async () => Number(BigInt(await call('eth_blockNumber', [])));
+  const pool = async () => {
+    const { pending, queued } = await call('txpool_status', []);
+    return Number(BigInt(pending)) + Number(BigInt(queued));
+  };
+  return {
+    call,
+    async accepted() {
+      // A block mined between the two reads would move transactions from the pool into it
+      // unseen: read until the block number is the same on both sides of the pool.
+      for (;;) {
+        const first = await blockNumber();
+        const inPool = await pool();
+        if ((await blockNumber()) !== first) continue;
+        for (let b = counted + 1; b <= first; b++) mined += Number(BigInt(await call('eth_getBlockTransactionCountByNumber', [`0x${b.toString(16)}`])));
+        counted = Math.max(counted, first);
+        return mined + inPool;
+      }
+    },
+    /** Waits until the pool is empty, so the next measurement starts from a quiet node. */
+    async drained() {
+      await eventually(async () => ((await pool()) === 0 ? true : undefined), 120_000, 'an empty anvil pool', 250);
+    },
+  };
+}
+
+/** The anvil binary itself (node_modules/.bin/anvil is a Node wrapper around it), found as the build under test finds it. */
+async function anvilBinary() {
+  const { anvilBinaryPath } = await import(pathToFileURL(join(CLI, '..', 'dev-chain.js')).href);
+  return anvilBinaryPath();
+}

@@ -1,0 +1,137 @@
+/**
+ * One JSON-RPC call in flight: undici's dispatch handler for its HTTP exchange, and its entry
+ * in the client's deadline queue. Driving undici at this level skips the Readable stream,
+ * header object and abort-signal plumbing of `request()`, which cost more than everything else
+ * a klayworker user does per call; the reply is read once, as the bytes arrive.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { DeadlineQueue, Expiring } from './deadline-queue.js';
+import { httpError, malformedError, oneLine, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
+
+export interface RpcResponse {
+  result: unknown;
+  /** Bytes of the response body: the content length recorded in the stats. */
+  bytes: number;
+}
+
+const NOT_JSON_PREVIEW = 40;
+
+/** What we abort a timed-out exchange with; never shown (the call has already failed). */
+class DeadlinePassed extends Error {
+  override name = 'DeadlinePassed';
+}
+
+// undici's legacy handler methods (onConnect, onHeaders, onData, onComplete, onError) are what
+// its HTTP/1 client calls natively; the newer controller API is adapted onto them per request.
+export class RpcCall implements Expiring, Dispatcher.DispatchHandler {
+  deadline: number;
+  prev: Expiring | undefined = undefined;
+  next: Expiring | undefined = undefined;
+  queued = false;
+  readonly promise: Promise<RpcResponse>;
+  readonly #id: number;
+  readonly #timeoutMs: number;
+  readonly #deadlines: DeadlineQueue;
+  #resolve!: (response: RpcResponse) => void;
+  #reject!: (err: unknown) => void;
+  #settled = false;
+  #timedOut = false;
+  #abort: ((err?: Error) => void) | undefined = undefined;
+  #status = 0;
+  /** The body: usually one chunk; `#more` holds the rest when there are several. */
+  #first: Buffer | undefined = undefined;
+  #more: Buffer[] | undefined = undefined;
+  #bytes = 0;
+
+  constructor(id: number, timeoutMs: number, deadlines: DeadlineQueue) {
+    this.#id = id;
+    this.#timeoutMs = timeoutMs;
+    this.#deadlines = deadlines;
+    this.deadline = performance.now() + timeoutMs;
+    this.promise = new Promise<RpcResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    deadlines.add(this);
+  }
+
+  /** The deadline passed: fail now, and free the socket (at once, or as soon as it gets one). */
+  expire(): void {
+    this.#timedOut = true;
+    this.#fail(timeoutError(this.#timeoutMs));
+    this.#abort?.(new DeadlinePassed());
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.#timedOut) abort(new DeadlinePassed());
+    else this.#abort = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    // 1xx (e.g. 100 Continue) come before the real status.
+    if (statusCode >= 200) this.#status = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    // An error page is read (so the socket can be reused) but not kept.
+    if (this.#status > 299) return true;
+    // undici checks a declared content-length against what arrives, so the sum is exact.
+    this.#bytes += chunk.length;
+    if (this.#first === undefined) this.#first = chunk;
+    else (this.#more ??= []).push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.#deadlines.remove(this);
+    if (this.#settled) return;
+    if (this.#status < 200 || this.#status > 299) {
+      this.#fail(httpError(this.#status, STATUS_CODES[this.#status]));
+      return;
+    }
+    let text: string;
+    if (this.#first === undefined) text = '';
+    else if (this.#more === undefined) text = this.#first.toString('utf8');
+    else text = Buffer.concat([this.#first, ...this.#more], this.#bytes).toString('utf8');
+    try {
+      const result = parseResult(text, this.#id);
+      this.#settled = true;
+      this.#resolve({ result, bytes: this.#bytes });
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  onError(err: Error): void {
+    this.#deadlines.remove(this);
+    if (this.#timedOut) return;
+    this.#fail(transportError(err, this.#timeoutMs));
+  }
+
+  #fail(err: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#reject(err);
+  }
+}
+
+function parseResult(text: string, id: number): unknown {
+  let reply: unknown;
+  try {
+    reply = JSON.parse(text);
+  } catch {
+    throw malformedError(text.length === 0 ? 'empty body' : `not JSON: ${JSON.stringify(oneLine(text, NOT_JSON_PREVIEW))}`);
+  }
+  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
+    throw malformedError(`expected a JSON object, got ${Array.isArray(reply) ? 'an array' : typeof reply}`);
+  }
+  const { error, result, id: replyId } = reply as { error?: unknown; result?: unknown; id?: unknown };
+  // A reply to a request the node could not parse carries id null, so errors come first.
+  if (error !== undefined && error !== null) throw rpcErrorFromResponse(error);
+  if (result === undefined) throw malformedError('no result and no error');
+  // Ids vary per call; keeping them out of the message keeps one stats error row.
+  if (replyId !== id) throw malformedError('response id does not match the request id');
+  return result;
+}
