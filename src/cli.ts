@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { createLogger } from './log.js';
-import { parseOptions, parseRefundOptions, UsageError, type RawOptions, type RawRefundOptions } from './options.js';
+import { DEFAULT_MAX_PENDING, parseOptions, parseRefundOptions, UsageError, type RawOptions, type RawRefundOptions } from './options.js';
 import { exitWithParent, PROCESS_INDEX_ENV, runProcesses } from './processes.js';
 import { runRefund, runWorker } from './worker.js';
 import { loadTestCaseModules, TestCaseModuleError } from './test-case-modules.js';
@@ -49,7 +49,9 @@ function program(): Command {
     .option('--charge <coins>', 'top test accounts holding less than half of this up to it (KAIA/ETH, decimals allowed)', '1')
     .addOption(new Option('--tx-type <type>', 'transaction type: legacy, 1559, or auto (1559 where the node has a base fee)').default('auto'))
     .addOption(new Option('--rpc-namespace <ns>', 'namespace of the measured send and read calls: eth, kaia or klay (setup uses eth)').default('eth'))
-    .option('--receipt-timeout <time>', 'longest wait for a receipt (and for funding to make progress)', '60s')
+    .option('--receipt-timeout <time>', 'longest wait for a receipt (and for funding to make progress); a transaction neither mined nor known to the node after it is dropped', '60s')
+    .option('--max-pending <n>', 'transactions per test account sent but not yet mined before its users wait; 0 = no limit (open loop)', String(DEFAULT_MAX_PENDING))
+    .option('--drain-timeout <time>', 'after the users stop, wait this long for sent transactions to be mined before the last report', '30s')
     .addOption(new Option('--memo-size <size>', 'memo of the Kaia ValueTransferMemo test cases: small (200 bytes) or large (2,000 bytes)').default('small'))
     .option('--max-rps <n>', 'requests per second cap for this process, 0 = unlimited', '0')
     .addOption(new Option('--rps-mode <mode>', 'bucket: the whole budget at the start of each second; smooth: spread evenly').default('bucket'))

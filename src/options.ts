@@ -48,9 +48,19 @@ export interface RawOptions {
   rpcNamespace: string;
   memoSize: string;
   receiptTimeout: string;
+  maxPending: string;
+  drainTimeout: string;
   processes?: string;
   metricsPort?: string;
 }
+
+/**
+ * --max-pending's default: geth guarantees each account 16 executable slots in its pool
+ * (txpool.accountslots) and evicts beyond them under pressure, so 16 per account is what a
+ * node can be trusted to hold; with the default 100 accounts that is 1,600 transfers in the
+ * pool, more than a 30M-gas block mines (1,428), so blocks stay full while the pool stays small.
+ */
+export const DEFAULT_MAX_PENDING = 16;
 
 /** --connect-timeout's default for the node (the master's default is to wait forever). */
 export const NODE_CONNECT_TIMEOUT_MS = 30_000;
@@ -92,6 +102,8 @@ export interface Options extends ChainOptions {
   /** null: start the embedded dev chain. */
   endpoint: string | null;
   stopTimeoutMs: number;
+  /** --drain-timeout: how long a stopped test waits for its transactions to be mined. */
+  drainTimeoutMs: number;
   /** --processes: worker processes to fork (1: this process is the worker). */
   processes: number;
   /** --metrics-port [HOST:]PORT: where to serve Prometheus metrics (port 0: any free one); null: off. */
@@ -175,6 +187,7 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
     testCases,
     endpoint: raw.endpoint === undefined ? null : url('--endpoint', raw.endpoint),
     stopTimeoutMs: duration('--stop-timeout', raw.stopTimeout, 0),
+    drainTimeoutMs: duration('--drain-timeout', raw.drainTimeout, 0),
     processes,
     metrics: raw.metricsPort === undefined ? null : metricsListen(raw.metricsPort, processes),
   };
@@ -197,12 +210,12 @@ function metricsListen(text: string, processes: number): { host: string; port: n
 export function parseRefundOptions(raw: RawRefundOptions, env: NodeJS.ProcessEnv = process.env): RefundOptions {
   if (raw.endpoint === undefined) throw new UsageError('refund: --endpoint is required (the chain whose test accounts to sweep)');
   const endpoint = url('--endpoint', raw.endpoint);
-  const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth', memoSize: 'small' }, env);
+  const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth', memoSize: 'small', maxPending: String(DEFAULT_MAX_PENDING) }, env);
   if (options.richKey === null) throw new UsageError('refund: a rich key is required (the same one the test used): give --key-file PATH or KLAYWORKER_KEY (or --key)');
   return { ...options, endpoint };
 }
 
-type RawChainOptions = Pick<RawOptions, 'keyFile' | 'key' | 'accounts' | 'accountSeed' | 'charge' | 'txType' | 'rpcNamespace' | 'memoSize' | 'receiptTimeout' | 'connectTimeout' | 'rpcTimeout' | 'logLevel' | 'logFormat'>;
+type RawChainOptions = Pick<RawOptions, 'keyFile' | 'key' | 'accounts' | 'accountSeed' | 'charge' | 'txType' | 'rpcNamespace' | 'memoSize' | 'receiptTimeout' | 'maxPending' | 'connectTimeout' | 'rpcTimeout' | 'logLevel' | 'logFormat'>;
 
 function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv): ChainOptions {
   let loaded;
@@ -227,6 +240,7 @@ function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv): ChainOption
       chargeWei: coinAmount('--charge', raw.charge),
       receiptTimeoutMs: duration('--receipt-timeout', raw.receiptTimeout, 1),
       memoSize: oneOf('--memo-size', raw.memoSize, MEMO_SIZES),
+      maxPending: integer('--max-pending', raw.maxPending, 0, 1_000_000),
     },
     logLevel: oneOf('--log-level', raw.logLevel, LOG_LEVELS),
     logFormat: oneOf('--log-format', raw.logFormat, ['text', 'json'] as const),

@@ -1,5 +1,6 @@
 import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
+import { InclusionTracker } from './chain/inclusion-tracker.js';
 import { startDevChain, type DevChain } from './dev-chain.js';
 import type { Options, RefundOptions } from './options.js';
 import { JsonRpcClient } from './rpc/json-rpc.js';
@@ -33,6 +34,8 @@ interface Stoppable {
 export async function runWorker(options: Options, log: Logger): Promise<number> {
   let devChain: DevChain | null = null;
   let rpc: JsonRpcClient | null = null;
+  let trackerRpc: JsonRpcClient | null = null;
+  let tracker: InclusionTracker | null = null;
   const prepared: PreparedTestCase[] = [];
   let metrics: MetricsServer | null = null;
   let ended = false;
@@ -44,12 +47,18 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     }
     const endpoint = options.endpoint ?? devChain!.url;
     rpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs });
+    const stats = new RequestStats();
+    const metricsRecorder = options.metrics === null ? null : new MetricsRecorder(stats);
+    const recorder = metricsRecorder ?? stats;
+    // Its own few sockets: block reads must not queue behind thousands of users' sends.
+    trackerRpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs, connections: 8 });
+    tracker = new InclusionTracker({ rpc: trackerRpc, namespace: options.tx.rpcNamespace, log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs });
 
     // With no endpoint and no key, the dev chain's funded account pays for the test accounts.
     const richKey = options.richKey ?? (devChain === null ? null : PrivateKey.parse(devChain.richKey, 'the dev chain'));
     // Test cases that need the chain wait for the node there (up to the connect timeout);
     // plain reads start at once and record an unreachable node as failures.
-    const tx = createTxSession({ rpc, log, endpoint, connectTimeoutMs: options.nodeConnectTimeoutMs, settings: options.tx, richKey });
+    const tx = createTxSession({ rpc, log, endpoint, connectTimeoutMs: options.nodeConnectTimeoutMs, settings: options.tx, richKey, tracker });
     const contracts = richKey === null ? undefined : contractDeployer(rpc, richKey, log);
     const tasks: Task[] = [];
     for (const { testCase, weight } of options.testCases) {
@@ -58,16 +67,15 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
       tasks.push({ name: testCase.name, weight, run: (user) => ready.run(user) });
     }
 
-    const stats = new RequestStats();
     const limiter = createRateLimiter({ maxRps: options.maxRps, mode: options.rpsMode, increaseRate: options.requestIncreaseRate });
-    const metricsRecorder = options.metrics === null ? null : new MetricsRecorder(stats);
-    const pool = new UserPool({ tasks, limiter, recorder: metricsRecorder ?? stats, log });
+    const pool = new UserPool({ tasks, limiter, recorder, log });
     if (metricsRecorder !== null) {
       const state = (): WorkerState => (ended ? 'stopped' : pool.count > 0 ? 'running' : 'ready');
       metrics = await serveMetrics(createMetricsRegistry({ recorder: metricsRecorder, users: () => pool.countsByTask(), rpsCap: () => limiter.cap, state }), options.metrics!);
       log.info({ url: metrics.url }, 'serving Prometheus metrics');
     }
 
+    const backlog = { backlog: tracker, drainTimeoutMs: options.drainTimeoutMs };
     let outcome: { exitCode: number; durationS: number; peakUsers: number };
     if (options.standalone) {
       const runner = new StandaloneRunner({
@@ -75,6 +83,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
         spawnRate: options.spawnRate,
         runTimeMs: options.runTimeMs,
         stopGraceMs: options.stopTimeoutMs,
+        ...backlog,
         pool,
         stats,
         limiter,
@@ -92,6 +101,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
         pool,
         stats,
         limiter,
+        ...backlog,
         log,
         connectTimeoutMs: options.connectTimeoutMs,
         transport: options.legacy09 ? 'push-pull' : 'dealer',
@@ -101,20 +111,24 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     }
 
     ended = true;
+    const transactions = tracker.counts();
     const summary = stats.summary(outcome.durationS);
     if (summary.total.requests > 0) process.stderr.write(`\n${renderTable(summary.rows, summary.total)}\n`);
     log.info(
       { requests: summary.total.requests, failures: summary.total.failures, rps: round2(summary.total.rps), durationS: round2(outcome.durationS) },
       'summary',
     );
+    if (transactions.accepted > 0) log.info(transactions, 'transactions: accepted by the node, then mined or dropped by the chain, or unresolved at the end');
     if (options.csvPrefix !== null) await writeCsvFiles(options.csvPrefix, stats.snapshot());
     if (options.jsonFile !== null) {
-      await writeSummaryJson(options.jsonFile, buildSummaryJson({ durationS: outcome.durationS, users: outcome.peakUsers, rows: summary.rows, total: summary.total }));
+      await writeSummaryJson(options.jsonFile, buildSummaryJson({ durationS: outcome.durationS, users: outcome.peakUsers, rows: summary.rows, total: summary.total, transactions }));
     }
     return outcome.exitCode;
   } finally {
     releaseSignals.release();
     for (const p of prepared) await p.teardown?.().catch((err: unknown) => log.warn({ err: String(err) }, 'test case teardown failed'));
+    await tracker?.close();
+    await trackerRpc?.close().catch(() => undefined);
     await rpc?.close().catch(() => undefined);
     await metrics?.close();
     await devChain?.stop();

@@ -23,12 +23,12 @@ import { KEY_ENV, PrivateKey } from '../testcases/keys.js';
 import { NftLedger } from '../testcases/nft-ledger.js';
 import { NonceManager } from '../testcases/nonce-manager.js';
 import type { Receipt } from '../testcases/receipt-wait.js';
-import { ReceiptWatcher } from '../testcases/receipt-watcher.js';
 import { chunks } from '../testcases/token-minter.js';
 import { createTxSession } from '../testcases/tx-session.js';
 import { replyJson, startFakeRpcServer } from './support/fake-rpc-server.js';
 import { CLI, eventually, killStarted, startProcess } from './support/processes.js';
 import { accountsOf, drainedNonces, readSummary, row, tempDir } from './support/test-accounts.js';
+import { InclusionTracker } from '../src/chain/inclusion-tracker.js';
 
 const silent = pino({ level: 'silent' });
 const RUN_DEADLINE_MS = 120_000;
@@ -202,8 +202,9 @@ describe('contract workloads, through the CLI on anvil', () => {
 describe('erc721Transfer ledger', () => {
   it('after a run with six users, every id the ledger holds is owned on chain by whom it says', async () => {
     const accounts = 8;
-    const settings = { txType: 'auto', rpcNamespace: 'eth', accounts, accountSeed: 'ledger', chargeWei: 10n ** 18n, receiptTimeoutMs: 30_000 } as const;
-    const tx = createTxSession({ rpc, log: silent, endpoint: chain.url, connectTimeoutMs: 10_000, settings, richKey: PrivateKey.parse(chain.richKey, 'test') });
+    const settings = { txType: 'auto', rpcNamespace: 'eth', accounts, accountSeed: 'ledger', chargeWei: 10n ** 18n, receiptTimeoutMs: 30_000, maxPending: 16 } as const;
+    const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder: { success: () => undefined, failure: () => undefined }, receiptTimeoutMs: 30_000 });
+    const tx = createTxSession({ rpc, log: silent, endpoint: chain.url, connectTimeoutMs: 10_000, settings, richKey: PrivateKey.parse(chain.richKey, 'test'), tracker });
     const contracts = createContractDeployer({ sender: createTransactionSender({ rpc, wallet: new Wallet(chain.richKey) }), log: silent });
     const prepared = await prepareErc721({ rpc, endpoint: chain.url, log: silent, namespace: 'eth', tx, contracts });
     const { ledger } = prepared;
@@ -223,6 +224,7 @@ describe('erc721Transfer ledger', () => {
     // Stopped users record nothing more, but their transfers still settle in the ledger.
     await eventually(() => (ledger.inFlight === 0 ? true : undefined), 30_000, 'the transfers in flight to settle');
     await prepared.teardown?.();
+    await tracker.close();
 
     expect(failures).toEqual([]);
     expect(ledger.lost).toEqual([]);
@@ -246,46 +248,6 @@ describe('erc721Transfer ledger', () => {
 });
 
 describe('building blocks', () => {
-  it('ReceiptWatcher asks for a receipt once when watched and then once per new block, however often it polls the head', async () => {
-    let block = 5;
-    let minedAt = 7;
-    const server = await startFakeRpcServer((req, res) => {
-      const result = req.method === 'eth_blockNumber' ? `0x${block.toString(16)}` : block >= minedAt ? { blockNumber: '0x7', gasUsed: '0x5208', transactionHash: '0xaa', status: '0x1' } : null;
-      replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, result }));
-    });
-    const client = new JsonRpcClient(server.url);
-    const watcher = new ReceiptWatcher({ rpc: client, receiptMethod: 'eth_getTransactionReceipt', blockNumberMethod: 'eth_blockNumber', pollMs: 5 });
-    try {
-      const receiptReads = () => server.requests.filter((r) => r.method === 'eth_getTransactionReceipt').length;
-      const headReads = () => server.requests.filter((r) => r.method === 'eth_blockNumber').length;
-      const watched = watcher.watch('0xaa', performance.now() + 30_000);
-      await eventually(() => (headReads() >= 10 ? true : undefined), 10_000, 'ten head reads');
-      expect(receiptReads()).toBe(1);
-      block = 6;
-      await eventually(() => (receiptReads() === 2 ? true : undefined), 10_000, 'a read at block 6');
-      const before = headReads();
-      await eventually(() => (headReads() >= before + 10 ? true : undefined), 10_000, 'ten more head reads');
-      expect(receiptReads()).toBe(2);
-      block = 7;
-      const result = await watched;
-      expect(result.kind).toBe('receipt');
-      expect(receiptReads()).toBe(3);
-      expect(watcher.pending).toBe(0);
-
-      minedAt = Infinity;
-      const late = await watcher.watch('0xbb', performance.now() + 50);
-      expect(late).toEqual({ kind: 'timeout', lastError: null });
-      const open = watcher.watch('0xcc', performance.now() + 30_000);
-      watcher.close();
-      expect(await open).toEqual({ kind: 'closed' });
-      expect(await watcher.watch('0xdd', performance.now() + 30_000)).toEqual({ kind: 'closed' });
-    } finally {
-      watcher.close();
-      await client.close();
-      await server.close();
-    }
-  });
-
   it('a held lease keeps its account until settled, then releases it with what the sender reported', async () => {
     const accounts = [{ address: '0x0000000000000000000000000000000000000001' }];
     const manager = new NonceManager(accounts, () => Promise.resolve(7));

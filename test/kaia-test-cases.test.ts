@@ -35,6 +35,7 @@ import {
 import { decodeKaiaTx, type DecodedKaiaTx } from './support/kaia-tx-decode.js';
 import { requireOrSkip } from './support/require-tool.js';
 import { accountsOf } from './support/test-accounts.js';
+import { InclusionTracker } from '../src/chain/inclusion-tracker.js';
 
 const RICH = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
 const SEED = 'kaia-unit';
@@ -56,16 +57,34 @@ type LooseSettings = Omit<Partial<TxSettings>, 'memoSize'> & { memoSize?: unknow
 
 interface Harness {
   ctx: TestCaseContext;
+  tracker: InclusionTracker;
+  /** What the tracker recorded: the `mined` rows. */
+  mined: { ok: boolean; name: string; error?: string }[];
   close(): Promise<void>;
 }
 
 function harness(url: string, settings: LooseSettings = {}, extra: { selected?: string[]; richKey?: string; seed?: string } = {}): Harness {
   const rpc = new JsonRpcClient(url, { timeoutMs: 5_000 });
-  const full = { txType: 'auto', rpcNamespace: 'eth', accounts: ACCOUNTS, accountSeed: extra.seed ?? SEED, chargeWei: 10n ** 18n, receiptTimeoutMs: 5_000, ...settings } as TxSettings;
-  const tx = createTxSession({ rpc, log: silent, endpoint: url, connectTimeoutMs: 5_000, settings: full, richKey: PrivateKey.parse(extra.richKey ?? RICH, 'test') });
+  const full = { txType: 'auto', rpcNamespace: 'eth', accounts: ACCOUNTS, accountSeed: extra.seed ?? SEED, chargeWei: 10n ** 18n, receiptTimeoutMs: 5_000, maxPending: 16, ...settings } as TxSettings;
+  const mined: Harness['mined'] = [];
+  const recorder: Recorder = {
+    success: (_type, name) => mined.push({ ok: true, name }),
+    failure: (_type, name, _ms, error) => mined.push({ ok: false, name, error }),
+  };
+  const tracker = new InclusionTracker({ rpc, namespace: full.rpcNamespace, log: silent, recorder, receiptTimeoutMs: full.receiptTimeoutMs, pollMs: 20 });
+  tracker.open();
+  const tx = createTxSession({ rpc, log: silent, endpoint: url, connectTimeoutMs: 5_000, settings: full, richKey: PrivateKey.parse(extra.richKey ?? RICH, 'test'), tracker });
   const selected = extra.selected === undefined ? {} : { selected: extra.selected };
   const ctx = { rpc, endpoint: url, log: silent, namespace: full.rpcNamespace, tx, contracts: { deployContract: () => Promise.resolve(GENERAL) }, ...selected };
-  return { ctx, close: () => rpc.close() };
+  return {
+    ctx,
+    tracker,
+    mined,
+    close: async () => {
+      await tracker.close();
+      await rpc.close();
+    },
+  };
 }
 
 function recordingUser() {

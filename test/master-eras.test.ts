@@ -14,6 +14,7 @@ import { PushPullMaster } from './support/legacy-master.js';
 import { CountingTask, collectingLogger, TEST_TIMINGS } from './support/master-harness.js';
 import { MockMaster, type Received } from './support/mock-master.js';
 import { freePort } from './support/processes.js';
+import { NO_TRANSACTIONS } from './support/no-transactions.js';
 
 const ENTRY_KEYS_09 = ['name', 'method', 'last_request_timestamp', 'start_time', 'num_requests', 'num_failures', 'total_response_time', 'max_response_time', 'min_response_time', 'total_content_length', 'response_times', 'num_reqs_per_sec'];
 const ENTRY_KEYS_014 = [...ENTRY_KEYS_09, 'num_none_requests', 'num_fail_per_sec'];
@@ -134,7 +135,7 @@ function startWorker(era: Era, port: number): { runner: MasterRunner; pool: User
   const limiter = createRateLimiter({ maxRps: 0 });
   // One task fails, so that the stats carry errors in the era's spelling.
   const pool = new UserPool({ tasks: [new CountingTask('ok'), new CountingTask('bad', 1, 'failure')], limiter, recorder: stats, log });
-  const runner = new MasterRunner({ host: '127.0.0.1', port, pool, stats, limiter, log, transport: era.transport, timings: TEST_TIMINGS });
+  const runner = new MasterRunner({ host: '127.0.0.1', port, pool, stats, limiter, backlog: NO_TRANSACTIONS, drainTimeoutMs: 0, log, transport: era.transport, timings: TEST_TIMINGS });
   const result = runner.run();
   cleanup.push(async () => {
     runner.shutdown('test over');

@@ -19,13 +19,15 @@ const DEFAULTS: RawOptions = {
   rpcNamespace: 'eth',
   memoSize: 'small',
   receiptTimeout: '60s',
+  maxPending: '16',
+  drainTimeout: '30s',
 };
 const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
 
 describe('transaction options', () => {
   it('defaults: 100 accounts, 1 coin each, auto tx type, eth namespace; node waits 30 s, the master forever', () => {
     const o = parseOptions(DEFAULTS, {});
-    expect(o.tx).toEqual({ txType: 'auto', rpcNamespace: 'eth', accounts: 100, accountSeed: 'klayworker', chargeWei: 10n ** 18n, receiptTimeoutMs: 60_000, memoSize: 'small' });
+    expect(o.tx).toEqual({ txType: 'auto', rpcNamespace: 'eth', accounts: 100, accountSeed: 'klayworker', chargeWei: 10n ** 18n, receiptTimeoutMs: 60_000, memoSize: 'small', maxPending: 16 });
     expect(o.nodeConnectTimeoutMs).toBe(NODE_CONNECT_TIMEOUT_MS);
     expect(NODE_CONNECT_TIMEOUT_MS).toBe(30_000);
     expect(o.connectTimeoutMs).toBeNull();

@@ -29,6 +29,8 @@ const RAW: RawOptions = {
   rpcNamespace: 'eth',
   memoSize: 'small',
   receiptTimeout: '60s',
+  maxPending: '16',
+  drainTimeout: '30s',
 };
 
 let cleanup: (() => Promise<void>)[] = [];

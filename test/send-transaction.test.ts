@@ -4,6 +4,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { InclusionTracker } from '../src/chain/inclusion-tracker.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import type { Recorder, User } from '../src/runner/task.js';
 import type { FeeOracle } from '../testcases/chain-context.js';
@@ -11,19 +13,22 @@ import { NonceManager } from '../testcases/nonce-manager.js';
 import { sendUnderLease } from '../testcases/send-transaction.js';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';
 
-type Reply = { result: unknown } | { error: { code: number; message: string } } | 'hang';
+/** 'accept': the node answers with the transaction's hash. */
+type Reply = 'accept' | { result: unknown } | { error: { code: number; message: string } } | 'hang';
 
 let server: FakeRpcServer;
 let pendingCount = 0;
 let nextReply: Reply = { result: null };
-const HASH = `0x${'ab'.repeat(32)}`;
+/** Each signed transaction's bytes are unique, and its hash is its bytes padded to 32 bytes. */
+const hashOf = (raw: string) => `0x${raw.slice(2).padStart(64, '0')}`;
 
 beforeAll(async () => {
   server = await startFakeRpcServer((req: RpcRequest, res: ServerResponse) => {
     const id = JSON.stringify(req.id);
     if (req.method === 'eth_getTransactionCount') return replyJson(res, `{"jsonrpc":"2.0","id":${id},"result":"0x${pendingCount.toString(16)}"}`);
     if (nextReply === 'hang') return; // never answers: the client's timeout fires
-    replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, ...nextReply }));
+    const reply = nextReply === 'accept' ? { result: hashOf((req.params as string[])[0]!) } : nextReply;
+    replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, ...reply }));
   });
 });
 afterAll(async () => {
@@ -41,8 +46,11 @@ function recordingUser() {
 }
 
 describe('sendUnderLease', () => {
-  it('moves the nonce on only for transactions the pool holds, and resyncs when unsure', async () => {
+  it('moves the nonce on only for transactions the pool holds, resyncs when unsure, and hands the accepted ones to the tracker', async () => {
     const rpc = new JsonRpcClient(server.url, { timeoutMs: 300 });
+    // Not started: these sends are never mined, so the tracker only counts what was accepted.
+    const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: pino({ level: 'silent' }), recorder: { success: () => undefined, failure: () => undefined }, receiptTimeoutMs: 60_000 });
+    let signed = 0;
     const nonces = new NonceManager([{ address: '0xa' }], async (address) => {
       const { result } = await rpc.call('eth_getTransactionCount', [address, 'pending']);
       return Number(result);
@@ -55,17 +63,21 @@ describe('sendUnderLease', () => {
       nextReply = reply;
       const lease = (await nonces.lease())!;
       return sendUnderLease({
-        user, rpc, lease, fees,
+        user, rpc, lease, fees, tracker,
         label: { type: 'eth_sendRawTransaction', name: 'tc' },
         method: 'eth_sendRawTransaction',
-        sign: (nonce) => (used.push(nonce), { raw: `0x${nonce.toString(16).padStart(2, '0')}`, hash: HASH }),
+        sign: (nonce) => {
+          used.push(nonce);
+          const raw = `0x${(++signed).toString(16).padStart(4, '0')}${nonce.toString(16).padStart(4, '0')}`;
+          return { raw, hash: hashOf(raw) };
+        },
       });
     };
     const countReads = () => server.requests.filter((r) => r.method === 'eth_getTransactionCount').length;
 
     pendingCount = 5;
-    expect(await send({ result: HASH })).toMatchObject({ accepted: true, hash: HASH });
-    expect(await send({ error: { code: -32000, message: 'already known' } })).toMatchObject({ accepted: true, hash: HASH });
+    expect(await send('accept')).toMatchObject({ accepted: true, hash: hashOf('0x00010005') });
+    expect(await send({ error: { code: -32000, message: 'already known' } })).toMatchObject({ accepted: true, hash: hashOf('0x00020006') });
     expect(await send({ error: { code: -32000, message: 'txpool is full' } })).toEqual({ accepted: false, reason: 'overloaded' });
     expect(used).toEqual([5, 6, 7]);
     expect(countReads()).toBe(1);
@@ -73,7 +85,7 @@ describe('sendUnderLease', () => {
     // The pool refused 7 outright, so 7 is used again; it turns out to be taken: resync.
     pendingCount = 9;
     expect(await send({ error: { code: -32000, message: 'nonce too low' } })).toEqual({ accepted: false, reason: 'stale-nonce' });
-    expect(await send({ result: HASH })).toMatchObject({ accepted: true });
+    expect(await send('accept')).toMatchObject({ accepted: true });
     expect(used).toEqual([5, 6, 7, 7, 9]);
 
     // A timeout: the tx may or may not be in the pool, so the next use reads the count again.
@@ -84,7 +96,7 @@ describe('sendUnderLease', () => {
     pendingCount = 12;
     expect(await send({ result: 'not a hash' })).toEqual({ accepted: false, reason: 'rejected' });
     pendingCount = 13;
-    expect(await send({ result: HASH })).toMatchObject({ accepted: true });
+    expect(await send('accept')).toMatchObject({ accepted: true });
     expect(used).toEqual([5, 6, 7, 7, 9, 10, 11, 12, 13]);
     expect(countReads()).toBe(5);
 
@@ -101,6 +113,9 @@ describe('sendUnderLease', () => {
     ]);
     // Every lease was released: the one account is free again.
     expect(nonces.freeCount).toBe(1);
+    // Accepted: the two answered with a hash, "already known", and the two after the resyncs.
+    expect(tracker.counts()).toEqual({ accepted: 4, mined: 0, dropped: 0, unresolved: 4 });
+    await tracker.close();
     await rpc.close();
   });
 
@@ -111,6 +126,7 @@ describe('sendUnderLease', () => {
     const lease = (await nonces.lease())!;
     const result = await sendUnderLease({
       user, rpc, lease, fees: {} as FeeOracle,
+      tracker: new InclusionTracker({ rpc, namespace: 'eth', log: pino({ level: 'silent' }), recorder: { success: () => undefined, failure: () => undefined }, receiptTimeoutMs: 60_000 }),
       label: { type: 'eth_sendRawTransaction', name: 'tc' },
       method: 'eth_sendRawTransaction',
       sign: () => {

@@ -1,6 +1,6 @@
 /** Balance and nonce reads for setup steps (funding, refund, resync), always via eth_*. */
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { parseQuantity, parseSmallQuantity } from './quantity.js';
+import { parseQuantity, parseSmallQuantity } from '../src/chain/quantity.js';
 
 export type BlockTag = 'latest' | 'pending' | `0x${string}`;
 

@@ -7,7 +7,7 @@
  * visible this way; the test accounts only send plain transfers here.)
  */
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { parseQuantity, toQuantity } from './quantity.js';
+import { parseQuantity, toQuantity } from '../src/chain/quantity.js';
 import { isReceipt, type Receipt } from './receipt-wait.js';
 
 export interface TransferToCheck {

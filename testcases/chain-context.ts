@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import { RpcError } from '../src/rpc/rpc-error.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../src/chain/quantity.js';
 
 export type TxType = 'legacy' | '1559';
 /** The --tx-type flag: 'auto' is 1559 where the latest block has a base fee, else legacy. */
@@ -87,6 +87,11 @@ export function isMissingMethod(err: unknown): boolean {
   return err.code === -32601 || /method not found|does not exist|not available|not supported|unsupported method/i.test(err.message);
 }
 
+/** EIP-1559: a full block raises the base fee by 1/8. */
+export const ETHEREUM_MAX_RISE = [9n, 8n] as const;
+/** KIP-71: Kaia's base fee moves by at most 1/20 a block. */
+export const KAIA_MAX_RISE = [21n, 20n] as const;
+
 /** How old a fee quote may get before the next use triggers a background re-read. */
 const FEE_REFRESH_MS = 5_000;
 
@@ -101,9 +106,12 @@ export class FeeOracle {
   #quote: FeeQuote;
   #readAt: number;
   #reading: Promise<void> | null = null;
+  /** The steepest base fee rise of one block, as a fraction: Ethereum's 9/8 unless told otherwise. */
+  readonly #rise: readonly [bigint, bigint];
 
-  constructor(rpc: JsonRpcClient, type: TxType, initial: FeeQuote, log: Logger) {
+  constructor(rpc: JsonRpcClient, type: TxType, initial: FeeQuote, log: Logger, maxRisePerBlock: readonly [bigint, bigint] = ETHEREUM_MAX_RISE) {
     this.#rpc = rpc;
+    this.#rise = maxRisePerBlock;
     this.#type = type;
     this.#quote = initial;
     this.#readAt = performance.now();
@@ -113,6 +121,28 @@ export class FeeOracle {
   current(): FeeQuote {
     if (performance.now() - this.#readAt > FEE_REFRESH_MS) void this.refresh();
     return this.#quote;
+  }
+
+  /**
+   * Follows a new block's base fee, so that no transaction is priced below what the next
+   * blocks need. A 1559 fee cap is 2 × base fee + tip from each block on (it survives five
+   * blocks of the steepest rise, 12.5 % a block). A legacy price that would not survive one
+   * block of the chain's steepest rise goes up to six blocks' worth (2 × base fee on Ethereum;
+   * Kaia's dynamic base fee rises at most 5 % a block, so 1.34 × there).
+   */
+  observeBaseFee(baseFee: bigint | null): void {
+    if (baseFee === null) return;
+    const quote = this.#quote;
+    if (quote.type === '1559') {
+      const maxFeePerGas = 2n * baseFee + quote.maxPriorityFeePerGas;
+      if (maxFeePerGas !== quote.maxFeePerGas) this.#quote = { ...quote, maxFeePerGas };
+      return;
+    }
+    const [num, den] = this.#rise;
+    if (quote.gasPrice * den >= baseFee * num) return;
+    let gasPrice = baseFee;
+    for (let block = 0; block < 6; block++) gasPrice = (gasPrice * num + den - 1n) / den;
+    this.#quote = { type: 'legacy', gasPrice };
   }
 
   /** Re-reads fees now (one read at a time); failures keep the old quote. */

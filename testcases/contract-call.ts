@@ -69,6 +69,7 @@ export async function sendContractCall(user: User, setup: ContractCallSetup, dat
     method: setup.label.type,
     lease,
     fees: chain.fees,
+    tracker: setup.accounts.tracker,
     sign: (nonce) => {
       const fee = chain.fees.current();
       const signed = signEthTx(from.signer, { type: txTypeForFee(fee), chainId: chain.chainId, nonce, to: setup.contract, data: data(from), value: 0n, gasLimit: setup.gasLimit, fee });

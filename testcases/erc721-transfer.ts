@@ -19,7 +19,6 @@ import { estimateGasLimit, randomAddress } from './gas-limit.js';
 import { NftLedger, type TransferOutcome } from './nft-ledger.js';
 import type { Lease } from './nonce-manager.js';
 import { pickRecipient } from './random-transfer.js';
-import { ReceiptWatcher } from './receipt-watcher.js';
 import { backOff } from './send-transaction.js';
 import { chunks, withMinter } from './token-minter.js';
 import { requireTxSession, type FundedAccounts } from './tx-session.js';
@@ -104,7 +103,7 @@ export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepare
   );
   const label = { type: tx.method('sendRawTransaction'), name: NAME };
   const namespace = tx.settings.rpcNamespace;
-  const watcher = new ReceiptWatcher({ rpc: ctx.rpc, receiptMethod: tx.method('getTransactionReceipt'), blockNumberMethod: tx.method('blockNumber') });
+  const receiptMethod = tx.method('getTransactionReceipt');
   return {
     contract,
     ledger,
@@ -122,8 +121,8 @@ export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepare
         method: label.type,
         lease,
         fees: chain.fees,
-        watcher,
-        timeoutMs,
+        tracker: accounts.tracker,
+        receiptMethod,
         sign: (nonce) => {
           const fee = chain.fees.current();
           return rawForNamespace(signEthTx(from.signer, { type: txTypeForFee(fee), chainId: chain.chainId, nonce, to: contract, data, value: 0n, gasLimit, fee }), namespace);
@@ -131,10 +130,6 @@ export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepare
         onSettled: (settlement) => ledger.settle(id, to.address, transferOutcome(settlement)),
       });
       if (!sent.accepted && sent.reason === 'overloaded') await backOff(user.signal);
-    },
-    teardown() {
-      watcher.close();
-      return Promise.resolve();
     },
   };
 }

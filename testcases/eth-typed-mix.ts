@@ -18,7 +18,6 @@ import { estimateGasLimit, randomAddress, type CallArgs } from './gas-limit.js';
 import { isHexQuantity, toHexQuantity } from './hex.js';
 import { deployedContract } from './read-context.js';
 import type { Receipt } from './receipt-wait.js';
-import { ReceiptWatcher } from './receipt-watcher.js';
 import { pickRecipient } from './random-transfer.js';
 import { backOff } from './send-transaction.js';
 import { TRANSFER_GAS } from './sign-transfer.js';
@@ -140,8 +139,7 @@ export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
       };
       const label = { type: tx.method('sendRawTransaction'), name };
       const namespace = tx.settings.rpcNamespace;
-      const timeoutMs = tx.settings.receiptTimeoutMs;
-      const watcher = new ReceiptWatcher({ rpc: ctx.rpc, receiptMethod: tx.method('getTransactionReceipt'), blockNumberMethod: tx.method('blockNumber') });
+      const receiptMethod = tx.method('getTransactionReceipt');
 
       return {
         async run(user: User) {
@@ -170,8 +168,8 @@ export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
             method: label.type,
             lease,
             fees: chain.fees,
-            watcher,
-            timeoutMs,
+            tracker: accounts.tracker,
+            receiptMethod,
             sign: (nonce) => {
               if (request.kind === 'deploy') created = getCreateAddress({ from: from.address, nonce });
               const signed = signEthTx(from.signer, {
@@ -190,10 +188,6 @@ export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
             check: (receipt) => checkMixReceipt(receipt, { type, kind: request.kind, to: args.to ?? null, created }),
           });
           if (!sent.accepted && sent.reason === 'overloaded') await backOff(user.signal);
-        },
-        teardown() {
-          watcher.close();
-          return Promise.resolve();
         },
       };
     },

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { getAddress, hexlify } from 'ethers';
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import { toHexQuantity } from './hex.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../src/chain/quantity.js';
 
 /** Room for state that differs between the estimate and the real call. */
 export const GAS_MARGIN_PERCENT = 50n;

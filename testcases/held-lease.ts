@@ -20,6 +20,7 @@ export function holdLease<A>(real: Lease<A>): HeldLease<A> {
   return {
     lease: {
       account: real.account,
+      tracked: real.tracked,
       nonce: () => real.nonce(),
       release: (outcome) => {
         reported ??= outcome;

@@ -2,6 +2,7 @@
  * One value transfer between random test accounts: lease a sender, pick another account as
  * recipient and a small non-zero value, sign, send. Shared by the transfer test cases.
  */
+import type { Settlement } from '../src/chain/inclusion-tracker.js';
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import type { User } from '../src/runner/task.js';
 import type { TestAccount } from './accounts.js';
@@ -36,9 +37,10 @@ export interface TransferAttempt {
 
 /**
  * Returns null when the user was stopped while waiting for a free account (nothing was
- * sent or recorded). `recordSuccess: false` leaves the success record to the caller.
+ * sent or recorded). `recordSuccess: false` leaves the success record to the caller, and
+ * `onSettled` is told what the chain did with an accepted transfer.
  */
-export async function sendRandomTransfer(user: User, setup: TransferSetup, recordSuccess = true): Promise<TransferAttempt | null> {
+export async function sendRandomTransfer(user: User, setup: TransferSetup, recordSuccess = true, onSettled?: (s: Settlement) => void): Promise<TransferAttempt | null> {
   const { list, nonces } = setup.accounts;
   const lease = await nonces.lease(user.signal);
   if (lease === null) return null;
@@ -53,7 +55,11 @@ export async function sendRandomTransfer(user: User, setup: TransferSetup, recor
     method: setup.sendMethod,
     lease,
     fees: chain.fees,
+    tracker: setup.accounts.tracker,
     recordSuccess,
+    onSettled,
+    // A caller that waits for this transfer checks its own balances: nothing may stand in for it.
+    replaceable: onSettled === undefined,
     sign: (nonce) => rawForNamespace(signTransfer(from.signer, { chainId: chain.chainId, nonce, to: to.address, value, fee: chain.fees.current() }), setup.namespace),
   });
   if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);

@@ -38,6 +38,23 @@ export async function waitForReceipt(rpc: JsonRpcClient, method: string, hash: s
   }
 }
 
+/** Read attempts for the receipt of a transaction already seen in a block (a node may index it a moment later). */
+const RECEIPT_READS = 5;
+
+/** The receipt of a transaction the inclusion tracker has seen mined; null when the node has none after a few reads. */
+export async function readReceipt(rpc: JsonRpcClient, method: string, hash: string): Promise<{ receipt: Receipt; bytes: number } | null> {
+  for (let attempt = 1; attempt <= RECEIPT_READS; attempt++) {
+    try {
+      const { result, bytes } = await rpc.call(method, [hash]);
+      if (isReceipt(result)) return { receipt: result, bytes };
+    } catch {
+      // A failed read proves nothing: read again.
+    }
+    if (attempt < RECEIPT_READS) await sleep(POLL_MS);
+  }
+  return null;
+}
+
 export function isReceipt(value: unknown): value is Receipt {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;

@@ -12,7 +12,7 @@ import { readBaseFee } from './chain-context.js';
 import { coins } from './funding.js';
 import { mapLimit } from './map-limit.js';
 import { progress } from './progress.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../src/chain/quantity.js';
 import { classifySendError } from './send-errors.js';
 import { signTransfer, TRANSFER_GAS } from './sign-transfer.js';
 

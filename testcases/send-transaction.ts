@@ -1,10 +1,13 @@
 /**
  * One signed transaction sent from a leased test account, timed and recorded, with the
- * send's outcome applied to the account's nonce. Transaction test cases build on this; the
- * contract ones can too (pass a `sign` that builds a call instead of a transfer).
+ * send's outcome applied to the account's nonce, and handed to the inclusion tracker, which
+ * records what the chain does with it under type `mined`. Every transaction test case sends
+ * through here (pass a `sign` that builds a call instead of a transfer).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { InclusionTracker, Settlement } from '../src/chain/inclusion-tracker.js';
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
+import { errorMessage } from '../src/util/error-message.js';
 import type { User } from '../src/runner/task.js';
 import type { FeeOracle } from './chain-context.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';
@@ -30,6 +33,12 @@ export interface SendRequest<A> {
   sign(nonce: number): SignedTx;
   /** Told when the node says the fee is too low. */
   fees: FeeOracle;
+  /** Follows the transaction into a block (or out of the pool). */
+  tracker: InclusionTracker;
+  /** Told once what the chain did with an accepted transaction (see InclusionTracker). */
+  onSettled?: (settlement: Settlement) => void;
+  /** false: the caller checks this very transaction, so no re-send may stand in for it (default true). */
+  replaceable?: boolean;
   /**
    * false: record only failures here and leave the success to the caller (a test case whose
    * latency runs to confirmation). Default true.
@@ -54,10 +63,12 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     try {
       nonce = await lease.nonce();
     } catch (err) {
-      user.recorder.failure(label.type, label.name, performance.now() - readStart, `nonce read failed: ${message(err)}`);
+      user.recorder.failure(label.type, label.name, performance.now() - readStart, `nonce read failed: ${errorMessage(err)}`);
       return { accepted: false, reason: 'nonce-read' };
     }
     const signed = request.sign(nonce);
+    // Known before the send: a node that mines at once may put it in a block before it answers.
+    const ticket = request.tracker.expect({ hash: signed.hash, account: lease.tracked, nonce, name: label.name, onSettled: request.onSettled, replaceable: request.replaceable });
     const startedAt = performance.now();
     let bytes = 0;
     let result: unknown;
@@ -71,21 +82,26 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     if (error === undefined) {
       if (typeof result !== 'string' || !TX_HASH.test(result)) {
         // Accepted or not, the nonce's fate is unknown: leave `outcome` at resync.
+        ticket.uncertain();
         user.recorder.failure(label.type, label.name, ms, `invalid ${method} result: not a transaction hash`);
         return { accepted: false, reason: 'rejected' };
       }
       outcome = 'sent';
+      // The node's hash is what its blocks and receipts answer to (it is also ours on Ethereum types).
+      ticket.accepted(result);
       if (request.recordSuccess !== false) user.recorder.success(label.type, label.name, ms, bytes);
-      // The node's hash is what its receipts answer to (it is also ours on Ethereum types).
       return { accepted: true, hash: result, startedAt };
     }
     const kind = classifySendError(error);
     if (kind === 'already-known') {
       outcome = 'sent';
+      ticket.accepted(signed.hash);
       if (request.recordSuccess !== false) user.recorder.success(label.type, label.name, ms, 0);
       return { accepted: true, hash: signed.hash, startedAt };
     }
-    user.recorder.failure(label.type, label.name, ms, message(error));
+    if (kind === 'uncertain') ticket.uncertain();
+    else ticket.refused();
+    user.recorder.failure(label.type, label.name, ms, errorMessage(error));
     if (kind === 'overloaded') outcome = 'unused';
     if (kind === 'underpriced') void request.fees.refresh();
     return { accepted: false, reason: kind };
@@ -97,8 +113,4 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
 /** The pause after an overloaded node, cut short when the user is stopped. */
 export async function backOff(signal: AbortSignal): Promise<void> {
   await sleep(OVERLOAD_BACKOFF_MS, undefined, { signal }).catch(() => undefined);
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

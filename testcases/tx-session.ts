@@ -4,6 +4,7 @@
  * two test cases that send transactions fund the accounts once and lease from one pool.
  */
 import type { Logger } from 'pino';
+import type { InclusionTracker } from '../src/chain/inclusion-tracker.js';
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import { deriveTestAccounts, signerAccount, type TestAccount } from './accounts.js';
 import { readNonce } from './account-state.js';
@@ -31,6 +32,8 @@ export interface TxSettings {
   receiptTimeoutMs: number;
   /** --memo-size of the Kaia memo test cases (default small). */
   memoSize?: MemoSize;
+  /** --max-pending: transactions per account waiting for the chain before it is held back; 0: no limit. */
+  maxPending: number;
 }
 
 export interface FundedAccounts {
@@ -38,6 +41,8 @@ export interface FundedAccounts {
   readonly richAddress: string;
   readonly list: readonly TestAccount[];
   readonly nonces: NonceManager<TestAccount>;
+  /** Settles every transaction sent from these accounts against the chain. */
+  readonly tracker: InclusionTracker;
 }
 
 export interface TxSession {
@@ -60,6 +65,8 @@ export interface TxSessionOptions {
   settings: TxSettings;
   /** null: no key was given; test cases that need accounts then fail with advice. */
   richKey: PrivateKey | null;
+  /** The process's inclusion tracker: started once the accounts are funded. */
+  tracker: InclusionTracker;
 }
 
 /** The session of a context, or a one-line error naming the test case that needs it. */
@@ -69,14 +76,19 @@ export function requireTxSession(ctx: { tx?: TxSession | undefined }, testCase: 
 }
 
 export function createTxSession(options: TxSessionOptions): TxSession {
-  const { rpc, log, settings, richKey, endpoint, connectTimeoutMs } = options;
+  const { rpc, log, settings, richKey, endpoint, connectTimeoutMs, tracker } = options;
   let chain: Promise<ChainContext> | undefined;
   let funded: Promise<FundedAccounts> | undefined;
   const session: TxSession = {
     settings,
     method: (name) => `${settings.rpcNamespace}_${name}`,
     chain() {
-      chain ??= waitForNode(rpc, { timeoutMs: connectTimeoutMs, endpoint, log }).then(() => loadChainContext(rpc, { txType: settings.txType, log }));
+      chain ??= waitForNode(rpc, { timeoutMs: connectTimeoutMs, endpoint, log })
+        .then(() => loadChainContext(rpc, { txType: settings.txType, log }))
+        .then((context) => {
+          tracker.onBlock((block) => context.fees.observeBaseFee(block.baseFee));
+          return context;
+        });
       return chain;
     },
     accounts() {
@@ -89,8 +101,10 @@ export function createTxSession(options: TxSessionOptions): TxSession {
         const list = deriveTestAccounts(richKey, settings.accountSeed, settings.accounts);
         log.info({ accounts: list.length, seed: settings.accountSeed, first: list[0]?.address }, 'test accounts derived');
         await fundAccounts({ rpc, log, chain: context, rich, accounts: list, chargeWei: settings.chargeWei, stallTimeoutMs: settings.receiptTimeoutMs });
-        const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'));
-        return { richAddress: rich.address, list, nonces };
+        const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'), { maxPending: settings.maxPending });
+        // From the head after funding: blocks before it hold nothing of the test's.
+        await tracker.start();
+        return { richAddress: rich.address, list, nonces, tracker };
       })();
       return funded;
     },

@@ -1,10 +1,12 @@
 /**
  * valueTransferWithCheck: a value transfer that counts only once it is mined with status 1
  * and both balances moved by exactly the value and the fee. The recorded time runs from the
- * send to the first poll that saw the receipt; the balance check is not timed.
+ * send to the block that holds it, as the inclusion tracker saw it; the receipt read and the
+ * balance check are not timed.
  */
 import { checkTransferBalances, type CheckMethods } from './balance-check.js';
-import { waitForReceipt } from './receipt-wait.js';
+import type { Settlement } from '../src/chain/inclusion-tracker.js';
+import { readReceipt } from './receipt-wait.js';
 import { sendRandomTransfer } from './random-transfer.js';
 import { requireTxSession } from './tx-session.js';
 import type { TestCase } from './types.js';
@@ -27,20 +29,26 @@ export const valueTransferWithCheck: TestCase = {
       getTransactionReceipt: receiptMethod,
       getBlockReceipts: tx.method('getBlockReceipts'),
     };
-    const timeoutMs = tx.settings.receiptTimeoutMs;
     return {
       async run(user) {
-        const attempt = await sendRandomTransfer(user, setup, false);
+        let settled: (s: Settlement) => void = () => undefined;
+        const onChain = new Promise<Settlement>((resolve) => (settled = resolve));
+        const attempt = await sendRandomTransfer(user, setup, false, (s) => settled(s));
         if (attempt === null || !attempt.result.accepted) return;
         const { hash, startedAt } = attempt.result;
-        const waited = await waitForReceipt(ctx.rpc, receiptMethod, hash, startedAt + timeoutMs, user.signal);
-        // A user stopped mid-wait records nothing: the outcome is unknown, not a failure.
-        if (waited.kind === 'aborted') return;
-        if (waited.kind === 'timeout') {
-          const why = waited.lastError === null ? '' : ` (last poll: ${waited.lastError})`;
-          user.recorder.failure(label.type, label.name, performance.now() - startedAt, `no receipt within ${timeoutMs / 1000} s${why}`);
+        const outcome = await untilAborted(onChain, user.signal);
+        // A user stopped mid-wait, or a test ended first, records nothing: the outcome is unknown, not a failure.
+        if (outcome === null || outcome.kind === 'unresolved') return;
+        if (outcome.kind === 'dropped') {
+          user.recorder.failure(label.type, label.name, performance.now() - startedAt, outcome.reason);
           return;
         }
+        const read = await readReceipt(ctx.rpc, receiptMethod, hash);
+        if (read === null) {
+          user.recorder.failure(label.type, label.name, outcome.at - startedAt, `mined, but ${receiptMethod} has no receipt for it`);
+          return;
+        }
+        const waited = { ...read, at: outcome.at };
         const ms = waited.at - startedAt;
         let problem: string | undefined;
         try {
@@ -54,3 +62,16 @@ export const valueTransferWithCheck: TestCase = {
     };
   },
 };
+
+/** The promise's value, or null once `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
+}

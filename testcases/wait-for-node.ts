@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import { RpcError } from '../src/rpc/rpc-error.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../src/chain/quantity.js';
 
 export interface WaitForNodeOptions {
   /** Give up after this long (the node's --connect-timeout). */

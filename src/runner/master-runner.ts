@@ -6,6 +6,7 @@ import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/command
 import type { Transport } from '../locust/sockets.js';
 import { adaptReport, type StatsEra } from '../locust/stats-dialect.js';
 import type { RequestStats } from '../stats/request-stats.js';
+import type { Backlog } from './backlog.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { UserPool } from './user-pool.js';
 import { LOCUST_TIMINGS, type MasterTimings } from './master-timings.js';
@@ -20,6 +21,10 @@ export interface MasterRunnerOptions {
   pool: UserPool;
   stats: RequestStats;
   limiter: RateLimiter;
+  /** Transactions waiting for the chain: drained after a stop, before `client_stopped`. */
+  backlog: Backlog;
+  /** --drain-timeout */
+  drainTimeoutMs: number;
   log: Logger;
   timings?: Partial<MasterTimings>;
   /** Give up (exit non-zero) when no master answered within this time; null waits forever. */
@@ -37,8 +42,12 @@ export interface MasterRunResult {
   peakUsers: number;
 }
 
-/** What the worker is doing; heartbeats report it as Locust's ready/spawning/running. */
-type Phase = 'idle' | 'spawning' | 'running' | 'stopping' | 'done';
+/**
+ * What the worker is doing; heartbeats report it as Locust's ready/spawning/running.
+ * 'draining': the users have stopped and the chain catches up with what they sent; the
+ * master still gets reports (the mined rows grow), and `client_stopped` follows.
+ */
+type Phase = 'idle' | 'spawning' | 'running' | 'stopping' | 'draining' | 'done';
 
 type Event = MasterCommand | { type: 'connected' } | { type: 'disconnected' } | { type: 'master-silent' } | { type: 'shutdown'; reason: string; exitCode: number };
 
@@ -143,8 +152,8 @@ export class MasterRunner {
   }
 
   #enqueue(event: Event): void {
-    // Quit must not wait behind a stop_timeout sleep.
-    if ((event.type === 'quit' || event.type === 'shutdown') && this.#stopWait) this.#stopWait.abort();
+    // Quit must not wait behind a drain or a stop_timeout sleep, and a lost master ends them too.
+    if ((event.type === 'quit' || event.type === 'shutdown' || event.type === 'disconnected' || event.type === 'master-silent') && this.#stopWait) this.#stopWait.abort();
     this.#chain = this.#chain
       .then(() => this.#handle(event))
       .catch((err: unknown) => this.#o.log.error({ err: String(err), event: event.type }, 'worker: failed to handle an event'));
@@ -236,6 +245,7 @@ export class MasterRunner {
   #beginTestIfIdle(): void {
     if (this.#phase !== 'idle') return;
     this.#o.stats.reset();
+    this.#o.backlog.open();
     this.#o.limiter.start();
     this.#testStartedAt = Date.now();
     this.#testEndedAt = null;
@@ -244,7 +254,21 @@ export class MasterRunner {
 
   async #stop(): Promise<void> {
     const { log } = this.#o;
+    const wasRunning = this.#phase !== 'idle' && this.#phase !== 'done';
     await this.#stopUsers(this.#stopTimeoutS != null ? this.#stopTimeoutS * 1000 : this.#t.stopGraceMs);
+    if (wasRunning) {
+      // Drain before `client_stopped`: every settlement is reported in the test that sent the
+      // transaction, and none can reach a master that has started the next one. A quit, a
+      // shutdown or a lost master cuts it short.
+      const wait = new AbortController();
+      this.#stopWait = wait;
+      this.#phase = 'draining';
+      await this.#o.backlog.drain(this.#o.drainTimeoutMs, wait.signal);
+      this.#stopWait = null;
+      if (this.#phase === 'draining') this.#phase = 'idle';
+      this.#testEndedAt = Date.now();
+      if (wait.signal.aborted) return;
+    }
     // The users' last results reach the master before we say stopped.
     if (this.#link.connected) this.#sendStats();
     this.#link.send('client_stopped', null);
@@ -280,6 +304,7 @@ export class MasterRunner {
     const { log } = this.#o;
     log.warn({ master: this.#link.address }, `${reason}: stopping users and registering again when it is back`);
     await this.#stopUsers(this.#t.quitGraceMs);
+    await this.#o.backlog.drain(0);
     // The unreported results of the old test are dropped (the run view keeps them for our own
     // summary): whichever master registers us next must not count them, and a 2.12.1 master
     // merges stats even from workers it does not know.
@@ -299,6 +324,9 @@ export class MasterRunner {
     if (exitCode === 0) log.info(reason);
     else log.error(reason);
     await this.#stopUsers(this.#t.quitGraceMs);
+    // A quitting master waits half a second for the last report: no time to drain. What is
+    // still open is unresolved (stop the test first to see it mined).
+    await this.#o.backlog.drain(0);
     if (this.#link.connected) {
       this.#sendStats();
       this.#link.send('quit', null);
@@ -349,7 +377,7 @@ export class MasterRunner {
 
   #reportedState(): 'ready' | 'hatching' | 'spawning' | 'running' {
     if (this.#phase === 'spawning') return this.#rampDialect === 'hatch' ? 'hatching' : 'spawning';
-    if (this.#phase === 'running' || this.#phase === 'stopping') return 'running';
+    if (this.#phase === 'running' || this.#phase === 'stopping' || this.#phase === 'draining') return 'running';
     return 'ready';
   }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RequestStats } from '../stats/request-stats.js';
 import { renderTable } from '../stats/console-table.js';
+import type { Backlog } from './backlog.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { UserPool } from './user-pool.js';
 
@@ -11,6 +12,9 @@ export interface StandaloneOptions {
   runTimeMs: number | null;
   /** Wait for in-flight iterations at the end. */
   stopGraceMs: number;
+  /** Transactions waiting for the chain, and how long to wait for them after the users stop (--drain-timeout). */
+  backlog: Backlog;
+  drainTimeoutMs: number;
   pool: UserPool;
   stats: RequestStats;
   limiter: RateLimiter;
@@ -22,7 +26,10 @@ export interface StandaloneOptions {
 
 export interface StandaloneResult {
   reason: string;
+  /** From the start to the end of the drain: the span every row's rate is taken over, as in Locust's CSV. */
   durationS: number;
+  /** Of which the drain after the users stopped. */
+  drainS: number;
   peakUsers: number;
 }
 
@@ -48,8 +55,9 @@ export class StandaloneRunner {
   }
 
   async run(): Promise<StandaloneResult> {
-    const { pool, stats, limiter, log, print } = this.#o;
+    const { pool, stats, limiter, log, print, backlog } = this.#o;
     stats.reset();
+    backlog.open();
     const startedAt = performance.now();
     // The limiter knows the end too, so no request starts at or after it.
     limiter.start(this.#o.runTimeMs === null ? {} : { untilMs: this.#o.runTimeMs });
@@ -71,13 +79,16 @@ export class StandaloneRunner {
     });
 
     const reason = await this.#stopped;
-    for (const timer of timers) clearTimeout(timer);
-    const durationS = elapsedS();
     const peakUsers = pool.count;
     await pool.stopAll(this.#o.stopGraceMs);
     limiter.stop();
+    // The table goes on while the chain catches up with what the users sent.
+    const drainStart = elapsedS();
+    await backlog.drain(this.#o.drainTimeoutMs);
+    for (const timer of timers) clearTimeout(timer);
+    const durationS = elapsedS();
     stats.takeReport();
     log.info({ reason }, 'standalone test finished');
-    return { reason, durationS, peakUsers };
+    return { reason, durationS, drainS: durationS - drainStart, peakUsers };
   }
 }

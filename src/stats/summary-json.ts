@@ -1,12 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import type { SummaryRow } from './types.js';
 
+/** The whole process's transactions: accepted == mined + dropped + unresolved. */
+export interface TransactionTotals {
+  accepted: number;
+  mined: number;
+  dropped: number;
+  unresolved: number;
+}
+
 /** The `--json` summary file: one object, stable keys, numbers in ms and requests/s. */
 export interface SummaryJson {
   duration_s: number;
   users: number;
   total: SummaryRow;
   tasks: SummaryRow[];
+  transactions: TransactionTotals;
 }
 
 export interface SummaryJsonInput {
@@ -14,6 +23,7 @@ export interface SummaryJsonInput {
   users: number;
   rows: readonly SummaryRow[];
   total: SummaryRow;
+  transactions: TransactionTotals;
 }
 
 export function buildSummaryJson(input: SummaryJsonInput): SummaryJson {
@@ -22,6 +32,7 @@ export function buildSummaryJson(input: SummaryJsonInput): SummaryJson {
     users: input.users,
     total: summaryRow(input.total),
     tasks: input.rows.map(summaryRow),
+    transactions: { accepted: input.transactions.accepted, mined: input.transactions.mined, dropped: input.transactions.dropped, unresolved: input.transactions.unresolved },
   };
 }
 

@@ -4,6 +4,11 @@
  * method with its keccak hash, and keeps account key types as AccountUpdates set them.
  * `kaia: false` makes it an Ethereum node that knows no kaia_/klay_ methods; `keysPending`
  * leaves AccountUpdates in the "pool": the chain keeps answering the old key type.
+ *
+ * It is a chain too: every head read (`<ns>_blockNumber`) mines a block holding whatever the
+ * pool holds, and blocks, transactions by hash and nonces answer as a node's would, so the
+ * inclusion tracker follows it like any other. `dropNext(n)` makes the node forget the next n
+ * transactions it accepts (as a pool evicting them), for drop tests.
  */
 import { keccak256 } from 'ethers';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './fake-rpc-server.js';
@@ -30,6 +35,10 @@ export interface FakeKaiaNode {
   readonly keyTypes: Map<string, number>;
   /** Status every receipt reports (default 0x1). */
   receiptStatus: string;
+  /** Hashes of every mined transaction, in block order. */
+  mined(): string[];
+  /** The next n accepted transactions are forgotten instead of mined. */
+  dropNext(n: number): void;
   close(): Promise<void>;
 }
 
@@ -39,15 +48,61 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
   const { kaia = true, keysPending = false } = options;
   const keyTypes = new Map<string, number>();
   const node: { receiptStatus: string } = { receiptStatus: '0x1' };
+  // The chain: blocks of hashes from START_HEIGHT on; the pool; each tx's sender and nonce.
+  const START_HEIGHT = 0x10;
+  const blocks: string[][] = [[]];
+  let pool: string[] = [];
+  let dropping = 0;
+  const forgotten = new Set<string>();
+  const minedIn = new Map<string, number>();
+  const head = () => START_HEIGHT + blocks.length - 1;
+  const accept = (hash: string): string => {
+    if (dropping > 0) {
+      dropping -= 1;
+      forgotten.add(hash);
+    } else if (!minedIn.has(hash) && !pool.includes(hash)) pool.push(hash);
+    return hash;
+  };
+  const mine = (): void => {
+    if (pool.length === 0) return;
+    for (const hash of pool) minedIn.set(hash, START_HEIGHT + blocks.length);
+    blocks.push(pool);
+    pool = [];
+  };
+  const block = (tag: unknown) => {
+    const n = tag === 'latest' ? head() : Number(tag);
+    if (!(n >= START_HEIGHT && n <= head())) return null;
+    return { number: hex(n), baseFeePerGas: hex(FAKE_BASE_FEE), gasUsed: '0x0', gasLimit: hex(30_000_000), transactions: blocks[n - START_HEIGHT] };
+  };
+  const txByHash = (hash: unknown) => {
+    const h = String(hash).toLowerCase();
+    if (minedIn.has(h)) return { hash: h, blockNumber: hex(minedIn.get(h)!) };
+    return pool.includes(h) ? { hash: h, blockNumber: null } : null;
+  };
   const answer = (req: RpcRequest): { result: unknown } | { error: { code: number; message: string } } => {
     const params = (req.params ?? []) as unknown[];
     const [ns, name] = req.method.split('_') as [string, string];
+    // The chain reads answer in every namespace the node speaks.
+    if (ns === 'eth' || (kaia && (ns === 'kaia' || ns === 'klay'))) {
+      switch (name) {
+        case 'blockNumber':
+          mine();
+          return { result: hex(head()) };
+        case 'getBlockByNumber':
+          return { result: block(params[0]) };
+        case 'getTransactionByHash':
+          return { result: txByHash(params[0]) };
+        case 'getTransactionCount':
+          return { result: hex(FAKE_START_NONCE) };
+      }
+    }
     if (ns === 'eth') {
       switch (name) {
         case 'chainId':
           return { result: hex(FAKE_CHAIN_ID) };
         case 'getBlockByNumber':
-          return { result: { number: '0x10', baseFeePerGas: hex(FAKE_BASE_FEE), transactions: [] } };
+          // Setup reads the latest base fee this way.
+          return { result: block(params[0]) };
         case 'gasPrice':
           return { result: hex(FAKE_ETH_GAS_PRICE) };
         case 'maxPriorityFeePerGas':
@@ -69,10 +124,10 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
         case 'sendRawTransaction': {
           const raw = params[0] as string;
           // An Ethereum typed transaction in Kaia's 0x78 envelope is accepted as it is.
-          if (raw.startsWith('0x78')) return { result: keccak256(raw) };
+          if (raw.startsWith('0x78')) return { result: accept(keccak256(raw)) };
           const { fields } = decodeKaiaTx(raw);
           if (fields.type === 0x20 && !keysPending) keyTypes.set(fields.from.toLowerCase(), Number.parseInt(fields.key!.slice(2, 4), 16));
-          return { result: keccak256(raw) };
+          return { result: accept(keccak256(raw)) };
         }
         case 'getAccountKey':
           return { result: { keyType: keyTypes.get(String(params[0]).toLowerCase()) ?? 1, key: {} } };
@@ -89,6 +144,10 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
     url: server.url,
     requests: server.requests,
     keyTypes,
+    mined: () => blocks.flat(),
+    dropNext: (n: number) => {
+      dropping += n;
+    },
     sent: (namespace = 'kaia') => server.requests.filter((r) => r.method === `${namespace}_sendRawTransaction`).map((r) => (r.params as string[])[0]!),
     close: () => server.close(),
   });

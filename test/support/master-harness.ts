@@ -4,6 +4,7 @@
  * wait for what the worker sends (always with a deadline).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NO_TRANSACTIONS } from './no-transactions.js';
 import { decode } from '@msgpack/msgpack';
 import { pino, type Logger } from 'pino';
 import { MasterRunner, type MasterRunResult, type MasterTimings } from '../../src/runner/master-runner.js';
@@ -131,6 +132,8 @@ export class WorkerHarness {
       pool: this.pool,
       stats: this.stats,
       limiter,
+      backlog: NO_TRANSACTIONS,
+      drainTimeoutMs: 0,
       log,
       timings: { ...TEST_TIMINGS, ...options.timings },
       connectTimeoutMs: options.connectTimeoutMs ?? null,

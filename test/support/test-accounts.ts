@@ -55,9 +55,19 @@ export interface SummaryRow {
   failures: number;
 }
 
+/** The process's transactions: accepted == mined + dropped + unresolved. */
+export interface Transactions {
+  accepted: number;
+  mined: number;
+  dropped: number;
+  unresolved: number;
+}
+
 export interface Summary {
+  duration_s: number;
   total: SummaryRow;
   tasks: SummaryRow[];
+  transactions: Transactions;
 }
 
 export function readSummary(file: string): Summary {
@@ -66,4 +76,15 @@ export function readSummary(file: string): Summary {
 
 export function row(summary: Summary, type: string, name: string): SummaryRow | undefined {
   return summary.tasks.find((r) => r.type === type && r.name === name);
+}
+
+/** The transactions a worker reports must add up, and its `mined` rows must say the same as its counts. */
+export function expectConserved(summary: Summary): Transactions {
+  const t = summary.transactions;
+  if (t.accepted !== t.mined + t.dropped + t.unresolved) throw new Error(`accepted ${t.accepted} != mined ${t.mined} + dropped ${t.dropped} + unresolved ${t.unresolved}`);
+  const rows = summary.tasks.filter((r) => r.type === 'mined');
+  const successes = rows.reduce((n, r) => n + r.requests - r.failures, 0);
+  const failures = rows.reduce((n, r) => n + r.failures, 0);
+  if (successes !== t.mined || failures !== t.dropped) throw new Error(`mined rows say ${successes} mined and ${failures} dropped, the counts ${t.mined} and ${t.dropped}`);
+  return t;
 }

@@ -4,7 +4,7 @@
  * estimate runs under the node's own fork), never above Kaia's upper limit. A transaction
  * pays for the gas it uses, not its limit, so headroom costs nothing but the balance check.
  */
-import { parseQuantity, toQuantity } from '../quantity.js';
+import { parseQuantity, toQuantity } from '../../src/chain/quantity.js';
 import { KAIA_UPPER_GAS_LIMIT, kaiaMinGasLimitAnyFork, kaiaTypeGas, type KaiaGasInput } from './gas.js';
 import type { KaiaSetup } from './kaia-setup.js';
 import { kaiaTxTypeLabel, type KaiaTxTypeCode } from './tx-types.js';

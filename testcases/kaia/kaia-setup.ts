@@ -3,8 +3,8 @@
  * speaks Kaia (asked before anything is funded), the funded test accounts, and the gas price.
  */
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { FeeOracle } from '../chain-context.js';
-import { parseQuantity } from '../quantity.js';
+import { FeeOracle, KAIA_MAX_RISE } from '../chain-context.js';
+import { parseQuantity } from '../../src/chain/quantity.js';
 import type { RpcNamespace } from '../rpc-namespace.js';
 import type { CallLabel } from '../timed.js';
 import { requireTxSession, type FundedAccounts, type TxSettings } from '../tx-session.js';
@@ -56,6 +56,8 @@ export async function prepareKaia(ctx: TestCaseContext, name: string): Promise<K
   const gasPrice = parseQuantity((await ctx.rpc.call(`${namespace}_gasPrice`, [])).result, `${namespace}_gasPrice result`);
   ctx.log.info({ testCase: name, namespace, chainId: chainId.toString(), gasPrice: gasPrice.toString() }, 'Kaia node ready');
   const sendMethod = `${namespace}_sendRawTransaction`;
+  const fees = new FeeOracle(ctx.rpc, 'legacy', { type: 'legacy', gasPrice }, ctx.log, KAIA_MAX_RISE);
+  accounts.tracker.onBlock((block) => fees.observeBaseFee(block.baseFee));
   return {
     rpc: ctx.rpc,
     chainId,
@@ -63,7 +65,7 @@ export async function prepareKaia(ctx: TestCaseContext, name: string): Promise<K
     sendMethod,
     label: { type: sendMethod, name },
     accounts,
-    fees: new FeeOracle(ctx.rpc, 'legacy', { type: 'legacy', gasPrice }, ctx.log),
+    fees,
     settings: tx.settings,
   };
 }

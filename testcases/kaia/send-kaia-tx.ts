@@ -77,6 +77,7 @@ export async function sendKaiaTx(user: User, setup: KaiaSetup, plan: (from: Test
     method: setup.sendMethod,
     lease,
     fees: setup.fees,
+    tracker: setup.accounts.tracker,
     sign: (nonce) => signKaiaPlan(planned, from, nonce, setup.fees.current(), setup.chainId),
   });
   if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);
