@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { loadChainContext, readFees } from '../testcases/chain-context.js';
+import { FeeOracle, feeCap, KAIA_MAX_RISE, loadChainContext, readFees } from '../testcases/chain-context.js';
 import { waitForNode } from '../testcases/wait-for-node.js';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';
 import { freePort } from './support/processes.js';
@@ -33,14 +33,46 @@ async function client(server: FakeRpcServer): Promise<JsonRpcClient> {
 const GWEI = 1_000_000_000n;
 
 describe('fees from the node', () => {
-  it('1559: tip from eth_maxPriorityFeePerGas, cap = 2 × base fee + tip', async () => {
+  it('1559: tip from eth_maxPriorityFeePerGas, cap = 2 × base fee + tip rounded up to a power of two', async () => {
     const rpc = await client(await node({ eth_getBlockByNumber: { number: '0x10', baseFeePerGas: '0x6fc23ac00' }, eth_maxPriorityFeePerGas: '0x3b9aca00' }));
-    expect(await readFees(rpc, '1559')).toEqual({ type: '1559', maxPriorityFeePerGas: GWEI, maxFeePerGas: 2n * 30n * GWEI + GWEI });
+    // 61 gwei → 2^36 wei (68.7 gwei).
+    expect(await readFees(rpc, '1559')).toEqual({ type: '1559', maxPriorityFeePerGas: GWEI, maxFeePerGas: 2n ** 36n });
+  });
+
+  it('the fee cap holds steady while the base fee moves within a factor of two, and never falls below 2 × base fee + tip', () => {
+    expect(feeCap(30n * GWEI, GWEI)).toBe(2n ** 36n);
+    expect(feeCap(33n * GWEI, GWEI)).toBe(2n ** 36n);
+    expect(feeCap(34n * GWEI, GWEI)).toBe(2n ** 37n);
+    for (let base = 1n; base < 10n ** 15n; base = (base * 9n) / 8n + 1n) {
+      const cap = feeCap(base, 7n);
+      expect(cap >= 2n * base + 7n && cap < 2n * (2n * base + 7n)).toBe(true);
+    }
+  });
+
+  it('follows each block’s base fee: 1559 caps move with it; a legacy price moves only when a block’s rise would price it out', () => {
+    const fees = new FeeOracle({} as JsonRpcClient, '1559', { type: '1559', maxFeePerGas: feeCap(GWEI, GWEI), maxPriorityFeePerGas: GWEI }, silent);
+    const first = fees.current();
+    fees.observeBaseFee(GWEI + 1n);
+    expect(fees.current()).toBe(first);
+    fees.observeBaseFee(100n * GWEI);
+    expect(fees.current()).toEqual({ type: '1559', maxFeePerGas: feeCap(100n * GWEI, GWEI), maxPriorityFeePerGas: GWEI });
+
+    const legacy = new FeeOracle({} as JsonRpcClient, 'legacy', { type: 'legacy', gasPrice: 28n * GWEI }, silent);
+    legacy.observeBaseFee(24n * GWEI);
+    expect(legacy.current()).toEqual({ type: 'legacy', gasPrice: 28n * GWEI });
+    // 28 gwei does not survive a full block above 25 gwei (28.1): six blocks' worth, ~2.03 × 25.
+    legacy.observeBaseFee(25n * GWEI);
+    const raised = (legacy.current() as { gasPrice: bigint }).gasPrice;
+    expect(raised > 50n * GWEI && raised < 51n * GWEI).toBe(true);
+    // Kaia's base fee rises at most 5 % a block: 27.5 gkei at 25 is enough.
+    const kaia = new FeeOracle({} as JsonRpcClient, 'legacy', { type: 'legacy', gasPrice: 27_500_000_000n }, silent, KAIA_MAX_RISE);
+    kaia.observeBaseFee(25n * GWEI);
+    expect(kaia.current()).toEqual({ type: 'legacy', gasPrice: 27_500_000_000n });
   });
 
   it('1559 on a node without eth_maxPriorityFeePerGas: tip = gas price − base fee', async () => {
     const rpc = await client(await node({ eth_getBlockByNumber: { baseFeePerGas: toHex(25n * GWEI) }, eth_gasPrice: toHex(27n * GWEI) }));
-    expect(await readFees(rpc, '1559')).toEqual({ type: '1559', maxPriorityFeePerGas: 2n * GWEI, maxFeePerGas: 52n * GWEI });
+    expect(await readFees(rpc, '1559')).toEqual({ type: '1559', maxPriorityFeePerGas: 2n * GWEI, maxFeePerGas: feeCap(25n * GWEI, 2n * GWEI) });
   });
 
   it('legacy: eth_gasPrice as the node quotes it (no hard-coded 750 gkei)', async () => {

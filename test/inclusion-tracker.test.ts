@@ -131,10 +131,10 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     const settled: Settlement[] = [];
     const sentAt = performance.now();
-    tracker.expect({ hash: hash(1), account, nonce: 0, name: 'valueTransfer', onSettled: (s) => settled.push(s) }).accepted(hash(1));
+    tracker.expect({ hash: hash(1), account, nonce: 0, name: 'valueTransfer', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(1));
     chain.pool.add(hash(1));
     expect(account.pending).toBe(1);
-    expect(tracker.counts()).toEqual({ accepted: 1, mined: 0, dropped: 0, unresolved: 1 });
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 0, dropped: 0, unresolved: 1, resent: 0 });
     chain.mine(hash(1));
     await seen();
     const elapsed = performance.now() - sentAt;
@@ -144,7 +144,7 @@ describe('InclusionTracker', () => {
     expect(rows[0]!.ms).toBeLessThanOrEqual(elapsed);
     expect(settled).toEqual([expect.objectContaining({ kind: 'mined', blockNumber: 1, hash: hash(1) })]);
     expect(account.pending).toBe(0);
-    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0 });
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 0 });
     // A later block holding the same hash again changes nothing.
     chain.mine(hash(1));
     await seen();
@@ -153,7 +153,7 @@ describe('InclusionTracker', () => {
 
   it('settles a transaction a block held before its send was answered, when the answer comes', async () => {
     const { chain, tracker, rows, seen } = await setUp();
-    const ticket = tracker.expect({ hash: hash(2), account: new FakeAccount('0xa'), nonce: 0, name: 'tc' });
+    const ticket = tracker.expect({ hash: hash(2), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n });
     chain.mine(hash(2));
     await seen();
     expect(rows).toEqual([]);
@@ -164,7 +164,7 @@ describe('InclusionTracker', () => {
 
   it('follows the node’s hash when it differs from the one computed at signing', async () => {
     const { chain, tracker, rows, seen } = await setUp();
-    tracker.expect({ hash: hash(3), account: new FakeAccount('0xa'), nonce: 0, name: 'tc' }).accepted(hash(33));
+    tracker.expect({ hash: hash(3), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(33));
     chain.mine(hash(33));
     await seen();
     expect(rows).toMatchObject([{ ok: true }]);
@@ -175,7 +175,7 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     const other = new FakeAccount('0xb');
     // Nonces 4, 5, 6 accepted; the node then drops 4 (6 stays in its pool, queued behind the gap).
-    for (const n of [4, 5, 6]) tracker.expect({ hash: hash(40 + n), account, nonce: n, name: 'tc' }).accepted(hash(40 + n));
+    for (const n of [4, 5, 6]) tracker.expect({ hash: hash(40 + n), account, nonce: n, name: 'tc', maxPrice: 10n }).accepted(hash(40 + n));
     chain.pool.add(hash(46));
     chain.latest.set('0xa', 4);
     // Blocks come (other accounts' transactions fill them); this account makes no progress.
@@ -192,13 +192,13 @@ describe('InclusionTracker', () => {
     expect(account.plans).toEqual([{ holes: [4, 5], next: 7 }]);
     expect(account.pending).toBe(1);
     expect(other.pending).toBe(0);
-    expect(tracker.counts()).toEqual({ accepted: 3, mined: 0, dropped: 2, unresolved: 1 });
+    expect(tracker.counts()).toEqual({ accepted: 3, mined: 0, dropped: 2, unresolved: 1, resent: 0 });
   });
 
   it('a transaction whose nonce the chain moved past without it was replaced', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
-    tracker.expect({ hash: hash(7), account, nonce: 7, name: 'tc' }).accepted(hash(7));
+    tracker.expect({ hash: hash(7), account, nonce: 7, name: 'tc', maxPrice: 10n }).accepted(hash(7));
     chain.latest.set('0xa', 8);
     for (let i = 0; i < 4 && rows.length === 0; i++) {
       chain.mine();
@@ -214,9 +214,17 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     const settled: Settlement[] = [];
     for (const n of [0, 1]) {
-      tracker.expect({ hash: hash(60 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s) }).accepted(hash(60 + n));
+      tracker.expect({ hash: hash(60 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(60 + n));
       chain.pool.add(hash(60 + n));
     }
+    // Waiting is not starving while nothing newer pays more: no re-send could overtake.
+    for (let i = 0; i < 4; i++) {
+      chain.mine(hash(980 + i));
+      await seen();
+    }
+    expect(account.resends).toEqual([]);
+    // Newer transactions pay 10 % more: the account's backlog is outbid.
+    tracker.expect({ hash: hash(69), account: new FakeAccount('0xb'), nonce: 0, name: 'tc', maxPrice: 11n }).refused();
     for (let i = 0; i < 6 && account.resends.length === 0; i++) {
       chain.mine(hash(990 + i));
       await seen();
@@ -224,8 +232,8 @@ describe('InclusionTracker', () => {
     await eventually(() => (account.resends.length > 0 ? true : undefined), 5_000, 'a re-send');
     expect(account.resends).toEqual([0, 1]);
     // The re-send of nonce 0 joins its entry: no new count, no new pending.
-    tracker.expect({ hash: hash(70), account, nonce: 0, name: 'tc' }).accepted(hash(70));
-    expect(tracker.counts()).toEqual({ accepted: 2, mined: 0, dropped: 0, unresolved: 2 });
+    tracker.expect({ hash: hash(70), account, nonce: 0, name: 'tc', maxPrice: 11n }).accepted(hash(70));
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 0, dropped: 0, unresolved: 2, resent: 1 });
     expect(account.pending).toBe(2);
     chain.mine(hash(70), hash(61));
     await seen();
@@ -233,20 +241,20 @@ describe('InclusionTracker', () => {
     expect(settled).toMatchObject([{ kind: 'mined', hash: hash(70) }, { kind: 'mined', hash: hash(61) }]);
     // Nonce 1 was mined as first sent: its re-send is called off.
     expect(account.cancelled).toEqual([1]);
-    expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0 });
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 1 });
   });
 
   it('a transaction refused by the node is forgotten; one whose send had no answer counts only if a block holds it', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
-    tracker.expect({ hash: hash(80), account, nonce: 0, name: 'tc' }).refused();
-    tracker.expect({ hash: hash(81), account, nonce: 0, name: 'tc' }).uncertain();
-    tracker.expect({ hash: hash(82), account, nonce: 1, name: 'tc' }).uncertain();
-    expect(tracker.counts()).toEqual({ accepted: 0, mined: 0, dropped: 0, unresolved: 0 });
+    tracker.expect({ hash: hash(80), account, nonce: 0, name: 'tc', maxPrice: 10n }).refused();
+    tracker.expect({ hash: hash(81), account, nonce: 0, name: 'tc', maxPrice: 10n }).uncertain();
+    tracker.expect({ hash: hash(82), account, nonce: 1, name: 'tc', maxPrice: 10n }).uncertain();
+    expect(tracker.counts()).toEqual({ accepted: 0, mined: 0, dropped: 0, unresolved: 0, resent: 0 });
     chain.mine(hash(80), hash(81));
     await seen();
     expect(rows).toMatchObject([{ ok: true }]);
-    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0 });
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 0 });
     expect(account.pending).toBe(0);
   });
 
@@ -254,7 +262,7 @@ describe('InclusionTracker', () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
     const settled: Settlement[] = [];
-    for (const n of [0, 1]) tracker.expect({ hash: hash(90 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s) }).accepted(hash(90 + n));
+    for (const n of [0, 1]) tracker.expect({ hash: hash(90 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(90 + n));
     chain.pool.add(hash(91));
     // The first is mined while the drain waits.
     setTimeout(() => chain.mine(hash(90)), 50);
@@ -263,14 +271,14 @@ describe('InclusionTracker', () => {
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(390);
     expect(settled).toMatchObject([{ kind: 'mined' }, { kind: 'unresolved' }]);
-    expect(tracker.counts()).toEqual({ accepted: 2, mined: 1, dropped: 0, unresolved: 1 });
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 1, dropped: 0, unresolved: 1, resent: 0 });
 
     // The next test: the old transaction is mined now; it is counted, but not recorded in it.
     tracker.open();
     chain.mine(hash(91));
     await seen();
     expect(rows).toHaveLength(1);
-    expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0 });
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 0 });
     expect(settled).toHaveLength(2);
 
     // A drain with nothing of its test open returns at once.
@@ -281,7 +289,7 @@ describe('InclusionTracker', () => {
 
   it('a drain ends early when its signal aborts', async () => {
     const { tracker } = await setUp();
-    tracker.expect({ hash: hash(100), account: new FakeAccount('0xa'), nonce: 0, name: 'tc' }).accepted(hash(100));
+    tracker.expect({ hash: hash(100), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(100));
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 50);
     const started = performance.now();

@@ -56,7 +56,7 @@ describe('sendUnderLease', () => {
       return Number(result);
     });
     let refreshes = 0;
-    const fees = { refresh: () => (refreshes++, Promise.resolve()) } as unknown as FeeOracle;
+    const fees = { refresh: () => (refreshes++, Promise.resolve()), current: () => ({ type: 'legacy', gasPrice: 1n }) } as unknown as FeeOracle;
     const { user, records } = recordingUser();
     const used: number[] = [];
     const send = async (reply: Reply) => {
@@ -114,7 +114,7 @@ describe('sendUnderLease', () => {
     // Every lease was released: the one account is free again.
     expect(nonces.freeCount).toBe(1);
     // Accepted: the two answered with a hash, "already known", and the two after the resyncs.
-    expect(tracker.counts()).toEqual({ accepted: 4, mined: 0, dropped: 0, unresolved: 4 });
+    expect(tracker.counts()).toEqual({ accepted: 4, mined: 0, dropped: 0, unresolved: 4, resent: 0 });
     await tracker.close();
     await rpc.close();
   });

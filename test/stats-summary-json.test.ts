@@ -24,7 +24,7 @@ function recorded() {
 describe('JSON summary', () => {
   it('holds duration, users, total and one task per row with exactly the documented keys', () => {
     const { rows, total } = recorded().summary(4);
-    const transactions = { accepted: 10, mined: 7, dropped: 2, unresolved: 1 };
+    const transactions = { accepted: 10, mined: 7, dropped: 2, unresolved: 1, resent: 3 };
     const json = buildSummaryJson({ durationS: 4, users: 3, rows, total, transactions });
     expect(Object.keys(json).sort()).toEqual(['duration_s', 'tasks', 'total', 'transactions', 'users']);
     expect(json.transactions).toEqual(transactions);
@@ -41,7 +41,7 @@ describe('JSON summary', () => {
     const dir = await mkdtemp(join(tmpdir(), 'klayworker-json-'));
     try {
       const empty = new RequestStats({ now: () => 0 }).summary(0);
-      const json = buildSummaryJson({ durationS: 0, users: 0, rows: empty.rows, total: empty.total, transactions: { accepted: 0, mined: 0, dropped: 0, unresolved: 0 } });
+      const json = buildSummaryJson({ durationS: 0, users: 0, rows: empty.rows, total: empty.total, transactions: { accepted: 0, mined: 0, dropped: 0, unresolved: 0, resent: 0 } });
       const file = join(dir, 'summary.json');
       await writeSummaryJson(file, json);
       const back = JSON.parse(await readFile(file, 'utf8'));

@@ -142,7 +142,7 @@ describe('transaction test case faults', () => {
     // the test accounts less the outsider's. An accepted transaction the outsider replaced (its
     // fee is higher) is a failure of the mined row that says so.
     const { transactions: t } = summary;
-    expect(t.accepted).toBe(sends.requests - sends.failures);
+    expect(t.accepted + t.resent).toBe(sends.requests - sends.failures);
     expect(t.accepted).toBe(t.mined + t.dropped + t.unresolved);
     expect(t.unresolved).toBe(0);
     const minedOutsiders = (await Promise.all(outsiderHashes.map((h) => rpc.call('eth_getTransactionReceipt', [h])))).filter((r) => r.result !== null).length;

@@ -55,7 +55,27 @@ export function describeFee(fee: FeeQuote): Record<string, string> {
 export async function readBaseFee(rpc: JsonRpcClient): Promise<bigint | null> {
   const { result } = await rpc.call('eth_getBlockByNumber', ['latest', false]);
   if (typeof result !== 'object' || result === null) throw new Error('invalid eth_getBlockByNumber("latest") result: no block');
-  const { baseFeePerGas } = result as { baseFeePerGas?: unknown };
+  return baseFeeOf(result);
+}
+
+/**
+ * The base fee the next block will charge, where the node shows its pending block (geth,
+ * anvil): after a jump it is what a send is refused against. Else the latest block's.
+ */
+async function readNextBaseFee(rpc: JsonRpcClient): Promise<bigint | null> {
+  const latest = await readBaseFee(rpc);
+  if (latest === null) return null;
+  try {
+    const { result } = await rpc.call('eth_getBlockByNumber', ['pending', false]);
+    const pending = typeof result === 'object' && result !== null ? baseFeeOf(result) : null;
+    return pending !== null && pending > latest ? pending : latest;
+  } catch {
+    return latest;
+  }
+}
+
+function baseFeeOf(block: object): bigint | null {
+  const { baseFeePerGas } = block as { baseFeePerGas?: unknown };
   return baseFeePerGas === undefined || baseFeePerGas === null ? null : parseQuantity(baseFeePerGas, 'baseFeePerGas');
 }
 
@@ -68,7 +88,7 @@ export async function readFees(rpc: JsonRpcClient, type: TxType): Promise<FeeQuo
   if (type === 'legacy') {
     return { type, gasPrice: parseQuantity((await rpc.call('eth_gasPrice', [])).result, 'eth_gasPrice result') };
   }
-  const baseFee = await readBaseFee(rpc);
+  const baseFee = await readNextBaseFee(rpc);
   if (baseFee === null) throw new Error('the node no longer reports a base fee');
   let tip: bigint;
   try {
@@ -78,7 +98,22 @@ export async function readFees(rpc: JsonRpcClient, type: TxType): Promise<FeeQuo
     const gasPrice = parseQuantity((await rpc.call('eth_gasPrice', [])).result, 'eth_gasPrice result');
     tip = gasPrice > baseFee ? gasPrice - baseFee : 0n;
   }
-  return { type, maxFeePerGas: 2n * baseFee + tip, maxPriorityFeePerGas: tip };
+  return { type, maxFeePerGas: feeCap(baseFee, tip), maxPriorityFeePerGas: tip };
+}
+
+/**
+ * The 1559 fee cap for a base fee: at least 2 × base fee + tip (five blocks of the steepest
+ * rise, 12.5 % a block), rounded up to a power of two wei. The rounding matters: a pool that
+ * orders by fee cap (anvil's default) mines the highest caps first, so caps that crept up
+ * with every block would let each newer transaction overtake the older ones and starve them.
+ * Rounded, every transaction sent while the base fee stays within a factor of two has the
+ * same cap, and the pool takes them in turn.
+ */
+export function feeCap(baseFee: bigint, tip: bigint): bigint {
+  const floor = 2n * baseFee + tip;
+  let cap = 1n;
+  while (cap < floor) cap <<= 1n;
+  return cap;
 }
 
 /** "Method not found" in the ways nodes and proxies say it. */
@@ -125,8 +160,7 @@ export class FeeOracle {
 
   /**
    * Follows a new block's base fee, so that no transaction is priced below what the next
-   * blocks need. A 1559 fee cap is 2 × base fee + tip from each block on (it survives five
-   * blocks of the steepest rise, 12.5 % a block). A legacy price that would not survive one
+   * blocks need. A 1559 fee cap is `feeCap` of each block's base fee. A legacy price that would not survive one
    * block of the chain's steepest rise goes up to six blocks' worth (2 × base fee on Ethereum;
    * Kaia's dynamic base fee rises at most 5 % a block, so 1.34 × there).
    */
@@ -134,7 +168,7 @@ export class FeeOracle {
     if (baseFee === null) return;
     const quote = this.#quote;
     if (quote.type === '1559') {
-      const maxFeePerGas = 2n * baseFee + quote.maxPriorityFeePerGas;
+      const maxFeePerGas = feeCap(baseFee, quote.maxPriorityFeePerGas);
       if (maxFeePerGas !== quote.maxFeePerGas) this.#quote = { ...quote, maxFeePerGas };
       return;
     }
@@ -149,7 +183,8 @@ export class FeeOracle {
   refresh(): Promise<void> {
     this.#reading ??= readFees(this.#rpc, this.#type)
       .then((quote) => {
-        this.#quote = quote;
+        // The same fee keeps the same quote object: signing templates are cached by it.
+        if (!sameFee(quote, this.#quote)) this.#quote = quote;
       })
       .catch((err: unknown) => {
         this.#log.debug({ err: err instanceof Error ? err.message : String(err) }, 'fee refresh failed; keeping the last quote');
@@ -160,4 +195,9 @@ export class FeeOracle {
       });
     return this.#reading;
   }
+}
+
+function sameFee(a: FeeQuote, b: FeeQuote): boolean {
+  if (a.type === 'legacy') return b.type === 'legacy' && a.gasPrice === b.gasPrice;
+  return b.type === '1559' && a.maxFeePerGas === b.maxFeePerGas && a.maxPriorityFeePerGas === b.maxPriorityFeePerGas;
 }

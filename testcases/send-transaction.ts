@@ -9,7 +9,7 @@ import type { InclusionTracker, Settlement } from '../src/chain/inclusion-tracke
 import type { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import { errorMessage } from '../src/util/error-message.js';
 import type { User } from '../src/runner/task.js';
-import type { FeeOracle } from './chain-context.js';
+import { maxPricePerGas, type FeeOracle } from './chain-context.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';
 import { classifySendError, type SendErrorClass } from './send-errors.js';
 import type { SignedTx } from './sign-transfer.js';
@@ -68,7 +68,16 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     }
     const signed = request.sign(nonce);
     // Known before the send: a node that mines at once may put it in a block before it answers.
-    const ticket = request.tracker.expect({ hash: signed.hash, account: lease.tracked, nonce, name: label.name, onSettled: request.onSettled, replaceable: request.replaceable });
+    const ticket = request.tracker.expect({
+      hash: signed.hash,
+      account: lease.tracked,
+      nonce,
+      name: label.name,
+      onSettled: request.onSettled,
+      replaceable: request.replaceable,
+      // The quote `sign` just used: the oracle changes it only between turns of the event loop.
+      maxPrice: maxPricePerGas(request.fees.current()),
+    });
     const startedAt = performance.now();
     let bytes = 0;
     let result: unknown;
@@ -103,7 +112,9 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     else ticket.refused();
     user.recorder.failure(label.type, label.name, ms, errorMessage(error));
     if (kind === 'overloaded') outcome = 'unused';
-    if (kind === 'underpriced') void request.fees.refresh();
+    // Priced below what the node takes now (its base fee jumped): this user waits for the new
+    // quote instead of sending more transactions the node will refuse.
+    if (kind === 'underpriced') await request.fees.refresh();
     return { accepted: false, reason: kind };
   } finally {
     lease.release(outcome);

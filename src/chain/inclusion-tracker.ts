@@ -18,9 +18,10 @@
  * Starvation: a pool that orders by fee cap (anvil's default `--order fees`) mines the newest
  * of our transactions first while the base fee rises, because their caps follow it; the
  * oldest would wait until they are priced out. A transaction the node holds but has not mined
- * for STARVE_BLOCKS blocks while its account made no progress is therefore re-sent at its
- * nonce with the current fee (the account's next lease fills that nonce). It stays one
- * transaction in the counts, known by both hashes, timed from its first send.
+ * for STARVE_BLOCKS blocks while its account made no progress, and that newer transactions
+ * outbid, is therefore re-sent at its nonce with the current fee (the account's next lease
+ * fills that nonce). It stays one transaction in the counts, known by both hashes, timed from
+ * its first send.
  */
 import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
@@ -81,6 +82,8 @@ export interface Expectation {
    * (default true). A test case that checks its own transaction's effects says false.
    */
   readonly replaceable?: boolean;
+  /** The most it pays per gas (fee cap or gas price): a re-send must offer more. */
+  readonly maxPrice: bigint;
 }
 
 /** What the send did; exactly one call. */
@@ -93,12 +96,17 @@ export interface Ticket {
   refused(): void;
 }
 
-/** The process's transactions: accepted == mined + dropped + unresolved. */
+/**
+ * The process's transactions: accepted == mined + dropped + unresolved. `resent` counts the
+ * accepted re-sends of starved transactions (each stands in for one of `accepted`), so the
+ * send rows' successes are accepted + resent.
+ */
 export interface TransactionCounts {
   accepted: number;
   mined: number;
   dropped: number;
   unresolved: number;
+  resent: number;
 }
 
 export interface InclusionTrackerOptions {
@@ -123,6 +131,8 @@ interface Entry {
   /** Every hash the node may know it by: its first send's and its re-sends'. */
   readonly hashes: string[];
   readonly replaceable: boolean;
+  /** The most its latest send pays per gas. */
+  maxPrice: bigint;
   /** A re-send was asked for and has not been accepted yet. */
   resendAsked: boolean;
   /** The first height that could hold its latest send. */
@@ -157,11 +167,11 @@ const CLOSED = -1;
 const IGNORED_TICKET: Ticket = Object.freeze({ accepted: () => undefined, uncertain: () => undefined, refused: () => undefined });
 /** An account's oldest transaction is first asked about after this many blocks without it (one: a drop is healed before the next block). */
 const FIRST_CHECK_BLOCKS = 1;
-const MAX_BACKOFF_BLOCKS = 64;
+const MAX_BACKOFF_BLOCKS = 4;
 /** Node reads for checks in flight at once; more suspects wait for the next block. */
 const MAX_CHECKS = 256;
 /** Blocks a held transaction may wait, its account making no progress, before it is re-sent. */
-const STARVE_BLOCKS = 3;
+const STARVE_BLOCKS = 1;
 
 export class InclusionTracker {
   readonly #o: Required<InclusionTrackerOptions>;
@@ -169,7 +179,7 @@ export class InclusionTracker {
   readonly #byHash = new Map<string, Entry>();
   readonly #accounts = new Map<NonceAccount, AccountState>();
   readonly #blockListeners: ((block: SeenBlock) => void)[] = [];
-  readonly #counts = { accepted: 0, mined: 0, dropped: 0 };
+  readonly #counts = { accepted: 0, mined: 0, dropped: 0, resent: 0 };
   /** Accepted transactions not yet settled. */
   #pending = 0;
   /** Those of them sent in the test being recorded: what a drain waits for. */
@@ -179,6 +189,8 @@ export class InclusionTracker {
   #checks = 0;
   #drainWaiters: (() => void)[] = [];
   #warnedStale = false;
+  /** The price of the newest transaction: what a re-send would offer now. */
+  #newestPrice = 0n;
   #warnedDrop = false;
 
   constructor(options: InclusionTrackerOptions) {
@@ -231,13 +243,15 @@ export class InclusionTracker {
       };
       return IGNORED_TICKET;
     }
+    this.#newestPrice = tx.maxPrice;
     const account = this.#account(tx.account);
     const starved = account.entries.find((e) => e.nonce === tx.nonce && e.resendAsked && e.state !== 'sending');
-    if (starved !== undefined) return this.#resendTicket(starved, hash);
+    if (starved !== undefined) return this.#resendTicket(starved, hash, tx.maxPrice);
     const entry: Entry = {
       hash,
       hashes: [hash],
       replaceable: tx.replaceable ?? true,
+      maxPrice: tx.maxPrice,
       resendAsked: false,
       sentHeight: this.#follower.nextHeight,
       nonce: tx.nonce,
@@ -283,7 +297,7 @@ export class InclusionTracker {
   }
 
   /** The send that stands in for a starved transaction: the same entry, one more hash. */
-  #resendTicket(entry: Entry, hash: string): Ticket {
+  #resendTicket(entry: Entry, hash: string, maxPrice: bigint): Ticket {
     entry.resendAsked = false;
     entry.hashes.push(hash);
     this.#byHash.set(hash, entry);
@@ -292,12 +306,15 @@ export class InclusionTracker {
     const adopt = (nodeHash: string): void => {
       this.#rekey(entry, hash, nodeHash);
       entry.hash = nodeHash;
+      entry.maxPrice = maxPrice;
       entry.sentHeight = this.#follower.nextHeight;
       entry.nextCheck = entry.sentHeight + FIRST_CHECK_BLOCKS - 1;
       entry.backoff = 1;
     };
     return {
       accepted: (nodeHash) => {
+        if (done) return;
+        this.#counts.resent += 1;
         if (live()) adopt(nodeHash.toLowerCase());
         done = true;
       },
@@ -419,11 +436,11 @@ export class InclusionTracker {
         return;
       }
       if (found.kind === 'known') {
-        const starving = entry.replaceable && entry.state === 'pending' && height - entry.sentHeight >= STARVE_BLOCKS && account.progressAt <= height - STARVE_BLOCKS;
+        const starving = this.#outbid(entry) && height - entry.sentHeight >= STARVE_BLOCKS && account.progressAt <= height - STARVE_BLOCKS;
         if (starving && !entry.resendAsked) {
-          // Everything behind it was priced no better: re-send the account's whole backlog.
+          // What waits behind it at the old price is outbid too: re-send all of it.
           for (const waiting of account.entries) {
-            if (waiting.state !== 'pending' || !waiting.replaceable || waiting.resendAsked) continue;
+            if (!this.#outbid(waiting) || waiting.resendAsked) continue;
             waiting.resendAsked = true;
             account.handle.resend(waiting.nonce);
           }
@@ -495,6 +512,14 @@ export class InclusionTracker {
       else return { kind: 'mined', blockNumber: parseSmallQuantity(blockNumber, `${method} blockNumber`), hash };
     }
     return { kind: known ? 'known' : 'unknown' };
+  }
+
+  /**
+   * Newer transactions offer at least 10 % more per gas than this one (the replacement rule of
+   * geth-like pools; anvil wants any increase): a re-send at today's price would overtake.
+   */
+  #outbid(entry: Entry): boolean {
+    return entry.replaceable && entry.state === 'pending' && entry.maxPrice * 11n <= this.#newestPrice * 10n;
   }
 
   #tracked(entry: Entry): boolean {

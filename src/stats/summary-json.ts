@@ -1,12 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import type { SummaryRow } from './types.js';
 
-/** The whole process's transactions: accepted == mined + dropped + unresolved. */
+/**
+ * The whole process's transactions: accepted == mined + dropped + unresolved; `resent`:
+ * accepted re-sends of starved transactions at a higher fee (not counted again in accepted).
+ */
 export interface TransactionTotals {
   accepted: number;
   mined: number;
   dropped: number;
   unresolved: number;
+  resent: number;
 }
 
 /** The `--json` summary file: one object, stable keys, numbers in ms and requests/s. */
@@ -32,7 +36,13 @@ export function buildSummaryJson(input: SummaryJsonInput): SummaryJson {
     users: input.users,
     total: summaryRow(input.total),
     tasks: input.rows.map(summaryRow),
-    transactions: { accepted: input.transactions.accepted, mined: input.transactions.mined, dropped: input.transactions.dropped, unresolved: input.transactions.unresolved },
+    transactions: {
+      accepted: input.transactions.accepted,
+      mined: input.transactions.mined,
+      dropped: input.transactions.dropped,
+      unresolved: input.transactions.unresolved,
+      resent: input.transactions.resent,
+    },
   };
 }
 
