@@ -57,7 +57,7 @@ async function measure(ctx, stub, keyFile, n, plan) {
   const master = await FakeMaster.start();
   try {
     const parent = ctx.group.start(BOTH_CORES, process.execPath, [
-      CLI, '--tc', 'valueTransfer', '--endpoint', stub.url, '--key-file', keyFile, '--master-port', String(master.port), '--processes', String(n), '--log-level', 'warn',
+      CLI, '--tc', 'valueTransfer', '--endpoint', stub.url, '--key-file', keyFile, '--master-port', String(master.port), '--processes', String(n), '--max-pending', '0', '--log-level', 'warn',
     ], { env: { KLAYWORKER_SIGNING: 'js' } });
     const workers = await waitForWorkers(master, n);
     for (const [i, id] of workers.entries()) {

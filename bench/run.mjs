@@ -25,6 +25,7 @@ import { signing } from './signing.mjs';
 import { intoNode } from './into-node.mjs';
 import { processes } from './processes.mjs';
 import { throughput } from './throughput.mjs';
+import { tracking } from './tracking.mjs';
 import { users } from './users.mjs';
 
 /**
@@ -35,7 +36,7 @@ import { users } from './users.mjs';
  * @property {(line: string) => void} log  progress, on stderr
  */
 
-const BENCHMARKS = [throughput, rateAccuracy, users, signing, intoNode, processes];
+const BENCHMARKS = [throughput, rateAccuracy, users, signing, intoNode, tracking, processes];
 
 function parseArgs(argv) {
   const args = { quick: false, only: null, record: null };

@@ -6,48 +6,34 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
-import { JsonRpcClient } from '../src/rpc/json-rpc.js';
+import { describe, expect, it } from 'vitest';
 import { auditBlocks, headOf } from './support/chain-audit.js';
 import { parseCsv } from './support/csv.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from './support/locust.js';
-import { CLI, eventually, freePort, killStarted, startProcess } from './support/processes.js';
+import { CLI, eventually, freePort, startProcess } from './support/processes.js';
 import { requireOrSkip } from './support/require-tool.js';
-import { accountsOf, drainedNonces, expectConserved, readSummary, row, sum, tempDir, writeKeyFile } from './support/test-accounts.js';
+import { accountsOf, drainedNonces, expectConserved, readSummary, row, sum, tempDir } from './support/test-accounts.js';
+import { useDevChain } from './support/dev-chain-fixture.js';
 
 /** A 30M-gas block of 21,000-gas transfers. */
 const BLOCK_TRANSFERS = Math.floor(30_000_000 / 21_000);
 
-let chain: DevChain;
-let rpc: JsonRpcClient;
-let keyFile: string;
-
-beforeAll(async () => {
-  chain = await startDevChain({ blockTime: 1 });
-  rpc = new JsonRpcClient(chain.url, { timeoutMs: 10_000 });
-  keyFile = writeKeyFile(chain.richKey);
-});
-afterAll(async () => {
-  await rpc?.close();
-  await chain?.stop();
-});
-afterEach(() => killStarted());
+const dev = useDevChain();
 
 async function poolSize(): Promise<number> {
-  const { pending, queued } = (await rpc.call('txpool_status', [])).result as { pending: string; queued: string };
+  const { pending, queued } = (await dev.rpc.call('txpool_status', [])).result as { pending: string; queued: string };
   return Number(pending) + Number(queued);
 }
 
 async function nonceSum(addresses: readonly string[]): Promise<number> {
-  return sum(await drainedNonces(rpc, addresses, 60_000));
+  return sum(await drainedNonces(dev.rpc, addresses, 60_000));
 }
 
 function standalone(seed: string, accounts: number, users: number, seconds: number, extra: string[] = []) {
   const json = join(tempDir(), 'summary.json');
   const csv = join(tempDir(), 'run');
   const proc = startProcess(process.execPath, [
-    CLI, '--standalone', '--endpoint', chain.url, '--key-file', keyFile, '--tc', 'valueTransfer', '-u', String(users), '-r', String(users), '-t', `${seconds}s`,
+    CLI, '--standalone', '--endpoint', dev.chain.url, '--key-file', dev.keyFile, '--tc', 'valueTransfer', '-u', String(users), '-r', String(users), '-t', `${seconds}s`,
     '--accounts', String(accounts), '--account-seed', seed, '--json', json, '--csv', csv, ...extra,
   ]);
   return { proc, json, csv };
@@ -55,11 +41,11 @@ function standalone(seed: string, accounts: number, users: number, seconds: numb
 
 describe('chain truth on anvil', () => {
   it('a saturating run (no rate cap, 40 users, 200 accounts) keeps the blocks full and the pool bounded, and mined equals what the chain holds', async () => {
-    const accounts = accountsOf(chain.richKey, 'saturate', 200).map((a) => a.address);
+    const accounts = accountsOf(dev.chain.richKey, 'saturate', 200).map((a) => a.address);
     const before = await nonceSum(accounts);
     const run = standalone('saturate', 200, 40, 20);
     await run.proc.waitForOutput(/all users hatched/, 60_000);
-    const sendStart = await headOf(rpc);
+    const sendStart = await headOf(dev.rpc);
     // The pool never holds more than --max-pending (16) per account.
     let largestPool = 0;
     const sampling = (async () => {
@@ -69,7 +55,7 @@ describe('chain truth on anvil', () => {
       }
     })();
     await run.proc.waitForOutput(/waiting for sent transactions to be mined|standalone test finished/, 60_000);
-    const sendEnd = await headOf(rpc);
+    const sendEnd = await headOf(dev.rpc);
     expect(await run.proc.exited(90_000), run.proc.output()).toBe(0);
     await sampling;
 
@@ -84,24 +70,24 @@ describe('chain truth on anvil', () => {
 
     // While it sends (the first block after the users are up to the last before they stop),
     // at least 90 % of the blocks are at least 90 % full of its transfers.
-    const blocks = await auditBlocks(rpc, accounts, sendStart + 2, sendEnd - 1);
+    const blocks = await auditBlocks(dev.rpc, accounts, sendStart + 2, sendEnd - 1);
     expect(blocks.length).toBeGreaterThanOrEqual(12);
     const full = blocks.filter((b) => b.fullness >= 0.9 && b.ours >= 0.9 * BLOCK_TRANSFERS);
     expect(full.length / blocks.length, JSON.stringify(blocks.map((b) => b.ours))).toBeGreaterThanOrEqual(0.9);
   }, 150_000);
 
   it('transactions the node drops (its pool emptied, a base fee spike) are failures of the mined row, and the blocks are full again within two blocks', async () => {
-    const accounts = accountsOf(chain.richKey, 'drops', 200).map((a) => a.address);
+    const accounts = accountsOf(dev.chain.richKey, 'drops', 200).map((a) => a.address);
     const before = await nonceSum(accounts);
     const run = standalone('drops', 200, 40, 24, ['--charge', '5']);
     await run.proc.waitForOutput(/all users hatched/, 60_000);
     const faults: number[] = [];
     const fault = async (method: string, params: unknown[]) => {
       // Four blocks of full-speed sending first.
-      const start = await headOf(rpc);
-      await eventually(async () => ((await headOf(rpc)) >= start + 4 ? true : undefined), 20_000, 'four blocks', 100);
-      faults.push(await headOf(rpc));
-      await rpc.call(method, params);
+      const start = await headOf(dev.rpc);
+      await eventually(async () => ((await headOf(dev.rpc)) >= start + 4 ? true : undefined), 20_000, 'four blocks', 100);
+      faults.push(await headOf(dev.rpc));
+      await dev.rpc.call(method, params);
     };
     await fault('anvil_dropAllTransactions', []);
     await fault('anvil_dropAllTransactions', []);
@@ -125,8 +111,8 @@ describe('chain truth on anvil', () => {
 
     // After each fault: a block without our transactions (the pool was emptied), and one of
     // the next two blocks full of them again (nonces healed, fees above the new base fee).
-    const last = await headOf(rpc);
-    const blocks = await auditBlocks(rpc, accounts, faults[0]!, last);
+    const last = await headOf(dev.rpc);
+    const blocks = await auditBlocks(dev.rpc, accounts, faults[0]!, last);
     const at = (n: number) => blocks.find((b) => b.number === n);
     for (const h of faults) {
       let empty = h;
@@ -161,10 +147,10 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
     const [port, webPort] = [await freePort(), await freePort()];
     const master = startWebMaster(port, webPort);
     const seeds = ['master-a', 'master-b'];
-    const accounts = seeds.flatMap((s) => accountsOf(chain.richKey, s, 40).map((a) => a.address));
+    const accounts = seeds.flatMap((s) => accountsOf(dev.chain.richKey, s, 40).map((a) => a.address));
     const workers = seeds.map((seed) =>
       startProcess(process.execPath, [
-        CLI, '--tc', 'valueTransfer', '--endpoint', chain.url, '--key-file', keyFile, '--accounts', '40', '--account-seed', seed,
+        CLI, '--tc', 'valueTransfer', '--endpoint', dev.chain.url, '--key-file', dev.keyFile, '--accounts', '40', '--account-seed', seed,
         '--master-port', String(port), '--json', join(dir, `${seed}.json`), '--log-format', 'json',
       ]),
     );

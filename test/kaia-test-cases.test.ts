@@ -36,6 +36,7 @@ import { decodeKaiaTx, type DecodedKaiaTx } from './support/kaia-tx-decode.js';
 import { requireOrSkip } from './support/require-tool.js';
 import { accountsOf } from './support/test-accounts.js';
 import { InclusionTracker } from '../src/chain/inclusion-tracker.js';
+import { eventually } from './support/processes.js';
 
 const RICH = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
 const SEED = 'kaia-unit';
@@ -294,6 +295,43 @@ describe('Kaia test cases on a scripted Kaia node', () => {
       await h.close();
     }
     expect(node.requests.length).toBe(before);
+  });
+});
+
+describe('chain truth on the scripted Kaia node', () => {
+  it('what is mined is what the node’s blocks hold; transactions the node forgets are failures of the mined row, and their accounts heal', async () => {
+    const node = await startFakeKaiaNode({ nonces: true });
+    const h = harness(node.url, {}, { seed: 'kaia-truth' });
+    try {
+      const prepared = await tc('kaiaFeeDelegatedValueTransfer').setup(h.ctx);
+      const { user, records } = recordingUser();
+      for (let i = 0; i < 12; i++) await prepared.run(user);
+      // The node accepts the next two and then forgets them: later nonces of their accounts queue behind the gaps.
+      node.dropNext(2);
+      await eventually(
+        async () => {
+          await prepared.run(user);
+          return h.tracker.counts().dropped === 2 ? true : undefined;
+        },
+        10_000,
+        'both drops to be seen',
+        10,
+      );
+      // The healed accounts fill their gaps first, and what queued behind them is mined.
+      for (let i = 0; i < 6; i++) await prepared.run(user);
+      await h.tracker.drain(10_000);
+
+      const t = h.tracker.counts();
+      expect(records.every((r) => r.ok)).toBe(true);
+      expect(t).toEqual({ accepted: records.length, mined: records.length - 2, dropped: 2, unresolved: 0, resent: 0 });
+      expect(node.mined()).toHaveLength(t.mined);
+      expect(h.mined.filter((r) => r.ok)).toHaveLength(t.mined);
+      expect(h.mined.filter((r) => !r.ok).map((r) => r.error)).toEqual(Array(2).fill('dropped: the node no longer knows it (evicted from its pool)'));
+      expect(h.mined.every((r) => r.name === 'kaiaFeeDelegatedValueTransfer')).toBe(true);
+    } finally {
+      await h.close();
+      await node.close();
+    }
   });
 });
 

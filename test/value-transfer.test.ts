@@ -3,35 +3,21 @@
  * real anvil, checked against what the chain holds afterwards.
  */
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
-import { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { CLI, killStarted, startProcess } from './support/processes.js';
-import { accountsOf, drainedNonces, expectConserved, readSummary, row, sum, tempDir, writeKeyFile } from './support/test-accounts.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, startProcess } from './support/processes.js';
+import { accountsOf, drainedNonces, expectConserved, readSummary, row, sum, tempDir } from './support/test-accounts.js';
+import { useDevChain } from './support/dev-chain-fixture.js';
 
 const RUN_DEADLINE_MS = 90_000;
 
-let chain: DevChain;
-let rpc: JsonRpcClient;
-let keyFile: string;
-
-beforeAll(async () => {
-  chain = await startDevChain({ blockTime: 1 });
-  rpc = new JsonRpcClient(chain.url, { timeoutMs: 10_000 });
-  keyFile = writeKeyFile(chain.richKey);
-});
-afterAll(async () => {
-  await rpc?.close();
-  await chain?.stop();
-});
-afterEach(() => killStarted());
+const dev = useDevChain();
 
 /** Runs the worker standalone against the test's anvil; resolves with its exit code, output and summary file. */
 async function runWorker(args: readonly string[]) {
   const json = join(tempDir(), 'summary.json');
   // A cap the dev chain's blocks can mine: faster, the backlog raises the base fee until anvil
   // drops transactions it had accepted, and the chain no longer holds what was sent.
-  const proc = startProcess(process.execPath, [CLI, '--standalone', '--endpoint', chain.url, '--key-file', keyFile, '--json', json, '--max-rps', '500', ...args]);
+  const proc = startProcess(process.execPath, [CLI, '--standalone', '--endpoint', dev.chain.url, '--key-file', dev.keyFile, '--json', json, '--max-rps', '500', ...args]);
   const code = await proc.exited(RUN_DEADLINE_MS);
   return { code, output: proc.output(), json };
 }
@@ -60,7 +46,7 @@ describe('transaction test cases on anvil', () => {
   });
 
   it('conservation: the successes reported equal the transactions the chain holds from the test accounts', async () => {
-    const accounts = accountsOf(chain.richKey, 'conserve', 8).map((a) => a.address);
+    const accounts = accountsOf(dev.chain.richKey, 'conserve', 8).map((a) => a.address);
     // More users than accounts: some wait for a free account.
     const run = await runWorker(['--tc', 'valueTransfer', '-u', '12', '-r', '12', '-t', '4s', '--accounts', '8', '--account-seed', 'conserve']);
     expect(run.code, run.output).toBe(0);
@@ -72,29 +58,29 @@ describe('transaction test cases on anvil', () => {
     const t = expectConserved(summary);
     expect(t).toMatchObject({ mined: t.accepted, dropped: 0, unresolved: 0 });
     expect(t.accepted + t.resent).toBe(sends);
-    expect(sum(await drainedNonces(rpc, accounts))).toBe(summary.transactions.mined);
+    expect(sum(await drainedNonces(dev.rpc, accounts))).toBe(summary.transactions.mined);
   });
 
   it('two workers with one rich key and different seeds fund and send side by side without collisions; a rerun finds its nonces', async () => {
     const seeds = ['side-a', 'side-b'];
-    const accounts = seeds.map((s) => accountsOf(chain.richKey, s, 6).map((a) => a.address));
+    const accounts = seeds.map((s) => accountsOf(dev.chain.richKey, s, 6).map((a) => a.address));
     expect(new Set(accounts.flat()).size).toBe(12);
     const runs = await Promise.all(seeds.map((seed) => runWorker(['--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '4s', '--accounts', '6', '--account-seed', seed])));
     for (const [i, run] of runs.entries()) {
       expect(run.code, run.output).toBe(0);
       const summary = readSummary(run.json);
       expect(summary.total.failures).toBe(0);
-      expect(sum(await drainedNonces(rpc, accounts[i]!))).toBe(expectConserved(summary).mined);
+      expect(sum(await drainedNonces(dev.rpc, accounts[i]!))).toBe(expectConserved(summary).mined);
     }
     // Same seed again: funded already, nonces picked up from the chain, zero failures.
-    const before = sum(await drainedNonces(rpc, accounts[0]!));
+    const before = sum(await drainedNonces(dev.rpc, accounts[0]!));
     const again = await runWorker(['--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '3s', '--accounts', '6', '--account-seed', 'side-a']);
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain('test accounts already funded');
     expect(again.output).not.toContain('funding test accounts');
     const summary = readSummary(again.json);
     expect(summary.total.failures).toBe(0);
-    expect(sum(await drainedNonces(rpc, accounts[0]!)) - before).toBe(expectConserved(summary).mined);
+    expect(sum(await drainedNonces(dev.rpc, accounts[0]!)) - before).toBe(expectConserved(summary).mined);
   });
 
   it('--tx-type legacy sends type-0 transactions (the default on anvil is type 2), and --rpc-namespace names the methods', async () => {
@@ -102,16 +88,16 @@ describe('transaction test cases on anvil', () => {
       ['type-auto', [], '0x2'],
       ['type-legacy', ['--tx-type', 'legacy'], '0x0'],
     ] as const) {
-      const accounts = new Set(accountsOf(chain.richKey, seed, 3).map((a) => a.address.toLowerCase()));
-      const from = BigInt((await rpc.call('eth_blockNumber', [])).result as string);
+      const accounts = new Set(accountsOf(dev.chain.richKey, seed, 3).map((a) => a.address.toLowerCase()));
+      const from = BigInt((await dev.rpc.call('eth_blockNumber', [])).result as string);
       const run = await runWorker(['--tc', 'valueTransfer', '-u', '2', '-r', '2', '-t', '2s', '--accounts', '3', '--account-seed', seed, ...args]);
       expect(run.code, run.output).toBe(0);
-      await drainedNonces(rpc, [...accounts]);
-      const to = BigInt((await rpc.call('eth_blockNumber', [])).result as string);
+      await drainedNonces(dev.rpc, [...accounts]);
+      const to = BigInt((await dev.rpc.call('eth_blockNumber', [])).result as string);
       const types = new Set<string>();
       let count = 0;
       for (let n = from; n <= to; n++) {
-        const { result } = await rpc.call('eth_getBlockByNumber', [`0x${n.toString(16)}`, true]);
+        const { result } = await dev.rpc.call('eth_getBlockByNumber', [`0x${n.toString(16)}`, true]);
         for (const t of (result as { transactions: { from: string; type: string }[] }).transactions) {
           if (!accounts.has(t.from.toLowerCase())) continue;
           types.add(t.type);

@@ -1,8 +1,10 @@
 /**
  * A stand-in EVM node for CPU-bound client benchmarks: nginx answering each JSON-RPC method a
  * value-transfer test needs with a fixed, valid reply (chain id, fees, a funded balance,
- * nonce 0, a transaction hash for every send), echoing the request id. It costs nginx a few
- * microseconds a request, so the client's own work (signing) is what limits the rate.
+ * nonce 0, a transaction hash for every send, one block that never grows), echoing the request
+ * id. It costs nginx a few microseconds a request, so the client's own work (signing) is what
+ * limits the rate. It never mines, so workers pointed at it run with `--max-pending 0`
+ * (bench/lib/mining-stub.mjs is the stub that mines).
  * Needs nginx's echo module, like bench/lib/nginx.mjs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,8 @@ import { ECHO_MODULE, findNginx, parseStubStatus } from './nginx.mjs';
 
 const REPLIES = {
   eth_chainId: '"0x7a69"',
-  eth_getBlockByNumber: '{"number":"0x1","baseFeePerGas":"0x3b9aca00"}',
+  eth_blockNumber: '"0x1"',
+  eth_getBlockByNumber: '{"number":"0x1","baseFeePerGas":"0x3b9aca00","gasUsed":"0x0","gasLimit":"0x1c9c380","transactions":[]}',
   eth_maxPriorityFeePerGas: '"0x3b9aca00"',
   eth_gasPrice: '"0x77359400"',
   eth_getBalance: '"0x3635c9adc5dea00000"',

@@ -161,6 +161,8 @@ interface AccountState {
   progressAt: number;
   /** A check or heal is in flight: no second one. */
   busy: boolean;
+  /** Its entries with a re-send asked for (most sends need not look for one). */
+  resendsAsked: number;
 }
 
 const CLOSED = -1;
@@ -192,6 +194,26 @@ export class InclusionTracker {
   /** The price of the newest transaction: what a re-send would offer now. */
   #newestPrice = 0n;
   #warnedDrop = false;
+
+  /** What a first send's ticket does, made once: a ticket is then one small object a send. */
+  readonly #sends: SendOutcomes = {
+    accepted: (entry, nodeHash) => {
+      this.#rekey(entry, entry.hash, nodeHash.toLowerCase());
+      entry.state = 'pending';
+      this.#counts.accepted += 1;
+      this.#pending += 1;
+      if (entry.epoch !== CLOSED) this.#pendingInTest += 1;
+      entry.account.handle.pendingAdded();
+      if (entry.seen !== null) this.#settleSeen(entry);
+    },
+    uncertain: (entry) => {
+      entry.state = 'uncertain';
+      if (entry.seen !== null) this.#settleSeen(entry);
+    },
+    refused: (entry) => {
+      this.#remove(entry);
+    },
+  };
 
   constructor(options: InclusionTrackerOptions) {
     this.#o = { pollMs: 100, ...options };
@@ -245,8 +267,10 @@ export class InclusionTracker {
     }
     this.#newestPrice = tx.maxPrice;
     const account = this.#account(tx.account);
-    const starved = account.entries.find((e) => e.nonce === tx.nonce && e.resendAsked && e.state !== 'sending');
-    if (starved !== undefined) return this.#resendTicket(starved, hash, tx.maxPrice);
+    if (account.resendsAsked > 0) {
+      const starved = account.entries.find((e) => e.nonce === tx.nonce && e.resendAsked && e.state !== 'sending');
+      if (starved !== undefined) return this.#resendTicket(starved, hash, tx.maxPrice);
+    }
     const entry: Entry = {
       hash,
       hashes: [hash],
@@ -267,45 +291,20 @@ export class InclusionTracker {
     };
     this.#byHash.set(hash, entry);
     insertByNonce(account.entries, entry);
-    let done = false;
-    const once = (): boolean => {
-      if (done) return false;
-      done = true;
-      return true;
-    };
-    return {
-      accepted: (nodeHash) => {
-        if (!once()) return;
-        this.#rekey(entry, hash, nodeHash.toLowerCase());
-        entry.state = 'pending';
-        this.#counts.accepted += 1;
-        this.#pending += 1;
-        if (entry.epoch !== CLOSED) this.#pendingInTest += 1;
-        account.handle.pendingAdded();
-        if (entry.seen !== null) this.#settleSeen(entry);
-      },
-      uncertain: () => {
-        if (!once()) return;
-        entry.state = 'uncertain';
-        if (entry.seen !== null) this.#settleSeen(entry);
-      },
-      refused: () => {
-        if (!once()) return;
-        this.#remove(entry);
-      },
-    };
+    return new SendTicket(this.#sends, entry);
   }
 
   /** The send that stands in for a starved transaction: the same entry, one more hash. */
   #resendTicket(entry: Entry, hash: string, maxPrice: bigint): Ticket {
     entry.resendAsked = false;
+    entry.account.resendsAsked -= 1;
     entry.hashes.push(hash);
     this.#byHash.set(hash, entry);
     let done = false;
     const live = (): boolean => !done && this.#byHash.get(hash) === entry;
     const adopt = (nodeHash: string): void => {
       this.#rekey(entry, hash, nodeHash);
-      entry.hash = nodeHash;
+      entry.hash = this.#byHash.get(nodeHash) === entry ? nodeHash : hash;
       entry.maxPrice = maxPrice;
       entry.sentHeight = this.#follower.nextHeight;
       entry.nextCheck = entry.sentHeight + FIRST_CHECK_BLOCKS - 1;
@@ -379,17 +378,19 @@ export class InclusionTracker {
   #account(handle: NonceAccount): AccountState {
     let state = this.#accounts.get(handle);
     if (state === undefined) {
-      state = { handle, entries: [], progressAt: -1, busy: false };
+      state = { handle, entries: [], progressAt: -1, busy: false, resendsAsked: 0 };
       this.#accounts.set(handle, state);
     }
     return state;
   }
 
-  /** The node knows a send by another hash than the one computed at signing: follow the node's. */
+  /**
+   * The node answered with another hash than the one computed at signing: ask it by its own,
+   * and match blocks by both (a node or proxy that answers oddly cannot hide a mined send).
+   */
   #rekey(entry: Entry, signed: string, answered: string): void {
-    if (answered === signed || this.#byHash.get(signed) !== entry) return;
-    this.#byHash.delete(signed);
-    entry.hashes[entry.hashes.indexOf(signed)] = answered;
+    if (answered === signed || this.#byHash.get(signed) !== entry || this.#byHash.has(answered)) return;
+    entry.hashes.push(answered);
     if (entry.hash === signed) entry.hash = answered;
     this.#byHash.set(answered, entry);
   }
@@ -442,6 +443,7 @@ export class InclusionTracker {
           for (const waiting of account.entries) {
             if (!this.#outbid(waiting) || waiting.resendAsked) continue;
             waiting.resendAsked = true;
+            account.resendsAsked += 1;
             account.handle.resend(waiting.nonce);
           }
           this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce }, 'held by the node but not mined: re-sending at its nonces with the current fee');
@@ -564,7 +566,11 @@ export class InclusionTracker {
   #remove(entry: Entry): boolean {
     if (!this.#tracked(entry)) return false;
     for (const hash of entry.hashes) if (this.#byHash.get(hash) === entry) this.#byHash.delete(hash);
-    if (entry.resendAsked) entry.account.handle.cancelResend(entry.nonce);
+    if (entry.resendAsked) {
+      entry.resendAsked = false;
+      entry.account.resendsAsked -= 1;
+      entry.account.handle.cancelResend(entry.nonce);
+    }
     const list = entry.account.entries;
     const at = list.indexOf(entry);
     if (at === 0) list.shift();
@@ -590,7 +596,45 @@ export function planAfter(latest: number, held: readonly number[]): NoncePlan {
   return { holes, next: top + 1 };
 }
 
+interface SendOutcomes {
+  accepted(entry: Entry, nodeHash: string): void;
+  uncertain(entry: Entry): void;
+  refused(entry: Entry): void;
+}
+
+/** The ticket of a first send: the first call counts. */
+class SendTicket implements Ticket {
+  #done = false;
+  constructor(
+    private readonly outcomes: SendOutcomes,
+    private readonly entry: Entry,
+  ) {}
+
+  accepted(nodeHash: string): void {
+    if (this.#take()) this.outcomes.accepted(this.entry, nodeHash);
+  }
+
+  uncertain(): void {
+    if (this.#take()) this.outcomes.uncertain(this.entry);
+  }
+
+  refused(): void {
+    if (this.#take()) this.outcomes.refused(this.entry);
+  }
+
+  #take(): boolean {
+    if (this.#done) return false;
+    this.#done = true;
+    return true;
+  }
+}
+
 function insertByNonce(list: Entry[], entry: Entry): void {
+  const last = list[list.length - 1];
+  if (last === undefined || last.nonce < entry.nonce) {
+    list.push(entry);
+    return;
+  }
   let i = list.length;
   while (i > 0 && list[i - 1]!.nonce > entry.nonce) i--;
   list.splice(i, 0, entry);

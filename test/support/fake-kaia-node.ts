@@ -5,10 +5,13 @@
  * `kaia: false` makes it an Ethereum node that knows no kaia_/klay_ methods; `keysPending`
  * leaves AccountUpdates in the "pool": the chain keeps answering the old key type.
  *
- * It is a chain too: every head read (`<ns>_blockNumber`) mines a block holding whatever the
- * pool holds, and blocks, transactions by hash and nonces answer as a node's would, so the
+ * It is a chain too: every head read (`<ns>_blockNumber`) mines a block (empty or holding
+ * what the pool can give), and blocks, transactions by hash and nonces answer as a node's would, so the
  * inclusion tracker follows it like any other. `dropNext(n)` makes the node forget the next n
- * transactions it accepts (as a pool evicting them), for drop tests.
+ * transactions it accepts (as a pool evicting them), for drop tests. With `nonces: true` it
+ * keeps nonces as a node does: a block takes each sender's transactions only in nonce order
+ * from its mined count, so a forgotten one leaves the later ones queued behind the gap;
+ * without, every account always reports FAKE_START_NONCE.
  */
 import { keccak256 } from 'ethers';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './fake-rpc-server.js';
@@ -44,30 +47,45 @@ export interface FakeKaiaNode {
 
 const hex = (n: bigint | number) => `0x${n.toString(16)}`;
 
-export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?: boolean } = {}): Promise<FakeKaiaNode> {
-  const { kaia = true, keysPending = false } = options;
+export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?: boolean; nonces?: boolean } = {}): Promise<FakeKaiaNode> {
+  const { kaia = true, keysPending = false, nonces = false } = options;
   const keyTypes = new Map<string, number>();
   const node: { receiptStatus: string } = { receiptStatus: '0x1' };
   // The chain: blocks of hashes from START_HEIGHT on; the pool; each tx's sender and nonce.
   const START_HEIGHT = 0x10;
   const blocks: string[][] = [[]];
-  let pool: string[] = [];
+  interface Pooled {
+    hash: string;
+    /** Lower-case sender and nonce; null where nonces are not kept. */
+    from: string | null;
+    nonce: number;
+  }
+  let pool: Pooled[] = [];
   let dropping = 0;
-  const forgotten = new Set<string>();
   const minedIn = new Map<string, number>();
+  /** Mined transactions per sender (nonces mode). */
+  const latest = new Map<string, number>();
+  const nonceOf = (from: string) => latest.get(from) ?? FAKE_START_NONCE;
   const head = () => START_HEIGHT + blocks.length - 1;
-  const accept = (hash: string): string => {
-    if (dropping > 0) {
-      dropping -= 1;
-      forgotten.add(hash);
-    } else if (!minedIn.has(hash) && !pool.includes(hash)) pool.push(hash);
-    return hash;
+  const accept = (hash: string, from: string | null, nonce: number): { result: string } | { error: { code: number; message: string } } => {
+    if (from !== null && nonce < nonceOf(from)) return { error: { code: -32000, message: 'nonce too low' } };
+    if (dropping > 0) dropping -= 1;
+    else if (!minedIn.has(hash) && !pool.some((p) => p.hash === hash)) pool.push({ hash, from, nonce });
+    return { result: hash };
   };
   const mine = (): void => {
-    if (pool.length === 0) return;
-    for (const hash of pool) minedIn.set(hash, START_HEIGHT + blocks.length);
-    blocks.push(pool);
-    pool = [];
+    const taken: string[] = [];
+    const rest: Pooled[] = [];
+    for (const tx of [...pool].sort((a, b) => a.nonce - b.nonce)) {
+      if (tx.from === null) taken.push(tx.hash);
+      else if (tx.nonce === nonceOf(tx.from)) {
+        latest.set(tx.from, tx.nonce + 1);
+        taken.push(tx.hash);
+      } else rest.push(tx);
+    }
+    pool = rest;
+    for (const hash of taken) minedIn.set(hash, START_HEIGHT + blocks.length);
+    blocks.push(taken);
   };
   const block = (tag: unknown) => {
     const n = tag === 'latest' ? head() : Number(tag);
@@ -77,7 +95,7 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
   const txByHash = (hash: unknown) => {
     const h = String(hash).toLowerCase();
     if (minedIn.has(h)) return { hash: h, blockNumber: hex(minedIn.get(h)!) };
-    return pool.includes(h) ? { hash: h, blockNumber: null } : null;
+    return pool.some((p) => p.hash === h) ? { hash: h, blockNumber: null } : null;
   };
   const answer = (req: RpcRequest): { result: unknown } | { error: { code: number; message: string } } => {
     const params = (req.params ?? []) as unknown[];
@@ -92,8 +110,13 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
           return { result: block(params[0]) };
         case 'getTransactionByHash':
           return { result: txByHash(params[0]) };
-        case 'getTransactionCount':
-          return { result: hex(FAKE_START_NONCE) };
+        case 'getTransactionCount': {
+          if (!nonces) return { result: hex(FAKE_START_NONCE) };
+          const from = String(params[0]).toLowerCase();
+          let n = nonceOf(from);
+          if (params[1] === 'pending') while (pool.some((p) => p.from === from && p.nonce === n)) n++;
+          return { result: hex(n) };
+        }
       }
     }
     if (ns === 'eth') {
@@ -109,8 +132,6 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
           return { result: '0x0' };
         case 'getBalance':
           return { result: hex(10n ** 20n) };
-        case 'getTransactionCount':
-          return { result: hex(FAKE_START_NONCE) };
       }
     }
     if (kaia && (ns === 'kaia' || ns === 'klay')) {
@@ -124,10 +145,10 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
         case 'sendRawTransaction': {
           const raw = params[0] as string;
           // An Ethereum typed transaction in Kaia's 0x78 envelope is accepted as it is.
-          if (raw.startsWith('0x78')) return { result: accept(keccak256(raw)) };
+          if (raw.startsWith('0x78')) return accept(keccak256(raw), null, 0);
           const { fields } = decodeKaiaTx(raw);
           if (fields.type === 0x20 && !keysPending) keyTypes.set(fields.from.toLowerCase(), Number.parseInt(fields.key!.slice(2, 4), 16));
-          return { result: accept(keccak256(raw)) };
+          return accept(keccak256(raw), nonces ? fields.from.toLowerCase() : null, Number(fields.nonce));
         }
         case 'getAccountKey':
           return { result: { keyType: keyTypes.get(String(params[0]).toLowerCase()) ?? 1, key: {} } };

@@ -1,0 +1,71 @@
+/**
+ * A stand-in EVM node that mines: it accepts every raw transaction (answering its keccak
+ * hash, as a node does), and every `blockMs` puts everything it accepted into a block, which
+ * it serves by number with its transaction hashes. Chain id, fees, balance and nonces are
+ * fixed, valid replies. Enough for the inclusion tracker to follow every transaction to a
+ * block, so a benchmark can measure what following costs; nothing is executed or checked.
+ *
+ *   node bench/lib/mining-stub.mjs <dist dir> <port> [blockMs]   → prints "ready" when listening
+ */
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const [dist, portText, blockMsText = '200'] = process.argv.slice(2);
+// js-sha3 from the project's own dependencies (the same keccak the worker signs with).
+const { keccak256 } = createRequire(join(dist, '..', 'package.json'))('js-sha3');
+const blocks = [[]];
+let pool = [];
+/** hash → block number, for the transactions mined. */
+const minedIn = new Map();
+setInterval(() => {
+  for (const hash of pool) minedIn.set(hash, blocks.length);
+  blocks.push(pool);
+  pool = [];
+}, Number(blockMsText)).unref();
+
+const FIXED = {
+  eth_chainId: '0x7a69',
+  eth_maxPriorityFeePerGas: '0x3b9aca00',
+  eth_gasPrice: '0x77359400',
+  eth_getBalance: '0x3635c9adc5dea00000',
+  eth_getTransactionCount: '0x0',
+};
+
+function answer(method, params) {
+  if (method in FIXED) return FIXED[method];
+  switch (method) {
+    case 'eth_blockNumber':
+      return `0x${(blocks.length - 1).toString(16)}`;
+    case 'eth_getBlockByNumber': {
+      const n = params[0] === 'latest' || params[0] === 'pending' ? blocks.length - 1 : Number(params[0]);
+      const txs = blocks[n];
+      return txs === undefined ? null : { number: `0x${n.toString(16)}`, baseFeePerGas: '0x3b9aca00', gasUsed: '0x0', gasLimit: '0x1c9c380', transactions: txs };
+    }
+    case 'eth_sendRawTransaction': {
+      const hash = `0x${keccak256(Buffer.from(params[0].slice(2), 'hex'))}`;
+      pool.push(hash);
+      return hash;
+    }
+    case 'eth_getTransactionByHash': {
+      const n = minedIn.get(params[0]);
+      if (n !== undefined) return { hash: params[0], blockNumber: `0x${n.toString(16)}` };
+      return pool.includes(params[0]) ? { hash: params[0], blockNumber: null } : null;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const { id, method, params } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const result = answer(method, params ?? []);
+    const body = result === undefined ? `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"method not found"}}` : `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(result)}}`;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.listen(Number(portText), '127.0.0.1', () => process.stdout.write('ready\n'));

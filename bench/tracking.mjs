@@ -1,0 +1,101 @@
+/**
+ * What chain truth costs: valueTransfer on a stub node that mines (bench/lib/mining-stub.mjs:
+ * every transaction in a block 200 ms later), by this build, which follows every transaction
+ * into its block, against the last build before it did (git ref BENCH_BASELINE, default the
+ * commit before the inclusion tracker), which only sent. Same command, same stub, rounds
+ * alternating, the worker on one core and the stub on the other. Target: ≥ 95 %.
+ *
+ * The baseline is built from `git archive` of its sources into the bench's temporary folder,
+ * with this checkout's node_modules; nothing of it is kept.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BenchError, CLI, CORES, REPO_ROOT, freePort } from './lib/processes.mjs';
+import { watchProcess } from './lib/proc-stats.mjs';
+import { fmt, row } from './lib/report.mjs';
+
+const BENCH = 'tracking';
+const TARGET = 0.95;
+const BASELINE = process.env.BENCH_BASELINE ?? '227bd44';
+const USERS = 40;
+const ACCOUNTS = 200;
+/** Any valid key: the stub reports every account as funded. */
+const KEY = `0x${'22'.repeat(32)}`;
+
+export const tracking = {
+  name: BENCH,
+  title: 'Chain truth: following every transaction into a block',
+  /** @param {import('./run.mjs').BenchContext} ctx */
+  async run(ctx) {
+    const plan = ctx.quick ? { rounds: 2, runS: 6 } : { rounds: 8, runS: 8 };
+    const baselineCli = buildBaseline(ctx);
+    const port = await freePort();
+    const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), join(CLI, '..', '..'), String(port), '200']);
+    await stub.waitForOutput(/^ready$/m, 20_000);
+    const url = `http://127.0.0.1:${port}`;
+    const keyFile = join(ctx.tmpDir, 'tracking.key');
+    writeFileSync(keyFile, KEY, { mode: 0o600 });
+    const runs = { tracked: [], baseline: [] };
+    for (let round = 1; round <= plan.rounds; round++) {
+      // Which goes first alternates, so a drift in the machine's speed does not favour either.
+      const order = [['baseline', baselineCli], ['tracked', CLI]];
+      if (round % 2 === 0) order.reverse();
+      for (const [which, cli] of order) {
+        ctx.log(`${BENCH}: round ${round}/${plan.rounds}, ${which}`);
+        runs[which].push(await measure(ctx, cli, url, keyFile, `${which}-${round}`, plan));
+      }
+    }
+    const rate = (rs) => rs.reduce((a, r) => a + r.sent, 0) / rs.reduce((a, r) => a + r.seconds, 0);
+    const describe = (rs) => `${fmt(rate(rs))} transfers/s (rounds ${rs.map((r) => fmt(r.sent / r.seconds)).join(', ')}; ${fmt((100 * rs.reduce((a, r) => a + r.cpuS, 0)) / rs.reduce((a, r) => a + r.wallS, 0))}% of its core)`;
+    const mined = runs.tracked.map((r) => r.transactions);
+    // The median of the rounds' ratios: each pair ran back to back, so a slow minute of this
+    // shared machine moves both halves of a pair, not the verdict.
+    const ratios = runs.tracked.map((r, i) => r.sent / r.seconds / (runs.baseline[i].sent / runs.baseline[i].seconds)).sort((a, b) => a - b);
+    const ratio = ratios.length % 2 === 1 ? ratios[(ratios.length - 1) / 2] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+    return [
+      row({ bench: BENCH, measure: `before chain truth (${BASELINE}): valueTransfer, ${USERS} users, ${ACCOUNTS} accounts, mining stub node`, result: describe(runs.baseline) }),
+      row({
+        bench: BENCH,
+        measure: 'this build: the same, every transaction followed to its block',
+        result: `${describe(runs.tracked)}; mined ${mined.map((t) => `${fmt(t.mined)}/${fmt(t.accepted)}`).join(', ')} of accepted`,
+      }),
+      row({ bench: BENCH, measure: 'with tracking ÷ without (median of the rounds, run back to back)', result: `${fmt(100 * ratio)}% (rounds ${ratios.map((r) => `${fmt(100 * r)}%`).join(', ')})`, target: `≥ ${fmt(100 * TARGET)}%`, met: ratio >= TARGET && mined.every((t) => t.mined === t.accepted) }),
+    ];
+  },
+};
+
+/** Sources of BASELINE, built with this checkout's compiler and modules; returns its CLI. */
+function buildBaseline(ctx) {
+  const dir = join(ctx.tmpDir, 'baseline');
+  mkdirSync(dir, { recursive: true });
+  try {
+    const archive = execFileSync('git', ['-C', REPO_ROOT, 'archive', BASELINE, 'src', 'testcases', 'package.json', 'tsconfig.json'], { maxBuffer: 256 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  } catch (err) {
+    throw new BenchError(`cannot read the baseline ${BASELINE} from git (set BENCH_BASELINE): ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  ctx.log(`${BENCH}: building the baseline ${BASELINE}`);
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'ignore' });
+  return join(dir, 'dist', 'src', 'cli.js');
+}
+
+async function measure(ctx, cli, url, keyFile, tag, plan) {
+  const json = join(ctx.tmpDir, `tracking-${tag}.json`);
+  const proc = ctx.group.start(CORES.load, process.execPath, [
+    cli, '--standalone', '-u', String(USERS), '-r', '1000', '-t', `${plan.runS}s`, '--tc', 'valueTransfer', '--endpoint', url,
+    '--key-file', keyFile, '--accounts', String(ACCOUNTS), '--account-seed', tag, '--json', json, '--log-format', 'json', '--log-level', 'info',
+  ]);
+  await proc.waitForOutput(/"msg":"all users hatched"/, 60_000);
+  const cpu = watchProcess(proc.pid, 100);
+  const code = await proc.exited(120_000);
+  const usage = cpu.stop();
+  if (code !== 0) throw new BenchError(`${tag} exited with ${code}: ${proc.tail(500)}`);
+  const summary = JSON.parse(readFileSync(json, 'utf8'));
+  const send = summary.tasks.find((r) => r.type === 'eth_sendRawTransaction');
+  if (send === undefined) throw new BenchError(`${tag}: no send row in ${json}`);
+  // Sends over the run time asked for (the tracked build's duration also holds its drain).
+  return { sent: send.requests - send.failures, seconds: plan.runS, cpuS: usage.cpuS, wallS: usage.wallS, transactions: summary.transactions ?? { mined: 0, accepted: 0 } };
+}
+
