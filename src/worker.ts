@@ -52,7 +52,8 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     const recorder = metricsRecorder ?? stats;
     // Its own few sockets: block reads must not queue behind thousands of users' sends.
     trackerRpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs, connections: 8 });
-    tracker = new InclusionTracker({ rpc: trackerRpc, namespace: options.tx.rpcNamespace, log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs });
+    // Blocks and transactions are read with eth_*, like every setup read (Kaia nodes answer them too).
+    tracker = new InclusionTracker({ rpc: trackerRpc, namespace: 'eth', log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs });
 
     // With no endpoint and no key, the dev chain's funded account pays for the test accounts.
     const richKey = options.richKey ?? (devChain === null ? null : PrivateKey.parse(devChain.richKey, 'the dev chain'));

@@ -72,7 +72,7 @@ function harness(url: string, settings: LooseSettings = {}, extra: { selected?: 
     success: (_type, name) => mined.push({ ok: true, name }),
     failure: (_type, name, _ms, error) => mined.push({ ok: false, name, error }),
   };
-  const tracker = new InclusionTracker({ rpc, namespace: full.rpcNamespace, log: silent, recorder, receiptTimeoutMs: full.receiptTimeoutMs, pollMs: 20 });
+  const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder, receiptTimeoutMs: full.receiptTimeoutMs, pollMs: 20 });
   tracker.open();
   const tx = createTxSession({ rpc, log: silent, endpoint: url, connectTimeoutMs: 5_000, settings: full, richKey: PrivateKey.parse(extra.richKey ?? RICH, 'test'), tracker });
   const selected = extra.selected === undefined ? {} : { selected: extra.selected };
