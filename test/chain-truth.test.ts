@@ -109,17 +109,15 @@ describe('chain truth on anvil', () => {
     expect(refused).toBeLessThanOrEqual(40);
     expect(row(summary, 'eth_sendRawTransaction', 'valueTransfer')!.failures, JSON.stringify(failures)).toBe(refused);
 
-    // After each fault: a block without our transactions (the pool was emptied), and one of
-    // the next two blocks full of them again (nonces healed, fees above the new base fee).
+    // After each fault the chain is full of our transfers again within two blocks (nonces
+    // healed, fees above the new base fee): one of blocks fault+2 and fault+3 is ≥ 90 % ours.
+    // (The block right after may be a dip, or not: a drop healed before it leaves none.)
     const last = await headOf(dev.rpc);
     const blocks = await auditBlocks(dev.rpc, accounts, faults[0]!, last);
     const at = (n: number) => blocks.find((b) => b.number === n);
     for (const h of faults) {
-      // The dip: the emptiest of the three blocks after the fault.
-      const dip = [h + 1, h + 2, h + 3].reduce((low, n) => ((at(n)?.ours ?? Infinity) < (at(low)?.ours ?? Infinity) ? n : low));
-      expect(at(dip)?.ours ?? 0, `faults at ${JSON.stringify(faults)}: ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}`).toBeLessThan(0.5 * BLOCK_TRANSFERS);
-      const next = [at(dip + 1), at(dip + 2)];
-      expect(Math.max(...next.map((b) => b?.ours ?? 0)), `after the fault at block ${h} (dip ${dip}): ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}`).toBeGreaterThanOrEqual(0.9 * BLOCK_TRANSFERS);
+      const next = [at(h + 2), at(h + 3)];
+      expect(Math.max(...next.map((b) => b?.ours ?? 0)), `after the fault at block ${h}: ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}`).toBeGreaterThanOrEqual(0.9 * BLOCK_TRANSFERS);
     }
   }, 150_000);
 
