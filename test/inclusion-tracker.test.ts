@@ -189,7 +189,9 @@ describe('InclusionTracker', () => {
       'dropped: the node no longer knows it (evicted from its pool)',
     ]);
     // 4 and 5 are to be filled again; 6, still held, is kept, and the sequence goes on after it.
-    expect(account.plans).toEqual([{ holes: [4, 5], next: 7 }]);
+    // (While nobody fills the gaps, a later check finds them again and gives the same plan.)
+    expect(account.plans[0]).toEqual({ holes: [4, 5], next: 7 });
+    for (const plan of account.plans) expect(plan).toEqual(account.plans[0]);
     expect(account.pending).toBe(1);
     expect(other.pending).toBe(0);
     expect(tracker.counts()).toEqual({ accepted: 3, mined: 0, dropped: 2, unresolved: 1, resent: 0 });

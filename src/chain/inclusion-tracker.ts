@@ -437,13 +437,28 @@ export class InclusionTracker {
         return;
       }
       if (found.kind === 'known') {
+        if (entry.state === 'pending' && account.progressAt <= height - STARVE_BLOCKS) {
+          const latest = await this.#latestNonce(account.handle.address);
+          if (!this.#tracked(entry)) return;
+          if (latest < entry.nonce) {
+            // A gap below our oldest transaction: a nonce never filled (its send was refused
+            // after a resync skipped past it). Nothing behind it can be mined: heal.
+            this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce, latest }, 'a nonce gap below the account\'s transactions');
+            heal = true;
+            return;
+          }
+        }
         const starving = this.#outbid(entry) && height - entry.sentHeight >= STARVE_BLOCKS && account.progressAt <= height - STARVE_BLOCKS;
-        if (starving && !entry.resendAsked) {
-          // What waits behind it at the old price is outbid too: re-send all of it.
+        if (starving) {
+          // What waits behind it at the old price is outbid too: re-send all of it. Asked again
+          // at every such check: a re-send the node refused (priced before a jump was seen) or
+          // a resync in between leaves the account with nothing to re-send otherwise.
           for (const waiting of account.entries) {
-            if (!this.#outbid(waiting) || waiting.resendAsked) continue;
-            waiting.resendAsked = true;
-            account.resendsAsked += 1;
+            if (!this.#outbid(waiting)) continue;
+            if (!waiting.resendAsked) {
+              waiting.resendAsked = true;
+              account.resendsAsked += 1;
+            }
             account.handle.resend(waiting.nonce);
           }
           this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce }, 'held by the node but not mined: re-sending at its nonces with the current fee');
@@ -474,8 +489,8 @@ export class InclusionTracker {
     } finally {
       this.#checks -= 1;
       account.busy = false;
+      if (heal) this.#heal(account);
     }
-    if (heal) this.#heal(account);
   }
 
   /** Settles what the node no longer holds and rebuilds the account's nonce sequence from the chain. */
