@@ -15,8 +15,8 @@ const dev = useDevChain();
 /** Runs the worker standalone against the test's anvil; resolves with its exit code, output and summary file. */
 async function runWorker(args: readonly string[]) {
   const json = join(tempDir(), 'summary.json');
-  // A cap the dev chain's blocks can mine: faster, the backlog raises the base fee until anvil
-  // drops transactions it had accepted, and the chain no longer holds what was sent.
+  // A rate the dev chain's blocks mine at once, so these tests can ask for zero failures of any
+  // kind; the saturating, uncapped run and its drops are test/chain-truth.test.ts's.
   const proc = startProcess(process.execPath, [CLI, '--standalone', '--endpoint', dev.chain.url, '--key-file', dev.keyFile, '--json', json, '--max-rps', '500', ...args]);
   const code = await proc.exited(RUN_DEADLINE_MS);
   return { code, output: proc.output(), json };
