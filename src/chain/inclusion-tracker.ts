@@ -242,11 +242,6 @@ export class InclusionTracker {
     this.#recording = true;
   }
 
-  /** Accepted transactions waiting for the chain, whatever test sent them. */
-  get pending(): number {
-    return this.#pending;
-  }
-
   counts(): TransactionCounts {
     return { ...this.#counts, unresolved: this.#pending };
   }
