@@ -107,8 +107,8 @@ interface EraMaster {
 
 async function startMaster(era: Era): Promise<{ master: EraMaster; port: number }> {
   if (era.transport === 'push-pull') {
-    const port = await freePort();
-    return { master: await PushPullMaster.start(port), port };
+    const master = await PushPullMaster.startOnFreePorts(freePort);
+    return { master, port: master.port };
   }
   const mock = await MockMaster.start();
   let identity = '';
@@ -232,8 +232,8 @@ describe('newest 2.x messages', () => {
 describe('--locust-legacy-0.9', () => {
   it('makes the CLI speak 0.9: client_ready with no data on the PUSH port, hatch answered on it', async () => {
     const { CLI, startProcess, killStarted } = await import('./support/processes.js');
-    const port = await freePort();
-    const master = await PushPullMaster.start(port);
+    const master = await PushPullMaster.startOnFreePorts(freePort);
+    const { port } = master;
     cleanup.push(() => master.close(), () => killStarted());
     startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', 'http://127.0.0.1:9', '--master-port', String(port), '--locust-legacy-0.9']);
     const ready = await master.waitFor('client_ready', { timeoutMs: 20_000 });

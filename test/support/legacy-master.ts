@@ -23,9 +23,29 @@ export class PushPullMaster {
   static async start(port: number): Promise<PushPullMaster> {
     const pull = new Pull({ linger: 0 });
     const push = new Push({ linger: 0 });
-    await pull.bind(`tcp://127.0.0.1:${port}`);
-    await push.bind(`tcp://127.0.0.1:${port + 1}`);
+    try {
+      await pull.bind(`tcp://127.0.0.1:${port}`);
+      await push.bind(`tcp://127.0.0.1:${port + 1}`);
+    } catch (err) {
+      pull.close();
+      push.close();
+      throw err;
+    }
     return new PushPullMaster(pull, push, port);
+  }
+
+  /**
+   * On a free port whose next port is free too: a free port says nothing of the one after it,
+   * so a pair another process holds half of is given up and another one tried.
+   */
+  static async startOnFreePorts(freePort: () => Promise<number>): Promise<PushPullMaster> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await PushPullMaster.start(await freePort());
+      } catch (err) {
+        if (attempt >= 10 || !/address already in use/i.test(String(err))) throw err;
+      }
+    }
   }
 
   async #receive(): Promise<void> {
