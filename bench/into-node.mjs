@@ -12,10 +12,10 @@
  * a block), so that blocks keep up with the pool and a growing backlog does not slow it down.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { HDNodeWallet } from 'ethers';
 import { CLI, CORES, BenchError, freePort, sleep, eventually } from './lib/processes.mjs';
+import { distOf, importFromDist } from './lib/dist.mjs';
 import { watchProcess } from './lib/proc-stats.mjs';
 import { fmt, row } from './lib/report.mjs';
 
@@ -57,7 +57,7 @@ export const intoNode = {
       await chain.drained();
     }
     // The worker signs as this process would: natively when the binding loads here.
-    const signingBackend = await import(pathToFileURL(join(CLI, '..', '..', 'testcases', 'ecdsa.js')).href).then(
+    const signingBackend = await importFromDist(distOf(CLI), 'src/chain/signing/ecdsa.js', 'testcases/ecdsa.js').then(
       (m) => m.signingBackend,
       () => () => 'ethers (a build without testcases/ecdsa.js)',
     );
@@ -95,7 +95,7 @@ export const intoNode = {
 
 /** Floods anvil from its dev accounts 1..N; the node counts what it accepted meanwhile. */
 async function flood(ctx, url, chain, plan) {
-  const dist = join(CLI, '..', '..');
+  const dist = distOf(CLI);
   const proc = ctx.group.start(CORES.load, process.execPath, [
     'bench/lib/tx-flood.mjs', dist, url, '--accounts', String(FLOOD_ACCOUNTS), '--per-account', String(plan.perAccount), '--concurrency', '64',
   ]);
@@ -190,6 +190,6 @@ function nodeCounter(url) {
 
 /** The anvil binary itself (node_modules/.bin/anvil is a Node wrapper around it), found as the build under test finds it. */
 async function anvilBinary() {
-  const { anvilBinaryPath } = await import(pathToFileURL(join(CLI, '..', 'dev-chain.js')).href);
+  const { anvilBinaryPath } = await importFromDist(distOf(CLI), 'src/app/dev-chain.js', 'src/dev-chain.js');
   return anvilBinaryPath();
 }

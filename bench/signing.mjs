@@ -8,8 +8,8 @@
  * the pure-JS fallback (KLAYWORKER_SIGNING=js), with ethers' own Wallet.signTransaction for
  * context.
  */
-import { dirname, join } from 'node:path';
 import { CLI, CORES, BenchError } from './lib/processes.mjs';
+import { distOf } from './lib/dist.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'signing';
@@ -23,7 +23,7 @@ export const signing = {
   async run(ctx) {
     const seconds = ctx.quick ? 2 : 5;
     // dist/ holds src/ and testcases/: the probe loads the signing code of the build under test.
-    const dist = dirname(dirname(CLI));
+    const dist = distOf(CLI);
     const native = await probe(ctx, dist, seconds, {});
     const js = await probe(ctx, dist, seconds, { KLAYWORKER_SIGNING: 'js' });
     if (js.backend !== 'js') throw new BenchError(`KLAYWORKER_SIGNING=js still signed with ${js.backend}`);

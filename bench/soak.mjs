@@ -17,9 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { HDNodeWallet } from 'ethers';
 import { CLI, CORES, BenchError, ProcessGroup, eventually, freePort, sleep } from './lib/processes.mjs';
+import { distOf, importFromDist } from './lib/dist.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { rssBytes } from './lib/proc-stats.mjs';
 import { fmt, renderTable, row, tally } from './lib/report.mjs';
@@ -157,6 +157,6 @@ await main();
 
 /** The anvil binary itself (node_modules/.bin/anvil is a Node wrapper around it), found as the build under test finds it. */
 async function anvilBinary() {
-  const { anvilBinaryPath } = await import(pathToFileURL(join(CLI, '..', 'dev-chain.js')).href);
+  const { anvilBinaryPath } = await importFromDist(distOf(CLI), 'src/app/dev-chain.js', 'src/dev-chain.js');
   return anvilBinaryPath();
 }

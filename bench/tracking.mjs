@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchError, CLI, CORES, REPO_ROOT, freePort } from './lib/processes.mjs';
+import { distOf } from './lib/dist.mjs';
 import { watchProcess } from './lib/proc-stats.mjs';
 import { fmt, row } from './lib/report.mjs';
 
@@ -35,7 +36,7 @@ export const tracking = {
     const plan = ctx.quick ? { rounds: 2, runS: 6 } : { rounds: 8, runS: 8 };
     const baselineCli = buildBaseline(ctx);
     const port = await freePort();
-    const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), join(CLI, '..', '..'), String(port), '200']);
+    const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(port), '200']);
     await stub.waitForOutput(/^ready$/m, 20_000);
     const url = `http://127.0.0.1:${port}`;
     const keyFile = join(ctx.tmpDir, 'tracking.key');

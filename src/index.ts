@@ -2,13 +2,13 @@
  * klayworker as a library: what you need to write your own test cases in TypeScript or
  * JavaScript and run them with `klayworker --tc-module ./my-tasks.js --tc myTestCase`.
  */
-import type { TestCase } from '../testcases/types.js';
+import type { TestCase } from './api/test-case.js';
 
-export type { PreparedTestCase, TestCase, TestCaseContext } from '../testcases/types.js';
+export type { PreparedTestCase, TestCase, TestCaseContext } from './api/test-case.js';
 export type { Recorder, User } from './runner/task.js';
 export type { JsonRpcClient } from './rpc/json-rpc.js';
 export { RpcError } from './rpc/rpc-error.js';
-export { timedCall } from '../testcases/timed.js';
+export { timedCall } from './runner/timed-call.js';
 
 /** A test case as you write it: aliases and description may be left out. */
 export interface TestCaseDefinition {

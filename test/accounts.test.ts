@@ -1,7 +1,7 @@
 import { solidityPackedKeccak256, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { deriveAccountKey, deriveTestAccounts } from '../testcases/accounts.js';
-import { PrivateKey } from '../testcases/keys.js';
+import { deriveAccountKey, deriveTestAccounts } from '../src/chain/accounts.js';
+import { PrivateKey } from '../src/chain/keys.js';
 
 const RICH = PrivateKey.parse('0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63', 'test');
 const OTHER_RICH = PrivateKey.parse('0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'test');

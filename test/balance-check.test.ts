@@ -3,15 +3,15 @@
  * decides which transactions share a block.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { readNonce } from '../testcases/account-state.js';
-import { deriveTestAccounts, type TestAccount } from '../testcases/accounts.js';
-import { checkTransferBalances, type CheckMethods } from '../testcases/balance-check.js';
-import { readFees, type FeeQuote } from '../testcases/chain-context.js';
-import { PrivateKey } from '../testcases/keys.js';
-import { isReceipt, type Receipt } from '../testcases/receipt-wait.js';
-import { signTransfer } from '../testcases/sign-transfer.js';
+import { readNonce } from '../src/chain/account-state.js';
+import { deriveTestAccounts, type TestAccount } from '../src/chain/accounts.js';
+import { checkTransferBalances, type CheckMethods } from '../testcases/transfers/balance-check.js';
+import { readFees, type FeeQuote } from '../src/chain/chain-context.js';
+import { PrivateKey } from '../src/chain/keys.js';
+import { isReceipt, type Receipt } from '../src/chain/receipt-wait.js';
+import { signTransfer } from '../src/chain/signing/sign-transfer.js';
 
 const METHODS: CheckMethods = {
   getBalance: 'eth_getBalance',

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import type { Recorder, User } from '../src/runner/task.js';
-import { blockNumber } from '../testcases/block-number.js';
+import { blockNumber } from '../testcases/reads/block-number.js';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';
 
 type Recorded =

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { FeeOracle, feeCap, KAIA_MAX_RISE, loadChainContext, readFees } from '../testcases/chain-context.js';
-import { waitForNode } from '../testcases/wait-for-node.js';
+import { FeeOracle, feeCap, KAIA_MAX_RISE, loadChainContext, readFees } from '../src/chain/chain-context.js';
+import { waitForNode } from '../src/chain/wait-for-node.js';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';
 import { freePort } from './support/processes.js';
 

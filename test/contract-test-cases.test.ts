@@ -1,6 +1,6 @@
 /**
  * The contract and Ethereum typed-transaction test cases: each one run through the built CLI
- * (`node dist/src/cli.js`, build first) against one shared anvil, then checked against what
+ * (`node dist/src/cli/main.js`, build first) against one shared anvil, then checked against what
  * the chain holds; the ERC-721 ledger checked against ownerOf after an in-process run; and
  * the building blocks they share (receipt watcher, held lease, ledger, encodings) on their own.
  */
@@ -8,23 +8,23 @@ import { join } from 'node:path';
 import { getAddress, Interface, Transaction, Wallet } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import type { Recorder, User } from '../src/runner/task.js';
 import { loadArtifact } from '../testcases/contracts/artifacts.js';
-import { createContractDeployer, createTransactionSender } from '../testcases/deploy.js';
-import { prepareErc721, TOKENS_EACH, transferOutcome } from '../testcases/erc721-transfer.js';
-import { MINT_EACH } from '../testcases/erc20-transfer.js';
-import { checkMixReceipt } from '../testcases/eth-typed-mix.js';
-import { accessListGas, rawForNamespace, signEthTx } from '../testcases/eth-tx.js';
-import { gasLimitWithMargin } from '../testcases/gas-limit.js';
-import { holdLease } from '../testcases/held-lease.js';
-import { KEY_ENV, PrivateKey } from '../testcases/keys.js';
-import { NftLedger } from '../testcases/nft-ledger.js';
-import { NonceManager } from '../testcases/nonce-manager.js';
-import type { Receipt } from '../testcases/receipt-wait.js';
-import { chunks } from '../testcases/token-minter.js';
-import { createTxSession } from '../testcases/tx-session.js';
+import { createContractDeployer, createTransactionSender } from '../src/chain/deploy.js';
+import { prepareErc721, TOKENS_EACH, transferOutcome } from '../testcases/contracts/erc721-transfer.js';
+import { MINT_EACH } from '../testcases/contracts/erc20-transfer.js';
+import { checkMixReceipt } from '../testcases/eth-typed/eth-typed-mix.js';
+import { accessListGas, rawForNamespace, signEthTx } from '../src/chain/signing/eth-tx.js';
+import { gasLimitWithMargin } from '../src/chain/gas-limit.js';
+import { holdLease } from '../src/chain/held-lease.js';
+import { KEY_ENV, PrivateKey } from '../src/chain/keys.js';
+import { NftLedger } from '../testcases/contracts/nft-ledger.js';
+import { NonceManager } from '../src/chain/nonce-manager.js';
+import type { Receipt } from '../src/chain/receipt-wait.js';
+import { chunks } from '../testcases/contracts/token-minter.js';
+import { createTxSession } from '../src/chain/tx-session.js';
 import { replyJson, startFakeRpcServer } from './support/fake-rpc-server.js';
 import { CLI, eventually, killStarted, startProcess } from './support/processes.js';
 import { accountsOf, drainedNonces, readSummary, row, tempDir } from './support/test-accounts.js';

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Interface, keccak256, solidityPacked, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { ARTIFACTS_DIR, compileContracts, renderArtifact } from '../testcases/contracts/build.mjs';
 import { ARTIFACT_NAMES, loadArtifact, type ArtifactName } from '../testcases/contracts/artifacts.js';
-import { createContractDeployer, createTransactionSender, type TransactionSender, type TxReceipt } from '../testcases/deploy.js';
+import { createContractDeployer, createTransactionSender, type TransactionSender, type TxReceipt } from '../src/chain/deploy.js';
 
 interface BuiltArtifact {
   contractName: string;

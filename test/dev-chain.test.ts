@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { anvilBinaryPath, startDevChain } from '../src/dev-chain.js';
+import { anvilBinaryPath, startDevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import { requireOrSkip } from './support/require-tool.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DEV_CHAIN_SOURCE = fileURLToPath(new URL('../src/dev-chain.ts', import.meta.url));
+const DEV_CHAIN_SOURCE = fileURLToPath(new URL('../src/app/dev-chain.ts', import.meta.url));
 const GONE_DEADLINE_MS = 10_000;
 
 function anvilAvailable(): { ok: boolean; reason: string } {
@@ -81,7 +81,7 @@ describe('startDevChain', () => {
     await expect(startDevChain({ blockTime: 0 })).rejects.toThrow(/block time/);
   });
 
-  // The child imports src/dev-chain.ts through Vite (which vitest runs on), so it tests the
+  // The child imports src/app/dev-chain.ts through Vite (which vitest runs on), so it tests the
   // source, not a stale build. It prints anvil's pid, then ends as the mode says.
   const CHILD = `
     import { runnerImport } from 'vite';

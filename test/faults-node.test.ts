@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { parseCsv } from './support/csv.js';
 import { FaultyProxy, type FaultMode } from './support/faulty-proxy.js';
 import { CLI, eventually, killStarted, startProcess } from './support/processes.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { canMakeNamespaces, makeTestHost, type TestHost } from './support/netns.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from './support/locust.js';
 import { CLI, eventually, freePort, killStarted, startProcess } from './support/processes.js';

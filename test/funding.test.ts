@@ -1,12 +1,12 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { deriveTestAccounts, signerAccount } from '../testcases/accounts.js';
-import { readNonce } from '../testcases/account-state.js';
-import { loadChainContext, type ChainContext } from '../testcases/chain-context.js';
-import { fundAccounts, FundingError, fundingCost, planTopUps } from '../testcases/funding.js';
-import { PrivateKey } from '../testcases/keys.js';
+import { deriveTestAccounts, signerAccount } from '../src/chain/accounts.js';
+import { readNonce } from '../src/chain/account-state.js';
+import { loadChainContext, type ChainContext } from '../src/chain/chain-context.js';
+import { fundAccounts, FundingError, fundingCost, planTopUps } from '../src/chain/funding.js';
+import { PrivateKey } from '../src/chain/keys.js';
 import { balances } from './support/test-accounts.js';
 
 const ETH = 10n ** 18n;

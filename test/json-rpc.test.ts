@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import { RpcError, type RpcErrorKind } from '../src/rpc/rpc-error.js';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';

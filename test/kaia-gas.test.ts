@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { SigningKey } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../testcases/kaia/account-key.js';
+import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../src/chain/kaia/account-key.js';
 import {
   KAIA_GAS_RULES,
   KAIA_UPPER_GAS_LIMIT,
@@ -16,8 +16,8 @@ import {
   kaiaMinGasLimit,
   kaiaMinGasLimitAnyFork,
   kaiaTypeGas,
-} from '../testcases/kaia/gas.js';
-import { KAIA_TX_TYPES, KaiaTxType, type KaiaTxTypeCode } from '../testcases/kaia/tx-types.js';
+} from '../src/chain/kaia/gas.js';
+import { KAIA_TX_TYPES, KaiaTxType, type KaiaTxTypeCode } from '../src/chain/kaia/tx-types.js';
 
 interface GasFixture {
   intrinsicGas: Array<{ type: string; data: string; rules: keyof typeof KAIA_GAS_RULES; gas: number }>;

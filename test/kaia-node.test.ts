@@ -5,9 +5,9 @@
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { anvilBinaryPath, startDevChain } from '../src/dev-chain.js';
+import { anvilBinaryPath, startDevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { KaiaNodeRequiredError, probeKaiaNode, type KaiaRpcNamespace } from '../testcases/kaia/node-probe.js';
+import { KaiaNodeRequiredError, probeKaiaNode, type KaiaRpcNamespace } from '../src/chain/kaia/node-probe.js';
 import { replyJson, startFakeRpcServer, type Handler } from './support/fake-rpc-server.js';
 import { requireOrSkip } from './support/require-tool.js';
 

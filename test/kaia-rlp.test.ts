@@ -1,10 +1,10 @@
 /**
- * Our Buffer RLP (testcases/kaia/rlp.ts) against ethers' encodeRlp/decodeRlp as the oracle,
+ * Our Buffer RLP (src/chain/encoding/kaia-rlp.ts) against ethers' encodeRlp/decodeRlp as the oracle,
  * on the length boundaries where RLP changes form, and on malformed input.
  */
 import { decodeRlp, encodeRlp as ethersEncodeRlp, hexlify, type RlpStructuredDataish } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { encodeBytes, encodeList, encodeRlp, rlpBytesPayload, splitRlpList, type RlpItem } from '../testcases/kaia/rlp.js';
+import { encodeBytes, encodeList, encodeRlp, rlpBytesPayload, splitRlpList, type RlpItem } from '../src/chain/encoding/kaia-rlp.js';
 
 function toEthers(item: RlpItem): RlpStructuredDataish {
   return item instanceof Uint8Array ? hexlify(item) : item.map(toEthers);

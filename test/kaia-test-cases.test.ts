@@ -8,21 +8,21 @@
 import { getAddress, Interface, keccak256, Transaction, Wallet } from 'ethers';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anvilBinaryPath, startDevChain } from '../src/dev-chain.js';
+import { anvilBinaryPath, startDevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import type { Recorder, User } from '../src/runner/task.js';
-import { readBalance, readNonce } from '../testcases/account-state.js';
-import type { TestAccount } from '../testcases/accounts.js';
+import { readBalance, readNonce } from '../src/chain/account-state.js';
+import type { TestAccount } from '../src/chain/accounts.js';
 import { loadArtifact } from '../testcases/contracts/artifacts.js';
-import { PrivateKey } from '../testcases/keys.js';
+import { PrivateKey } from '../src/chain/keys.js';
 import { accountUpdateSelectionProblem } from '../testcases/kaia/account-update.js';
-import { KaiaNodeRequiredError } from '../testcases/kaia/node-probe.js';
-import { signAsFeePayer, signKaiaTx } from '../testcases/kaia/sign.js';
+import { KaiaNodeRequiredError } from '../src/chain/kaia/node-probe.js';
+import { signAsFeePayer, signKaiaTx } from '../src/chain/kaia/sign.js';
 import { kaiaTestCases } from '../testcases/kaia/test-cases.js';
 import { findTestCase } from '../testcases/registry.js';
-import type { RpcNamespace } from '../testcases/rpc-namespace.js';
-import { createTxSession, type TxSettings } from '../testcases/tx-session.js';
-import type { PreparedTestCase, TestCase, TestCaseContext } from '../testcases/types.js';
+import type { RpcNamespace } from '../src/chain/rpc-namespace.js';
+import { createTxSession, type TxSettings } from '../src/chain/tx-session.js';
+import type { PreparedTestCase, TestCase, TestCaseContext } from '../src/api/test-case.js';
 import {
   FAKE_CALL_ESTIMATE,
   FAKE_CHAIN_ID,

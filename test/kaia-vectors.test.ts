@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { computeAddress, decodeRlp, getBytes, keccak256, recoverAddress, Signature, SigningKey } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../testcases/kaia/account-key.js';
-import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../testcases/kaia/sign.js';
+import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../src/chain/kaia/account-key.js';
+import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../src/chain/kaia/sign.js';
 import {
   assembleKaiaTx,
   kaiaFeePayerSigRlp,
@@ -15,8 +15,8 @@ import {
   quantityItem,
   type KaiaTxFields,
   type RlpSignature,
-} from '../testcases/kaia/tx-encoding.js';
-import { KAIA_TX_TYPES, KaiaTxType, kaiaTxTypeInfo, type KaiaTxTypeCode } from '../testcases/kaia/tx-types.js';
+} from '../src/chain/kaia/tx-encoding.js';
+import { KAIA_TX_TYPES, KaiaTxType, kaiaTxTypeInfo, type KaiaTxTypeCode } from '../src/chain/kaia/tx-types.js';
 
 interface FixtureTx {
   nonce: string;

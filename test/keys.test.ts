@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { KEY_ENV, KeyError, loadRichKey, PrivateKey } from '../testcases/keys.js';
+import { KEY_ENV, KeyError, loadRichKey, PrivateKey } from '../src/chain/keys.js';
 
 // A throwaway key, for this test only.
 const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { parseCsv } from './support/csv.js';
 import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from './support/locust.js';
 import { CLI, eventually, freePort, killStarted, LOCUST, startProcess, type Proc } from './support/processes.js';

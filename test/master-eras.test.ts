@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from 'pino';
 import type { Transport } from '../src/locust/sockets.js';
-import { MasterRunner, type MasterRunResult } from '../src/runner/master-runner.js';
-import { createRateLimiter } from '../src/runner/rate-limiter.js';
+import { MasterRunner, type MasterRunResult } from '../src/runner/worker-runner.js';
+import { createRateLimiter } from '../src/runner/limiter/rate-limiter.js';
 import { UserPool } from '../src/runner/user-pool.js';
 import { RequestStats } from '../src/stats/request-stats.js';
 import { PushPullMaster } from './support/legacy-master.js';

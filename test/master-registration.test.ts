@@ -3,8 +3,8 @@
  * heartbeats and stats on time; and giving up when no master is there at all.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MasterRunner } from '../src/runner/master-runner.js';
-import { createRateLimiter } from '../src/runner/rate-limiter.js';
+import { MasterRunner } from '../src/runner/worker-runner.js';
+import { createRateLimiter } from '../src/runner/limiter/rate-limiter.js';
 import { UserPool } from '../src/runner/user-pool.js';
 import { RequestStats } from '../src/stats/request-stats.js';
 import type { Received } from './support/mock-master.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NonceManager, type Lease } from '../testcases/nonce-manager.js';
+import { NonceManager, type Lease } from '../src/chain/nonce-manager.js';
 
 interface Acc {
   address: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_CONNECT_TIMEOUT_MS, parseOptions, parseRefundOptions, UsageError, type RawOptions } from '../src/options.js';
+import { NODE_CONNECT_TIMEOUT_MS, parseOptions, parseRefundOptions, UsageError, type RawOptions } from '../src/cli/options.js';
 
 // What commander hands over when only --tc is given (its defaults included).
 const DEFAULTS: RawOptions = {

@@ -3,8 +3,8 @@
  * grants spread over the second instead of bunching into whole milliseconds.
  */
 import { describe, expect, it } from 'vitest';
-import { createPreciseTimer } from '../src/runner/precise-timer.js';
-import { createRateLimiter } from '../src/runner/rate-limiter.js';
+import { createPreciseTimer } from '../src/runner/limiter/precise-timer.js';
+import { createRateLimiter } from '../src/runner/limiter/rate-limiter.js';
 
 function firing(): { timer: ReturnType<typeof createPreciseTimer>; fired: number[]; next: () => Promise<number> } {
   const fired: number[] = [];

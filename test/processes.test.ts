@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { childPlans, perProcessPath, splitEvenly, withoutFlags } from '../src/processes.js';
-import { parseOptions, type RawOptions } from '../src/options.js';
+import { childPlans, perProcessPath, splitEvenly, withoutFlags } from '../src/app/processes.js';
+import { parseOptions, type RawOptions } from '../src/cli/options.js';
 import { startFakeRpcServer, replyJson, type FakeRpcServer } from './support/fake-rpc-server.js';
 import { MockMaster, type Received } from './support/mock-master.js';
 import { CLI, killStarted, startProcess } from './support/processes.js';

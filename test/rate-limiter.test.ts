@@ -5,8 +5,8 @@ import {
   type LimiterClock,
   type RateLimiter,
   type RateLimiterOptions,
-} from '../src/runner/rate-limiter.js';
-import { Waiter } from '../src/runner/waiter-queue.js';
+} from '../src/runner/limiter/rate-limiter.js';
+import { Waiter } from '../src/util/waiter-queue.js';
 
 /** vitest's fake time; `lateMs` makes every timer fire that much late, like a busy event loop. */
 function fakeClock(lateMs = 0): LimiterClock {

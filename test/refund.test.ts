@@ -1,10 +1,10 @@
 /** `klayworker refund`: after a run, the test accounts are swept back to the rich account. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
-import { readBalance } from '../testcases/account-state.js';
-import { signerAccount } from '../testcases/accounts.js';
-import { PrivateKey } from '../testcases/keys.js';
+import { readBalance } from '../src/chain/account-state.js';
+import { signerAccount } from '../src/chain/accounts.js';
+import { PrivateKey } from '../src/chain/keys.js';
 import { CLI, killStarted, startProcess } from './support/processes.js';
 import { accountsOf, balances, drainedNonces, writeKeyFile } from './support/test-accounts.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtInTestCases, findTestCase, parseTestCaseSpec } from '../testcases/registry.js';
-import type { TestCase } from '../testcases/types.js';
+import type { TestCase } from '../src/api/test-case.js';
 
 function fake(name: string, aliases: string[] = []): TestCase {
   return { name, aliases, description: name, setup: () => Promise.resolve({ run: () => Promise.resolve() }) };

@@ -8,9 +8,9 @@ import pino from 'pino';
 import { InclusionTracker } from '../src/chain/inclusion-tracker.js';
 import { JsonRpcClient } from '../src/rpc/json-rpc.js';
 import type { Recorder, User } from '../src/runner/task.js';
-import type { FeeOracle } from '../testcases/chain-context.js';
-import { NonceManager } from '../testcases/nonce-manager.js';
-import { sendUnderLease } from '../testcases/send-transaction.js';
+import type { FeeOracle } from '../src/chain/chain-context.js';
+import { NonceManager } from '../src/chain/nonce-manager.js';
+import { sendUnderLease } from '../src/chain/send-transaction.js';
 import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './support/fake-rpc-server.js';
 
 /** 'accept': the node answers with the transaction's hash. */

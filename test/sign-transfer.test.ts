@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { SigningKey, Transaction, Wallet, getAddress, hexlify } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import type { FeeQuote } from '../testcases/chain-context.js';
-import { chooseEcdsaSigner, SIGNING_ENV, type EcdsaSigner } from '../testcases/ecdsa.js';
-import { signTransfer, TRANSFER_GAS, type Transfer } from '../testcases/sign-transfer.js';
+import type { FeeQuote } from '../src/chain/chain-context.js';
+import { chooseEcdsaSigner, SIGNING_ENV, type EcdsaSigner } from '../src/chain/signing/ecdsa.js';
+import { signTransfer, TRANSFER_GAS, type Transfer } from '../src/chain/signing/sign-transfer.js';
 
 const native = chooseEcdsaSigner({ env: {} });
 const js = chooseEcdsaSigner({ env: { [SIGNING_ENV]: 'js' } });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FaultyProxy } from './support/faulty-proxy.js';
 import { MockMaster } from './support/mock-master.js';
 import { CLI, killStarted, startProcess } from './support/processes.js';
-import { startDevChain } from '../src/dev-chain.js';
+import { startDevChain } from '../src/app/dev-chain.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

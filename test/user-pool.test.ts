@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { allocateUsers } from '../src/runner/allocate.js';
-import { createRateLimiter } from '../src/runner/rate-limiter.js';
+import { createRateLimiter } from '../src/runner/limiter/rate-limiter.js';
 import type { Task, User } from '../src/runner/task.js';
 import { TASK_ERROR_TYPE, UserPool } from '../src/runner/user-pool.js';
 import { RequestStats } from '../src/stats/request-stats.js';

@@ -1,5 +1,5 @@
 /**
- * The transaction test cases end to end: the built CLI (`node dist/src/cli.js`) against a
+ * The transaction test cases end to end: the built CLI (`node dist/src/cli/main.js`) against a
  * real anvil, checked against what the chain holds afterwards.
  */
 import { join } from 'node:path';

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../src/dev-chain.js';
+import { startDevChain, type DevChain } from '../src/app/dev-chain.js';
 import { CHROMIUM, openHeadlessBrowser, type HeadlessBrowser } from './support/browser.js';
 import { LocustWebUi, parseFormattedBytes, parsePercent, type TableRow } from './support/locust-web-ui.js';
 import { CLI, eventually, freePort, killStarted, LOCUST, REPO_ROOT, startProcess, withDeadline, type Proc } from './support/processes.js';

@@ -1,12 +1,12 @@
 /** The built-in test cases, and the --tc flag that picks them. */
-import { blockNumber } from './block-number.js';
-import { receiptCheck } from './receipt-check.js';
-import { contractTestCases } from './contract-test-cases.js';
+import { blockNumber } from './reads/block-number.js';
+import { receiptCheck } from './transfers/receipt-check.js';
+import { contractTestCases } from './contracts/contract-test-cases.js';
 import { kaiaTestCases } from './kaia/test-cases.js';
-import { readTestCases } from './reads.js';
-import type { TestCase } from './types.js';
-import { valueTransfer } from './value-transfer.js';
-import { valueTransferWithCheck } from './value-transfer-with-check.js';
+import { readTestCases } from './reads/reads.js';
+import type { TestCase } from '../src/api/test-case.js';
+import { valueTransfer } from './transfers/value-transfer.js';
+import { valueTransferWithCheck } from './transfers/value-transfer-with-check.js';
 
 export const builtInTestCases: readonly TestCase[] = [
   blockNumber,

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The klayworker under test; BENCH_CLI points at another build, e.g. to compare before and after. */
-export const CLI = process.env.BENCH_CLI ?? fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+export const CLI = process.env.BENCH_CLI ?? fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 /** Debian's locust runs on Debian's python3, whatever python3 is first on PATH. */
 export const LOCUST = '/usr/bin/locust';
 /** Cores by role: the program under test on one, everything it talks to on the other. */

@@ -13,16 +13,14 @@
  * - ethers: ethers' Wallet.signTransaction of the same transfer, for context.
  */
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import { importFromDist } from './dist.mjs';
 
 const [dist, secondsText = '3'] = process.argv.slice(2);
 const seconds = Number(secondsText);
-const load = (path) => import(pathToFileURL(join(dist, path)).href);
 const { SigningKey, Wallet, hexlify, getAddress, computeAddress } = await import('ethers');
-const { defaultEcdsaSigner } = await load('testcases/ecdsa.js');
-const { signTransfer } = await load('testcases/sign-transfer.js');
-const { NonceManager } = await load('testcases/nonce-manager.js');
+const { defaultEcdsaSigner } = await importFromDist(dist, 'src/chain/signing/ecdsa.js', 'testcases/ecdsa.js');
+const { signTransfer } = await importFromDist(dist, 'src/chain/signing/sign-transfer.js', 'testcases/sign-transfer.js');
+const { NonceManager } = await importFromDist(dist, 'src/chain/nonce-manager.js', 'testcases/nonce-manager.js');
 
 const ACCOUNTS = 100;
 const accounts = Array.from({ length: ACCOUNTS }, (_, index) => {

@@ -9,16 +9,14 @@
  *
  *   node bench/lib/tx-flood.mjs DIST_DIR URL --accounts 20 --per-account 3000 --concurrency 64
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { HDNodeWallet } from 'ethers';
+import { importFromDist } from './dist.mjs';
 
 const [dist, url, ...rest] = process.argv.slice(2);
 const flags = Object.fromEntries(rest.reduce((pairs, v, i) => (i % 2 === 0 ? [...pairs, [v.replace(/^--/, ''), Number(rest[i + 1])]] : pairs), []));
 const { accounts = 20, 'per-account': perAccount = 3000, concurrency = 64 } = flags;
-const load = (path) => import(pathToFileURL(join(dist, path)).href);
-const { JsonRpcClient } = await load('src/rpc/json-rpc.js');
-const { signTransfer } = await load('testcases/sign-transfer.js');
+const { JsonRpcClient } = await importFromDist(dist, 'src/rpc/json-rpc.js');
+const { signTransfer } = await importFromDist(dist, 'src/chain/signing/sign-transfer.js', 'testcases/sign-transfer.js');
 
 /** anvil's public dev mnemonic: local test chains only. */
 const MNEMONIC = 'test test test test test test test test test test test junk';

@@ -1,10 +1,10 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { allocateUsers } from './allocate.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from './limiter/rate-limiter.js';
 import type { Recorder, Task, User } from './task.js';
 import { UserRecorder } from './user-recorder.js';
-import { Waiter } from './waiter-queue.js';
+import { Waiter } from '../util/waiter-queue.js';
 
 /** Failures of tasks that throw are recorded under this request type. */
 export const TASK_ERROR_TYPE = 'task';

@@ -3,9 +3,9 @@
  * tests can check what a test case sent, and re-sign it to compare bytes.
  */
 import { decodeRlp, getAddress, recoverAddress, Signature, keccak256 } from 'ethers';
-import type { KaiaTxFields } from '../../testcases/kaia/tx-encoding.js';
-import { kaiaFeePayerSigRlp, kaiaSigRlp } from '../../testcases/kaia/tx-encoding.js';
-import { kaiaTxTypeInfo } from '../../testcases/kaia/tx-types.js';
+import type { KaiaTxFields } from '../../src/chain/kaia/tx-encoding.js';
+import { kaiaFeePayerSigRlp, kaiaSigRlp } from '../../src/chain/kaia/tx-encoding.js';
+import { kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
 
 export interface DecodedKaiaTx {
   readonly fields: KaiaTxFields & { readonly from: string };

@@ -5,9 +5,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveTestAccounts, type TestAccount } from '../../testcases/accounts.js';
-import { readBalance, readNonce } from '../../testcases/account-state.js';
-import { PrivateKey } from '../../testcases/keys.js';
+import { deriveTestAccounts, type TestAccount } from '../../src/chain/accounts.js';
+import { readBalance, readNonce } from '../../src/chain/account-state.js';
+import { PrivateKey } from '../../src/chain/keys.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { eventually } from './processes.js';
 

@@ -9,13 +9,13 @@
  *   its teardown leaves public keys behind: the next kaiaAccountUpdate run with the same
  *   --account-seed resets them. A separate --account-seed keeps other runs out of it entirely.
  */
-import type { TestCase, TestCaseContext } from '../types.js';
-import { accountKeyPublic } from './account-key.js';
-import { kaiaMinGasLimitAnyFork } from './gas.js';
+import type { TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import { accountKeyPublic } from '../../src/chain/kaia/account-key.js';
+import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { prepareKaia } from './kaia-setup.js';
 import { restoreLegacyKeys } from './restore-legacy-keys.js';
 import { sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType } from './tx-types.js';
+import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 
 export const ACCOUNT_UPDATE_NAME = 'kaiaAccountUpdate';
 

@@ -4,11 +4,11 @@
  * Go tool's 100,000,000 gas limit would need a balance of limit × gas price, several KAIA,
  * in every sender; the limit costs nothing else, so the exact 21,000 is used.)
  */
-import type { TestCase } from '../types.js';
-import { kaiaMinGasLimitAnyFork } from './gas.js';
+import type { TestCase } from '../../src/api/test-case.js';
+import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { prepareKaia } from './kaia-setup.js';
 import { sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType } from './tx-types.js';
+import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 
 const NAME = 'kaiaCancel';
 

@@ -5,9 +5,9 @@
  * pays for the gas it uses, not its limit, so headroom costs nothing but the balance check.
  */
 import { parseQuantity, toQuantity } from '../../src/chain/quantity.js';
-import { KAIA_UPPER_GAS_LIMIT, kaiaMinGasLimitAnyFork, kaiaTypeGas, type KaiaGasInput } from './gas.js';
+import { KAIA_UPPER_GAS_LIMIT, kaiaMinGasLimitAnyFork, kaiaTypeGas, type KaiaGasInput } from '../../src/chain/kaia/gas.js';
 import type { KaiaSetup } from './kaia-setup.js';
-import { kaiaTxTypeLabel, type KaiaTxTypeCode } from './tx-types.js';
+import { kaiaTxTypeLabel, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 
 export interface GasEstimateCall {
   readonly from: string;

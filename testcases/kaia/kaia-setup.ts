@@ -3,13 +3,13 @@
  * speaks Kaia (asked before anything is funded), the funded test accounts, and the gas price.
  */
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { FeeOracle, KAIA_MAX_RISE } from '../chain-context.js';
+import { FeeOracle, KAIA_MAX_RISE } from '../../src/chain/chain-context.js';
 import { parseQuantity } from '../../src/chain/quantity.js';
-import type { RpcNamespace } from '../rpc-namespace.js';
-import type { CallLabel } from '../timed.js';
-import { requireTxSession, type FundedAccounts, type TxSettings } from '../tx-session.js';
-import type { TestCaseContext } from '../types.js';
-import { probeKaiaNode, type KaiaRpcNamespace } from './node-probe.js';
+import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
+import type { CallLabel } from '../../src/runner/timed-call.js';
+import { requireTxSession, type FundedAccounts, type TxSettings } from '../../src/chain/tx-session.js';
+import type { TestCaseContext } from '../../src/api/test-case.js';
+import { probeKaiaNode, type KaiaRpcNamespace } from '../../src/chain/kaia/node-probe.js';
 
 export interface KaiaSetup {
   readonly rpc: JsonRpcClient;

@@ -4,7 +4,7 @@
  * bytes; letters and digits only, so every byte is non-zero and the gas of a size is fixed.
  */
 import { randomBytes } from 'node:crypto';
-import type { TxSettings } from '../tx-session.js';
+import type { TxSettings } from '../../src/chain/tx-session.js';
 
 export const MEMO_SIZES = ['small', 'large'] as const;
 

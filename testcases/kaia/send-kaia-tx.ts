@@ -5,14 +5,14 @@
  * `<namespace>_sendRawTransaction`. Success means the node's pool accepted it.
  */
 import type { User } from '../../src/runner/task.js';
-import type { TestAccount } from '../accounts.js';
-import type { FeeQuote } from '../chain-context.js';
-import { backOff, sendUnderLease, type SendResult } from '../send-transaction.js';
-import type { SignedTx } from '../sign-transfer.js';
+import type { TestAccount } from '../../src/chain/accounts.js';
+import type { FeeQuote } from '../../src/chain/chain-context.js';
+import { backOff, sendUnderLease, type SendResult } from '../../src/chain/send-transaction.js';
+import type { SignedTx } from '../../src/chain/signing/sign-transfer.js';
 import type { KaiaSetup } from './kaia-setup.js';
-import { kaiaTxHash, signAsFeePayer, signKaiaTx } from './sign.js';
-import type { KaiaTxFields } from './tx-encoding.js';
-import { kaiaTxTypeInfo, type KaiaTxTypeCode } from './tx-types.js';
+import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
+import type { KaiaTxFields } from '../../src/chain/kaia/tx-encoding.js';
+import { kaiaTxTypeInfo, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 
 /** The fee payer's share of WithRatio types, in percent (the Go load testers' 30). */
 export const FEE_RATIO = 30;

@@ -4,11 +4,11 @@
  * Go tools' 0–2 kei made every deploy revert), humanReadable false and EVM code format.
  */
 import { loadArtifact } from '../contracts/artifacts.js';
-import type { TestCase } from '../types.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { contractGasLimit } from './contract-gas.js';
 import { prepareKaia } from './kaia-setup.js';
 import { sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType } from './tx-types.js';
+import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 
 const NAME = 'kaiaSmartContractDeploy';
 /** The same bytes every time, so the estimate only misses state the constructor never reads. */

@@ -1,5 +1,5 @@
 /** The Kaia-native transaction test cases, sent with kaia_sendRawTransaction (klay_ with --rpc-namespace klay). */
-import type { TestCase } from '../types.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { kaiaAccountUpdate } from './account-update.js';
 import { kaiaCancel } from './cancel.js';
 import { kaiaSmartContractDeploy } from './smart-contract-deploy.js';

@@ -1,0 +1,150 @@
+/**
+ * `--processes N`: one klayworker per core. The parent forks N children, each a complete
+ * Locust worker with its own node id, its own test accounts (`--account-seed <seed>-<i>`) and
+ * its share of `--max-rps` (split exactly, so the total is what was asked), then waits for
+ * them. The master combines their statistics, as it does for any set of workers; that is why
+ * a standalone run (which has no master) keeps to one process.
+ *
+ * Children die with the parent, however it dies: each watches its IPC channel to the parent
+ * and stops when it closes (a SIGKILL of the parent closes it too). They run in their own
+ * process group, so a Ctrl-C in the terminal reaches the parent only, which passes it on once.
+ * Without --endpoint the parent starts one embedded dev chain for all of them and hands the
+ * children its URL in argv and its key in the environment, never in argv.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Logger } from 'pino';
+import { startDevChain, type DevChain } from './dev-chain.js';
+import type { Options } from '../cli/options.js';
+import { KEY_ENV } from '../chain/keys.js';
+
+/** Set in a child's environment: its index (0-based) among the worker processes. */
+export const PROCESS_INDEX_ENV = 'KLAYWORKER_PROCESS_INDEX';
+/** A child that lost its parent gets this long to quit its master cleanly before it exits. */
+const ORPHAN_GRACE_MS = 5_000;
+
+/** `total` split into `parts` whole shares that differ by at most one, larger first: 10/3 → 4,3,3. */
+export function splitEvenly(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  const extra = total - base * parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+/** Flags a parent sets per child; whatever the user gave for them is left out of the child's argv. */
+const PER_CHILD_FLAGS = ['--processes', '--account-seed', '--max-rps', '--request-increase-rate', '--json', '--csv', '--metrics-port'];
+
+/** `argv` without the given flags and their values, in either `--flag value` or `--flag=value` form. */
+export function withoutFlags(argv: readonly string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (flags.includes(arg)) {
+      i++; // its value
+      continue;
+    }
+    if (flags.some((f) => arg.startsWith(`${f}=`))) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
+/** `summary.json` → `summary-1.json`, `out/run` → `out/run-1`: one file per process. */
+export function perProcessPath(path: string, index: number): string {
+  const dot = path.lastIndexOf('.');
+  const slash = path.lastIndexOf('/');
+  return dot > slash + 1 ? `${path.slice(0, dot)}-${index}${path.slice(dot)}` : `${path}-${index}`;
+}
+
+export interface ChildPlan {
+  readonly index: number;
+  /** The arguments after the script path. */
+  readonly argv: string[];
+}
+
+/** Each child's argv: the parent's, minus --processes, with its own seed, rps share and files. */
+export function childPlans(argv: readonly string[], options: Options, endpoint: string): ChildPlan[] {
+  const n = options.processes;
+  const base = withoutFlags(argv, [...PER_CHILD_FLAGS, ...(options.endpoint === null ? ['--endpoint'] : [])]);
+  const rps = splitEvenly(options.maxRps, n);
+  const steps = options.requestIncreaseRate === null ? null : splitEvenly(options.requestIncreaseRate.step, n);
+  return Array.from({ length: n }, (_, index) => {
+    const own = ['--account-seed', `${options.tx.accountSeed}-${index}`, '--max-rps', String(rps[index])];
+    if (steps !== null) own.push('--request-increase-rate', `${steps[index]}/${options.requestIncreaseRate!.periodMs}ms`);
+    if (options.jsonFile !== null) own.push('--json', perProcessPath(options.jsonFile, index));
+    if (options.csvPrefix !== null) own.push('--csv', `${options.csvPrefix}-${index}`);
+    if (options.metrics !== null) {
+      const { host, port } = options.metrics;
+      own.push('--metrics-port', `${host.includes(':') ? `[${host}]` : host}:${port === 0 ? 0 : port + index}`);
+    }
+    if (options.endpoint === null) own.push('--endpoint', endpoint);
+    return { index, argv: [...base, ...own] };
+  });
+}
+
+/**
+ * The parent of `--processes N`: forks the children, passes signals on, and returns the first
+ * non-zero exit code among them (0 when all succeeded).
+ */
+export async function runProcesses(options: Options, argv: readonly string[], log: Logger): Promise<number> {
+  let devChain: DevChain | null = null;
+  const children: ChildProcess[] = [];
+  const forward = (signal: NodeJS.Signals): void => {
+    log.info({ signal }, `passing ${signal} on to the worker processes`);
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  try {
+    if (options.endpoint === null) {
+      devChain = await startDevChain({ blockTime: 1, log });
+      log.info({ endpoint: devChain.url }, 'no --endpoint given: started an embedded anvil dev chain for all worker processes');
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    // The dev chain's key reaches the children the way a user's would: never through argv.
+    if (devChain !== null && options.richKey === null) env[KEY_ENV] = devChain.richKey;
+    const plans = childPlans(argv, options, devChain?.url ?? options.endpoint!);
+    log.info({ processes: plans.length, maxRps: splitEvenly(options.maxRps, plans.length) }, 'starting worker processes');
+    const exits = plans.map((plan) => {
+      const child = fork(process.argv[1]!, plan.argv, {
+        env: { ...env, [PROCESS_INDEX_ENV]: String(plan.index) },
+        // Own process group: a terminal's Ctrl-C reaches the parent, which passes it on once.
+        detached: true,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      log.info({ process: plan.index, pid: child.pid }, 'worker process started');
+      return new Promise<number>((resolve) => {
+        child.once('error', (err) => {
+          log.error({ process: plan.index, err: err.message }, 'cannot start a worker process');
+          resolve(1);
+        });
+        child.once('exit', (code, signal) => {
+          const exitCode = code ?? 1;
+          if (exitCode !== 0) log.warn({ process: plan.index, code, signal }, 'a worker process ended with an error');
+          resolve(exitCode);
+        });
+      });
+    });
+    const codes = await Promise.all(exits);
+    return codes.find((c) => c !== 0) ?? 0;
+  } finally {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await devChain?.stop();
+  }
+}
+
+/**
+ * In a child: when the parent's IPC channel closes (the parent died, even by SIGKILL), stop
+ * the way a SIGTERM would (users stopped, `quit` to the master), and exit soon whatever happens.
+ */
+export function exitWithParent(log: Logger): void {
+  if (process.send === undefined) return;
+  process.once('disconnect', () => {
+    log.warn('the parent process is gone: stopping');
+    setTimeout(() => process.exit(1), ORPHAN_GRACE_MS).unref();
+    process.kill(process.pid, 'SIGTERM');
+  });
+  // The channel must not keep a child alive that has finished its run.
+  process.channel?.unref();
+}

@@ -1,0 +1,192 @@
+import { Wallet } from 'ethers';
+import type { Logger } from 'pino';
+import { InclusionTracker } from '../chain/inclusion-tracker.js';
+import { startDevChain, type DevChain } from './dev-chain.js';
+import type { Options, RefundOptions } from '../cli/options.js';
+import { JsonRpcClient } from '../rpc/json-rpc.js';
+import { createMetricsRegistry, MetricsRecorder, serveMetrics, type MetricsServer, type WorkerState } from '../metrics/prometheus.js';
+import { MasterRunner } from '../runner/worker-runner.js';
+import { createRateLimiter } from '../runner/limiter/rate-limiter.js';
+import { StandaloneRunner } from '../runner/standalone-runner.js';
+import type { Task } from '../runner/task.js';
+import { UserPool } from '../runner/user-pool.js';
+import { renderTable } from '../stats/console-table.js';
+import { writeCsvFiles } from '../stats/csv.js';
+import { RequestStats } from '../stats/request-stats.js';
+import { buildSummaryJson, writeSummaryJson } from '../stats/summary-json.js';
+import { deriveTestAccounts, signerAccount } from '../chain/accounts.js';
+import { PrivateKey } from '../chain/keys.js';
+import { logRefund, refundAccounts } from './refund.js';
+import { createContractDeployer, createTransactionSender, type ContractDeployer } from '../chain/deploy.js';
+import { createTxSession } from '../chain/tx-session.js';
+import type { PreparedTestCase } from '../api/test-case.js';
+import { waitForNode } from '../chain/wait-for-node.js';
+
+/** Something that ends a run when the user presses Ctrl-C. */
+interface Stoppable {
+  shutdown(reason: string): void;
+}
+
+/**
+ * One klayworker process from validated options to exit code: chain, test cases, users,
+ * the master (or none), the summary files, and a clean teardown whatever happens.
+ */
+export async function runWorker(options: Options, log: Logger): Promise<number> {
+  let devChain: DevChain | null = null;
+  let rpc: JsonRpcClient | null = null;
+  let trackerRpc: JsonRpcClient | null = null;
+  let tracker: InclusionTracker | null = null;
+  const prepared: PreparedTestCase[] = [];
+  let metrics: MetricsServer | null = null;
+  let ended = false;
+  const releaseSignals = onSignals(log);
+  try {
+    if (options.endpoint === null) {
+      devChain = await startDevChain({ blockTime: 1, log });
+      log.info({ endpoint: devChain.url }, 'no --endpoint given: started an embedded anvil dev chain');
+    }
+    const endpoint = options.endpoint ?? devChain!.url;
+    rpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs });
+    const stats = new RequestStats();
+    const metricsRecorder = options.metrics === null ? null : new MetricsRecorder(stats);
+    const recorder = metricsRecorder ?? stats;
+    // Its own few sockets: block reads must not queue behind thousands of users' sends.
+    trackerRpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs, connections: 8 });
+    // Blocks and transactions are read with eth_*, like every setup read (Kaia nodes answer them too).
+    tracker = new InclusionTracker({ rpc: trackerRpc, namespace: 'eth', log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs });
+
+    // With no endpoint and no key, the dev chain's funded account pays for the test accounts.
+    const richKey = options.richKey ?? (devChain === null ? null : PrivateKey.parse(devChain.richKey, 'the dev chain'));
+    // Test cases that need the chain wait for the node there (up to the connect timeout);
+    // plain reads start at once and record an unreachable node as failures.
+    const tx = createTxSession({ rpc, log, endpoint, connectTimeoutMs: options.nodeConnectTimeoutMs, settings: options.tx, richKey, tracker });
+    const contracts = richKey === null ? undefined : contractDeployer(rpc, richKey, log);
+    const tasks: Task[] = [];
+    for (const { testCase, weight } of options.testCases) {
+      const ready = await testCase.setup({ rpc, endpoint, log, namespace: options.tx.rpcNamespace, tx, contracts });
+      prepared.push(ready);
+      tasks.push({ name: testCase.name, weight, run: (user) => ready.run(user) });
+    }
+
+    const limiter = createRateLimiter({ maxRps: options.maxRps, mode: options.rpsMode, increaseRate: options.requestIncreaseRate });
+    const pool = new UserPool({ tasks, limiter, recorder, log });
+    if (metricsRecorder !== null) {
+      const state = (): WorkerState => (ended ? 'stopped' : pool.count > 0 ? 'running' : 'ready');
+      metrics = await serveMetrics(createMetricsRegistry({ recorder: metricsRecorder, users: () => pool.countsByTask(), rpsCap: () => limiter.cap, state }), options.metrics!);
+      log.info({ url: metrics.url }, 'serving Prometheus metrics');
+    }
+
+    const backlog = { backlog: tracker, drainTimeoutMs: options.drainTimeoutMs };
+    let outcome: { exitCode: number; durationS: number; peakUsers: number };
+    if (options.standalone) {
+      const runner = new StandaloneRunner({
+        users: options.users,
+        spawnRate: options.spawnRate,
+        runTimeMs: options.runTimeMs,
+        stopGraceMs: options.stopTimeoutMs,
+        ...backlog,
+        pool,
+        stats,
+        limiter,
+        log,
+        print: (text) => process.stderr.write(text + '\n'),
+      });
+      releaseSignals.attach(runner);
+      const result = await runner.run();
+      // Like Locust's --exit-code-on-error: a run with failed requests is not a clean run.
+      outcome = { ...result, exitCode: stats.totalFailures > 0 ? 1 : 0 };
+    } else {
+      const runner = new MasterRunner({
+        host: options.masterHost,
+        port: options.masterPort,
+        pool,
+        stats,
+        limiter,
+        ...backlog,
+        log,
+        connectTimeoutMs: options.connectTimeoutMs,
+        transport: options.legacy09 ? 'push-pull' : 'dealer',
+      });
+      releaseSignals.attach(runner);
+      outcome = await runner.run();
+    }
+
+    ended = true;
+    const transactions = tracker.counts();
+    const summary = stats.summary(outcome.durationS);
+    if (summary.total.requests > 0) process.stderr.write(`\n${renderTable(summary.rows, summary.total)}\n`);
+    log.info(
+      { requests: summary.total.requests, failures: summary.total.failures, rps: round2(summary.total.rps), durationS: round2(outcome.durationS) },
+      'summary',
+    );
+    if (transactions.accepted > 0) log.info(transactions, 'transactions: accepted by the node, then mined or dropped by the chain, or unresolved at the end');
+    if (options.csvPrefix !== null) await writeCsvFiles(options.csvPrefix, stats.snapshot());
+    if (options.jsonFile !== null) {
+      await writeSummaryJson(options.jsonFile, buildSummaryJson({ durationS: outcome.durationS, users: outcome.peakUsers, rows: summary.rows, total: summary.total, transactions }));
+    }
+    return outcome.exitCode;
+  } finally {
+    releaseSignals.release();
+    for (const p of prepared) await p.teardown?.().catch((err: unknown) => log.warn({ err: String(err) }, 'test case teardown failed'));
+    await tracker?.close();
+    await trackerRpc?.close().catch(() => undefined);
+    await rpc?.close().catch(() => undefined);
+    await metrics?.close();
+    await devChain?.stop();
+  }
+}
+
+/** `klayworker refund`: sweeps the test accounts of this key and seed back to the rich account. */
+export async function runRefund(options: RefundOptions, log: Logger): Promise<number> {
+  const rpc = new JsonRpcClient(options.endpoint, { timeoutMs: options.rpcTimeoutMs });
+  try {
+    const chainId = await waitForNode(rpc, { timeoutMs: options.nodeConnectTimeoutMs, endpoint: options.endpoint, log });
+    const richKey = options.richKey!;
+    const rich = signerAccount(richKey);
+    const accounts = deriveTestAccounts(richKey, options.tx.accountSeed, options.tx.accounts);
+    const report = await refundAccounts({ rpc, log, chainId, richAddress: rich.address, accounts, timeoutMs: options.tx.receiptTimeoutMs });
+    logRefund(log, report, accounts.length, rich.address);
+    return 0;
+  } finally {
+    await rpc.close().catch(() => undefined);
+  }
+}
+
+/** Contracts for the test cases that read or call them, deployed by the rich key on first use. */
+function contractDeployer(rpc: JsonRpcClient, richKey: PrivateKey, log: Logger): ContractDeployer {
+  const sender = createTransactionSender({ rpc, wallet: new Wallet(richKey.reveal()) });
+  return createContractDeployer({ sender, log });
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/**
+ * First Ctrl-C (or SIGTERM): a graceful end, results kept. Second: exit at once (the dev
+ * chain's own exit hook still takes anvil down).
+ */
+function onSignals(log: Logger): { attach(target: Stoppable): void; release(): void } {
+  let target: Stoppable | null = null;
+  let received = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    received += 1;
+    if (received > 1 || target === null) {
+      log.warn({ signal }, 'exiting now');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    log.info({ signal }, 'stopping (press Ctrl-C again to exit at once)');
+    target.shutdown(`received ${signal}`);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    attach(t) {
+      target = t;
+    },
+    release() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Contract deployment for test-case setup: sign with one key, send through our JsonRpcClient,
+ * wait for the receipt. Setup is not the measured path, so this favours plain correctness:
+ * one transaction at a time per key, each confirmed (status 1) before the next starts, the
+ * nonce read from the node ('pending') each time. The key must not be sending elsewhere
+ * meanwhile, or the nonces collide.
+ *
+ * Transactions are legacy (type 0, EIP-155): the one encoding every EVM node accepts, and
+ * Kaia nodes accept it through eth_, kaia_ and klay_sendRawTransaction alike (typed
+ * Ethereum transactions need eth_ there).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getAddress, type BaseWallet } from 'ethers';
+import type { Logger } from 'pino';
+import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { loadArtifact, type ArtifactName } from '../../testcases/contracts/artifacts.js';
+import { isHexQuantity, toHexQuantity } from './encoding/hex.js';
+import { DEFAULT_RPC_NAMESPACE, type RpcNamespace } from './rpc-namespace.js';
+
+/** What a test case needs to get a contract onto the chain. */
+export interface ContractDeployer {
+  /** The address of a deployed `name`, deploying it on the first request only. */
+  deployContract(name: ArtifactName): Promise<string>;
+}
+
+export interface TransactionRequest {
+  /** null deploys `data` as creation code. */
+  to: string | null;
+  data: string;
+  value?: bigint;
+  /** Default: the node's estimate plus 20 %. */
+  gasLimit?: bigint;
+}
+
+export interface TxLog {
+  address: string;
+  topics: readonly string[];
+  data: string;
+}
+
+export interface TxReceipt {
+  transactionHash: string;
+  blockNumber: bigint;
+  gasUsed: bigint;
+  /** Set for deployments. */
+  contractAddress: string | null;
+  logs: readonly TxLog[];
+}
+
+export interface TransactionSender {
+  readonly address: string;
+  /** Resolves once the transaction is mined with status 1; rejects with one line otherwise. */
+  send(request: TransactionRequest): Promise<TxReceipt>;
+}
+
+export interface TransactionSenderOptions {
+  rpc: JsonRpcClient;
+  /** The signing key, wrapped: the sender never handles key text. */
+  wallet: BaseWallet;
+  namespace?: RpcNamespace;
+  /** How long to wait for each receipt (default 60 000 ms). */
+  receiptTimeoutMs?: number;
+  /** Pause between receipt polls (default 200 ms). */
+  pollMs?: number;
+}
+
+/** Extra gas over the node's estimate, in percent: estimates can be tight when state moves. */
+const GAS_MARGIN_PERCENT = 20n;
+
+export function createTransactionSender(options: TransactionSenderOptions): TransactionSender {
+  const { rpc, wallet, namespace: ns = DEFAULT_RPC_NAMESPACE, receiptTimeoutMs = 60_000, pollMs = 200 } = options;
+  const address = wallet.address;
+  let chainId: Promise<bigint> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function call(method: string, params: readonly unknown[]): Promise<unknown> {
+    try {
+      return (await rpc.call(`${ns}_${method}`, params)).result;
+    } catch (err) {
+      throw new Error(`${ns}_${method} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  async function quantity(method: string, params: readonly unknown[]): Promise<bigint> {
+    const result = await call(method, params);
+    if (!isHexQuantity(result)) throw new Error(`${ns}_${method} returned ${JSON.stringify(result)}, not a hex quantity`);
+    return BigInt(result);
+  }
+
+  /** Read once; a failure is not cached, so the next send asks again. */
+  function readChainId(): Promise<bigint> {
+    chainId ??= quantity('chainId', []).catch((err: unknown) => {
+      chainId = undefined;
+      throw err;
+    });
+    return chainId;
+  }
+
+  /** The node's price, raised to twice the latest base fee so that a rising base fee cannot strand the transaction. */
+  async function gasPrice(): Promise<bigint> {
+    const [suggested, block] = await Promise.all([quantity('gasPrice', []), call('getBlockByNumber', ['latest', false])]);
+    const baseFee = (block as { baseFeePerGas?: unknown } | null)?.baseFeePerGas;
+    const floor = isHexQuantity(baseFee) ? 2n * BigInt(baseFee) : 0n;
+    return suggested > floor ? suggested : floor;
+  }
+
+  async function sendNow(request: TransactionRequest): Promise<TxReceipt> {
+    const { to, data, value = 0n } = request;
+    const estimateArgs = { from: address, ...(to === null ? {} : { to }), data, value: toHexQuantity(value) };
+    const [id, nonce, price, gasLimit] = await Promise.all([
+      readChainId(),
+      quantity('getTransactionCount', [address, 'pending']),
+      gasPrice(),
+      request.gasLimit ?? quantity('estimateGas', [estimateArgs]).then((g) => g + (g * GAS_MARGIN_PERCENT + 99n) / 100n),
+    ]);
+    const raw = await wallet.signTransaction({ type: 0, chainId: id, nonce: Number(nonce), gasPrice: price, gasLimit, to, data, value });
+    const hash = await call('sendRawTransaction', [raw]);
+    if (typeof hash !== 'string') throw new Error(`${ns}_sendRawTransaction returned ${JSON.stringify(hash)}, not a hash`);
+    return waitForReceipt(hash);
+  }
+
+  async function waitForReceipt(hash: string): Promise<TxReceipt> {
+    const deadline = performance.now() + receiptTimeoutMs;
+    let lastError = '';
+    for (;;) {
+      try {
+        const raw = await call('getTransactionReceipt', [hash]);
+        if (raw !== null) return parseReceipt(raw, hash);
+      } catch (err) {
+        if (err instanceof ReceiptError) throw err;
+        lastError = `; last error: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`transaction ${hash} was not mined within ${receiptTimeoutMs} ms${lastError}`);
+      await sleep(Math.min(pollMs, left));
+    }
+  }
+
+  return {
+    address,
+    send(request) {
+      // One at a time: each send reads the 'pending' nonce, which must include the previous one.
+      const sent = queue.then(() => sendNow(request));
+      queue = sent.catch(() => undefined);
+      return sent;
+    },
+  };
+}
+
+/** A receipt that says the transaction failed, or that cannot be read: not worth polling again. */
+class ReceiptError extends Error {}
+
+function parseReceipt(raw: unknown, hash: string): TxReceipt {
+  const r = raw as { status?: unknown; gasUsed?: unknown; blockNumber?: unknown; contractAddress?: unknown; logs?: unknown };
+  if (typeof r !== 'object' || r === null || !isHexQuantity(r.gasUsed) || !isHexQuantity(r.blockNumber)) {
+    throw new ReceiptError(`transaction ${hash}: unreadable receipt`);
+  }
+  const gasUsed = BigInt(r.gasUsed);
+  if (r.status !== '0x1') throw new ReceiptError(`transaction ${hash} failed with status ${String(r.status)} (gas used ${gasUsed})`);
+  return {
+    transactionHash: hash,
+    blockNumber: BigInt(r.blockNumber),
+    gasUsed,
+    contractAddress: typeof r.contractAddress === 'string' ? getAddress(r.contractAddress) : null,
+    logs: Array.isArray(r.logs) ? (r.logs as TxLog[]) : [],
+  };
+}
+
+export interface ContractDeployerOptions {
+  sender: TransactionSender;
+  log?: Logger;
+}
+
+/** Deploys each artifact at most once per deployer (a failed deployment may be retried). */
+export function createContractDeployer(options: ContractDeployerOptions): ContractDeployer {
+  const { sender, log } = options;
+  const deployed = new Map<ArtifactName, Promise<string>>();
+  return {
+    deployContract(name) {
+      let address = deployed.get(name);
+      if (address === undefined) {
+        address = deploy(sender, name, log);
+        deployed.set(name, address);
+        address.catch(() => deployed.delete(name));
+      }
+      return address;
+    },
+  };
+}
+
+async function deploy(sender: TransactionSender, name: ArtifactName, log: Logger | undefined): Promise<string> {
+  const { bytecode } = loadArtifact(name);
+  let receipt: TxReceipt;
+  try {
+    receipt = await sender.send({ to: null, data: bytecode });
+  } catch (err) {
+    throw new Error(`deploying ${name} from ${sender.address} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (receipt.contractAddress === null) throw new Error(`deploying ${name}: the receipt of ${receipt.transactionHash} has no contract address`);
+  log?.info({ contract: name, address: receipt.contractAddress, gasUsed: Number(receipt.gasUsed) }, 'contract deployed');
+  return receipt.contractAddress;
+}

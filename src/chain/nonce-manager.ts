@@ -1,0 +1,304 @@
+/**
+ * Local nonces for the test accounts, and the leases that keep one send in flight per
+ * account. A user leases a free account, sends with its nonce, and releases it saying what
+ * happened; the counter moves on only for a transaction the pool holds. When the outcome is
+ * unknown the account is resynced from the node ("pending" count) before its next use:
+ * never "+1 and hope".
+ *
+ * Backpressure: with `maxPending` N, an account with N transactions waiting for the chain is
+ * not leased until the inclusion tracker settles one (users wait in order meanwhile), so the
+ * node's pool holds at most accounts × N of ours. After a drop the tracker heals the account:
+ * it is held out of the pool until the new nonce plan (gaps first) is known.
+ */
+import type { NonceAccount, NoncePlan } from './inclusion-tracker.js';
+
+/** What became of the transaction sent under a lease. */
+export type LeaseOutcome =
+  /** The pool holds it (accepted, or "already known"): the next nonce follows it. */
+  | 'sent'
+  /** Nothing was sent, or the pool refused it for a reason that leaves the nonce unused. */
+  | 'unused'
+  /** Unknown or stale: read the nonce from the node before the account's next use. */
+  | 'resync';
+
+/** Reads an account's transaction count including the pool ("pending"). */
+export type PendingNonceReader = (address: string) => Promise<number>;
+
+export interface Lease<A> {
+  readonly account: A;
+  /** The account as the inclusion tracker sees it. */
+  readonly tracked: NonceAccount;
+  /**
+   * The nonce to send with. Reads the pending count from the node first when the account is
+   * new or was marked for resync; a failed read rejects (release the lease with 'resync').
+   */
+  nonce(): Promise<number>;
+  /** Ends the lease. Only the first call counts, so a `finally` may release as a safety net. */
+  release(outcome: LeaseOutcome): void;
+}
+
+interface Slot<A> {
+  readonly account: A;
+  /** null: unknown, read it from the node before use. */
+  nonce: number | null;
+  /** Nonces to fill before `nonce` (gaps left by dropped transactions), ascending. */
+  holes: number[];
+  /** Nonces of starved transactions to send again (they hold their place in `pending`), ascending. */
+  resends: number[];
+  /** Transactions waiting for the chain. */
+  pending: number;
+  leased: boolean;
+  /** In the free queue (entries that became unavailable there are skipped when met). */
+  queued: boolean;
+  /** A heal waiting for the lease to end, or running. */
+  healing: (() => Promise<NoncePlan>) | 'running' | null;
+  readonly tracked: NonceAccount;
+}
+
+interface Waiter<A> {
+  resolve(lease: Lease<A> | null): void;
+  done: boolean;
+}
+
+export interface NonceManagerOptions {
+  /** Transactions per account waiting for the chain before it is held back; 0: no limit. */
+  maxPending?: number;
+}
+
+export class NonceManager<A extends { readonly address: string }> {
+  readonly #read: PendingNonceReader;
+  readonly #maxPending: number;
+  readonly #slots: Slot<A>[];
+  /** Free accounts, least recently released first, so use spreads evenly. */
+  readonly #free = new Queue<Slot<A>>();
+  readonly #waiters = new Queue<Waiter<A>>();
+
+  constructor(accounts: readonly A[], readPendingNonce: PendingNonceReader, options: NonceManagerOptions = {}) {
+    if (accounts.length === 0) throw new RangeError('a nonce manager needs at least one account');
+    this.#read = readPendingNonce;
+    this.#maxPending = options.maxPending ?? 0;
+    this.#slots = accounts.map((account) => this.#makeSlot(account));
+    for (const slot of this.#slots) this.#enqueue(slot);
+  }
+
+  /** All managed accounts, in derivation order. */
+  get accounts(): readonly A[] {
+    return this.#slots.map((s) => s.account);
+  }
+
+  /** Accounts that can be leased right now. */
+  get freeCount(): number {
+    let n = 0;
+    for (const slot of this.#free.items()) if (slot.queued && this.#available(slot)) n++;
+    return n;
+  }
+
+  /** Users waiting for an account. */
+  get waitingCount(): number {
+    let n = 0;
+    for (const w of this.#waiters.items()) if (!w.done) n++;
+    return n;
+  }
+
+  /**
+   * Leases a free account, waiting first-come first-served while all are busy. Resolves
+   * null when `signal` aborts first (the caller is being stopped).
+   */
+  lease(signal?: AbortSignal): Promise<Lease<A> | null> {
+    if (signal?.aborted) return Promise.resolve(null);
+    const slot = this.#takeFree();
+    if (slot !== undefined) return Promise.resolve(this.#grant(slot));
+    return new Promise((resolve) => {
+      const waiter: Waiter<A> = { resolve, done: false };
+      const onAbort = (): void => {
+        if (waiter.done) return;
+        waiter.done = true;
+        resolve(null);
+      };
+      waiter.resolve = (lease) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(lease);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** A free account now, or null if none can be leased. */
+  tryLease(): Lease<A> | null {
+    const slot = this.#takeFree();
+    return slot === undefined ? null : this.#grant(slot);
+  }
+
+  /** Forgets every local nonce, e.g. after something else may have spent from the accounts. */
+  resyncAll(): void {
+    for (const slot of this.#slots) {
+      slot.nonce = null;
+      slot.holes = [];
+      slot.resends = [];
+    }
+  }
+
+  #makeSlot(account: A): Slot<A> {
+    const slot: Slot<A> = {
+      account,
+      nonce: null,
+      holes: [],
+      resends: [],
+      pending: 0,
+      leased: false,
+      queued: false,
+      healing: null,
+      tracked: {
+        address: account.address,
+        pendingAdded: () => {
+          slot.pending += 1;
+        },
+        pendingSettled: () => {
+          slot.pending = Math.max(0, slot.pending - 1);
+          this.#offer(slot);
+        },
+        heal: (replan) => {
+          if (slot.healing !== null) return;
+          slot.healing = replan;
+          if (!slot.leased) void this.#runHeal(slot);
+        },
+        resend: (nonce) => {
+          if (slot.resends.includes(nonce)) return;
+          slot.resends = [...slot.resends, nonce].sort((x, y) => x - y);
+          this.#offer(slot);
+        },
+        cancelResend: (nonce) => {
+          slot.resends = slot.resends.filter((n) => n !== nonce);
+        },
+      },
+    };
+    return slot;
+  }
+
+  #available(slot: Slot<A>): boolean {
+    // A re-send replaces a transaction already counted in `pending`: it may go at the limit.
+    return !slot.leased && slot.healing === null && (this.#maxPending === 0 || slot.pending < this.#maxPending || slot.resends.length > 0);
+  }
+
+  #takeFree(): Slot<A> | undefined {
+    for (;;) {
+      const slot = this.#free.shift();
+      if (slot === undefined) return undefined;
+      slot.queued = false;
+      if (this.#available(slot)) return slot;
+    }
+  }
+
+  #grant(slot: Slot<A>): Lease<A> {
+    let released = false;
+    let issued: number | null = null;
+    let from: 'resend' | 'hole' | 'next' = 'next';
+    slot.leased = true;
+    return {
+      account: slot.account,
+      tracked: slot.tracked,
+      nonce: async () => {
+        if (released) throw new Error('nonce() after release');
+        from = slot.resends.length > 0 ? 'resend' : slot.holes.length > 0 ? 'hole' : 'next';
+        if (from === 'resend') issued = slot.resends[0]!;
+        else if (from === 'hole') issued = slot.holes[0]!;
+        else {
+          if (slot.nonce === null) slot.nonce = await this.#read(slot.account.address);
+          issued = slot.nonce;
+        }
+        return issued;
+      },
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        slot.leased = false;
+        if (outcome === 'resync') {
+          slot.nonce = null;
+          slot.holes = [];
+          slot.resends = [];
+        } else if (outcome === 'sent') {
+          if (issued === null) slot.nonce = null;
+          else if (from === 'resend') slot.resends = slot.resends.filter((n) => n !== issued);
+          else if (from === 'hole') slot.holes = slot.holes.filter((n) => n !== issued);
+          else slot.nonce = issued + 1;
+        }
+        if (slot.healing !== null && slot.healing !== 'running') void this.#runHeal(slot);
+        else this.#offer(slot);
+      },
+    };
+  }
+
+  async #runHeal(slot: Slot<A>): Promise<void> {
+    const replan = slot.healing;
+    if (replan === null || replan === 'running') return;
+    slot.healing = 'running';
+    try {
+      const plan = await replan();
+      slot.resends = [];
+      slot.holes = [...plan.holes];
+      slot.nonce = plan.next;
+    } catch {
+      // The chain could not be read: fall back to the node's pending count.
+      slot.holes = [];
+      slot.nonce = null;
+    } finally {
+      slot.healing = null;
+      this.#offer(slot);
+    }
+  }
+
+  /** Hands an account that has become available to the first waiting user, or queues it. */
+  #offer(slot: Slot<A>): void {
+    if (!this.#available(slot)) return;
+    for (;;) {
+      const waiter = this.#waiters.shift();
+      if (waiter === undefined) break;
+      if (waiter.done) continue;
+      waiter.done = true;
+      waiter.resolve(this.#grant(slot));
+      return;
+    }
+    this.#enqueue(slot);
+  }
+
+  #enqueue(slot: Slot<A>): void {
+    if (slot.queued) return;
+    slot.queued = true;
+    this.#free.push(slot);
+  }
+}
+
+/** A FIFO with O(1) push and shift (Array#shift is O(n) and there may be many accounts). */
+class Queue<T> {
+  #items: (T | undefined)[];
+  #head = 0;
+
+  constructor(initial: readonly T[] = []) {
+    this.#items = [...initial];
+  }
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(item: T): void {
+    this.#items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    // Compact once the dead prefix dominates, keeping shifts amortised O(1).
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  *items(): IterableIterator<T> {
+    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i] as T;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * One signed transaction sent from a leased test account, timed and recorded, with the
+ * send's outcome applied to the account's nonce, and handed to the inclusion tracker, which
+ * records what the chain does with it under type `mined`. Every transaction test case sends
+ * through here (pass a `sign` that builds a call instead of a transfer).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { InclusionTracker, Settlement } from './inclusion-tracker.js';
+import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { errorMessage } from '../util/error-message.js';
+import type { User } from '../runner/task.js';
+import { maxPricePerGas, type FeeOracle } from './chain-context.js';
+import type { Lease, LeaseOutcome } from './nonce-manager.js';
+import { classifySendError, type SendErrorClass } from './send-errors.js';
+import type { SignedTx } from './signing/sign-transfer.js';
+import type { CallLabel } from '../runner/timed-call.js';
+
+/** A user whose send met a full pool or a rate limit pauses this long before its next iteration. */
+export const OVERLOAD_BACKOFF_MS = 1_000;
+
+const TX_HASH = /^0x[0-9a-fA-F]{64}$/;
+
+export interface SendRequest<A> {
+  user: User;
+  rpc: JsonRpcClient;
+  /** Recorded as type = the send method (e.g. eth_sendRawTransaction), name = the test case. */
+  label: CallLabel;
+  /** The send method, e.g. "eth_sendRawTransaction" or "kaia_sendRawTransaction". */
+  method: string;
+  /** Released here, whatever happens. */
+  lease: Lease<A>;
+  /** Builds and signs the transaction for this nonce. */
+  sign(nonce: number): SignedTx;
+  /** Told when the node says the fee is too low. */
+  fees: FeeOracle;
+  /** Follows the transaction into a block (or out of the pool). */
+  tracker: InclusionTracker;
+  /** Told once what the chain did with an accepted transaction (see InclusionTracker). */
+  onSettled?: (settlement: Settlement) => void;
+  /** false: the caller checks this very transaction, so no re-send may stand in for it (default true). */
+  replaceable?: boolean;
+  /**
+   * false: record only failures here and leave the success to the caller (a test case whose
+   * latency runs to confirmation). Default true.
+   */
+  recordSuccess?: boolean;
+}
+
+export type SendResult =
+  | { readonly accepted: true; readonly hash: string; readonly startedAt: number }
+  | { readonly accepted: false; readonly reason: SendErrorClass | 'nonce-read' };
+
+/**
+ * Sends under the lease. Success means the node's pool holds the transaction: the call
+ * returned a hash, or the node said it already knows it. Only the send call is timed.
+ */
+export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendResult> {
+  const { user, rpc, label, method, lease } = request;
+  let outcome: LeaseOutcome = 'resync';
+  try {
+    const readStart = performance.now();
+    let nonce: number;
+    try {
+      nonce = await lease.nonce();
+    } catch (err) {
+      user.recorder.failure(label.type, label.name, performance.now() - readStart, `nonce read failed: ${errorMessage(err)}`);
+      return { accepted: false, reason: 'nonce-read' };
+    }
+    const signed = request.sign(nonce);
+    // Known before the send: a node that mines at once may put it in a block before it answers.
+    const ticket = request.tracker.expect({
+      hash: signed.hash,
+      account: lease.tracked,
+      nonce,
+      name: label.name,
+      onSettled: request.onSettled,
+      replaceable: request.replaceable,
+      // The quote `sign` just used: the oracle changes it only between turns of the event loop.
+      maxPrice: maxPricePerGas(request.fees.current()),
+    });
+    const startedAt = performance.now();
+    let bytes = 0;
+    let result: unknown;
+    let error: unknown;
+    try {
+      ({ result, bytes } = await rpc.call(method, [signed.raw]));
+    } catch (err) {
+      error = err;
+    }
+    const ms = performance.now() - startedAt;
+    if (error === undefined) {
+      if (typeof result !== 'string' || !TX_HASH.test(result)) {
+        // Accepted or not, the nonce's fate is unknown: leave `outcome` at resync.
+        ticket.uncertain();
+        user.recorder.failure(label.type, label.name, ms, `invalid ${method} result: not a transaction hash`);
+        return { accepted: false, reason: 'rejected' };
+      }
+      outcome = 'sent';
+      // The node's hash is what its blocks and receipts answer to (it is also ours on Ethereum types).
+      ticket.accepted(result);
+      if (request.recordSuccess !== false) user.recorder.success(label.type, label.name, ms, bytes);
+      return { accepted: true, hash: result, startedAt };
+    }
+    const kind = classifySendError(error);
+    if (kind === 'already-known') {
+      outcome = 'sent';
+      ticket.accepted(signed.hash);
+      if (request.recordSuccess !== false) user.recorder.success(label.type, label.name, ms, 0);
+      return { accepted: true, hash: signed.hash, startedAt };
+    }
+    if (kind === 'uncertain') ticket.uncertain();
+    else ticket.refused();
+    user.recorder.failure(label.type, label.name, ms, errorMessage(error));
+    if (kind === 'overloaded') outcome = 'unused';
+    // Priced below what the node takes now (its base fee jumped): this user waits for the new
+    // quote instead of sending more transactions the node will refuse.
+    if (kind === 'underpriced') await request.fees.refresh();
+    return { accepted: false, reason: kind };
+  } finally {
+    lease.release(outcome);
+  }
+}
+
+/** The pause after an overloaded node, cut short when the user is stopped. */
+export async function backOff(signal: AbortSignal): Promise<void> {
+  await sleep(OVERLOAD_BACKOFF_MS, undefined, { signal }).catch(() => undefined);
+}

@@ -1,0 +1,113 @@
+/**
+ * What the transaction test cases of one process share: the chain context, the funded test
+ * accounts and their nonce manager. Each is prepared on first request and only once, so
+ * two test cases that send transactions fund the accounts once and lease from one pool.
+ */
+import type { Logger } from 'pino';
+import type { InclusionTracker } from './inclusion-tracker.js';
+import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { deriveTestAccounts, signerAccount, type TestAccount } from './accounts.js';
+import { readNonce } from './account-state.js';
+import { loadChainContext, type ChainContext, type TxTypeChoice } from './chain-context.js';
+import { fundAccounts } from './funding.js';
+import { KEY_ENV, type PrivateKey } from './keys.js';
+import { NonceManager } from './nonce-manager.js';
+import type { RpcNamespace } from './rpc-namespace.js';
+import type { MemoSize } from '../../testcases/kaia/memo.js';
+import { waitForNode } from './wait-for-node.js';
+
+
+/** The transaction-related flags, validated. */
+export interface TxSettings {
+  txType: TxTypeChoice;
+  /** Namespace of the measured send and read calls (setup always uses eth_*). */
+  rpcNamespace: RpcNamespace;
+  /** --accounts */
+  accounts: number;
+  /** --account-seed */
+  accountSeed: string;
+  /** --charge, in wei */
+  chargeWei: bigint;
+  /** Longest wait for a receipt (test cases) or for funding progress (setup). */
+  receiptTimeoutMs: number;
+  /** --memo-size of the Kaia memo test cases (default small). */
+  memoSize?: MemoSize;
+  /** --max-pending: transactions per account waiting for the chain before it is held back; 0: no limit. */
+  maxPending: number;
+}
+
+export interface FundedAccounts {
+  /** The rich account's address (its key stays inside the session). */
+  readonly richAddress: string;
+  readonly list: readonly TestAccount[];
+  readonly nonces: NonceManager<TestAccount>;
+  /** Settles every transaction sent from these accounts against the chain. */
+  readonly tracker: InclusionTracker;
+}
+
+export interface TxSession {
+  readonly settings: TxSettings;
+  /** The namespaced method name, e.g. method('sendRawTransaction') → "kaia_sendRawTransaction". */
+  method(name: string): string;
+  /** Chain id and fees, read once, after waiting for an unreachable node up to the connect timeout. */
+  chain(): Promise<ChainContext>;
+  /** Derives and funds the test accounts on the first call; later calls share the result. */
+  accounts(): Promise<FundedAccounts>;
+}
+
+export interface TxSessionOptions {
+  rpc: JsonRpcClient;
+  log: Logger;
+  /** For messages about an unreachable node (only its host is shown). */
+  endpoint: string;
+  /** How long the first chain read retries an unreachable node (--connect-timeout). */
+  connectTimeoutMs: number;
+  settings: TxSettings;
+  /** null: no key was given; test cases that need accounts then fail with advice. */
+  richKey: PrivateKey | null;
+  /** The process's inclusion tracker: started once the accounts are funded. */
+  tracker: InclusionTracker;
+}
+
+/** The session of a context, or a one-line error naming the test case that needs it. */
+export function requireTxSession(ctx: { tx?: TxSession | undefined }, testCase: string): TxSession {
+  if (ctx.tx === undefined) throw new Error(`${testCase} needs the transaction session (chain context and test accounts), which this context lacks`);
+  return ctx.tx;
+}
+
+export function createTxSession(options: TxSessionOptions): TxSession {
+  const { rpc, log, settings, richKey, endpoint, connectTimeoutMs, tracker } = options;
+  let chain: Promise<ChainContext> | undefined;
+  let funded: Promise<FundedAccounts> | undefined;
+  const session: TxSession = {
+    settings,
+    method: (name) => `${settings.rpcNamespace}_${name}`,
+    chain() {
+      chain ??= waitForNode(rpc, { timeoutMs: connectTimeoutMs, endpoint, log })
+        .then(() => loadChainContext(rpc, { txType: settings.txType, log }))
+        .then((context) => {
+          tracker.onBlock((block) => context.fees.observeBaseFee(block.baseFee));
+          return context;
+        });
+      return chain;
+    },
+    accounts() {
+      funded ??= (async () => {
+        if (richKey === null) {
+          throw new Error(`the transaction test cases need a funded rich key: give --key-file PATH or ${KEY_ENV} (or --key)`);
+        }
+        const context = await session.chain();
+        const rich = signerAccount(richKey);
+        const list = deriveTestAccounts(richKey, settings.accountSeed, settings.accounts);
+        log.info({ accounts: list.length, seed: settings.accountSeed, first: list[0]?.address }, 'test accounts derived');
+        await fundAccounts({ rpc, log, chain: context, rich, accounts: list, chargeWei: settings.chargeWei, stallTimeoutMs: settings.receiptTimeoutMs });
+        const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'), { maxPending: settings.maxPending });
+        // From the head after funding: blocks before it hold nothing of the test's.
+        await tracker.start();
+        return { richAddress: rich.address, list, nonces, tracker };
+      })();
+      return funded;
+    },
+  };
+  return session;
+}

@@ -1,0 +1,102 @@
+/**
+ * `--max-rps`, `--rps-mode` and `--request-increase-rate`: how fast the users of this process
+ * may start requests. Every user awaits `acquire()` before each iteration.
+ */
+import { createPreciseTimer, PRECISE_TIMERS_AVAILABLE, type PreciseTimer } from './precise-timer.js';
+import { rampUpSchedule } from './ramp-up-schedule.js';
+import { createSmoothLimiter } from './smooth-limiter.js';
+import { createTokenBucketLimiter } from './token-bucket-limiter.js';
+import { UnlimitedLimiter } from './unlimited-limiter.js';
+import type { Waiter } from '../../util/waiter-queue.js';
+
+export interface RateLimiter {
+  /**
+   * Resolves true when the caller may start one request; false if the limiter was stopped or
+   * `waiter.cancel()` was called while waiting. A caller that waits often passes its own
+   * waiter, so a wait allocates nothing else.
+   */
+  acquire(waiter?: Waiter): Promise<boolean>;
+  /**
+   * Begins refilling (a fresh budget is available right away). With `untilMs`, nothing is
+   * granted from that many ms after start on, so a run of fixed length gets exactly its
+   * seconds' budgets whichever timer fires first at the end.
+   */
+  start(options?: LimiterStartOptions): void;
+  /** Releases all waiters with false, clears timers. */
+  stop(): void;
+  /** Current per-second cap (0 = unlimited). */
+  readonly cap: number;
+}
+
+export interface LimiterStartOptions {
+  untilMs?: number;
+}
+
+export type RpsMode = 'bucket' | 'smooth';
+
+/** The per-second cap (a positive integer) as a function of the ms elapsed since start. */
+export type CapSchedule = (elapsedMs: number) => number;
+
+/** Time source and timers; injected so tests can drive time. */
+export interface LimiterClock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  setTimer(callback: () => void, delayMs: number): unknown;
+  clearTimer(handle: unknown): void;
+  /**
+   * A timer with sub-millisecond resolution on the same time scale as `now`, for waits shorter
+   * than a Node timer can do. A clock without it (a fake one) uses timers only.
+   */
+  preciseTimer?(callback: () => void): PreciseTimer;
+}
+
+export const SYSTEM_CLOCK: LimiterClock = {
+  now: () => performance.now(),
+  setTimer: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  ...(PRECISE_TIMERS_AVAILABLE ? { preciseTimer: createPreciseTimer } : {}),
+};
+
+/** A parsed `--request-increase-rate`: the cap grows by `step` every `periodMs`. */
+export interface IncreaseRate {
+  step: number;
+  periodMs: number;
+}
+
+export interface RateLimiterOptions {
+  /** Requests per second for this process; 0 = unlimited (or no ceiling for a ramp). */
+  maxRps: number;
+  /** Default 'bucket'. */
+  mode?: RpsMode;
+  increaseRate?: IncreaseRate | null;
+  clock?: LimiterClock;
+}
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const { maxRps, mode = 'bucket', increaseRate, clock = SYSTEM_CLOCK } = options;
+  if (!Number.isSafeInteger(maxRps) || maxRps < 0) {
+    throw new Error(`--max-rps must be a whole number >= 0 (0 = unlimited), got ${maxRps}`);
+  }
+  let schedule: CapSchedule;
+  if (increaseRate) schedule = rampUpSchedule(increaseRate, maxRps);
+  else if (maxRps > 0) schedule = () => maxRps;
+  else return new UnlimitedLimiter();
+  return mode === 'smooth' ? createSmoothLimiter(schedule, clock) : createTokenBucketLimiter(schedule, clock);
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const INCREASE_RATE = /^(\d+)(?:\s*\/\s*(\d+(?:\.\d+)?)?\s*(ms|s|m|h))?$/;
+
+/** Parses `--request-increase-rate`: "100" (per second), "100/1s", "10/500ms", "5/2m", "100/s". */
+export function parseIncreaseRate(text: string): IncreaseRate {
+  const match = INCREASE_RATE.exec(text.trim());
+  const step = Number(match?.[1]);
+  const periodMs = Number(match?.[2] ?? 1) * (UNIT_MS[match?.[3] ?? 's'] ?? NaN);
+  if (!match || !Number.isSafeInteger(step) || step < 1 || !(periodMs >= 1)) {
+    throw new Error(
+      `--request-increase-rate: expected "<requests>[/<period>]" with a whole number of requests >= 1 ` +
+        `and a period of at least 1ms, like "100", "100/1s" or "10/500ms"; got ${JSON.stringify(text)}`,
+    );
+  }
+  return { step, periodMs };
+}

@@ -1,0 +1,53 @@
+/**
+ * One timed JSON-RPC call, recorded on the user's recorder: the building block of the test
+ * cases. The time covers the call alone (queueing for a socket included), not validation.
+ */
+import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import type { User } from './task.js';
+
+/** Returns why a result counts as a failure, or undefined when it is fine. */
+export type Validate = (result: unknown) => string | undefined;
+
+/** Where a call is recorded in the stats: Locust's request type and name. */
+export interface CallLabel {
+  readonly type: string;
+  readonly name: string;
+}
+
+export type TimedOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false };
+
+const FAILED: TimedOutcome = Object.freeze({ ok: false });
+
+/** Calls `method`, records success or failure, and hands the result on when it succeeded. */
+export async function timedCall(
+  user: User,
+  rpc: JsonRpcClient,
+  label: CallLabel,
+  method: string,
+  params: readonly unknown[],
+  validate?: Validate,
+): Promise<TimedOutcome> {
+  const start = performance.now();
+  let result: unknown;
+  let bytes: number;
+  try {
+    ({ result, bytes } = await rpc.call(method, params));
+  } catch (err) {
+    user.recorder.failure(label.type, label.name, performance.now() - start, err instanceof Error ? err.message : String(err));
+    return FAILED;
+  }
+  const ms = performance.now() - start;
+  const problem = validate?.(result);
+  if (problem !== undefined) {
+    user.recorder.failure(label.type, label.name, ms, problem);
+    return FAILED;
+  }
+  user.recorder.success(label.type, label.name, ms, bytes);
+  return { ok: true, result };
+}
+
+/** A short rendering of an unexpected result for a failure message. */
+export function describeResult(result: unknown, max = 60): string {
+  const text = JSON.stringify(result) ?? String(result);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,401 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { MasterLink } from '../locust/link.js';
+import { makeNodeId } from '../locust/node-id.js';
+import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/commands.js';
+import type { Transport } from '../locust/sockets.js';
+import { adaptReport, type StatsEra } from '../locust/stats-dialect.js';
+import type { RequestStats } from '../stats/request-stats.js';
+import type { Backlog } from './backlog.js';
+import type { RateLimiter } from './limiter/rate-limiter.js';
+import type { UserPool } from './user-pool.js';
+import { LOCUST_TIMINGS, type MasterTimings } from './master-timings.js';
+import { ProcessUsage } from './process-usage.js';
+
+export type { MasterTimings } from './master-timings.js';
+
+export interface MasterRunnerOptions {
+  host: string;
+  port: number;
+  nodeId?: string;
+  pool: UserPool;
+  stats: RequestStats;
+  limiter: RateLimiter;
+  /** Transactions waiting for the chain: drained after a stop, before `client_stopped`. */
+  backlog: Backlog;
+  /** --drain-timeout */
+  drainTimeoutMs: number;
+  log: Logger;
+  timings?: Partial<MasterTimings>;
+  /** Give up (exit non-zero) when no master answered within this time; null waits forever. */
+  connectTimeoutMs?: number | null;
+  /** 'push-pull' speaks to a Locust 0.9 master (--locust-legacy-0.9). Default 'dealer'. */
+  transport?: Transport;
+}
+
+export interface MasterRunResult {
+  exitCode: number;
+  /** Why the run ended, for the last log line. */
+  reason: string;
+  /** The last test's length and peak user count, for the summary. */
+  durationS: number;
+  peakUsers: number;
+}
+
+/**
+ * What the worker is doing; heartbeats report it as Locust's ready/spawning/running.
+ * 'draining': the users have stopped and the chain catches up with what they sent; the
+ * master still gets reports (the mined rows grow), and `client_stopped` follows.
+ */
+type Phase = 'idle' | 'spawning' | 'running' | 'stopping' | 'draining' | 'done';
+
+type Event = MasterCommand | { type: 'connected' } | { type: 'disconnected' } | { type: 'master-silent' } | { type: 'shutdown'; reason: string; exitCode: number };
+
+/**
+ * The worker on a master's orders: registers, reports, and turns master commands into user
+ * counts. Every event goes through one serial chain, so a stop and a spawn never interleave.
+ */
+export class MasterRunner {
+  readonly nodeId: string;
+  readonly #o: MasterRunnerOptions;
+  readonly #t: MasterTimings;
+  readonly #link: MasterLink;
+  readonly #usage = new ProcessUsage();
+  #phase: Phase = 'idle';
+  #chain: Promise<void> = Promise.resolve();
+  #acked = false;
+  #assumeRegistered = false;
+  #readySentAt = -Infinity;
+  #readyRetries = 0;
+  #lastSpawnTimestamp = -Infinity;
+  #classCounts: Record<string, number> = {};
+  #stopTimeoutS: number | null = null;
+  #masterHeartbeatAt: number | null = null;
+  #stopWait: AbortController | null = null;
+  #testStartedAt = 0;
+  #testEndedAt: number | null = null;
+  #peakUsers = 0;
+  /** 0.9 has no heartbeats and never acks; its stats need the oldest shape. */
+  readonly #legacy09: boolean;
+  #statsEra: StatsEra;
+  /** The dialect of the ramp in progress: a pre-1.2 master expects the state `hatching`. */
+  #rampDialect: RampCommand['dialect'] | null = null;
+  #timers: NodeJS.Timeout[] = [];
+  #waitingSince = 0;
+  #connectTimer: NodeJS.Timeout | undefined;
+  #finish!: (result: MasterRunResult) => void;
+  readonly #finished = new Promise<MasterRunResult>((resolve) => {
+    this.#finish = resolve;
+  });
+
+  constructor(options: MasterRunnerOptions) {
+    this.#o = options;
+    this.#t = { ...LOCUST_TIMINGS, ...options.timings };
+    this.nodeId = options.nodeId ?? makeNodeId();
+    this.#legacy09 = options.transport === 'push-pull';
+    this.#statsEra = this.#legacy09 ? 'locust-0.9' : 'modern';
+    this.#link = new MasterLink({
+      transport: options.transport,
+      host: options.host,
+      port: options.port,
+      nodeId: this.nodeId,
+      log: options.log,
+      handlers: {
+        onCommand: (command) => this.#enqueue(command),
+        onConnect: () => this.#enqueue({ type: 'connected' }),
+        onDisconnect: () => this.#enqueue({ type: 'disconnected' }),
+      },
+    });
+  }
+
+  /** Connects and serves the master until it says quit (or `shutdown` is called). */
+  run(): Promise<MasterRunResult> {
+    const { log } = this.#o;
+    log.info({ master: this.#link.address, nodeId: this.nodeId }, 'connecting to the Locust master');
+    this.#link.open();
+    this.#startWaiting();
+    this.#timers.push(setInterval(() => this.#tick(), this.#t.heartbeatMs));
+    this.#timers.push(setInterval(() => this.#report(), this.#t.reportMs));
+    this.#timers.push(
+      setInterval(() => {
+        if (!this.#waitingForMaster()) return;
+        const waitedS = Math.round((Date.now() - this.#waitingSince) / 1000);
+        log.info({ master: this.#link.address, waitedS, connected: this.#link.connected }, 'still waiting for the Locust master');
+      }, this.#t.waitLogMs),
+    );
+    return this.#finished;
+  }
+
+  /**
+   * Starts (or restarts) a wait for a master: at run start, and when the master is lost.
+   * `--connect-timeout` counts from here, on its own timer, so it fires on time whatever the
+   * log interval, and a master lost late in a long run gets the full time to come back.
+   */
+  #startWaiting(): void {
+    this.#waitingSince = Date.now();
+    const timeout = this.#o.connectTimeoutMs;
+    if (timeout == null) return;
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = setTimeout(() => {
+      if (!this.#waitingForMaster()) return;
+      this.#enqueue({ type: 'shutdown', exitCode: 1, reason: `no Locust master answered at ${this.#link.address} within ${timeout / 1000} s (--connect-timeout)` });
+    }, timeout);
+  }
+
+  #waitingForMaster(): boolean {
+    return !this.#acked && !this.#assumeRegistered && this.#phase !== 'done';
+  }
+
+  /** Ends the run as a quit would: users stopped, final stats and `quit` sent. */
+  shutdown(reason: string): void {
+    this.#enqueue({ type: 'shutdown', reason, exitCode: 0 });
+  }
+
+  #enqueue(event: Event): void {
+    // Quit must not wait behind a drain or a stop_timeout sleep, and a lost master ends them too.
+    if ((event.type === 'quit' || event.type === 'shutdown' || event.type === 'disconnected' || event.type === 'master-silent') && this.#stopWait) this.#stopWait.abort();
+    this.#chain = this.#chain
+      .then(() => this.#handle(event))
+      .catch((err: unknown) => this.#o.log.error({ err: String(err), event: event.type }, 'worker: failed to handle an event'));
+  }
+
+  async #handle(event: Event): Promise<void> {
+    if (this.#phase === 'done') return;
+    const { log } = this.#o;
+    switch (event.type) {
+      case 'connected':
+        log.info({ master: this.#link.address }, 'connected to the Locust master');
+        if (!this.#acked && !this.#assumeRegistered) this.#sendClientReady();
+        return;
+      case 'disconnected':
+        return this.#masterLost('lost the connection to the Locust master');
+      case 'master-silent':
+        return this.#masterLost(`no heartbeat from the Locust master for ${this.#t.masterHeartbeatTimeoutMs / 1000} s`);
+      case 'ack':
+        if (!this.#acked) log.info({ index: event.index }, 'registered with the Locust master');
+        this.#acked = true;
+        return;
+      case 'heartbeat':
+        this.#masterHeartbeatAt = Date.now();
+        return;
+      case 'spawn':
+        return this.#spawn(event);
+      case 'ramp':
+        return this.#ramp(event);
+      case 'stop':
+        return this.#stop();
+      case 'reconnect':
+        log.info('the master asked for a new connection');
+        this.#link.renew();
+        return;
+      case 'quit':
+        return this.#quit('the master said quit', 0);
+      case 'shutdown':
+        return this.#quit(event.reason, event.exitCode);
+      case 'ignored':
+        log.debug({ type: event.name }, 'ignored a master message');
+        return;
+    }
+  }
+
+  #spawn(command: SpawnCommand): void {
+    const { log, pool } = this.#o;
+    if (command.timestamp <= this.#lastSpawnTimestamp) {
+      log.debug({ timestamp: command.timestamp }, 'dropped a stale spawn');
+      return;
+    }
+    this.#lastSpawnTimestamp = command.timestamp;
+    this.#assumeRegistered = true;
+    this.#stopTimeoutS = command.stopTimeout;
+    this.#beginTestIfIdle();
+    this.#phase = 'spawning';
+    this.#rampDialect = null;
+    this.#link.send('spawning', null);
+    const total = Object.values(command.userClassesCount).reduce((a, n) => a + n, 0);
+    pool.setTarget(total);
+    // Echo the master's class map: its sum is exactly the number of users now running.
+    this.#classCounts = { ...command.userClassesCount };
+    this.#peakUsers = Math.max(this.#peakUsers, total);
+    this.#phase = 'running';
+    this.#link.send('spawning_complete', { user_classes_count: this.#classCounts, user_count: total, count: total });
+    log.info({ users: total, byTestCase: Object.fromEntries(pool.countsByTask()) }, 'users running');
+  }
+
+  #ramp(command: RampCommand): void {
+    const { log, pool } = this.#o;
+    this.#assumeRegistered = true;
+    this.#stopTimeoutS = command.stopTimeout;
+    if (command.saysClients && !this.#legacy09) this.#statsEra = 'occurences';
+    this.#beginTestIfIdle();
+    this.#phase = 'spawning';
+    this.#rampDialect = command.dialect;
+    const [started, complete] = command.dialect === 'hatch' ? ['hatching', 'hatch_complete'] : ['spawning', 'spawning_complete'];
+    this.#link.send(started, null);
+    log.info({ users: command.users, rate: command.ratePerSecond }, 'hatching users');
+    // The ramp runs beside the event chain so that a stop or quit can cut it short.
+    void pool.rampTo(command.users, command.ratePerSecond).then((reached) => {
+      if (!reached || this.#phase !== 'spawning') return;
+      this.#phase = 'running';
+      this.#peakUsers = Math.max(this.#peakUsers, pool.count);
+      this.#link.send(complete, { count: pool.count });
+      log.info({ users: pool.count, byTestCase: Object.fromEntries(pool.countsByTask()) }, 'users running');
+    });
+  }
+
+  #beginTestIfIdle(): void {
+    if (this.#phase !== 'idle') return;
+    this.#o.stats.reset();
+    this.#o.backlog.open();
+    this.#o.limiter.start();
+    this.#testStartedAt = Date.now();
+    this.#testEndedAt = null;
+    this.#peakUsers = 0;
+  }
+
+  async #stop(): Promise<void> {
+    const { log } = this.#o;
+    const wasRunning = this.#phase !== 'idle' && this.#phase !== 'done';
+    await this.#stopUsers(this.#stopTimeoutS != null ? this.#stopTimeoutS * 1000 : this.#t.stopGraceMs);
+    if (wasRunning) {
+      // Drain before `client_stopped`: every settlement is reported in the test that sent the
+      // transaction, and none can reach a master that has started the next one. A quit, a
+      // shutdown or a lost master cuts it short.
+      const wait = new AbortController();
+      this.#stopWait = wait;
+      this.#phase = 'draining';
+      await this.#o.backlog.drain(this.#o.drainTimeoutMs, wait.signal);
+      this.#stopWait = null;
+      if (this.#phase === 'draining') this.#phase = 'idle';
+      this.#testEndedAt = Date.now();
+      if (wait.signal.aborted) return;
+    }
+    // The users' last results reach the master before we say stopped.
+    if (this.#link.connected) this.#sendStats();
+    this.#link.send('client_stopped', null);
+    log.info('users stopped');
+    if (this.#stopTimeoutS) {
+      const wait = new AbortController();
+      this.#stopWait = wait;
+      await sleep(this.#stopTimeoutS * 1000, undefined, { signal: wait.signal }).catch(() => undefined);
+      this.#stopWait = null;
+      // Only a quit cuts the wait short: a worker on its way out must not register again
+      // (a master would ack it and might even dispatch users to it).
+      if (wait.signal.aborted) return;
+    }
+    if (this.#phase === 'done') return;
+    this.#sendClientReady();
+  }
+
+  /**
+   * Stops users; their last results are then in the report window, for the caller to send
+   * (stop, quit) or drop (lost master). No periodic report goes out meanwhile (see `#report`).
+   */
+  async #stopUsers(graceMs: number): Promise<void> {
+    if (this.#phase === 'idle' || this.#phase === 'done') return;
+    this.#phase = 'stopping';
+    await this.#o.pool.stopAll(graceMs);
+    this.#o.limiter.stop();
+    this.#testEndedAt = Date.now();
+    this.#classCounts = {};
+    this.#phase = 'idle';
+  }
+
+  async #masterLost(reason: string): Promise<void> {
+    const { log } = this.#o;
+    log.warn({ master: this.#link.address }, `${reason}: stopping users and registering again when it is back`);
+    await this.#stopUsers(this.#t.quitGraceMs);
+    await this.#o.backlog.drain(0);
+    // The unreported results of the old test are dropped (the run view keeps them for our own
+    // summary): whichever master registers us next must not count them, and a 2.12.1 master
+    // merges stats even from workers it does not know.
+    this.#o.stats.takeReport();
+    this.#acked = false;
+    this.#assumeRegistered = false;
+    this.#readyRetries = 0;
+    this.#masterHeartbeatAt = null;
+    this.#lastSpawnTimestamp = -Infinity;
+    // A fresh socket drops whatever was queued for the old master.
+    this.#link.renew();
+    this.#startWaiting();
+  }
+
+  async #quit(reason: string, exitCode: number): Promise<void> {
+    const { log } = this.#o;
+    if (exitCode === 0) log.info(reason);
+    else log.error(reason);
+    await this.#stopUsers(this.#t.quitGraceMs);
+    // A quitting master waits half a second for the last report: no time to drain. What is
+    // still open is unresolved (stop the test first to see it mined).
+    await this.#o.backlog.drain(0);
+    if (this.#link.connected) {
+      this.#sendStats();
+      this.#link.send('quit', null);
+    }
+    this.#phase = 'done';
+    for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#connectTimer);
+    await this.#link.close();
+    const end = this.#testEndedAt ?? Date.now();
+    this.#finish({ exitCode, reason, durationS: Math.max(0, (end - (this.#testStartedAt || end)) / 1000), peakUsers: this.#peakUsers });
+  }
+
+  #sendClientReady(): void {
+    // -1 passes every 2.x version check, including Debian's 2.12.1 whose own version is "";
+    // older masters ignore the data, and 0.9 workers sent None.
+    this.#link.send('client_ready', this.#legacy09 ? null : -1);
+    this.#readySentAt = Date.now();
+    // A 0.9 master never acks: being heard is all registration there is.
+    if (this.#legacy09) this.#assumeRegistered = true;
+  }
+
+  #tick(): void {
+    if (this.#phase === 'done' || !this.#link.connected) return;
+    const now = Date.now();
+    if (!this.#acked && !this.#assumeRegistered && now - this.#readySentAt >= this.#t.ackRetryMs) {
+      if (this.#readyRetries < this.#t.ackRetries) {
+        this.#readyRetries += 1;
+        this.#sendClientReady();
+      } else {
+        this.#o.log.info('no ack from the master: assuming a Locust older than 2.10');
+        this.#assumeRegistered = true;
+      }
+    }
+    if (!this.#legacy09) {
+      this.#link.send('heartbeat', {
+        state: this.#reportedState(),
+        current_cpu_usage: this.#usage.cpuPercent(),
+        current_memory_usage: this.#usage.memoryBytes(),
+        // Locust 1.4.4 – 1.6 masters take the user count from heartbeats; others ignore it.
+        count: this.#o.pool.count,
+      });
+    }
+    if (this.#masterHeartbeatAt !== null && now - this.#masterHeartbeatAt > this.#t.masterHeartbeatTimeoutMs) {
+      this.#masterHeartbeatAt = null;
+      this.#enqueue({ type: 'master-silent' });
+    }
+  }
+
+  #reportedState(): 'ready' | 'hatching' | 'spawning' | 'running' {
+    if (this.#phase === 'spawning') return this.#rampDialect === 'hatch' ? 'hatching' : 'spawning';
+    if (this.#phase === 'running' || this.#phase === 'stopping' || this.#phase === 'draining') return 'running';
+    return 'ready';
+  }
+
+  #report(): void {
+    // While users stop, their results wait for the one final report (or are dropped with a lost
+    // master): the socket may already be talking to a restarted master.
+    if (this.#phase === 'done' || this.#phase === 'stopping' || !this.#link.connected) return;
+    this.#sendStats();
+  }
+
+  #sendStats(): void {
+    const report = adaptReport(this.#o.stats.takeReport(), this.#statsEra, Date.now() / 1000);
+    this.#link.send('stats', {
+      stats: report.stats,
+      stats_total: report.stats_total,
+      errors: report.errors,
+      user_classes_count: this.#classCounts,
+      user_count: this.#o.pool.count,
+    });
+  }
+}

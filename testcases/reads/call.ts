@@ -1,0 +1,44 @@
+/** call: eth_call of UserStorage.get() on a contract deployed at setup. */
+import { Interface } from 'ethers';
+import { loadArtifact } from '../contracts/artifacts.js';
+import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
+import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
+import type { TestCase } from '../../src/api/test-case.js';
+
+const NAME = 'call';
+const USER_STORAGE = new Interface(loadArtifact('UserStorage').abi);
+const GET = USER_STORAGE.encodeFunctionData('get', []);
+
+/** Succeeds when the result is exactly the ABI encoding of get()'s return value. */
+export function validateGetResult(method: string, result: unknown): string | undefined {
+  if (typeof result === 'string') {
+    try {
+      // Decoding alone accepts trailing bytes; re-encoding must give the same text back.
+      const decoded = USER_STORAGE.decodeFunctionResult('get', result);
+      if (USER_STORAGE.encodeFunctionResult('get', decoded) === result.toLowerCase()) return undefined;
+    } catch {
+      // Not decodable: reported below.
+    }
+  }
+  return `invalid ${method} result: not the ABI encoding of get() returns (uint256): ${describeResult(result)}`;
+}
+
+export function createCall(config: ReadConfig): TestCase {
+  return {
+    name: NAME,
+    aliases: ['readCall'],
+    description: "eth_call of UserStorage.get() (deployed at setup), 'latest'; succeeds when the result ABI-decodes as its uint256",
+    async setup(ctx) {
+      const method = `${namespaceOf(ctx, config)}_call`;
+      const address = await deployedContract(ctx, NAME, 'UserStorage');
+      const label: CallLabel = { type: method, name: NAME };
+      const params: readonly unknown[] = [{ to: address, data: GET }, 'latest'];
+      const validate = (result: unknown): string | undefined => validateGetResult(method, result);
+      return {
+        async run(user) {
+          await timedCall(user, ctx.rpc, label, method, params, validate);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** getStorageAt: slot 0 of a UserStorage contract deployed at setup (it holds the deployer). */
+import { isHexWord } from '../../src/chain/encoding/hex.js';
+import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
+import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
+import type { TestCase } from '../../src/api/test-case.js';
+
+const NAME = 'getStorageAt';
+
+export function validateStorageWord(method: string, result: unknown): string | undefined {
+  return isHexWord(result) ? undefined : `invalid ${method} result: ${describeResult(result)}`;
+}
+
+export function createGetStorageAt(config: ReadConfig): TestCase {
+  return {
+    name: NAME,
+    aliases: ['readGetStorageAt'],
+    description: "eth_getStorageAt(UserStorage deployed at setup, slot 0, 'latest'); succeeds when the result is a 32-byte hex word",
+    async setup(ctx) {
+      const method = `${namespaceOf(ctx, config)}_getStorageAt`;
+      const address = await deployedContract(ctx, NAME, 'UserStorage');
+      const label: CallLabel = { type: method, name: NAME };
+      const params: readonly unknown[] = [address, '0x0', 'latest'];
+      const validate = (result: unknown): string | undefined => validateStorageWord(method, result);
+      return {
+        async run(user) {
+          await timedCall(user, ctx.rpc, label, method, params, validate);
+        },
+      };
+    },
+  };
+}
