@@ -5,7 +5,8 @@
 import type { TestCase } from './api/test-case.js';
 
 export type { PreparedTestCase, TestCase, TestCaseContext } from './api/test-case.js';
-export type { Recorder, User } from './runner/task.js';
+export type { Recorder } from './stats/recorder.js';
+export type { User } from './runner/task.js';
 export type { JsonRpcClient } from './rpc/json-rpc.js';
 export { RpcError } from './rpc/rpc-error.js';
 export { timedCall } from './runner/timed-call.js';

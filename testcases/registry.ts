@@ -1,4 +1,7 @@
-/** The built-in test cases, and the --tc flag that picks them. */
+/**
+ * The built-in test cases: the one list the CLI reads (src/cli/main.ts). A new test case is
+ * one entry here (or in its family's list); nothing else in src/ names a test case.
+ */
 import { blockNumber } from './reads/block-number.js';
 import { receiptCheck } from './transfers/receipt-check.js';
 import { contractTestCases } from './contracts/contract-test-cases.js';
@@ -17,47 +20,3 @@ export const builtInTestCases: readonly TestCase[] = [
   ...contractTestCases,
   ...kaiaTestCases,
 ];
-
-export interface WeightedTestCase {
-  testCase: TestCase;
-  /** Relative share of users (integer >= 1). */
-  weight: number;
-}
-
-/** A test case by name or alias; case-sensitive, like the Go load testers. */
-export function findTestCase(name: string, available: readonly TestCase[] = builtInTestCases): TestCase | undefined {
-  return available.find((tc) => tc.name === name || tc.aliases.includes(name));
-}
-
-const WEIGHT = /^[1-9][0-9]*$/;
-const FORMAT = 'expected name[:weight] entries separated by commas, with an integer weight >= 1 (e.g. --tc "a:3,b:1")';
-
-/** Parses `--tc "a:3,b:1"`; throws a one-line error naming --tc. */
-export function parseTestCaseSpec(spec: string, available: readonly TestCase[] = builtInTestCases): WeightedTestCase[] {
-  const names = available.map((tc) => tc.name).join(', ');
-  if (spec.trim() === '') throw new Error(`--tc: no test case given; available: ${names}`);
-  const picked: WeightedTestCase[] = [];
-  for (const rawEntry of spec.split(',')) {
-    const entry = rawEntry.trim();
-    if (entry === '') throw new Error(`--tc: empty entry in "${spec}"; ${FORMAT}`);
-    const parts = entry.split(':').map((p) => p.trim());
-    const [name = '', weightText] = parts;
-    if (parts.length > 2 || name === '') throw new Error(`--tc: bad entry "${entry}"; ${FORMAT}`);
-    const testCase = findTestCase(name, available);
-    if (testCase === undefined) throw new Error(`--tc: unknown test case "${name}"; available: ${names}`);
-    let weight = 1;
-    if (weightText !== undefined) {
-      weight = Number(weightText);
-      if (!WEIGHT.test(weightText) || !Number.isSafeInteger(weight)) {
-        throw new Error(`--tc: bad weight "${weightText}" for ${name}; ${FORMAT}`);
-      }
-    }
-    const twin = picked.find((p) => p.testCase === testCase);
-    if (twin !== undefined) {
-      const how = name === testCase.name ? '' : ` (as its alias ${name})`;
-      throw new Error(`--tc: ${testCase.name} is listed twice${how}`);
-    }
-    picked.push({ testCase, weight });
-  }
-  return picked;
-}

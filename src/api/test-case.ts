@@ -39,5 +39,25 @@ export interface TestCase {
   aliases: readonly string[];
   /** One line for --help. */
   description: string;
+  /**
+   * Set when the test case cannot share a run with others: why, in words that complete
+   * "<name> must run alone, not with <others>: ..." (checked when --tc is parsed).
+   */
+  runsAlone?: string;
   setup(ctx: TestCaseContext): Promise<PreparedTestCase>;
+}
+
+export interface WeightedTestCase {
+  testCase: TestCase;
+  /** Relative share of users (integer >= 1). */
+  weight: number;
+}
+
+/** Why this selection cannot run together (a test case that must run alone has company), or undefined. */
+export function runAloneProblem(selected: readonly TestCase[]): string | undefined {
+  if (selected.length < 2) return undefined;
+  const loner = selected.find((t) => t.runsAlone !== undefined);
+  if (loner === undefined) return undefined;
+  const others = selected.filter((t) => t !== loner).map((t) => t.name);
+  return `--tc: ${loner.name} must run alone, not with ${others.join(', ')}: ${loner.runsAlone}`;
 }

@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import { startDevChain, type DevChain } from './dev-chain.js';
-import type { Options } from '../cli/options.js';
+import type { Options } from './options.js';
 import { KEY_ENV } from '../chain/keys.js';
 
 /** Set in a child's environment: its index (0-based) among the worker processes. */

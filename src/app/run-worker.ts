@@ -2,7 +2,7 @@ import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
 import { InclusionTracker } from '../chain/inclusion-tracker.js';
 import { startDevChain, type DevChain } from './dev-chain.js';
-import type { Options, RefundOptions } from '../cli/options.js';
+import type { Options, RefundOptions } from './options.js';
 import { JsonRpcClient } from '../rpc/json-rpc.js';
 import { createMetricsRegistry, MetricsRecorder, serveMetrics, type MetricsServer, type WorkerState } from '../metrics/prometheus.js';
 import { MasterRunner } from '../runner/worker-runner.js';

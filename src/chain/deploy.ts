@@ -13,14 +13,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getAddress, type BaseWallet } from 'ethers';
 import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { loadArtifact, type ArtifactName } from '../../testcases/contracts/artifacts.js';
 import { isHexQuantity, toHexQuantity } from './encoding/hex.js';
 import { DEFAULT_RPC_NAMESPACE, type RpcNamespace } from './rpc-namespace.js';
 
+/** A compiled contract, as test cases keep theirs (testcases/contracts/artifacts.ts). */
+export interface DeployableContract {
+  /** Its name: one deployment per name and deployer. */
+  readonly contractName: string;
+  /** 0x-prefixed creation bytecode, constructor arguments included. */
+  readonly bytecode: string;
+}
+
 /** What a test case needs to get a contract onto the chain. */
 export interface ContractDeployer {
-  /** The address of a deployed `name`, deploying it on the first request only. */
-  deployContract(name: ArtifactName): Promise<string>;
+  /** The address of the deployed contract, deploying it on the first request for its name only. */
+  deployContract(contract: DeployableContract): Promise<string>;
 }
 
 export interface TransactionRequest {
@@ -174,12 +181,13 @@ export interface ContractDeployerOptions {
 /** Deploys each artifact at most once per deployer (a failed deployment may be retried). */
 export function createContractDeployer(options: ContractDeployerOptions): ContractDeployer {
   const { sender, log } = options;
-  const deployed = new Map<ArtifactName, Promise<string>>();
+  const deployed = new Map<string, Promise<string>>();
   return {
-    deployContract(name) {
+    deployContract(contract) {
+      const name = contract.contractName;
       let address = deployed.get(name);
       if (address === undefined) {
-        address = deploy(sender, name, log);
+        address = deploy(sender, contract, log);
         deployed.set(name, address);
         address.catch(() => deployed.delete(name));
       }
@@ -188,8 +196,7 @@ export function createContractDeployer(options: ContractDeployerOptions): Contra
   };
 }
 
-async function deploy(sender: TransactionSender, name: ArtifactName, log: Logger | undefined): Promise<string> {
-  const { bytecode } = loadArtifact(name);
+async function deploy(sender: TransactionSender, { contractName: name, bytecode }: DeployableContract, log: Logger | undefined): Promise<string> {
   let receipt: TxReceipt;
   try {
     receipt = await sender.send({ to: null, data: bytecode });

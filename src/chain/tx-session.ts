@@ -13,9 +13,12 @@ import { fundAccounts } from './funding.js';
 import { KEY_ENV, type PrivateKey } from './keys.js';
 import { NonceManager } from './nonce-manager.js';
 import type { RpcNamespace } from './rpc-namespace.js';
-import type { MemoSize } from '../../testcases/kaia/memo.js';
 import { waitForNode } from './wait-for-node.js';
 
+/** --memo-size values (the Kaia memo test cases: 200 or 2,000 bytes). */
+export const MEMO_SIZES = ['small', 'large'] as const;
+
+export type MemoSize = (typeof MEMO_SIZES)[number];
 
 /** The transaction-related flags, validated. */
 export interface TxSettings {

@@ -124,7 +124,7 @@ async function main(argv: string[]): Promise<void> {
   const cmd = refund ? refundProgram() : program();
   parseArgs(cmd, refund ? argv.slice(3) : argv, refund ? 'user' : 'node', refund ? 'klayworker refund --help' : 'klayworker --help');
   const moduleTestCases = refund ? [] : await loadModules(cmd.opts<RawOptions>().tcModule ?? []);
-  const options = refund ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>())) : usage(() => parseOptions(cmd.opts<RawOptions>(), process.env, moduleTestCases));
+  const options = refund ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>())) : usage(() => parseOptions(cmd.opts<RawOptions>(), [...builtInTestCases, ...moduleTestCases]));
   const childIndex = process.env[PROCESS_INDEX_ENV];
   const baseLog = createLogger(options.logLevel, options.logFormat);
   // A worker process of --processes tags its lines with its index, and dies with its parent.

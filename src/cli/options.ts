@@ -1,14 +1,14 @@
 import { parseDuration } from '../util/duration.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log.js';
-import { parseIncreaseRate, type IncreaseRate } from '../runner/limiter/rate-limiter.js';
+import type { IncreaseRate } from '../runner/limiter/limiter.js';
+import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
 import { parseUnits } from 'ethers';
 import { KeyError, loadRichKey, type PrivateKey } from '../chain/keys.js';
-import { builtInTestCases, parseTestCaseSpec } from '../../testcases/registry.js';
-import { accountUpdateSelectionProblem } from '../../testcases/kaia/account-update.js';
-import { MEMO_SIZES } from '../../testcases/kaia/memo.js';
 import { RPC_NAMESPACES, type RpcNamespace } from '../chain/rpc-namespace.js';
-import type { TxSettings } from '../chain/tx-session.js';
-import type { TestCase } from '../api/test-case.js';
+import { MEMO_SIZES, type TxSettings } from '../chain/tx-session.js';
+import { runAloneProblem, type TestCase } from '../api/test-case.js';
+import { parseTestCaseSpec } from './test-case-spec.js';
+import type { ChainOptions, Options, RefundOptions } from '../app/options.js';
 
 /** Bad command-line input: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -65,51 +65,6 @@ export const DEFAULT_MAX_PENDING = 16;
 /** --connect-timeout's default for the node (the master's default is to wait forever). */
 export const NODE_CONNECT_TIMEOUT_MS = 30_000;
 
-/** The flags shared by a test run and `klayworker refund`. */
-export interface ChainOptions {
-  /** The rich (funding) key; null when none was given. Renders as [redacted]. */
-  richKey: PrivateKey | null;
-  /** Where the key came from, e.g. "--key-file /path" (for messages), or null. */
-  richKeyOrigin: string | null;
-  /** Advice to log once the logger exists (e.g. --key is visible in ps). */
-  warnings: string[];
-  /** How long to retry an unreachable node at start. */
-  nodeConnectTimeoutMs: number;
-  rpcTimeoutMs: number;
-  tx: TxSettings;
-  logLevel: LogLevel;
-  logFormat: LogFormat;
-}
-
-export interface Options extends ChainOptions {
-  standalone: boolean;
-  /** Speak Locust 0.9's two-port PUSH/PULL protocol (it cannot be detected from one socket). */
-  legacy09: boolean;
-  users: number;
-  spawnRate: number;
-  /** null: run until interrupted. */
-  runTimeMs: number | null;
-  csvPrefix: string | null;
-  jsonFile: string | null;
-  masterHost: string;
-  masterPort: number;
-  /** null: wait for the master forever. (The node's timeout is nodeConnectTimeoutMs.) */
-  connectTimeoutMs: number | null;
-  maxRps: number;
-  rpsMode: 'bucket' | 'smooth';
-  requestIncreaseRate: IncreaseRate | null;
-  testCases: { testCase: TestCase; weight: number }[];
-  /** null: start the embedded dev chain. */
-  endpoint: string | null;
-  stopTimeoutMs: number;
-  /** --drain-timeout: how long a stopped test waits for its transactions to be mined. */
-  drainTimeoutMs: number;
-  /** --processes: worker processes to fork (1: this process is the worker). */
-  processes: number;
-  /** --metrics-port [HOST:]PORT: where to serve Prometheus metrics (port 0: any free one); null: off. */
-  metrics: { host: string; port: number } | null;
-}
-
 /** `klayworker refund`'s flags. */
 export interface RawRefundOptions {
   endpoint?: string;
@@ -124,13 +79,10 @@ export interface RawRefundOptions {
   logFormat: string;
 }
 
-export interface RefundOptions extends ChainOptions {
-  endpoint: string;
-}
 
 /** Validates every flag once; the first problem becomes a UsageError naming the flag. */
-/** `moduleTestCases`: the user's own test cases, loaded from --tc-module before parsing. */
-export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.env, moduleTestCases: readonly TestCase[] = []): Options {
+/** `available`: the test cases --tc may name (the built-ins and those loaded from --tc-module). */
+export function parseOptions(raw: RawOptions, available: readonly TestCase[], env: NodeJS.ProcessEnv = process.env): Options {
   const standalone = raw.standalone === true;
   if (!standalone) {
     for (const [flag, value] of [['-u/--users', raw.users], ['-r/--spawn-rate', raw.spawnRate], ['-t/--run-time', raw.runTime]] as const) {
@@ -142,11 +94,11 @@ export function parseOptions(raw: RawOptions, env: NodeJS.ProcessEnv = process.e
   }
   let testCases: Options['testCases'];
   try {
-    testCases = parseTestCaseSpec(raw.tc, [...builtInTestCases, ...moduleTestCases]);
+    testCases = parseTestCaseSpec(raw.tc, available);
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  const mustRunAlone = accountUpdateSelectionProblem(testCases.map((t) => t.testCase.name));
+  const mustRunAlone = runAloneProblem(testCases.map((t) => t.testCase));
   if (mustRunAlone !== undefined) throw new UsageError(mustRunAlone);
   let requestIncreaseRate: IncreaseRate | null = null;
   if (raw.requestIncreaseRate !== undefined) {

@@ -12,7 +12,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Histogram } from 'prom-client';
-import type { Recorder } from '../runner/task.js';
+import type { Recorder } from '../stats/recorder.js';
 
 /** Upper bounds of the response-time histogram, in seconds (Prometheus's le labels). */
 export const RESPONSE_TIME_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RequestStats } from '../stats/request-stats.js';
 import { renderTable } from '../stats/console-table.js';
 import type { Backlog } from './backlog.js';
-import type { RateLimiter } from './limiter/rate-limiter.js';
+import type { RateLimiter } from './limiter/limiter.js';
 import type { UserPool } from './user-pool.js';
 
 export interface StandaloneOptions {

@@ -2,12 +2,7 @@
  * The seam between the runner and the test cases: a task is one kind of iteration that a
  * user loops over, and it reports each outcome through the user's recorder.
  */
-
-/** The only way a task reports what happened. Response times are milliseconds. */
-export interface Recorder {
-  success(type: string, name: string, responseTimeMs: number, contentLength: number): void;
-  failure(type: string, name: string, responseTimeMs: number, error: string): void;
-}
+import type { Recorder } from '../stats/recorder.js';
 
 /** What a task sees of the user running it. */
 export interface User {

@@ -1,8 +1,9 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { allocateUsers } from './allocate.js';
-import type { RateLimiter } from './limiter/rate-limiter.js';
-import type { Recorder, Task, User } from './task.js';
+import type { RateLimiter } from './limiter/limiter.js';
+import type { Recorder } from '../stats/recorder.js';
+import type { Task, User } from './task.js';
 import { UserRecorder } from './user-recorder.js';
 import { Waiter } from '../util/waiter-queue.js';
 

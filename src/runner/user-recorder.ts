@@ -1,4 +1,4 @@
-import type { Recorder } from './task.js';
+import type { Recorder } from '../stats/recorder.js';
 
 /**
  * A user's view of the stats recorder. When a stop gives up waiting for a user's in-flight

@@ -7,7 +7,7 @@ import type { Transport } from '../locust/sockets.js';
 import { adaptReport, type StatsEra } from '../locust/stats-dialect.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import type { Backlog } from './backlog.js';
-import type { RateLimiter } from './limiter/rate-limiter.js';
+import type { RateLimiter } from './limiter/limiter.js';
 import type { UserPool } from './user-pool.js';
 import { LOCUST_TIMINGS, type MasterTimings } from './master-timings.js';
 import { ProcessUsage } from './process-usage.js';

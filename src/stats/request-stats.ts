@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Recorder } from '../runner/task.js';
+import type { Recorder } from '../stats/recorder.js';
 import { responseTimeBucket } from './bucket.js';
 import { currentRate, StatsEntry } from './entry.js';
 import { medianResponseTime, responseTimePercentiles } from './percentile.js';

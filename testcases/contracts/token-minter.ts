@@ -12,7 +12,7 @@ import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
-import type { ArtifactName } from './artifacts.js';
+import { loadArtifact, type ArtifactName } from './artifacts.js';
 import { createContractDeployer, createTransactionSender, type TransactionSender } from '../../src/chain/deploy.js';
 import type { FundedAccounts } from '../../src/chain/tx-session.js';
 
@@ -40,7 +40,7 @@ export async function withMinter<T>(options: MinterOptions, what: string, work: 
   try {
     const sender = createTransactionSender({ rpc, wallet: new Wallet(account.signer), receiptTimeoutMs });
     const deployer = createContractDeployer({ sender, log });
-    return await work({ account, sender, deploy: (name) => deployer.deployContract(name) });
+    return await work({ account, sender, deploy: (name) => deployer.deployContract(loadArtifact(name)) });
   } catch (err) {
     throw new Error(`${what} (minting from test account ${account.address}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   } finally {

@@ -19,33 +19,13 @@ import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 
 export const ACCOUNT_UPDATE_NAME = 'kaiaAccountUpdate';
 
-/**
- * Why a run of these test cases (names, aliases resolved) cannot go ahead, or undefined: for
- * setup, and for option parsing, where it can be a usage error (exit 2) before any node is asked.
- */
-export function accountUpdateSelectionProblem(names: readonly string[]): string | undefined {
-  const others = names.filter((n) => n !== ACCOUNT_UPDATE_NAME);
-  if (others.length === 0 || others.length === names.length) return undefined;
-  return (
-    `--tc: ${ACCOUNT_UPDATE_NAME} must run alone, not with ${others.join(', ')}: it gives the test accounts public keys, ` +
-    'and Kaia refuses Ethereum-typed transactions from such accounts; run it on its own, ideally with its own --account-seed'
-  );
-}
-
-/** The names of every test case of the run, where the worker passes them (TestCaseContext.selected). */
-function selectedTestCases(ctx: TestCaseContext): readonly string[] | undefined {
-  return (ctx as TestCaseContext & { selected?: readonly string[] }).selected;
-}
-
 export const kaiaAccountUpdate: TestCase = {
   name: ACCOUNT_UPDATE_NAME,
   aliases: ['newAccountUpdateTC'],
   description: "Kaia AccountUpdate (0x20) to the account's own public key; runs alone, and resets the keys to legacy at the end",
+  runsAlone:
+    'it gives the test accounts public keys, and Kaia refuses Ethereum-typed transactions from such accounts; run it on its own, ideally with its own --account-seed',
   async setup(ctx) {
-    const selected = selectedTestCases(ctx);
-    const problem = selected === undefined ? undefined : accountUpdateSelectionProblem(selected);
-    if (problem !== undefined) throw new Error(problem);
-    if (selected === undefined) ctx.log.warn(`${ACCOUNT_UPDATE_NAME}: cannot tell which other test cases run in this process; it must run alone`);
     const setup = await prepareKaia(ctx, ACCOUNT_UPDATE_NAME);
     const type = KaiaTxType.AccountUpdate;
     const keys = new Map(setup.accounts.list.map((a) => [a.address, accountKeyPublic(a.signer.compressedPublicKey)]));

@@ -29,7 +29,7 @@ function executionTestCase(name: string, alias: string, type: KaiaTxTypeCode, de
     async setup(ctx) {
       const setup = await prepareKaia(ctx, name);
       if (ctx.contracts === undefined) throw new Error(`${name} needs the rich key to deploy its General contract`);
-      const general = await ctx.contracts.deployContract('General');
+      const general = await ctx.contracts.deployContract(loadArtifact('General'));
       const abi = new Interface(loadArtifact('General').abi);
       const { list } = setup.accounts;
       // Encoded once per account: the call data is all a user's iteration needs.

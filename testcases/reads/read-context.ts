@@ -1,5 +1,5 @@
 /** What the read test cases take from the run: the RPC namespace and a contract deployer. */
-import type { ArtifactName } from '../contracts/artifacts.js';
+import { loadArtifact, type ArtifactName } from '../contracts/artifacts.js';
 import { isRpcNamespace, type RpcNamespace } from '../../src/chain/rpc-namespace.js';
 import type { TestCaseContext } from '../../src/api/test-case.js';
 
@@ -26,7 +26,7 @@ export async function deployedContract(ctx: TestCaseContext, testCase: string, c
     throw new Error(`${testCase} needs a deployed ${contract} contract, but this run has no contract deployer (funded accounts)`);
   }
   try {
-    return await contracts.deployContract(contract);
+    return await contracts.deployContract(loadArtifact(contract));
   } catch (err) {
     throw new Error(`${testCase}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

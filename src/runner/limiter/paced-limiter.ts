@@ -4,7 +4,7 @@
  * milliseconds elapsed since `start()`, so it never accumulates timer drift.
  */
 import type { PreciseTimer } from './precise-timer.js';
-import type { CapSchedule, LimiterClock, LimiterStartOptions, RateLimiter } from './rate-limiter.js';
+import type { CapSchedule, LimiterClock, LimiterStartOptions, RateLimiter } from './limiter.js';
 import { WaiterQueue, type Waiter } from '../../util/waiter-queue.js';
 
 /** Decides when grants happen, as a function of the time elapsed since start (ms). */

@@ -4,7 +4,7 @@
  * schedule rather than a limiter of its own, so the ramp works with both the bucket and the
  * smooth limiter; the budget is still refilled per second, from the cap at that second's start.
  */
-import type { CapSchedule, IncreaseRate } from './rate-limiter.js';
+import type { CapSchedule, IncreaseRate } from './limiter.js';
 
 export function rampUpSchedule({ step, periodMs }: IncreaseRate, maxRps: number): CapSchedule {
   return (elapsedMs) => {

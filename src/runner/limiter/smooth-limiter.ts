@@ -9,7 +9,7 @@
  * timer hands them out together, which keeps high rates (slots < 1 ms apart) achievable.
  */
 import { PacedLimiter, type GrantPolicy } from './paced-limiter.js';
-import type { CapSchedule, LimiterClock, RateLimiter } from './rate-limiter.js';
+import type { CapSchedule, LimiterClock, RateLimiter } from './limiter.js';
 
 export class SmoothPolicy implements GrantPolicy {
   /** The next slot to hand out: second and index within that second. */

@@ -4,7 +4,7 @@
  * on. Unused budget is lost at the end of its second, so an idle period never buys a burst.
  */
 import { PacedLimiter, type GrantPolicy } from './paced-limiter.js';
-import type { CapSchedule, LimiterClock, RateLimiter } from './rate-limiter.js';
+import type { CapSchedule, LimiterClock, RateLimiter } from './limiter.js';
 
 export class TokenBucketPolicy implements GrantPolicy {
   private second = -1;

@@ -1,5 +1,5 @@
 /** `--max-rps 0`: no limit. `acquire` is the hot path of an uncapped test, so it allocates nothing. */
-import type { LimiterStartOptions, RateLimiter } from './rate-limiter.js';
+import type { LimiterStartOptions, RateLimiter } from './limiter.js';
 
 const GRANTED = Promise.resolve(true);
 const DENIED = Promise.resolve(false);

@@ -1,0 +1,58 @@
+/**
+ * What a run is configured with, once every flag has been validated (src/cli/options.ts
+ * turns argv into these; the app never sees a raw flag).
+ */
+import type { WeightedTestCase } from '../api/test-case.js';
+import type { PrivateKey } from '../chain/keys.js';
+import type { TxSettings } from '../chain/tx-session.js';
+import type { IncreaseRate } from '../runner/limiter/limiter.js';
+import type { LogFormat, LogLevel } from '../util/log.js';
+
+/** The flags shared by a test run and `klayworker refund`. */
+export interface ChainOptions {
+  /** The rich (funding) key; null when none was given. Renders as [redacted]. */
+  richKey: PrivateKey | null;
+  /** Where the key came from, e.g. "--key-file /path" (for messages), or null. */
+  richKeyOrigin: string | null;
+  /** Advice to log once the logger exists (e.g. --key is visible in ps). */
+  warnings: string[];
+  /** How long to retry an unreachable node at start. */
+  nodeConnectTimeoutMs: number;
+  rpcTimeoutMs: number;
+  tx: TxSettings;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+export interface Options extends ChainOptions {
+  standalone: boolean;
+  /** Speak Locust 0.9's two-port PUSH/PULL protocol (it cannot be detected from one socket). */
+  legacy09: boolean;
+  users: number;
+  spawnRate: number;
+  /** null: run until interrupted. */
+  runTimeMs: number | null;
+  csvPrefix: string | null;
+  jsonFile: string | null;
+  masterHost: string;
+  masterPort: number;
+  /** null: wait for the master forever. (The node's timeout is nodeConnectTimeoutMs.) */
+  connectTimeoutMs: number | null;
+  maxRps: number;
+  rpsMode: 'bucket' | 'smooth';
+  requestIncreaseRate: IncreaseRate | null;
+  testCases: WeightedTestCase[];
+  /** null: start the embedded dev chain. */
+  endpoint: string | null;
+  stopTimeoutMs: number;
+  /** --drain-timeout: how long a stopped test waits for its transactions to be mined. */
+  drainTimeoutMs: number;
+  /** --processes: worker processes to fork (1: this process is the worker). */
+  processes: number;
+  /** --metrics-port [HOST:]PORT: where to serve Prometheus metrics (port 0: any free one); null: off. */
+  metrics: { host: string; port: number } | null;
+}
+
+export interface RefundOptions extends ChainOptions {
+  endpoint: string;
+}

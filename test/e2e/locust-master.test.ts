@@ -1,0 +1,105 @@
+/**
+ * klayworker against a real Locust master (Debian's 2.12.1) and a real anvil node: what the
+ * master aggregates must equal what the workers say they sent.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+import { parseCsv } from '../support/csv.js';
+import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
+import { CLI, eventually, freePort, killStarted, LOCUST, startProcess, type Proc } from '../support/processes.js';
+import { requireOrSkip } from '../support/require-tool.js';
+
+
+interface WorkerSummary {
+  duration_s: number;
+  users: number;
+  total: { requests: number; failures: number };
+  tasks: { type: string; name: string; requests: number; failures: number }[];
+}
+
+let chain: DevChain | null = null;
+
+beforeAll(async () => {
+  if (HAVE_LOCUST) chain = await startDevChain({ blockTime: 1 });
+});
+afterAll(async () => {
+  await chain?.stop();
+});
+afterEach(() => killStarted());
+
+function startWorker(masterPort: number, jsonFile: string, extra: string[] = []): Proc {
+  return startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', chain!.url, '--master-port', String(masterPort), '--json', jsonFile, '--log-format', 'json', ...extra]);
+}
+
+function readSummary(file: string): WorkerSummary {
+  return JSON.parse(readFileSync(file, 'utf8')) as WorkerSummary;
+}
+
+describe('with a real Locust 2.12.1 master', () => {
+  it('headless: two workers, 10 users each, and the master counts exactly what they sent', async (ctx) => {
+    requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
+    const dir = mkdtempSync(join(tmpdir(), 'klayworker-locust-'));
+    const port = await freePort();
+    const master = startProcess(LOCUST, [
+      '-f', DUMMY, '--master', '--headless', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--expect-workers', '2', '--expect-workers-max-wait', '60', '-u', '20', '-r', '10', '-t', '15s', '--csv', join(dir, 'run'),
+    ]);
+    const w1 = startWorker(port, join(dir, 'w1.json'));
+    const w2 = startWorker(port, join(dir, 'w2.json'));
+
+    expect(await master.exited(90_000)).toBe(0);
+    expect(await w1.exited(15_000)).toBe(0);
+    expect(await w2.exited(15_000)).toBe(0);
+
+    const log = master.output();
+    expect(log).toMatch(/All users spawned/);
+    expect(log).not.toMatch(MASTER_CRASH);
+
+    const s1 = readSummary(join(dir, 'w1.json'));
+    const s2 = readSummary(join(dir, 'w2.json'));
+    expect([s1.users, s2.users]).toEqual([10, 10]);
+    expect(s1.total.failures + s2.total.failures).toBe(0);
+    expect(s1.total.requests).toBeGreaterThan(0);
+    expect(s2.total.requests).toBeGreaterThan(0);
+
+    const rows = parseCsv(readFileSync(join(dir, 'run_stats.csv'), 'utf8'));
+    const aggregated = rows.find((r) => r.Name === 'Aggregated');
+    const blockNumber = rows.find((r) => r.Name === 'blockNumber');
+    expect(blockNumber?.Type).toBe('eth_blockNumber');
+    expect(Number(aggregated?.['Request Count'])).toBe(s1.total.requests + s2.total.requests);
+    expect(Number(aggregated?.['Failure Count'])).toBe(0);
+  }, 120_000);
+
+  it('web UI endpoints: start, stop and start again; the second run counts only its own requests', async (ctx) => {
+    requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
+    const dir = mkdtempSync(join(tmpdir(), 'klayworker-locust-web-'));
+    const [port, webPort] = [await freePort(), await freePort()];
+    const master = startWebMaster(port, webPort);
+    const worker = startWorker(port, join(dir, 'w.json'), ['--max-rps', '200']);
+    const hasRequests = async () => ((await master.aggregated()) > 0 ? true : undefined);
+
+    await eventually(() => master.workerIs('ready'), 30_000, 'the worker to register as ready');
+    await master.swarm(4);
+    await eventually(hasRequests, 20_000, 'requests in the first run');
+    await master.stop();
+    await eventually(() => master.workerIs('ready'), 20_000, 'the worker to be ready again after /stop');
+
+    await master.swarm(6);
+    await eventually(() => master.workerIs('running', 6), 20_000, 'the second run with 6 users');
+    await eventually(hasRequests, 20_000, 'requests in the second run');
+    await master.stop();
+    await eventually(() => master.workerIs('ready'), 20_000, 'the worker to be ready after the second /stop');
+    const masterCount = await master.settledCount();
+
+    master.proc.kill('SIGTERM');
+    expect(await worker.exited(15_000)).toBe(0);
+    await master.proc.exited(15_000);
+    expect(master.proc.output()).not.toMatch(MASTER_CRASH);
+    const summary = readSummary(join(dir, 'w.json'));
+    expect(summary.users).toBe(6);
+    expect(summary.total.requests).toBe(masterCount);
+  }, 120_000);
+});

@@ -1,0 +1,113 @@
+/**
+ * Bad input, flag by flag: one line on stderr that names the flag, exit code 2, no stack
+ * trace, nothing started, and never the key that was given.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI } from '../support/processes.js';
+
+const BAD_KEY = '0x12345678deadbeefcafe';
+const dir = mkdtempSync(join(tmpdir(), 'klayworker-cli-errors-'));
+const badKeyFile = join(dir, 'bad.key');
+writeFileSync(badKeyFile, `${BAD_KEY}\n`, { mode: 0o600 });
+
+function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number; stderr: string; stdout: string } {
+  try {
+    const stdout = execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: 'pipe', timeout: 20_000, env: { ...process.env, KLAYWORKER_KEY: '', ...env } });
+    return { status: 0, stderr: '', stdout };
+  } catch (err) {
+    const e = err as { status: number; stderr: string; stdout: string };
+    return { status: e.status, stderr: e.stderr, stdout: e.stdout };
+  }
+}
+
+const BASE = ['--tc', 'blockNumber'];
+const ALONE = [...BASE, '--standalone'];
+
+/** [args, flag the message must name, extra environment] */
+const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
+  [[], /--tc/],
+  [['--tc', ''], /--tc/],
+  [['--tc', 'nope'], /--tc.*nope.*available:.*blockNumber/],
+  [['--tc', 'blockNumber:0'], /--tc/],
+  [['--tc', 'blockNumber:x'], /--tc/],
+  [['--tc', 'blockNumber,,gasPrice'], /--tc/],
+  [['--tc', 'blockNumber,blockNumber'], /--tc/],
+  [['--tc', 'blockNumber,readBlockNumber'], /--tc/],
+  [[...BASE, '--endpoint', 'node:8551'], /--endpoint/],
+  [[...BASE, '--endpoint', 'ftp://node:8551'], /--endpoint/],
+  [[...BASE, '--endpoint', ''], /--endpoint/],
+  [[...BASE, '--key-file', join(dir, 'missing.key')], /--key-file/],
+  [[...BASE, '--key-file', badKeyFile], /--key-file/],
+  [[...BASE, '--key', BAD_KEY], /--key/],
+  [[...BASE, '--key', 'zz'], /--key/],
+  [BASE, /KLAYWORKER_KEY/, { KLAYWORKER_KEY: BAD_KEY }],
+  [[...BASE, '--accounts', '0'], /--accounts/],
+  [[...BASE, '--accounts', '-1'], /--accounts/],
+  [[...BASE, '--accounts', 'many'], /--accounts/],
+  [[...BASE, '--account-seed', ''], /--account-seed/],
+  [[...BASE, '--charge', '-1'], /--charge/],
+  [[...BASE, '--charge', 'lots'], /--charge/],
+  [[...BASE, '--tx-type', 'eip1559'], /--tx-type/],
+  [[...BASE, '--rpc-namespace', 'web3'], /--rpc-namespace/],
+  [[...BASE, '--memo-size', 'huge'], /--memo-size/],
+  [['--tc', 'kaiaAccountUpdate,kaiaValueTransfer'], /--tc.*kaiaAccountUpdate must run alone/],
+  [[...BASE, '--receipt-timeout', '5 minutes'], /--receipt-timeout/],
+  [[...BASE, '--max-rps', '-5'], /--max-rps/],
+  [[...BASE, '--max-rps', 'ten'], /--max-rps/],
+  [[...BASE, '--max-rps', '1.5'], /--max-rps/],
+  [[...BASE, '--rps-mode', 'fast'], /--rps-mode/],
+  [[...BASE, '--request-increase-rate', 'fast'], /--request-increase-rate/],
+  [[...BASE, '--request-increase-rate', '-1/1s'], /--request-increase-rate/],
+  [[...BASE, '--request-increase-rate', '10/0s'], /--request-increase-rate/],
+  [[...BASE, '--master-host', ''], /--master-host/],
+  [[...BASE, '--master-host', 'a b'], /--master-host/],
+  [[...BASE, '--master-port', '0'], /--master-port/],
+  [[...BASE, '--master-port', '70000'], /--master-port/],
+  [[...BASE, '--master-port', 'x'], /--master-port/],
+  [[...BASE, '--connect-timeout', 'soon'], /--connect-timeout/],
+  [[...BASE, '--connect-timeout', '0'], /--connect-timeout/],
+  [[...ALONE, '-u', '-1'], /--users/],
+  [[...ALONE, '-u', 'x'], /--users/],
+  [[...ALONE, '-r', '0'], /--spawn-rate/],
+  [[...ALONE, '-r', 'x'], /--spawn-rate/],
+  [[...ALONE, '-t', 'x'], /--run-time/],
+  [[...ALONE, '-t', '0'], /--run-time/],
+  [[...ALONE, '-t', '5 minutes'], /--run-time/],
+  [[...BASE, '-u', '10'], /--users.*--standalone/],
+  [[...BASE, '--csv', ''], /--csv/],
+  [[...BASE, '--json', ''], /--json/],
+  [[...BASE, '--rpc-timeout', '0'], /--rpc-timeout/],
+  [[...BASE, '--rpc-timeout', 'x'], /--rpc-timeout/],
+  [[...BASE, '--stop-timeout', 'x'], /--stop-timeout/],
+  [[...BASE, '--log-level', 'loud'], /--log-level/],
+  [[...BASE, '--log-format', 'xml'], /--log-format/],
+  [[...BASE, '--no-such-flag'], /no-such-flag/],
+  [[...BASE, 'stray'], /stray/],
+  [[...BASE, '--max-rps'], /--max-rps/],
+  [['refund'], /--endpoint/],
+  [['refund', '--endpoint', 'node'], /--endpoint/],
+  [['refund', '--endpoint', 'http://127.0.0.1:9'], /key/i],
+  [['refund', '--endpoint', 'http://127.0.0.1:9', '--key', BAD_KEY], /--key/],
+  [['refund', '--endpoint', 'http://127.0.0.1:9', '--accounts', 'x'], /--accounts/],
+];
+
+describe('bad input', () => {
+  it.each(CASES)('%j → one line naming the flag, exit 2', (args, pattern, env) => {
+    const { status, stderr, stdout } = run(args, env);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(pattern);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at |Error:|\{$/);
+    expect(stdout).toBe('');
+    expect(stderr.toLowerCase()).not.toContain(BAD_KEY.slice(2).toLowerCase());
+  });
+
+  it('--help and --version exit 0', () => {
+    expect(run(['--help']).status).toBe(0);
+    expect(run(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,310 @@
+/**
+ * The inclusion tracker against a scripted chain whose blocks, pool and nonces the test
+ * controls: every way a transaction can end (mined, seen before its send answered, dropped,
+ * replaced, starved and re-sent, unresolved at the end of a test), what is recorded, and the
+ * counts that must always add up.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { InclusionTracker, MINED_TYPE, planAfter, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion-tracker.js';
+import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import type { Recorder } from '../../src/stats/recorder.js';
+import { replyJson, startFakeRpcServer, type FakeRpcServer } from '../support/fake-rpc-server.js';
+import { eventually } from '../support/processes.js';
+
+const silent = pino({ level: 'silent' });
+const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}`;
+
+/** A chain whose next block holds what the test says; every head read sees the blocks made so far. */
+class ScriptedChain {
+  readonly blocks: string[][] = [[]];
+  /** Transactions the node holds but has not mined. */
+  readonly pool = new Set<string>();
+  /** The chain's nonce per address ('latest'). */
+  readonly latest = new Map<string, number>();
+  server!: FakeRpcServer;
+
+  async start(): Promise<string> {
+    this.server = await startFakeRpcServer((req, res) => {
+      const p = (req.params ?? []) as unknown[];
+      let result: unknown = null;
+      switch (req.method) {
+        case 'eth_blockNumber':
+          result = `0x${(this.blocks.length - 1).toString(16)}`;
+          break;
+        case 'eth_getBlockByNumber': {
+          const n = Number(p[0]);
+          const txs = this.blocks[n];
+          result = txs === undefined ? null : { number: p[0], transactions: txs, baseFeePerGas: '0x3b9aca00', gasUsed: '0x0', gasLimit: '0x1c9c380' };
+          break;
+        }
+        case 'eth_getTransactionByHash': {
+          const h = String(p[0]);
+          const at = this.blocks.findIndex((b) => b.includes(h));
+          result = at >= 0 ? { hash: h, blockNumber: `0x${at.toString(16)}` } : this.pool.has(h) ? { hash: h, blockNumber: null } : null;
+          break;
+        }
+        case 'eth_getTransactionCount':
+          result = `0x${(this.latest.get(String(p[0])) ?? 0).toString(16)}`;
+          break;
+      }
+      replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, result }));
+    });
+    return this.server.url;
+  }
+
+  /** A new block holding `hashes` (taken out of the pool). */
+  mine(...hashes: string[]): void {
+    for (const h of hashes) this.pool.delete(h);
+    this.blocks.push(hashes);
+  }
+}
+
+class FakeAccount implements NonceAccount {
+  pending = 0;
+  readonly plans: NoncePlan[] = [];
+  readonly resends: number[] = [];
+  readonly cancelled: number[] = [];
+  constructor(readonly address: string) {}
+  pendingAdded(): void {
+    this.pending++;
+  }
+  pendingSettled(): void {
+    this.pending--;
+  }
+  heal(replan: () => Promise<NoncePlan>): void {
+    void replan().then((plan) => this.plans.push(plan));
+  }
+  resend(nonce: number): void {
+    this.resends.push(nonce);
+  }
+  cancelResend(nonce: number): void {
+    this.cancelled.push(nonce);
+  }
+}
+
+interface Row {
+  ok: boolean;
+  type: string;
+  name: string;
+  ms: number;
+  error?: string;
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function setUp() {
+  const chain = new ScriptedChain();
+  const url = await chain.start();
+  const rpc = new JsonRpcClient(url, { timeoutMs: 2_000 });
+  const rows: Row[] = [];
+  const recorder: Recorder = {
+    success: (type, name, ms) => rows.push({ ok: true, type, name, ms }),
+    failure: (type, name, ms, error) => rows.push({ ok: false, type, name, ms, error }),
+  };
+  const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder, receiptTimeoutMs: 60_000, pollMs: 10 });
+  cleanup.push(async () => {
+    await tracker.close();
+    await rpc.close();
+    await chain.server.close();
+  });
+  await tracker.start();
+  tracker.open();
+  /** Waits until the tracker has read every block made so far. */
+  const seen = async () => {
+    const height = chain.blocks.length - 1;
+    const reads = () => chain.server.requests.filter((r) => r.method === 'eth_getBlockByNumber' && Number((r.params as unknown[])[0]) === height).length;
+    await eventually(() => (reads() > 0 ? true : undefined), 5_000, `block ${height} read`, 5);
+    // The read is answered and handled within a few polls.
+    const before = chain.server.requests.length;
+    await eventually(() => (chain.server.requests.length > before + 2 ? true : undefined), 5_000, 'two more polls', 5);
+  };
+  return { chain, tracker, rows, seen };
+}
+
+describe('InclusionTracker', () => {
+  it('records a mined transaction once under type mined, timed from its send to the block, and counts it', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const settled: Settlement[] = [];
+    const sentAt = performance.now();
+    tracker.expect({ hash: hash(1), account, nonce: 0, name: 'valueTransfer', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(1));
+    chain.pool.add(hash(1));
+    expect(account.pending).toBe(1);
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 0, dropped: 0, unresolved: 1, resent: 0 });
+    chain.mine(hash(1));
+    await seen();
+    const elapsed = performance.now() - sentAt;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ ok: true, type: MINED_TYPE, name: 'valueTransfer' });
+    expect(rows[0]!.ms).toBeGreaterThan(0);
+    expect(rows[0]!.ms).toBeLessThanOrEqual(elapsed);
+    expect(settled).toEqual([expect.objectContaining({ kind: 'mined', blockNumber: 1, hash: hash(1) })]);
+    expect(account.pending).toBe(0);
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 0 });
+    // A later block holding the same hash again changes nothing.
+    chain.mine(hash(1));
+    await seen();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('settles a transaction a block held before its send was answered, when the answer comes', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const ticket = tracker.expect({ hash: hash(2), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n });
+    chain.mine(hash(2));
+    await seen();
+    expect(rows).toEqual([]);
+    ticket.accepted(hash(2));
+    expect(rows).toMatchObject([{ ok: true, type: MINED_TYPE }]);
+    expect(tracker.counts()).toMatchObject({ accepted: 1, mined: 1 });
+  });
+
+  it('follows the node’s hash when it differs from the one computed at signing', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    tracker.expect({ hash: hash(3), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(33));
+    chain.mine(hash(33));
+    await seen();
+    expect(rows).toMatchObject([{ ok: true }]);
+  });
+
+  it('a transaction the node forgets is a failure of the mined row once its account stalls, and the account is healed from the chain', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const other = new FakeAccount('0xb');
+    // Nonces 4, 5, 6 accepted; the node then drops 4 (6 stays in its pool, queued behind the gap).
+    for (const n of [4, 5, 6]) tracker.expect({ hash: hash(40 + n), account, nonce: n, name: 'tc', maxPrice: 10n }).accepted(hash(40 + n));
+    chain.pool.add(hash(46));
+    chain.latest.set('0xa', 4);
+    // Blocks come (other accounts' transactions fill them); this account makes no progress.
+    for (let i = 0; i < 4; i++) {
+      chain.mine(hash(900 + i));
+      await seen();
+    }
+    await eventually(() => (account.plans.length > 0 ? true : undefined), 5_000, 'a heal');
+    expect(rows.filter((r) => !r.ok).map((r) => r.error)).toEqual([
+      'dropped: the node no longer knows it (evicted from its pool)',
+      'dropped: the node no longer knows it (evicted from its pool)',
+    ]);
+    // 4 and 5 are to be filled again; 6, still held, is kept, and the sequence goes on after it.
+    // (While nobody fills the gaps, a later check finds them again and gives the same plan.)
+    expect(account.plans[0]).toEqual({ holes: [4, 5], next: 7 });
+    for (const plan of account.plans) expect(plan).toEqual(account.plans[0]);
+    expect(account.pending).toBe(1);
+    expect(other.pending).toBe(0);
+    expect(tracker.counts()).toEqual({ accepted: 3, mined: 0, dropped: 2, unresolved: 1, resent: 0 });
+  });
+
+  it('a transaction whose nonce the chain moved past without it was replaced', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    tracker.expect({ hash: hash(7), account, nonce: 7, name: 'tc', maxPrice: 10n }).accepted(hash(7));
+    chain.latest.set('0xa', 8);
+    for (let i = 0; i < 4 && rows.length === 0; i++) {
+      chain.mine();
+      await seen();
+    }
+    await eventually(() => (rows.length > 0 ? true : undefined), 5_000, 'the settlement');
+    expect(rows).toMatchObject([{ ok: false, error: 'replaced: its nonce was mined by another transaction' }]);
+    expect(account.plans).toEqual([{ holes: [], next: 8 }]);
+  });
+
+  it('a held transaction that starves is re-sent with its account’s backlog, and counts once, under the hash the chain holds', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const settled: Settlement[] = [];
+    for (const n of [0, 1]) {
+      tracker.expect({ hash: hash(60 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(60 + n));
+      chain.pool.add(hash(60 + n));
+    }
+    // Waiting is not starving while nothing newer pays more: no re-send could overtake.
+    for (let i = 0; i < 4; i++) {
+      chain.mine(hash(980 + i));
+      await seen();
+    }
+    expect(account.resends).toEqual([]);
+    // Newer transactions pay 10 % more: the account's backlog is outbid.
+    tracker.expect({ hash: hash(69), account: new FakeAccount('0xb'), nonce: 0, name: 'tc', maxPrice: 11n }).refused();
+    for (let i = 0; i < 6 && account.resends.length === 0; i++) {
+      chain.mine(hash(990 + i));
+      await seen();
+    }
+    await eventually(() => (account.resends.length > 0 ? true : undefined), 5_000, 'a re-send');
+    expect(account.resends).toEqual([0, 1]);
+    // The re-send of nonce 0 joins its entry: no new count, no new pending.
+    tracker.expect({ hash: hash(70), account, nonce: 0, name: 'tc', maxPrice: 11n }).accepted(hash(70));
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 0, dropped: 0, unresolved: 2, resent: 1 });
+    expect(account.pending).toBe(2);
+    chain.mine(hash(70), hash(61));
+    await seen();
+    expect(rows.map((r) => r.ok)).toEqual([true, true]);
+    expect(settled).toMatchObject([{ kind: 'mined', hash: hash(70) }, { kind: 'mined', hash: hash(61) }]);
+    // Nonce 1 was mined as first sent: its re-send is called off.
+    expect(account.cancelled).toEqual([1]);
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 1 });
+  });
+
+  it('a transaction refused by the node is forgotten; one whose send had no answer counts only if a block holds it', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    tracker.expect({ hash: hash(80), account, nonce: 0, name: 'tc', maxPrice: 10n }).refused();
+    tracker.expect({ hash: hash(81), account, nonce: 0, name: 'tc', maxPrice: 10n }).uncertain();
+    tracker.expect({ hash: hash(82), account, nonce: 1, name: 'tc', maxPrice: 10n }).uncertain();
+    expect(tracker.counts()).toEqual({ accepted: 0, mined: 0, dropped: 0, unresolved: 0, resent: 0 });
+    chain.mine(hash(80), hash(81));
+    await seen();
+    expect(rows).toMatchObject([{ ok: true }]);
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 0 });
+    expect(account.pending).toBe(0);
+  });
+
+  it('a drain waits for the test’s transactions; what is still open then is unresolved, recorded nowhere, and still counted if mined later', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const settled: Settlement[] = [];
+    for (const n of [0, 1]) tracker.expect({ hash: hash(90 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(90 + n));
+    chain.pool.add(hash(91));
+    // The first is mined while the drain waits.
+    setTimeout(() => chain.mine(hash(90)), 50);
+    const started = performance.now();
+    await tracker.drain(400);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(390);
+    expect(settled).toMatchObject([{ kind: 'mined' }, { kind: 'unresolved' }]);
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 1, dropped: 0, unresolved: 1, resent: 0 });
+
+    // The next test: the old transaction is mined now; it is counted, but not recorded in it.
+    tracker.open();
+    chain.mine(hash(91));
+    await seen();
+    expect(rows).toHaveLength(1);
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 0 });
+    expect(settled).toHaveLength(2);
+
+    // A drain with nothing of its test open returns at once.
+    const quick = performance.now();
+    await tracker.drain(10_000);
+    expect(performance.now() - quick).toBeLessThan(1_000);
+  });
+
+  it('a drain ends early when its signal aborts', async () => {
+    const { tracker } = await setUp();
+    tracker.expect({ hash: hash(100), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(100));
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 50);
+    const started = performance.now();
+    await tracker.drain(30_000, abort.signal);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(tracker.counts().unresolved).toBe(1);
+  });
+});
+
+describe('planAfter', () => {
+  it('fills every gap from the chain’s nonce up to the highest held one, then goes on after it', () => {
+    expect(planAfter(5, [])).toEqual({ holes: [], next: 5 });
+    expect(planAfter(5, [5, 6])).toEqual({ holes: [], next: 7 });
+    expect(planAfter(5, [7, 9])).toEqual({ holes: [5, 6, 8], next: 10 });
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The CLI in standalone mode, end to end: the rate asked for is the rate achieved, the summary
+ * files agree with each other, and the embedded dev chain comes and goes with the worker.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+import { parseCsv } from '../support/csv.js';
+import { CLI, killStarted, startProcess } from '../support/processes.js';
+
+let chain: DevChain;
+beforeAll(async () => {
+  chain = await startDevChain({ blockTime: 1 });
+});
+afterAll(async () => {
+  await chain.stop();
+});
+afterEach(() => killStarted());
+
+interface Summary {
+  duration_s: number;
+  users: number;
+  total: { requests: number; failures: number; rps: number };
+  tasks: { type: string; name: string; requests: number }[];
+}
+
+describe('standalone', () => {
+  it('--max-rps 50 for 20 s achieves 50 rps within 2%', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klayworker-rps-'));
+    const worker = startProcess(process.execPath, [
+      CLI, '--standalone', '-u', '20', '-r', '20', '-t', '20s', '--max-rps', '50', '--tc', 'blockNumber',
+      '--endpoint', chain.url, '--json', join(dir, 'summary.json'), '--csv', join(dir, 'run'),
+    ]);
+    expect(await worker.exited(60_000)).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.users).toBe(20);
+    expect(summary.total.failures).toBe(0);
+    const achieved = summary.total.requests / summary.duration_s;
+    expect(achieved).toBeGreaterThanOrEqual(49);
+    expect(achieved).toBeLessThanOrEqual(51);
+
+    // The CSV tells the same story as the JSON.
+    const aggregated = parseCsv(readFileSync(join(dir, 'run_stats.csv'), 'utf8')).find((r) => r.Name === 'Aggregated');
+    expect(Number(aggregated?.['Request Count'])).toBe(summary.total.requests);
+  }, 90_000);
+
+  it('a test case named twice (by name and by alias) is refused before anything starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
+    const worker = startProcess(process.execPath, [
+      CLI, '--standalone', '-u', '8', '-r', '100', '-t', '3s', '--tc', 'blockNumber:3,readBlockNumber:1',
+      '--endpoint', chain.url, '--json', join(dir, 'summary.json'),
+    ]);
+    expect(await worker.exited(30_000)).toBe(2);
+    expect(worker.output()).toMatch(/--tc/);
+  }, 60_000);
+
+  it('without --endpoint, starts an embedded anvil, uses it, and leaves nothing running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klayworker-embedded-'));
+    const worker = startProcess(process.execPath, [CLI, '--standalone', '-u', '2', '-r', '10', '-t', '3s', '--tc', 'blockNumber', '--json', join(dir, 'summary.json')]);
+    const [, url] = (await worker.waitForOutput(/embedded anvil dev chain[\s\S]*?(http:\/\/127\.0\.0\.1:\d+)/, 30_000)) as RegExpMatchArray;
+    expect(await worker.exited(30_000)).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.total.requests).toBeGreaterThan(0);
+    expect(summary.total.failures).toBe(0);
+    // The chain it used is gone.
+    await expect(fetch(url!, { method: 'POST', body: '{}' })).rejects.toThrow();
+    expect(worker.output()).not.toMatch(/0x[0-9a-fA-F]{64}/);
+  }, 60_000);
+});

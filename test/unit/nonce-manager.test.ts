@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { NonceManager, type Lease } from '../../src/chain/nonce-manager.js';
+
+interface Acc {
+  address: string;
+}
+
+/** A node whose pending counts the test sets; counts how often each address is read. */
+function fakeChain(initial: Record<string, number>) {
+  const pending = { ...initial };
+  const reads: string[] = [];
+  return {
+    pending,
+    reads,
+    read: async (address: string) => {
+      reads.push(address);
+      const n = pending[address];
+      if (n === undefined) throw new Error(`node unreachable for ${address}`);
+      return n;
+    },
+  };
+}
+
+const A = { address: '0xa' };
+const B = { address: '0xb' };
+
+async function take(m: NonceManager<Acc>, signal?: AbortSignal): Promise<Lease<Acc>> {
+  const lease = await m.lease(signal);
+  if (lease === null) throw new Error('no lease');
+  return lease;
+}
+
+describe('NonceManager', () => {
+  it('starts from the pending count and counts up locally while sends are accepted', async () => {
+    const chain = fakeChain({ '0xa': 7 });
+    const m = new NonceManager([A], chain.read);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const lease = await take(m);
+      seen.push(await lease.nonce());
+      lease.release('sent');
+    }
+    expect(seen).toEqual([7, 8, 9]);
+    expect(chain.reads).toEqual(['0xa']);
+  });
+
+  it('resyncs from the chain after a resync outcome, and not before', async () => {
+    const chain = fakeChain({ '0xa': 3 });
+    const m = new NonceManager([A], chain.read);
+    let lease = await take(m);
+    expect(await lease.nonce()).toBe(3);
+    lease.release('resync');
+    chain.pending['0xa'] = 11; // someone else spent from the account meanwhile
+    lease = await take(m);
+    expect(await lease.nonce()).toBe(11);
+    lease.release('sent');
+    lease = await take(m);
+    expect(await lease.nonce()).toBe(12);
+    expect(chain.reads).toEqual(['0xa', '0xa']);
+  });
+
+  it('keeps the nonce after an unused outcome (the pool refused it outright)', async () => {
+    const chain = fakeChain({ '0xa': 5 });
+    const m = new NonceManager([A], chain.read);
+    let lease = await take(m);
+    expect(await lease.nonce()).toBe(5);
+    lease.release('unused');
+    lease = await take(m);
+    expect(await lease.nonce()).toBe(5);
+    expect(chain.reads).toHaveLength(1);
+  });
+
+  it('does not advance when nonce() was never obtained, and reads again after a failed read', async () => {
+    const chain = fakeChain({});
+    const m = new NonceManager([A], chain.read);
+    let lease = await take(m);
+    await expect(lease.nonce()).rejects.toThrow('node unreachable');
+    lease.release('sent');
+    chain.pending['0xa'] = 2;
+    lease = await take(m);
+    expect(await lease.nonce()).toBe(2);
+  });
+
+  it('counts only the first release, so a finally-release is a harmless safety net', async () => {
+    const chain = fakeChain({ '0xa': 0 });
+    const m = new NonceManager([A], chain.read);
+    const lease = await take(m);
+    await lease.nonce();
+    lease.release('sent');
+    lease.release('resync');
+    expect(m.freeCount).toBe(1);
+    const next = await take(m);
+    expect(await next.nonce()).toBe(1);
+    expect(chain.reads).toHaveLength(1);
+  });
+
+  it('leases each account to one user at a time, least recently released first', async () => {
+    const m = new NonceManager([A, B], fakeChain({ '0xa': 0, '0xb': 0 }).read);
+    const first = await take(m);
+    const second = await take(m);
+    expect(new Set([first.account, second.account])).toEqual(new Set([A, B]));
+    expect(m.tryLease()).toBeNull();
+    second.release('unused');
+    first.release('unused');
+    expect((await take(m)).account).toBe(second.account);
+  });
+
+  it('makes users wait first-come first-served when they outnumber the accounts', async () => {
+    const m = new NonceManager([A], fakeChain({ '0xa': 0 }).read);
+    const holder = await take(m);
+    const order: string[] = [];
+    const waiters = ['u1', 'u2', 'u3'].map((u) =>
+      m.lease().then((lease) => {
+        order.push(u);
+        lease?.release('unused');
+      }),
+    );
+    expect(m.waitingCount).toBe(3);
+    holder.release('unused');
+    await Promise.all(waiters);
+    expect(order).toEqual(['u1', 'u2', 'u3']);
+    expect(m.freeCount).toBe(1);
+  });
+
+  it('gives up a wait when the user is stopped, and skips that user afterwards', async () => {
+    const m = new NonceManager([A], fakeChain({ '0xa': 0 }).read);
+    const holder = await take(m);
+    const stopped = new AbortController();
+    const abandoned = m.lease(stopped.signal);
+    const patient = m.lease();
+    stopped.abort();
+    expect(await abandoned).toBeNull();
+    expect(m.waitingCount).toBe(1);
+    holder.release('unused');
+    const lease = await patient;
+    expect(lease?.account).toBe(A);
+    expect(await m.lease(stopped.signal)).toBeNull();
+  });
+
+  it('resyncAll forgets every local nonce', async () => {
+    const chain = fakeChain({ '0xa': 1, '0xb': 4 });
+    const m = new NonceManager([A, B], chain.read);
+    for (const l of [await take(m), await take(m)]) {
+      await l.nonce();
+      l.release('sent');
+    }
+    m.resyncAll();
+    const l = await take(m);
+    expect(await l.nonce()).toBe(chain.pending[l.account.address]);
+    expect(chain.reads).toHaveLength(3);
+  });
+});
