@@ -84,6 +84,12 @@ export interface Expectation {
   readonly replaceable?: boolean;
   /** The most it pays per gas (fee cap or gas price): a re-send must offer more. */
   readonly maxPrice: bigint;
+  /**
+   * Signs it again at its nonce with the current fee and sends it, recording the send on
+   * `recorder`. Used while a stopped test drains: no user is left to take a re-send from the
+   * nonce manager, and a starved transaction would otherwise be priced out of the pool.
+   */
+  readonly resend?: (recorder: Recorder) => void;
 }
 
 /** What the send did; exactly one call. */
@@ -147,6 +153,7 @@ interface Entry {
   /** Seen in a block while its send was still in flight (a node that mines at once). */
   seen: { readonly number: number; readonly at: number; readonly hash: string } | null;
   onSettled: ((settlement: Settlement) => void) | undefined;
+  readonly resend: ((recorder: Recorder) => void) | undefined;
   /** The height at which it is next asked about. */
   nextCheck: number;
   /** Blocks between checks while the node says it holds the transaction. */
@@ -193,6 +200,8 @@ export class InclusionTracker {
   #warnedStale = false;
   /** The price of the newest transaction: what a re-send would offer now. */
   #newestPrice = 0n;
+  /** A stopped test waits for its transactions (see drain). */
+  #draining = false;
   #warnedDrop = false;
 
   /** What a first send's ticket does, made once: a ticket is then one small object a send. */
@@ -281,6 +290,7 @@ export class InclusionTracker {
       sentAt: performance.now(),
       seen: null,
       onSettled: tx.onSettled,
+      resend: tx.resend,
       nextCheck: this.#follower.nextHeight + FIRST_CHECK_BLOCKS - 1,
       backoff: 1,
     };
@@ -334,6 +344,7 @@ export class InclusionTracker {
    */
   async drain(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.#pendingInTest > 0 && timeoutMs > 0 && signal?.aborted !== true) {
+      this.#draining = true;
       this.#o.log.info({ pending: this.#pendingInTest, timeoutS: timeoutMs / 1000 }, 'waiting for sent transactions to be mined (--drain-timeout)');
       await new Promise<void>((resolve) => {
         const finish = (): void => {
@@ -359,6 +370,7 @@ export class InclusionTracker {
   }
 
   #closeTest(): void {
+    this.#draining = false;
     this.#recording = false;
     this.#pendingInTest = 0;
     for (const entry of this.#byHash.values()) {
@@ -443,7 +455,23 @@ export class InclusionTracker {
             return;
           }
         }
-        const starving = this.#outbid(entry) && height - entry.sentHeight >= STARVE_BLOCKS && account.progressAt <= height - STARVE_BLOCKS;
+        const stalled = entry.state === 'pending' && height - entry.sentHeight >= STARVE_BLOCKS && account.progressAt <= height - STARVE_BLOCKS;
+        if (stalled && this.#draining) {
+          // The users have stopped: nobody leases the account to re-send, and the base fee
+          // keeps rising while the pool drains. Each transaction re-sends itself; its send
+          // skips the re-send when the current fee is not 10 % above what it pays.
+          for (const waiting of account.entries) {
+            if (waiting.state !== 'pending' || waiting.resend === undefined || !waiting.replaceable) continue;
+            if (!waiting.resendAsked) {
+              waiting.resendAsked = true;
+              account.resendsAsked += 1;
+            }
+            waiting.resend(this.#o.recorder);
+          }
+          entry.nextCheck = height + STARVE_BLOCKS;
+          return;
+        }
+        const starving = stalled && this.#outbid(entry);
         if (starving) {
           // What waits behind it at the old price is outbid too: re-send all of it. Asked again
           // at every such check: a re-send the node refused (priced before a jump was seen) or
@@ -502,7 +530,10 @@ export class InclusionTracker {
           if (found.kind === 'mined') this.#settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
           else if (found.kind === 'known' && entry.nonce >= latest) held.push(entry.nonce);
           else if (entry.state === 'uncertain') this.#remove(entry);
-          else this.#settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, performance.now() - entry.sentAt > this.#o.receiptTimeoutMs, this.#o.receiptTimeoutMs) });
+          else {
+            this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce, latest, state: entry.state, hashes: entry.hashes.length, ageMs: Math.round(performance.now() - entry.sentAt) }, 'dropped while healing');
+            this.#settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, performance.now() - entry.sentAt > this.#o.receiptTimeoutMs, this.#o.receiptTimeoutMs) });
+          }
         }
         return planAfter(latest, held);
       } finally {

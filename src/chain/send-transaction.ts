@@ -9,6 +9,7 @@ import type { InclusionTracker, Settlement } from './inclusion-tracker.js';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { errorMessage } from '../util/error-message.js';
 import type { User } from '../runner/task.js';
+import type { Recorder } from '../stats/recorder.js';
 import { maxPricePerGas, type FeeOracle } from './chain-context.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';
 import { classifySendError, type SendErrorClass } from './send-errors.js';
@@ -67,6 +68,8 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
       return { accepted: false, reason: 'nonce-read' };
     }
     const signed = request.sign(nonce);
+    // The quote `sign` just used: the oracle changes it only between turns of the event loop.
+    const maxPrice = maxPricePerGas(request.fees.current());
     // Known before the send: a node that mines at once may put it in a block before it answers.
     const ticket = request.tracker.expect({
       hash: signed.hash,
@@ -75,8 +78,8 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
       name: label.name,
       onSettled: request.onSettled,
       replaceable: request.replaceable,
-      // The quote `sign` just used: the oracle changes it only between turns of the event loop.
-      maxPrice: maxPricePerGas(request.fees.current()),
+      maxPrice,
+      resend: (recorder) => void resendAt(request, nonce, maxPrice, recorder),
     });
     const startedAt = performance.now();
     let bytes = 0;
@@ -118,6 +121,49 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     return { accepted: false, reason: kind };
   } finally {
     lease.release(outcome);
+  }
+}
+
+/**
+ * The same transaction signed again at `nonce` with the current fee, sent and recorded on
+ * `recorder` (the inclusion tracker's, once the user has stopped); skipped unless the fee is
+ * 10 % above `paid`, the least a node takes to replace a transaction. The tracker knows it
+ * as a re-send of the one it replaces.
+ */
+async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint, recorder: Recorder): Promise<void> {
+  const { label, method } = request;
+  if (maxPricePerGas(request.fees.current()) * 10n < paid * 11n) return;
+  const signed = request.sign(nonce);
+  const ticket = request.tracker.expect({
+    hash: signed.hash,
+    account: request.lease.tracked,
+    nonce,
+    name: label.name,
+    replaceable: request.replaceable,
+    maxPrice: maxPricePerGas(request.fees.current()),
+  });
+  const startedAt = performance.now();
+  try {
+    const { result, bytes } = await request.rpc.call(method, [signed.raw]);
+    const ms = performance.now() - startedAt;
+    if (typeof result !== 'string' || !TX_HASH.test(result)) {
+      ticket.uncertain();
+      recorder.failure(label.type, label.name, ms, `invalid ${method} result: not a transaction hash`);
+      return;
+    }
+    ticket.accepted(result);
+    recorder.success(label.type, label.name, ms, bytes);
+  } catch (error) {
+    const ms = performance.now() - startedAt;
+    const kind = classifySendError(error);
+    if (kind === 'already-known') {
+      ticket.accepted(signed.hash);
+      recorder.success(label.type, label.name, ms, 0);
+      return;
+    }
+    if (kind === 'uncertain') ticket.uncertain();
+    else ticket.refused();
+    recorder.failure(label.type, label.name, ms, errorMessage(error));
   }
 }
 

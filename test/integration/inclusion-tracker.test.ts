@@ -289,6 +289,39 @@ describe('InclusionTracker', () => {
     expect(performance.now() - quick).toBeLessThan(1_000);
   });
 
+  it('while a stopped test drains, a stalled account’s transactions re-send themselves (no user is left to), and each still counts once', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const resendRecorders: Recorder[] = [];
+    // What sendUnderLease's re-send does: a new signature at the same nonce, accepted by the node.
+    const resender = (n: number) => (recorder: Recorder) => {
+      resendRecorders.push(recorder);
+      tracker.expect({ hash: hash(120 + n), account, nonce: n, name: 'tc', maxPrice: 20n }).accepted(hash(120 + n));
+      recorder.success('eth_sendRawTransaction', 'tc', 1, 0);
+      chain.pool.delete(hash(110 + n));
+      chain.pool.add(hash(120 + n));
+    };
+    for (const n of [0, 1]) {
+      tracker.expect({ hash: hash(110 + n), account, nonce: n, name: 'tc', maxPrice: 10n, resend: resender(n) }).accepted(hash(110 + n));
+      chain.pool.add(hash(110 + n));
+    }
+    const drained = tracker.drain(20_000);
+    // Blocks go by without them (other senders' transactions fill them): the account stalls.
+    for (let i = 0; i < 8 && resendRecorders.length < 2; i++) {
+      chain.mine(hash(1000 + i));
+      await seen();
+    }
+    await eventually(() => (resendRecorders.length >= 2 ? true : undefined), 5_000, 'both re-sent');
+    // Sent through the tracker's own recorder (the process's stats), not a stopped user's.
+    expect(rows.filter((r) => r.type === 'eth_sendRawTransaction')).toHaveLength(resendRecorders.length);
+    chain.mine(hash(120), hash(121));
+    await drained;
+    expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 2 });
+    expect(rows.filter((r) => r.type === MINED_TYPE).map((r) => r.ok)).toEqual([true, true]);
+    // The lease-based re-send is not asked for: nobody would take it.
+    expect(account.resends).toEqual([]);
+  });
+
   it('a drain ends early when its signal aborts', async () => {
     const { tracker } = await setUp();
     tracker.expect({ hash: hash(100), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(100));
