@@ -13,10 +13,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { HDNodeWallet } from 'ethers';
-import { CLI, CORES, BenchError, freePort, sleep, eventually } from './lib/processes.mjs';
+
 import { distOf, importFromDist } from './lib/dist.mjs';
 import { watchProcess } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES, eventually, freePort, sleep } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'into-node';
@@ -37,7 +39,17 @@ export const intoNode = {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const anvil = ctx.group.start(CORES.target, await anvilBinary(), [
-      '--host', '127.0.0.1', '--port', String(port), '--block-time', '1', '--accounts', String(FLOOD_ACCOUNTS + 1), '--gas-limit', '300000000', '--quiet',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--block-time',
+      '1',
+      '--accounts',
+      String(FLOOD_ACCOUNTS + 1),
+      '--gas-limit',
+      '300000000',
+      '--quiet',
     ]);
     const chain = nodeCounter(url);
     await eventually(() => chain.call('eth_chainId', []), 20_000, `anvil on ${url}`);
@@ -81,7 +93,13 @@ export const intoNode = {
           `${fmt(ours)} accepted/s (rounds ${workers.map((r) => fmt(r.accepted / r.seconds)).join(', ')}; ${fmt(failures)} failed sends; signing: ${signingBackend()}; ` +
           `it used ${workers.map((r) => `${fmt(100 * r.cpu)}%`).join(', ')} of its core and waited ${workers.map((r) => `${fmt(r.waitS, 1)} s`).join(', ')} for a CPU)`,
       }),
-      row({ bench: BENCH, measure: 'klayworker ÷ anvil ceiling', result: `${fmt((100 * ours) / ceiling)}%`, target: `≥ ${fmt(100 * TARGET)}%`, met: ours / ceiling >= TARGET && failures === 0 }),
+      row({
+        bench: BENCH,
+        measure: 'klayworker ÷ anvil ceiling',
+        result: `${fmt((100 * ours) / ceiling)}%`,
+        target: `≥ ${fmt(100 * TARGET)}%`,
+        met: ours / ceiling >= TARGET && failures === 0,
+      }),
       row({
         bench: BENCH,
         measure: 'mined/s: klayworker ÷ the flood (blocks made while each sends)',
@@ -97,7 +115,15 @@ export const intoNode = {
 async function flood(ctx, url, chain, plan) {
   const dist = distOf(CLI);
   const proc = ctx.group.start(CORES.load, process.execPath, [
-    'bench/lib/tx-flood.mjs', dist, url, '--accounts', String(FLOOD_ACCOUNTS), '--per-account', String(plan.perAccount), '--concurrency', '64',
+    'bench/lib/tx-flood.mjs',
+    dist,
+    url,
+    '--accounts',
+    String(FLOOD_ACCOUNTS),
+    '--per-account',
+    String(plan.perAccount),
+    '--concurrency',
+    '64',
   ]);
   await proc.waitForOutput(/^ready$/m, 120_000);
   const before = await chain.accepted();
@@ -122,8 +148,30 @@ async function klayworker(ctx, url, chain, keyFile, plan, round) {
   const json = join(ctx.tmpDir, `into-node-${round}.json`);
   const runS = plan.warmupS + plan.windowS + 5;
   const proc = ctx.group.start(CORES.load, process.execPath, [
-    CLI, '--standalone', '-u', String(USERS), '-r', '1000', '-t', `${runS}s`, '--tc', 'valueTransfer', '--endpoint', url,
-    '--key-file', keyFile, '--accounts', String(TEST_ACCOUNTS), '--account-seed', `into-node-${round}`, '--json', json, '--log-format', 'json', '--log-level', 'info',
+    CLI,
+    '--standalone',
+    '-u',
+    String(USERS),
+    '-r',
+    '1000',
+    '-t',
+    `${runS}s`,
+    '--tc',
+    'valueTransfer',
+    '--endpoint',
+    url,
+    '--key-file',
+    keyFile,
+    '--accounts',
+    String(TEST_ACCOUNTS),
+    '--account-seed',
+    `into-node-${round}`,
+    '--json',
+    json,
+    '--log-format',
+    'json',
+    '--log-level',
+    'info',
   ]);
   await proc.waitForOutput(/"msg":"all users hatched"/, 180_000);
   await sleep(plan.warmupS * 1000);
@@ -139,7 +187,15 @@ async function klayworker(ctx, url, chain, keyFile, plan, round) {
   const code = await proc.exited(120_000);
   if (code !== 0) throw new BenchError(`klayworker valueTransfer exited with ${code}: ${proc.tail(500)}`);
   const summary = JSON.parse(readFileSync(json, 'utf8'));
-  return { accepted: after - before, seconds, failures: summary.total.failures, cpu: usage.cpuS / usage.wallS, waitS: usage.waitS, mined, transactions: summary.transactions };
+  return {
+    accepted: after - before,
+    seconds,
+    failures: summary.total.failures,
+    cpu: usage.cpuS / usage.wallS,
+    waitS: usage.waitS,
+    mined,
+    transactions: summary.transactions,
+  };
 }
 
 /** What the node has accepted so far: transactions in blocks since we started counting, plus its pool. */
@@ -148,7 +204,11 @@ function nodeCounter(url) {
   let counted = 0; // highest block whose transactions are in `mined`
   let mined = 0;
   const call = async (method, params) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
+    });
     const body = await res.json();
     if (body.error) throw new BenchError(`anvil ${method}: ${body.error.message}`);
     return body.result;
@@ -163,7 +223,7 @@ function nodeCounter(url) {
     head: blockNumber,
     /** Transactions in blocks first+1..last, over the span of their timestamps (first's to last's). */
     async minedIn(first, last) {
-      const at = async (n) => (await call('eth_getBlockByNumber', [`0x${n.toString(16)}`, false]));
+      const at = async (n) => await call('eth_getBlockByNumber', [`0x${n.toString(16)}`, false]);
       let txs = 0;
       for (let n = first + 1; n <= last; n++) txs += (await at(n)).transactions.length;
       const seconds = Number(BigInt((await at(last)).timestamp)) - Number(BigInt((await at(first)).timestamp));

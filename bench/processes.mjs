@@ -10,11 +10,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, BenchError, sleep } from './lib/processes.mjs';
+
 import { FakeMaster } from './lib/fake-master.mjs';
-import { startStubChain } from './lib/stub-chain.mjs';
 import { cpuSeconds } from './lib/proc-stats.mjs';
+import { BenchError, CLI, sleep } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
+import { startStubChain } from './lib/stub-chain.mjs';
 
 const BENCH = 'processes';
 const TARGET = 1.8;
@@ -56,13 +57,38 @@ export const processes = {
 async function measure(ctx, stub, keyFile, n, plan) {
   const master = await FakeMaster.start();
   try {
-    const parent = ctx.group.start(BOTH_CORES, process.execPath, [
-      CLI, '--tc', 'valueTransfer', '--endpoint', stub.url, '--key-file', keyFile, '--master-port', String(master.port), '--processes', String(n), '--max-pending', '0', '--log-level', 'warn',
-    ], { env: { KLAYWORKER_SIGNING: 'js' } });
+    const parent = ctx.group.start(
+      BOTH_CORES,
+      process.execPath,
+      [
+        CLI,
+        '--tc',
+        'valueTransfer',
+        '--endpoint',
+        stub.url,
+        '--key-file',
+        keyFile,
+        '--master-port',
+        String(master.port),
+        '--processes',
+        String(n),
+        '--max-pending',
+        '0',
+        '--log-level',
+        'warn',
+      ],
+      { env: { KLAYWORKER_SIGNING: 'js' } },
+    );
     const workers = await waitForWorkers(master, n);
     for (const [i, id] of workers.entries()) {
       const users = Math.floor(USERS / n) + (i < USERS % n ? 1 : 0);
-      await master.send(id, 'spawn', { timestamp: Date.now() / 1000, user_classes_count: { User: users }, host: stub.url, stop_timeout: null, parsed_options: {} });
+      await master.send(id, 'spawn', {
+        timestamp: Date.now() / 1000,
+        user_classes_count: { User: users },
+        host: stub.url,
+        stop_timeout: null,
+        parsed_options: {},
+      });
     }
     await sleep(plan.warmupS * 1000);
     const pids = workerPids(parent.pid, n);

@@ -13,10 +13,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, CORES, BenchError } from './lib/processes.mjs';
-import { watchProcess } from './lib/proc-stats.mjs';
-import { startArrivalTarget } from './lib/arrival-target.mjs';
+
 import { percentile, secondBudget, sortedGaps } from './lib/arrival-analysis.mjs';
+import { startArrivalTarget } from './lib/arrival-target.mjs';
+import { watchProcess } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'rate accuracy';
@@ -49,8 +50,28 @@ async function runOne(ctx, target, { mode, rate, seconds }) {
   const json = join(ctx.tmpDir, `${tag}.json`);
   await target.reset();
   const worker = ctx.group.start(CORES.load, process.execPath, [
-    CLI, '--standalone', '-u', String(USERS), '-r', '10000', '-t', `${seconds}s`, '--tc', 'blockNumber',
-    '--endpoint', target.url, '--max-rps', String(rate), '--rps-mode', mode, '--json', json, '--log-level', 'info', '--log-format', 'json',
+    CLI,
+    '--standalone',
+    '-u',
+    String(USERS),
+    '-r',
+    '10000',
+    '-t',
+    `${seconds}s`,
+    '--tc',
+    'blockNumber',
+    '--endpoint',
+    target.url,
+    '--max-rps',
+    String(rate),
+    '--rps-mode',
+    mode,
+    '--json',
+    json,
+    '--log-level',
+    'info',
+    '--log-format',
+    'json',
   ]);
   const watch = watchProcess(worker.pid);
   const code = await worker.exited((seconds + 60) * 1000);

@@ -16,14 +16,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchError, CLI, CORES, ProcessGroup } from './lib/processes.mjs';
+
+import { intoNode } from './into-node.mjs';
 import { describeMachine } from './lib/machine.mjs';
+import { BenchError, CLI, CORES, ProcessGroup } from './lib/processes.mjs';
 import { notRunRow, renderTable, tally } from './lib/report.mjs';
 import { appendResults, RESULTS } from './lib/results.mjs';
+import { processes } from './processes.mjs';
 import { rateAccuracy } from './rate-accuracy.mjs';
 import { signing } from './signing.mjs';
-import { intoNode } from './into-node.mjs';
-import { processes } from './processes.mjs';
 import { throughput } from './throughput.mjs';
 import { tracking } from './tracking.mjs';
 import { users } from './users.mjs';
@@ -112,7 +113,14 @@ async function main() {
   const summary = `${tally(rows)}; ${args.quick ? 'quick' : 'full'} run took ${Math.floor(elapsedS / 60)} min ${elapsedS % 60} s.`;
   process.stdout.write(`\n${table}\n\n${summary}\n`);
   if (args.record) {
-    appendResults({ title: `${args.quick ? 'quick' : 'full'} run (\`node bench/run.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\`)`, startedAt, machine, table, summary, commands });
+    appendResults({
+      title: `${args.quick ? 'quick' : 'full'} run (\`node bench/run.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\`)`,
+      startedAt,
+      machine,
+      table,
+      summary,
+      commands,
+    });
     log(`appended to ${RESULTS}`);
   }
   process.exitCode = couldNotRun ? 1 : 0;

@@ -8,8 +8,8 @@
  * the pure-JS fallback (KLAYWORKER_SIGNING=js), with ethers' own Wallet.signTransaction for
  * context.
  */
-import { CLI, CORES, BenchError } from './lib/processes.mjs';
 import { distOf } from './lib/dist.mjs';
+import { BenchError, CLI, CORES } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'signing';
@@ -29,18 +29,40 @@ export const signing = {
     if (js.backend !== 'js') throw new BenchError(`KLAYWORKER_SIGNING=js still signed with ${js.backend}`);
     const rows = [];
     if (native.backend !== 'native') {
-      rows.push(row({ bench: BENCH, measure: 'native libsecp256k1 binding', result: 'did not load here: the pure-JS signer was used (npm install secp256k1)', target: 'loads', met: false }));
+      rows.push(
+        row({
+          bench: BENCH,
+          measure: 'native libsecp256k1 binding',
+          result: 'did not load here: the pure-JS signer was used (npm install secp256k1)',
+          target: 'loads',
+          met: false,
+        }),
+      );
     } else {
       const share = native.transfers / native.raw;
       rows.push(
         row({ bench: BENCH, measure: 'native: raw secp256k1 signatures', result: `${fmt(native.raw)} /s` }),
         row({ bench: BENCH, measure: 'native: signed transfers via nonce manager and encoder', result: `${fmt(native.transfers)} /s` }),
-        row({ bench: BENCH, measure: 'native: signed transfers ÷ raw signatures', result: `${fmt(100 * share)}%`, target: `≥ ${fmt(100 * TARGET)}%`, met: share >= TARGET }),
+        row({
+          bench: BENCH,
+          measure: 'native: signed transfers ÷ raw signatures',
+          result: `${fmt(100 * share)}%`,
+          target: `≥ ${fmt(100 * TARGET)}%`,
+          met: share >= TARGET,
+        }),
       );
     }
     rows.push(
-      row({ bench: BENCH, measure: 'pure-JS fallback: raw signatures / signed transfers', result: `${fmt(js.raw)} /s / ${fmt(js.transfers)} /s (${fmt((100 * js.transfers) / js.raw)}%)` }),
-      row({ bench: BENCH, measure: "ethers' Wallet.signTransaction (context)", result: `${fmt(native.ethers)} /s; native transfers are ${fmt(native.transfers / native.ethers, 1)}× that` }),
+      row({
+        bench: BENCH,
+        measure: 'pure-JS fallback: raw signatures / signed transfers',
+        result: `${fmt(js.raw)} /s / ${fmt(js.transfers)} /s (${fmt((100 * js.transfers) / js.raw)}%)`,
+      }),
+      row({
+        bench: BENCH,
+        measure: "ethers' Wallet.signTransaction (context)",
+        result: `${fmt(native.ethers)} /s; native transfers are ${fmt(native.transfers / native.ethers, 1)}× that`,
+      }),
     );
     return rows;
   },

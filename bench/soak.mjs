@@ -17,11 +17,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { HDNodeWallet } from 'ethers';
-import { CLI, CORES, BenchError, ProcessGroup, eventually, freePort, sleep } from './lib/processes.mjs';
+
 import { distOf, importFromDist } from './lib/dist.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { rssBytes } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES, eventually, freePort, ProcessGroup, sleep } from './lib/processes.mjs';
 import { fmt, renderTable, row, tally } from './lib/report.mjs';
 import { appendResults, RESULTS } from './lib/results.mjs';
 
@@ -78,19 +80,56 @@ async function main() {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const anvil = group.start(CORES.target, await anvilBinary(), [
-      '--host', '127.0.0.1', '--port', String(port), '--block-time', '1', '--gas-limit', '300000000', '--prune-history', '--quiet',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--block-time',
+      '1',
+      '--gas-limit',
+      '300000000',
+      '--prune-history',
+      '--quiet',
     ]);
-    await eventually(async () => {
-      if (!anvil.running) throw new BenchError(`anvil exited: ${anvil.tail()}`);
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
-      return res.ok ? true : undefined;
-    }, 20_000, `anvil on ${url}`);
+    await eventually(
+      async () => {
+        if (!anvil.running) throw new BenchError(`anvil exited: ${anvil.tail()}`);
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}',
+        });
+        return res.ok ? true : undefined;
+      },
+      20_000,
+      `anvil on ${url}`,
+    );
     const keyFile = join(tmpDir, 'soak.key');
     writeFileSync(keyFile, HDNodeWallet.fromPhrase(MNEMONIC).privateKey, { mode: 0o600 });
     const json = join(tmpDir, 'soak.json');
     const worker = group.start(CORES.load, process.execPath, [
-      CLI, '--standalone', '-u', '200', '-r', '1000', '-t', `${runS}s`, '--tc', 'valueTransfer:3,blockNumber:1', '--endpoint', url,
-      '--key-file', keyFile, '--accounts', '400', '--json', json, '--log-format', 'json', '--log-level', 'info',
+      CLI,
+      '--standalone',
+      '-u',
+      '200',
+      '-r',
+      '1000',
+      '-t',
+      `${runS}s`,
+      '--tc',
+      'valueTransfer:3,blockNumber:1',
+      '--endpoint',
+      url,
+      '--key-file',
+      keyFile,
+      '--accounts',
+      '400',
+      '--json',
+      json,
+      '--log-format',
+      'json',
+      '--log-level',
+      'info',
     ]);
     await worker.waitForOutput(/"msg":"standalone test started"/, 180_000);
     const t0 = performance.now();
@@ -125,7 +164,11 @@ async function main() {
     }
     const fds = { early: median(early.map((x) => x.fds)), late: median(late.map((x) => x.fds)), max: Math.max(...samples.map((x) => x.fds)) };
     const rows = [
-      row({ bench: 'soak', measure: 'load', result: `${fmt(summary.total.requests)} requests in ${fmt(summary.duration_s)} s (${fmt(summary.total.rps)}/s; ${fmt(summary.total.failures)} failed), valueTransfer:3 + blockNumber:1, 200 users, no cap` }),
+      row({
+        bench: 'soak',
+        measure: 'load',
+        result: `${fmt(summary.total.requests)} requests in ${fmt(summary.duration_s)} s (${fmt(summary.total.rps)}/s; ${fmt(summary.total.failures)} failed), valueTransfer:3 + blockNumber:1, 200 users, no cap`,
+      }),
       row({ bench: 'soak', measure: 'RSS and open fds by minute', result: perMinute.join('; ') }),
       row({
         bench: 'soak',
@@ -134,13 +177,24 @@ async function main() {
         target: `≤ ${fmt(100 * MAX_GROWTH)}%`,
         met: growth <= MAX_GROWTH,
       }),
-      row({ bench: 'soak', measure: 'open file descriptors (sockets, pipes, files)', result: `${fds.early} after warm-up, ${fds.late} at the end, at most ${fds.max}` }),
+      row({
+        bench: 'soak',
+        measure: 'open file descriptors (sockets, pipes, files)',
+        result: `${fds.early} after warm-up, ${fds.late} at the end, at most ${fds.max}`,
+      }),
     ];
     const table = renderTable(rows);
     const outcome = `${tally(rows)}; soak of ${args.minutes} min.`;
     process.stdout.write(`\n${table}\n\n${outcome}\n`);
     if (args.record) {
-      appendResults({ title: `soak (\`node bench/soak.mjs${args.minutes !== 10 ? ` --minutes ${args.minutes}` : ''}\`)`, startedAt, machine, table, summary: outcome, commands: group.commands });
+      appendResults({
+        title: `soak (\`node bench/soak.mjs${args.minutes !== 10 ? ` --minutes ${args.minutes}` : ''}\`)`,
+        startedAt,
+        machine,
+        table,
+        summary: outcome,
+        commands: group.commands,
+      });
       log(`appended to ${RESULTS}`);
     }
     process.exitCode = 0;

@@ -12,10 +12,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, CORES, BenchError, freePort, sleep } from './lib/processes.mjs';
+
+import { ALL_USERS_SPAWNED, readLocustTotals, requireLocust, startLocustMaster, startLocustWorker } from './lib/locust.mjs';
 import { startNginx } from './lib/nginx.mjs';
 import { cpuSeconds, monotonicSeconds } from './lib/proc-stats.mjs';
-import { ALL_USERS_SPAWNED, readLocustTotals, requireLocust, startLocustMaster, startLocustWorker } from './lib/locust.mjs';
+import { BenchError, CLI, CORES, freePort, sleep } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'throughput';
@@ -63,12 +64,37 @@ export const throughput = {
     const ofUndici = perCpu('klayworker') / perCpu('undici');
     const clean = totals.get('klayworker').failures === 0;
     rows.push(
-      row({ bench: BENCH, measure: 'klayworker ÷ Python worker, per CPU-second', result: `${fmt(overPython, 2)}×`, target: `≥ ${TARGETS.overPython}×`, met: clean && overPython >= TARGETS.overPython }),
-      row({ bench: BENCH, measure: 'klayworker ÷ bare undici loop, per CPU-second', result: `${fmt(100 * ofUndici)}%`, target: `≥ ${fmt(100 * TARGETS.ofUndici)}%`, met: clean && ofUndici >= TARGETS.ofUndici }),
+      row({
+        bench: BENCH,
+        measure: 'klayworker ÷ Python worker, per CPU-second',
+        result: `${fmt(overPython, 2)}×`,
+        target: `≥ ${TARGETS.overPython}×`,
+        met: clean && overPython >= TARGETS.overPython,
+      }),
+      row({
+        bench: BENCH,
+        measure: 'klayworker ÷ bare undici loop, per CPU-second',
+        result: `${fmt(100 * ofUndici)}%`,
+        target: `≥ ${fmt(100 * TARGETS.ofUndici)}%`,
+        met: clean && ofUndici >= TARGETS.ofUndici,
+      }),
       row({ bench: BENCH, measure: 'bare undici loop ÷ Python worker (context)', result: `${fmt(perCpu('undici') / perCpu('python'), 2)}×` }),
-      row({ bench: BENCH, measure: 'klayworker ÷ bare undici dispatch loop, per CPU-second (context: the same API klayworker uses)', result: `${fmt((100 * perCpu('klayworker')) / perCpu('dispatch'))}%` }),
+      row({
+        bench: BENCH,
+        measure: 'klayworker ÷ bare undici dispatch loop, per CPU-second (context: the same API klayworker uses)',
+        result: `${fmt((100 * perCpu('klayworker')) / perCpu('dispatch'))}%`,
+      }),
     );
-    if (!clean) rows.push(row({ bench: BENCH, measure: 'klayworker requests failed', result: `${fmt(totals.get('klayworker').failures)} failures: the ratios above are not valid`, target: '0', met: false }));
+    if (!clean)
+      rows.push(
+        row({
+          bench: BENCH,
+          measure: 'klayworker requests failed',
+          result: `${fmt(totals.get('klayworker').failures)} failures: the ratios above are not valid`,
+          target: '0',
+          met: false,
+        }),
+      );
     return rows;
   },
 };
@@ -98,7 +124,14 @@ async function underMaster(ctx, { locustfile, env, tag, startWorker }) {
   const port = await freePort();
   const csvPrefix = join(ctx.tmpDir, tag);
   const master = startLocustMaster(ctx.group, {
-    core: CORES.target, locustfile, port, users: USERS, spawnRate: USERS, runTime: '10m', csvPrefix, env,
+    core: CORES.target,
+    locustfile,
+    port,
+    users: USERS,
+    spawnRate: USERS,
+    runTime: '10m',
+    csvPrefix,
+    env,
   });
   const worker = startWorker(port);
   return {
@@ -122,7 +155,19 @@ const klayworker = {
       locustfile: 'dummy.py',
       tag,
       startWorker: (port) =>
-        ctx.group.start(CORES.load, process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', url, '--master-port', String(port), '--json', json, '--log-level', 'warn']),
+        ctx.group.start(CORES.load, process.execPath, [
+          CLI,
+          '--tc',
+          'blockNumber',
+          '--endpoint',
+          url,
+          '--master-port',
+          String(port),
+          '--json',
+          json,
+          '--log-level',
+          'warn',
+        ]),
     });
     return {
       measured: test.worker,
@@ -133,7 +178,10 @@ const klayworker = {
         const summary = JSON.parse(readFileSync(json, 'utf8'));
         const master = readLocustTotals(test.csvPrefix);
         // The two must agree request for request; say so in the table when they do not.
-        const note = master.requests === summary.total.requests ? undefined : `${tag}: klayworker counted ${summary.total.requests} requests, its master ${master.requests}`;
+        const note =
+          master.requests === summary.total.requests
+            ? undefined
+            : `${tag}: klayworker counted ${summary.total.requests} requests, its master ${master.requests}`;
         return { failures: summary.total.failures, note };
       },
     };

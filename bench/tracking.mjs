@@ -15,9 +15,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BenchError, CLI, CORES, REPO_ROOT, freePort } from './lib/processes.mjs';
+
 import { distOf } from './lib/dist.mjs';
 import { watchProcess } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES, freePort, REPO_ROOT } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'tracking';
@@ -44,7 +45,10 @@ export const tracking = {
     const runs = { tracked: [], baseline: [] };
     for (let round = 1; round <= plan.rounds; round++) {
       // Which goes first alternates, so a drift in the machine's speed does not favour either.
-      const order = [['baseline', baselineCli], ['tracked', CLI]];
+      const order = [
+        ['baseline', baselineCli],
+        ['tracked', CLI],
+      ];
       if (round % 2 === 0) order.reverse();
       for (const [which, cli] of order) {
         ctx.log(`${BENCH}: round ${round}/${plan.rounds}, ${which}`);
@@ -67,7 +71,11 @@ export const tracking = {
     const ratio = median(ratios);
     const wallRatio = median(runs.tracked.map((r, i) => r.sent / r.wallS / (runs.baseline[i].sent / runs.baseline[i].wallS)));
     return [
-      row({ bench: BENCH, measure: `before chain truth (${BASELINE}): valueTransfer, ${USERS} users, ${ACCOUNTS} accounts, mining stub node`, result: describe(runs.baseline) }),
+      row({
+        bench: BENCH,
+        measure: `before chain truth (${BASELINE}): valueTransfer, ${USERS} users, ${ACCOUNTS} accounts, mining stub node`,
+        result: describe(runs.baseline),
+      }),
       row({
         bench: BENCH,
         measure: 'this build: the same, every transaction followed to its block',
@@ -76,7 +84,10 @@ export const tracking = {
       row({
         bench: BENCH,
         measure: 'with tracking ÷ without, per CPU-second (median of the rounds, run back to back)',
-        result: `${fmt(100 * ratio)}% (rounds ${ratios.map((r) => `${fmt(100 * r)}%`).join(', ')}; by the wall clock ${fmt(100 * wallRatio)}%)`, target: `≥ ${fmt(100 * TARGET)}%`, met: ratio >= TARGET && mined.every((t) => t.mined === t.accepted) }),
+        result: `${fmt(100 * ratio)}% (rounds ${ratios.map((r) => `${fmt(100 * r)}%`).join(', ')}; by the wall clock ${fmt(100 * wallRatio)}%)`,
+        target: `≥ ${fmt(100 * TARGET)}%`,
+        met: ratio >= TARGET && mined.every((t) => t.mined === t.accepted),
+      }),
     ];
   },
 };
@@ -86,7 +97,9 @@ function buildBaseline(ctx) {
   const dir = join(ctx.tmpDir, 'baseline');
   mkdirSync(dir, { recursive: true });
   try {
-    const archive = execFileSync('git', ['-C', REPO_ROOT, 'archive', BASELINE, 'src', 'testcases', 'package.json', 'tsconfig.json'], { maxBuffer: 256 * 1024 * 1024 });
+    const archive = execFileSync('git', ['-C', REPO_ROOT, 'archive', BASELINE, 'src', 'testcases', 'package.json', 'tsconfig.json'], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
   } catch (err) {
     throw new BenchError(`cannot read the baseline ${BASELINE} from git (set BENCH_BASELINE): ${err instanceof Error ? err.message.split('\n')[0] : err}`);
@@ -100,8 +113,30 @@ function buildBaseline(ctx) {
 async function measure(ctx, cli, url, keyFile, tag, plan) {
   const json = join(ctx.tmpDir, `tracking-${tag}.json`);
   const proc = ctx.group.start(CORES.load, process.execPath, [
-    cli, '--standalone', '-u', String(USERS), '-r', '1000', '-t', `${plan.runS}s`, '--tc', 'valueTransfer', '--endpoint', url,
-    '--key-file', keyFile, '--accounts', String(ACCOUNTS), '--account-seed', tag, '--json', json, '--log-format', 'json', '--log-level', 'info',
+    cli,
+    '--standalone',
+    '-u',
+    String(USERS),
+    '-r',
+    '1000',
+    '-t',
+    `${plan.runS}s`,
+    '--tc',
+    'valueTransfer',
+    '--endpoint',
+    url,
+    '--key-file',
+    keyFile,
+    '--accounts',
+    String(ACCOUNTS),
+    '--account-seed',
+    tag,
+    '--json',
+    json,
+    '--log-format',
+    'json',
+    '--log-level',
+    'info',
   ]);
   await proc.waitForOutput(/"msg":"all users hatched"/, 60_000);
   const cpu = watchProcess(proc.pid, 50);
@@ -117,4 +152,3 @@ async function measure(ctx, cli, url, keyFile, tag, plan) {
   // takes 40 ms of the window's seconds, the same for both builds).
   return { sent: send.requests - send.failures, cpuS: usage.cpuS, wallS: usage.wallS, transactions: summary.transactions ?? { mined: 0, accepted: 0 } };
 }
-

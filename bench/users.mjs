@@ -11,10 +11,11 @@
  *   end of the hold, must be 1 s ± 100 ms: hatching must not hold up the master link.
  */
 import { join } from 'node:path';
-import { CLI, CORES, BenchError, sleep } from './lib/processes.mjs';
-import { startNginx } from './lib/nginx.mjs';
+
 import { FakeMaster } from './lib/fake-master.mjs';
+import { startNginx } from './lib/nginx.mjs';
 import { rssBytes } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES, sleep } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'users';
@@ -35,7 +36,17 @@ export const users = {
     const master = await FakeMaster.start();
     try {
       const worker = ctx.group.start(CORES.load, process.execPath, [
-        CLI, '--tc', 'blockNumber', '--endpoint', nginx.url, '--master-port', String(master.port), '--max-rps', '1', '--log-level', 'warn',
+        CLI,
+        '--tc',
+        'blockNumber',
+        '--endpoint',
+        nginx.url,
+        '--master-port',
+        String(master.port),
+        '--max-rps',
+        '1',
+        '--log-level',
+        'warn',
       ]);
       const ready = await master.waitFor((m) => m.type === 'client_ready', 20_000, 'client_ready');
       const id = ready.identity;
@@ -45,7 +56,11 @@ export const users = {
 
       ctx.log(`${BENCH}: hatching ${fmt(USERS)} users at ${fmt(RATE)}/s`);
       const firstSpawnAt = await spawnSeries(master, id, nginx.url);
-      const complete = await master.waitFor((m) => m.type === 'spawning_complete' && m.data?.user_count === USERS, 60_000, `spawning_complete for ${USERS} users`);
+      const complete = await master.waitFor(
+        (m) => m.type === 'spawning_complete' && m.data?.user_count === USERS,
+        60_000,
+        `spawning_complete for ${USERS} users`,
+      );
       const hatchS = (complete.at - firstSpawnAt) / 1000;
       await sleep(holdMs);
       const rss = rssBytes(worker.pid);
@@ -59,7 +74,11 @@ export const users = {
       const code = await worker.exited(30_000);
       if (code !== 0) throw new BenchError(`klayworker exited with ${code} after quit: ${worker.tail()}`);
 
-      const beats = heartbeatIntervals(master.ofType('heartbeat').map((m) => m.at), firstSpawnAt, holdEnd);
+      const beats = heartbeatIntervals(
+        master.ofType('heartbeat').map((m) => m.at),
+        firstSpawnAt,
+        holdEnd,
+      );
       const worst = Math.max(...beats.map((ms) => Math.abs(ms - HEARTBEAT_MS)));
       return [
         row({

@@ -5,11 +5,11 @@
 import type { TestCase } from './api/test-case.js';
 
 export type { PreparedTestCase, TestCase, TestCaseContext } from './api/test-case.js';
-export type { Recorder } from './stats/recorder.js';
-export type { User } from './runner/task.js';
 export type { JsonRpcClient } from './rpc/json-rpc.js';
 export { RpcError } from './rpc/rpc-error.js';
+export type { User } from './runner/task.js';
 export { timedCall } from './runner/timed-call.js';
+export type { Recorder } from './stats/recorder.js';
 
 /** A test case as you write it: aliases and description may be left out. */
 export interface TestCaseDefinition {

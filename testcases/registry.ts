@@ -2,12 +2,12 @@
  * The built-in test cases: the one list the CLI reads (src/cli/main.ts). A new test case is
  * one entry here (or in its family's list); nothing else in src/ names a test case.
  */
-import { blockNumber } from './reads/block-number.js';
-import { receiptCheck } from './transfers/receipt-check.js';
+import type { TestCase } from '../src/api/test-case.js';
 import { contractTestCases } from './contracts/contract-test-cases.js';
 import { kaiaTestCases } from './kaia/test-cases.js';
+import { blockNumber } from './reads/block-number.js';
 import { readTestCases } from './reads/reads.js';
-import type { TestCase } from '../src/api/test-case.js';
+import { receiptCheck } from './transfers/receipt-check.js';
 import { valueTransfer } from './transfers/value-transfer.js';
 import { valueTransferWithCheck } from './transfers/value-transfer-with-check.js';
 

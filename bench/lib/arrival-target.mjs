@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+
 import { BenchError, withDeadline } from './processes.mjs';
 
 const SCRIPT = fileURLToPath(import.meta.url);

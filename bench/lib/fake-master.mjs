@@ -6,6 +6,7 @@
  */
 import { decode, encode } from '@msgpack/msgpack';
 import { Router } from 'zeromq';
+
 import { BenchError, withDeadline } from './processes.mjs';
 
 /**
@@ -73,7 +74,11 @@ export class FakeMaster {
       this.#wakers.add(waker);
       waker();
     });
-    return withDeadline(found.finally(() => this.#wakers.delete(waker)), timeoutMs, () => `fake master: no ${what} within ${timeoutMs} ms`).catch((err) => {
+    return withDeadline(
+      found.finally(() => this.#wakers.delete(waker)),
+      timeoutMs,
+      () => `fake master: no ${what} within ${timeoutMs} ms`,
+    ).catch((err) => {
       this.#wakers.delete(waker);
       throw err instanceof BenchError ? err : new BenchError(String(err));
     });

@@ -3,6 +3,7 @@
  * workers under test, and a stock Python worker to compare against.
  */
 import { existsSync, readFileSync } from 'node:fs';
+
 import { BenchError, LOCUST } from './processes.mjs';
 
 export const LOCUST_HINT = 'apt-get install -y python3-locust';
@@ -21,12 +22,31 @@ export function requireLocust() {
  */
 export function startLocustMaster(group, o) {
   requireLocust();
-  return group.start(o.core, LOCUST, [
-    '-f', o.locustfile, '--master', '--headless',
-    '--master-bind-host', '127.0.0.1', '--master-bind-port', String(o.port),
-    '--expect-workers', '1', '-u', String(o.users), '-r', String(o.spawnRate), '-t', o.runTime,
-    '--csv', o.csvPrefix,
-  ], { env: { ...PYTHON_ENV, ...o.env } });
+  return group.start(
+    o.core,
+    LOCUST,
+    [
+      '-f',
+      o.locustfile,
+      '--master',
+      '--headless',
+      '--master-bind-host',
+      '127.0.0.1',
+      '--master-bind-port',
+      String(o.port),
+      '--expect-workers',
+      '1',
+      '-u',
+      String(o.users),
+      '-r',
+      String(o.spawnRate),
+      '-t',
+      o.runTime,
+      '--csv',
+      o.csvPrefix,
+    ],
+    { env: { ...PYTHON_ENV, ...o.env } },
+  );
 }
 
 /**
@@ -36,7 +56,9 @@ export function startLocustMaster(group, o) {
  */
 export function startLocustWorker(group, o) {
   requireLocust();
-  return group.start(o.core, LOCUST, ['-f', o.locustfile, '--worker', '--master-host', '127.0.0.1', '--master-port', String(o.port)], { env: { ...PYTHON_ENV, ...o.env } });
+  return group.start(o.core, LOCUST, ['-f', o.locustfile, '--worker', '--master-host', '127.0.0.1', '--master-port', String(o.port)], {
+    env: { ...PYTHON_ENV, ...o.env },
+  });
 }
 
 /** The master's printed line once every user of the test is running. */

@@ -16,7 +16,9 @@ export function describeMachine() {
   return [
     `CPU: ${cores.length} × ${cores[0]?.model ?? 'unknown'}`,
     `memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}`,
-    `load average at start (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
+    `load average at start (1/5/15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
     `Node ${process.version}, ${firstLine('sh', ['-c', 'nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1'])}, ` +
       `Locust ${firstLine('dpkg-query', ['-W', '-f', '${Version}', 'python3-locust'])} (Debian), ${firstLine('/usr/bin/python3', ['--version'])}`,
   ];

@@ -40,7 +40,9 @@ function answer(method, params) {
     case 'eth_getBlockByNumber': {
       const n = params[0] === 'latest' || params[0] === 'pending' ? blocks.length - 1 : Number(params[0]);
       const txs = blocks[n];
-      return txs === undefined ? null : { number: `0x${n.toString(16)}`, baseFeePerGas: '0x3b9aca00', gasUsed: '0x0', gasLimit: '0x1c9c380', transactions: txs };
+      return txs === undefined
+        ? null
+        : { number: `0x${n.toString(16)}`, baseFeePerGas: '0x3b9aca00', gasUsed: '0x0', gasLimit: '0x1c9c380', transactions: txs };
     }
     case 'eth_sendRawTransaction': {
       const hash = `0x${keccak256(Buffer.from(params[0].slice(2), 'hex'))}`;
@@ -63,7 +65,10 @@ const server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
   req.on('end', () => {
     const { id, method, params } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const result = answer(method, params ?? []);
-    const body = result === undefined ? `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"method not found"}}` : `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(result)}}`;
+    const body =
+      result === undefined
+        ? `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"method not found"}}`
+        : `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(result)}}`;
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });

@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { BenchError, eventually, freePort, which } from './processes.mjs';
 
 export const ECHO_MODULE = '/usr/lib/nginx/modules/ngx_http_echo_module.so';
@@ -96,10 +97,14 @@ export async function startNginx(group, { core, dir }) {
     probes++;
     return counters;
   };
-  await eventually(async () => {
-    if (!proc.running) throw new BenchError(`nginx exited at start: ${proc.tail()}`);
-    return await status();
-  }, 10_000, `nginx on port ${port}`);
+  await eventually(
+    async () => {
+      if (!proc.running) throw new BenchError(`nginx exited at start: ${proc.tail()}`);
+      return await status();
+    },
+    10_000,
+    `nginx on port ${port}`,
+  );
   return {
     url: `${origin}/`,
     proc,

@@ -43,7 +43,9 @@ export class ProcessGroup {
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     const proc = new Proc(child, [file, ...args].join(' '));
-    const envPrefix = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${shellQuote(String(v))} `).join('');
+    const envPrefix = Object.entries(options.env ?? {})
+      .map(([k, v]) => `${k}=${shellQuote(String(v))} `)
+      .join('');
     this.commands.push(envPrefix + [cmd, ...argv].map(shellQuote).join(' '));
     this.#running.add(proc);
     void proc.exit.then(() => this.#running.delete(proc));

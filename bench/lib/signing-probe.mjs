@@ -13,6 +13,7 @@
  * - ethers: ethers' Wallet.signTransaction of the same transfer, for context.
  */
 import { randomBytes } from 'node:crypto';
+
 import { importFromDist } from './dist.mjs';
 
 const [dist, secondsText = '3'] = process.argv.slice(2);
@@ -68,7 +69,16 @@ const wallets = accounts.slice(0, 10).map((a) => new Wallet(a.signer.privateKey)
 let w = 0;
 const ethers = await rate(async () => {
   const wallet = wallets[w++ % wallets.length];
-  await wallet.signTransaction({ type: 2, chainId, nonce: w, to: getAddress(accounts[w % ACCOUNTS].address), value: 1n, gasLimit: 21_000n, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas });
+  await wallet.signTransaction({
+    type: 2,
+    chainId,
+    nonce: w,
+    to: getAddress(accounts[w % ACCOUNTS].address),
+    value: 1n,
+    gasLimit: 21_000n,
+    maxFeePerGas: fee.maxFeePerGas,
+    maxPriorityFeePerGas: fee.maxPriorityFeePerGas,
+  });
 });
 
 process.stdout.write(`${JSON.stringify({ backend: ecdsa.backend, raw, transfers, ethers })}\n`);

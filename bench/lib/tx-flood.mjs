@@ -10,6 +10,7 @@
  *   node bench/lib/tx-flood.mjs DIST_DIR URL --accounts 20 --per-account 3000 --concurrency 64
  */
 import { HDNodeWallet } from 'ethers';
+
 import { importFromDist } from './dist.mjs';
 
 const [dist, url, ...rest] = process.argv.slice(2);

@@ -1,10 +1,11 @@
 /** The seam between the worker and the built-in test cases. */
 import type { Logger } from 'pino';
-import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import type { User } from '../runner/task.js';
+
 import type { ContractDeployer } from '../chain/deploy.js';
 import type { RpcNamespace } from '../chain/rpc-namespace.js';
 import type { TxSession } from '../chain/tx-session.js';
+import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import type { User } from '../runner/task.js';
 
 /**
  * What a test case may use while it prepares. Later test cases need more (accounts, chain

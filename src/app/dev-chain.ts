@@ -10,16 +10,18 @@
  * The child and its pipes do not keep the event loop alive: a program that ends without
  * stop() still exits, and anvil goes with it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { HDNodeWallet } from 'ethers';
 import type { Logger } from 'pino';
-import { WATCHDOG_SOURCE } from './dev-chain-watchdog.js';
+
 import { JsonRpcClient } from '../rpc/json-rpc.js';
+import { WATCHDOG_SOURCE } from './dev-chain-watchdog.js';
 
 export interface DevChainOptions {
   /** Seconds between blocks (default 1). Interval mining stays stable under sustained load. */
@@ -240,7 +242,12 @@ async function terminate(anvil: Launched): Promise<void> {
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return (await within(promise.then(() => true), ms)) === true;
+  return (
+    (await within(
+      promise.then(() => true),
+      ms,
+    )) === true
+  );
 }
 
 /** The promise's value, or undefined if it has not settled within `ms`; leaves no timer behind. */
@@ -263,8 +270,14 @@ function signal(pid: number, name: NodeJS.Signals): void {
 
 /** The last lines of anvil's stderr as one line, with anything shaped like a key removed. */
 function describeStderr(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-  const text = lines.slice(-5).join(' | ').replace(/(0x)?[0-9a-fA-F]{64}/g, '<redacted>');
+  const lines = tail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  const text = lines
+    .slice(-5)
+    .join(' | ')
+    .replace(/(0x)?[0-9a-fA-F]{64}/g, '<redacted>');
   return text.length > 500 ? `…${text.slice(-500)}` : text;
 }
 

@@ -11,11 +11,13 @@
  * Without --endpoint the parent starts one embedded dev chain for all of them and hands the
  * children its URL in argv and its key in the environment, never in argv.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
+
 import type { Logger } from 'pino';
-import { startDevChain, type DevChain } from './dev-chain.js';
-import type { Options } from './options.js';
+
 import { KEY_ENV } from '../chain/keys.js';
+import { type DevChain, startDevChain } from './dev-chain.js';
+import type { Options } from './options.js';
 
 /** Set in a child's environment: its index (0-based) among the worker processes. */
 export const PROCESS_INDEX_ENV = 'KLAYWORKER_PROCESS_INDEX';

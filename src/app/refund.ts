@@ -4,17 +4,19 @@
  * full gas price, so the account ends at exactly zero (never more than one transfer's gas).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { SigningKey } from 'ethers';
 import type { Logger } from 'pino';
-import type { JsonRpcClient } from '../rpc/json-rpc.js';
+
 import { readBalance, readNonce } from '../chain/account-state.js';
 import { readBaseFee } from '../chain/chain-context.js';
 import { coins } from '../chain/funding.js';
-import { mapLimit } from '../util/map-limit.js';
-import { progress } from '../util/progress.js';
 import { parseQuantity } from '../chain/quantity.js';
 import { classifySendError } from '../chain/send-errors.js';
 import { signTransfer, TRANSFER_GAS } from '../chain/signing/sign-transfer.js';
+import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { mapLimit } from '../util/map-limit.js';
+import { progress } from '../util/progress.js';
 
 const CONCURRENCY = 16;
 const POLL_MS = 500;
@@ -49,7 +51,11 @@ export async function refundAccounts(options: RefundOptions): Promise<RefundRepo
   for (let round = 1; round <= rounds; round++) {
     const price = await sweepPrice(rpc);
     const gasCost = TRANSFER_GAS * price;
-    const states = await mapLimit(accounts, CONCURRENCY, async (a) => ({ account: a, balance: await readBalance(rpc, a.address), nonce: await readNonce(rpc, a.address, 'latest') }));
+    const states = await mapLimit(accounts, CONCURRENCY, async (a) => ({
+      account: a,
+      balance: await readBalance(rpc, a.address),
+      nonce: await readNonce(rpc, a.address, 'latest'),
+    }));
     const full = states.filter((s) => s.balance > gasCost);
     report.left = full.length;
     if (full.length === 0) return report;
@@ -58,7 +64,13 @@ export async function refundAccounts(options: RefundOptions): Promise<RefundRepo
     let done = 0;
     const sent = await mapLimit(full, CONCURRENCY, async (s) => {
       const value = s.balance - gasCost;
-      const { raw } = signTransfer(s.account.signer, { chainId: options.chainId, nonce: s.nonce, to: options.richAddress, value, fee: { type: 'legacy', gasPrice: price } });
+      const { raw } = signTransfer(s.account.signer, {
+        chainId: options.chainId,
+        nonce: s.nonce,
+        to: options.richAddress,
+        value,
+        fee: { type: 'legacy', gasPrice: price },
+      });
       let ok = true;
       try {
         await rpc.call('eth_sendRawTransaction', [raw]);
@@ -79,14 +91,19 @@ export async function refundAccounts(options: RefundOptions): Promise<RefundRepo
   const balances = await mapLimit(accounts, CONCURRENCY, (a) => readBalance(rpc, a.address));
   report.left = balances.filter((b) => b > TRANSFER_GAS * price).length;
   if (report.left > 0) {
-    throw new Error(`refund incomplete after ${rounds} rounds: ${report.left} of ${accounts.length} test accounts still hold more than one transfer's gas${lastError === null ? '' : `; last send error: ${lastError}`}`);
+    throw new Error(
+      `refund incomplete after ${rounds} rounds: ${report.left} of ${accounts.length} test accounts still hold more than one transfer's gas${lastError === null ? '' : `; last send error: ${lastError}`}`,
+    );
   }
   return report;
 }
 
 /** Logs the outcome in one line. */
 export function logRefund(log: Logger, report: RefundReport, accounts: number, richAddress: string): void {
-  log.info({ swept: report.swept, accounts, to: richAddress }, `refund: returned ${coins(report.returnedWei)}; ${report.left} test accounts hold more than one transfer's gas`);
+  log.info(
+    { swept: report.swept, accounts, to: richAddress },
+    `refund: returned ${coins(report.returnedWei)}; ${report.left} test accounts hold more than one transfer's gas`,
+  );
 }
 
 /**

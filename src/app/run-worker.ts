@@ -1,26 +1,27 @@
 import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
+
+import type { PreparedTestCase } from '../api/test-case.js';
+import { deriveTestAccounts, signerAccount } from '../chain/accounts.js';
+import { type ContractDeployer, createContractDeployer, createTransactionSender } from '../chain/deploy.js';
 import { InclusionTracker } from '../chain/inclusion-tracker.js';
-import { startDevChain, type DevChain } from './dev-chain.js';
-import type { Options, RefundOptions } from './options.js';
+import { PrivateKey } from '../chain/keys.js';
+import { createTxSession } from '../chain/tx-session.js';
+import { waitForNode } from '../chain/wait-for-node.js';
+import { createMetricsRegistry, MetricsRecorder, type MetricsServer, serveMetrics, type WorkerState } from '../metrics/prometheus.js';
 import { JsonRpcClient } from '../rpc/json-rpc.js';
-import { createMetricsRegistry, MetricsRecorder, serveMetrics, type MetricsServer, type WorkerState } from '../metrics/prometheus.js';
-import { MasterRunner } from '../runner/worker-runner.js';
 import { createRateLimiter } from '../runner/limiter/rate-limiter.js';
 import { StandaloneRunner } from '../runner/standalone-runner.js';
 import type { Task } from '../runner/task.js';
 import { UserPool } from '../runner/user-pool.js';
+import { MasterRunner } from '../runner/worker-runner.js';
 import { renderTable } from '../stats/console-table.js';
 import { writeCsvFiles } from '../stats/csv.js';
 import { RequestStats } from '../stats/request-stats.js';
 import { buildSummaryJson, writeSummaryJson } from '../stats/summary-json.js';
-import { deriveTestAccounts, signerAccount } from '../chain/accounts.js';
-import { PrivateKey } from '../chain/keys.js';
+import { type DevChain, startDevChain } from './dev-chain.js';
+import type { Options, RefundOptions } from './options.js';
 import { logRefund, refundAccounts } from './refund.js';
-import { createContractDeployer, createTransactionSender, type ContractDeployer } from '../chain/deploy.js';
-import { createTxSession } from '../chain/tx-session.js';
-import type { PreparedTestCase } from '../api/test-case.js';
-import { waitForNode } from '../chain/wait-for-node.js';
 
 /** Something that ends a run when the user presses Ctrl-C. */
 interface Stoppable {
@@ -72,7 +73,10 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     const pool = new UserPool({ tasks, limiter, recorder, log });
     if (metricsRecorder !== null) {
       const state = (): WorkerState => (ended ? 'stopped' : pool.count > 0 ? 'running' : 'ready');
-      metrics = await serveMetrics(createMetricsRegistry({ recorder: metricsRecorder, users: () => pool.countsByTask(), rpsCap: () => limiter.cap, state }), options.metrics!);
+      metrics = await serveMetrics(
+        createMetricsRegistry({ recorder: metricsRecorder, users: () => pool.countsByTask(), rpsCap: () => limiter.cap, state }),
+        options.metrics!,
+      );
       log.info({ url: metrics.url }, 'serving Prometheus metrics');
     }
 
@@ -122,7 +126,10 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     if (transactions.accepted > 0) log.info(transactions, 'transactions: accepted by the node, then mined or dropped by the chain, or unresolved at the end');
     if (options.csvPrefix !== null) await writeCsvFiles(options.csvPrefix, stats.snapshot());
     if (options.jsonFile !== null) {
-      await writeSummaryJson(options.jsonFile, buildSummaryJson({ durationS: outcome.durationS, users: outcome.peakUsers, rows: summary.rows, total: summary.total, transactions }));
+      await writeSummaryJson(
+        options.jsonFile,
+        buildSummaryJson({ durationS: outcome.durationS, users: outcome.peakUsers, rows: summary.rows, total: summary.total, transactions }),
+      );
     }
     return outcome.exitCode;
   } finally {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
 import type { TestCase } from '../api/test-case.js';
 
 /** A --tc-module that cannot be used: one line, exit 2. */

@@ -2,7 +2,8 @@
  * Test accounts derived from the rich key and a seed, so the same command finds the same
  * accounts (and their funds) again, and two seeds never share an account.
  */
-import { computeAddress, concat, keccak256, toUtf8Bytes, type SigningKey } from 'ethers';
+import { computeAddress, concat, keccak256, type SigningKey, toUtf8Bytes } from 'ethers';
+
 import { isValidScalar, PrivateKey } from './keys.js';
 
 /** The --account-seed default. */

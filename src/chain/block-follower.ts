@@ -6,7 +6,9 @@
  * balancer behind the head) is asked for again at the next poll; nothing is skipped.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Logger } from 'pino';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { errorMessage } from '../util/error-message.js';
 import { parseQuantity, parseSmallQuantity } from './quantity.js';

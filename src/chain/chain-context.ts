@@ -4,6 +4,7 @@
  * seconds old, so a changing base fee is followed without a timer or a per-send read.
  */
 import type { Logger } from 'pino';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { RpcError } from '../rpc/rpc-error.js';
 import { parseQuantity } from './quantity.js';
@@ -13,8 +14,7 @@ export type TxType = 'legacy' | '1559';
 export type TxTypeChoice = TxType | 'auto';
 
 export type FeeQuote =
-  | { readonly type: 'legacy'; readonly gasPrice: bigint }
-  | { readonly type: '1559'; readonly maxFeePerGas: bigint; readonly maxPriorityFeePerGas: bigint };
+  { readonly type: 'legacy'; readonly gasPrice: bigint } | { readonly type: '1559'; readonly maxFeePerGas: bigint; readonly maxPriorityFeePerGas: bigint };
 
 /** The most a transaction with this quote can pay per gas: what a balance must cover. */
 export function maxPricePerGas(fee: FeeQuote): bigint {

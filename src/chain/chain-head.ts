@@ -4,6 +4,7 @@
  * background re-read and keeps answering with the last value meanwhile.
  */
 import type { Logger } from 'pino';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { describeResult } from '../runner/timed-call.js';
 import { isHexQuantity } from './encoding/hex.js';
@@ -70,7 +71,8 @@ export class ChainHead {
       this.#failing = false;
     } catch (err) {
       // Once per outage, not once per refresh interval.
-      if (!this.#failing) this.#log?.warn({ err: err instanceof Error ? err.message : String(err) }, `${this.#method}: cannot refresh the chain head; keeping ${this.#head}`);
+      if (!this.#failing)
+        this.#log?.warn({ err: err instanceof Error ? err.message : String(err) }, `${this.#method}: cannot refresh the chain head; keeping ${this.#head}`);
       this.#failing = true;
     } finally {
       this.#readAt = this.#now();

@@ -10,11 +10,11 @@
  * held-lease.ts), so at most one check per test account is ever in flight, and users that
  * find every account busy wait in the lease queue.
  */
+import { type HeldLease, holdLease } from './held-lease.js';
 import type { Settlement as ChainSettlement } from './inclusion-tracker.js';
-import { holdLease, type HeldLease } from './held-lease.js';
 import type { LeaseOutcome } from './nonce-manager.js';
 import { readReceipt, type Receipt } from './receipt-wait.js';
-import { sendUnderLease, type SendRequest, type SendResult } from './send-transaction.js';
+import { type SendRequest, type SendResult, sendUnderLease } from './send-transaction.js';
 
 /** How a confirmed send ended, for callers that keep state about it (e.g. who owns a token). */
 export type Settlement =

@@ -10,8 +10,10 @@
  * Ethereum transactions need eth_ there).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getAddress, type BaseWallet } from 'ethers';
+
+import { type BaseWallet, getAddress } from 'ethers';
 import type { Logger } from 'pino';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { isHexQuantity, toHexQuantity } from './encoding/hex.js';
 import { DEFAULT_RPC_NAMESPACE, type RpcNamespace } from './rpc-namespace.js';

@@ -9,13 +9,15 @@
  * low"/"replacement underpriced", and the next round funds whoever is still short.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { formatUnits, type SigningKey } from 'ethers';
 import type { Logger } from 'pino';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { readBalance, readNonce } from './account-state.js';
-import { maxPricePerGas, type ChainContext, type FeeQuote } from './chain-context.js';
 import { mapLimit } from '../util/map-limit.js';
 import { progress } from '../util/progress.js';
+import { readBalance, readNonce } from './account-state.js';
+import { type ChainContext, type FeeQuote, maxPricePerGas } from './chain-context.js';
 import { classifySendError } from './send-errors.js';
 import { signTransfer, TRANSFER_GAS } from './signing/sign-transfer.js';
 
@@ -198,7 +200,10 @@ async function waitMined(rpc: JsonRpcClient, log: Logger, address: string, start
       last = mined;
       lastProgressAt = performance.now();
     } else if (performance.now() - lastProgressAt > stallTimeoutMs) {
-      log.warn({ mined: Math.max(0, mined - startNonce), expected: target - startNonce }, `funding: nothing mined for ${stallTimeoutMs / 1000} s; re-reading balances`);
+      log.warn(
+        { mined: Math.max(0, mined - startNonce), expected: target - startNonce },
+        `funding: nothing mined for ${stallTimeoutMs / 1000} s; re-reading balances`,
+      );
       return;
     }
     await sleep(POLL_MS);

@@ -6,7 +6,9 @@
  * failing transactions.
  */
 import { randomBytes } from 'node:crypto';
+
 import { getAddress, hexlify } from 'ethers';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { toHexQuantity } from './encoding/hex.js';
 import { parseQuantity } from './quantity.js';

@@ -24,6 +24,7 @@
  * its first send.
  */
 import type { Logger } from 'pino';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import type { Recorder } from '../stats/recorder.js';
 import { errorMessage } from '../util/error-message.js';
@@ -450,7 +451,7 @@ export class InclusionTracker {
           if (latest < entry.nonce) {
             // A gap below our oldest transaction: a nonce never filled (its send was refused
             // after a resync skipped past it). Nothing behind it can be mined: heal.
-            this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce, latest }, 'a nonce gap below the account\'s transactions');
+            this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce, latest }, "a nonce gap below the account's transactions");
             heal = true;
             return;
           }
@@ -484,7 +485,10 @@ export class InclusionTracker {
             }
             account.handle.resend(waiting.nonce);
           }
-          this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce }, 'held by the node but not mined: re-sending at its nonces with the current fee');
+          this.#o.log.debug(
+            { account: account.handle.address, nonce: entry.nonce },
+            'held by the node but not mined: re-sending at its nonces with the current fee',
+          );
           entry.nextCheck = height + STARVE_BLOCKS;
           return;
         }
@@ -503,7 +507,10 @@ export class InclusionTracker {
       }
       const latest = await this.#latestNonce(account.handle.address);
       if (!this.#tracked(entry)) return;
-      this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce, latest, ageMs: Math.round(performance.now() - entry.sentAt), open: account.entries.length }, 'dropped');
+      this.#o.log.debug(
+        { account: account.handle.address, nonce: entry.nonce, latest, ageMs: Math.round(performance.now() - entry.sentAt), open: account.entries.length },
+        'dropped',
+      );
       this.#settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, overdue, this.#o.receiptTimeoutMs) });
       heal = true;
     } catch {
@@ -531,8 +538,21 @@ export class InclusionTracker {
           else if (found.kind === 'known' && entry.nonce >= latest) held.push(entry.nonce);
           else if (entry.state === 'uncertain') this.#remove(entry);
           else {
-            this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce, latest, state: entry.state, hashes: entry.hashes.length, ageMs: Math.round(performance.now() - entry.sentAt) }, 'dropped while healing');
-            this.#settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, performance.now() - entry.sentAt > this.#o.receiptTimeoutMs, this.#o.receiptTimeoutMs) });
+            this.#o.log.debug(
+              {
+                account: account.handle.address,
+                nonce: entry.nonce,
+                latest,
+                state: entry.state,
+                hashes: entry.hashes.length,
+                ageMs: Math.round(performance.now() - entry.sentAt),
+              },
+              'dropped while healing',
+            );
+            this.#settle(entry, {
+              kind: 'dropped',
+              reason: dropReason(entry, latest, performance.now() - entry.sentAt > this.#o.receiptTimeoutMs, this.#o.receiptTimeoutMs),
+            });
           }
         }
         return planAfter(latest, held);
@@ -590,7 +610,10 @@ export class InclusionTracker {
       this.#counts.dropped += 1;
       if (!this.#warnedDrop) {
         this.#warnedDrop = true;
-        this.#o.log.warn({ reason: settlement.reason }, 'the node dropped transactions it had accepted: they are failures of the mined rows, and the accounts resync');
+        this.#o.log.warn(
+          { reason: settlement.reason },
+          'the node dropped transactions it had accepted: they are failures of the mined rows, and the accounts resync',
+        );
       }
     }
     if (this.#recording && entry.epoch === this.#epoch) {

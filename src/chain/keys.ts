@@ -4,6 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { inspect } from 'node:util';
+
 import { SigningKey } from 'ethers';
 
 /** The environment variable that may carry the rich key. */

@@ -1,5 +1,6 @@
 /** Polling for a transaction receipt, bounded by a deadline and by the user's stop signal. */
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 
 export interface Receipt {

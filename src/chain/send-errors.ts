@@ -20,9 +20,11 @@ export type SendErrorClass =
   | 'rejected';
 
 const ALREADY_KNOWN = /already known|known transaction|already imported|already in (the )?(tx)?pool/i;
-const STALE_NONCE = /nonce too low|nonce too high|replacement transaction underpriced|replacement underpriced|another tx which has the same nonce|invalid nonce/i;
+const STALE_NONCE =
+  /nonce too low|nonce too high|replacement transaction underpriced|replacement underpriced|another tx which has the same nonce|invalid nonce/i;
 const OVERLOADED = /txpool is full|transaction pool is full|pool is full|rate limit|too many requests|request limit|limit exceeded|exceeds.*rate/i;
-const UNDERPRICED = /underpriced|fee too low|less than (the )?(block )?base ?fee|gas price too low|below (the )?(minimum|base fee)|greater than or equal to base ?fee/i;
+const UNDERPRICED =
+  /underpriced|fee too low|less than (the )?(block )?base ?fee|gas price too low|below (the )?(minimum|base fee)|greater than or equal to base ?fee/i;
 
 /** JSON-RPC "limit exceeded" (EIP-1474). */
 const LIMIT_EXCEEDED = -32005;

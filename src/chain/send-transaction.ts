@@ -5,16 +5,17 @@
  * through here (pass a `sign` that builds a call instead of a transfer).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InclusionTracker, Settlement } from './inclusion-tracker.js';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { errorMessage } from '../util/error-message.js';
 import type { User } from '../runner/task.js';
+import type { CallLabel } from '../runner/timed-call.js';
 import type { Recorder } from '../stats/recorder.js';
-import { maxPricePerGas, type FeeOracle } from './chain-context.js';
+import { errorMessage } from '../util/error-message.js';
+import { type FeeOracle, maxPricePerGas } from './chain-context.js';
+import type { InclusionTracker, Settlement } from './inclusion-tracker.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';
 import { classifySendError, type SendErrorClass } from './send-errors.js';
 import type { SignedTx } from './signing/sign-transfer.js';
-import type { CallLabel } from '../runner/timed-call.js';
 
 /** A user whose send met a full pool or a rate limit pauses this long before its next iteration. */
 export const OVERLOAD_BACKOFF_MS = 1_000;
@@ -48,8 +49,7 @@ export interface SendRequest<A> {
 }
 
 export type SendResult =
-  | { readonly accepted: true; readonly hash: string; readonly startedAt: number }
-  | { readonly accepted: false; readonly reason: SendErrorClass | 'nonce-read' };
+  { readonly accepted: true; readonly hash: string; readonly startedAt: number } | { readonly accepted: false; readonly reason: SendErrorClass | 'nonce-read' };
 
 /**
  * Sends under the lease. Success means the node's pool holds the transaction: the call

@@ -4,12 +4,13 @@
  * two test cases that send transactions fund the accounts once and lease from one pool.
  */
 import type { Logger } from 'pino';
-import type { InclusionTracker } from './inclusion-tracker.js';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { deriveTestAccounts, signerAccount, type TestAccount } from './accounts.js';
 import { readNonce } from './account-state.js';
-import { loadChainContext, type ChainContext, type TxTypeChoice } from './chain-context.js';
+import { deriveTestAccounts, signerAccount, type TestAccount } from './accounts.js';
+import { type ChainContext, loadChainContext, type TxTypeChoice } from './chain-context.js';
 import { fundAccounts } from './funding.js';
+import type { InclusionTracker } from './inclusion-tracker.js';
 import { KEY_ENV, type PrivateKey } from './keys.js';
 import { NonceManager } from './nonce-manager.js';
 import type { RpcNamespace } from './rpc-namespace.js';

@@ -3,7 +3,9 @@
  * unreachable, and a clear error once the connect timeout is spent (never a silent loop).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Logger } from 'pino';
+
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { RpcError } from '../rpc/rpc-error.js';
 import { parseQuantity } from './quantity.js';

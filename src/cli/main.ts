@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+
 import { Command, CommanderError, Option } from 'commander';
-import { createLogger } from '../util/log.js';
-import { DEFAULT_MAX_PENDING, parseOptions, parseRefundOptions, UsageError, type RawOptions, type RawRefundOptions } from './options.js';
+
+import { builtInTestCases } from '../../testcases/registry.js';
+import type { TestCase } from '../api/test-case.js';
 import { exitWithParent, PROCESS_INDEX_ENV, runProcesses } from '../app/processes.js';
 import { runRefund, runWorker } from '../app/run-worker.js';
 import { loadTestCaseModules, TestCaseModuleError } from '../app/test-case-modules.js';
 import { DEFAULT_ACCOUNT_SEED } from '../chain/accounts.js';
 import { KEY_ENV } from '../chain/keys.js';
-import { builtInTestCases } from '../../testcases/registry.js';
-import type { TestCase } from '../api/test-case.js';
+import { createLogger } from '../util/log.js';
+import { DEFAULT_MAX_PENDING, parseOptions, parseRefundOptions, type RawOptions, type RawRefundOptions, UsageError } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -40,17 +42,32 @@ function commonOptions(cmd: Command): Command {
 function program(): Command {
   const names = builtInTestCases.map((t) => t.name).join(', ');
   const cmd = new Command('klayworker')
-    .description('A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.\nklayworker refund --help: return what is left in the test accounts to the rich account.')
+    .description(
+      'A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.\nklayworker refund --help: return what is left in the test accounts to the rich account.',
+    )
     .version(version, '--version')
     .option('--tc <list>', `test cases to run, comma separated, with optional weights (a:3,b:1); available: ${names}`)
     .option('--endpoint <url>', 'JSON-RPC endpoint of the node under test (default: start an embedded anvil dev chain)')
-    .option('--tc-module <path>', 'load your own test cases from this ES module (repeatable); see "Your own test cases" in the README', (path: string, paths: string[]) => [...paths, path], [] as string[]);
+    .option(
+      '--tc-module <path>',
+      'load your own test cases from this ES module (repeatable); see "Your own test cases" in the README',
+      (path: string, paths: string[]) => [...paths, path],
+      [] as string[],
+    );
   accountOptions(cmd, " (default with no --endpoint: the dev chain's funded account)")
     .option('--charge <coins>', 'top test accounts holding less than half of this up to it (KAIA/ETH, decimals allowed)', '1')
     .addOption(new Option('--tx-type <type>', 'transaction type: legacy, 1559, or auto (1559 where the node has a base fee)').default('auto'))
     .addOption(new Option('--rpc-namespace <ns>', 'namespace of the measured send and read calls: eth, kaia or klay (setup uses eth)').default('eth'))
-    .option('--receipt-timeout <time>', 'longest wait for a receipt (and for funding to make progress); a transaction neither mined nor known to the node after it is dropped', '60s')
-    .option('--max-pending <n>', 'transactions per test account sent but not yet mined before its users wait; 0 = no limit (open loop)', String(DEFAULT_MAX_PENDING))
+    .option(
+      '--receipt-timeout <time>',
+      'longest wait for a receipt (and for funding to make progress); a transaction neither mined nor known to the node after it is dropped',
+      '60s',
+    )
+    .option(
+      '--max-pending <n>',
+      'transactions per test account sent but not yet mined before its users wait; 0 = no limit (open loop)',
+      String(DEFAULT_MAX_PENDING),
+    )
     .option('--drain-timeout <time>', 'after the users stop, wait this long for sent transactions to be mined before the last report', '30s')
     .addOption(new Option('--memo-size <size>', 'memo of the Kaia ValueTransferMemo test cases: small (200 bytes) or large (2,000 bytes)').default('small'))
     .option('--max-rps <n>', 'requests per second cap for this process, 0 = unlimited', '0')
@@ -68,7 +85,10 @@ function program(): Command {
     .option('--json <file>', 'write a JSON summary of the run at the end')
     .option('--stop-timeout <time>', 'how long in-flight iterations may finish at the end of a standalone run', '10s')
     .option('--processes <n>', 'with a master: fork N worker processes (one per core), each with its own accounts and share of --max-rps', '1')
-    .option('--metrics-port <[host:]port>', 'serve Prometheus metrics on GET /metrics (all interfaces unless a host is given; port 0: any free one; with --processes, process i uses PORT+i)');
+    .option(
+      '--metrics-port <[host:]port>',
+      'serve Prometheus metrics on GET /metrics (all interfaces unless a host is given; port 0: any free one; with --processes, process i uses PORT+i)',
+    );
   return commonOptions(cmd);
 }
 
@@ -124,7 +144,9 @@ async function main(argv: string[]): Promise<void> {
   const cmd = refund ? refundProgram() : program();
   parseArgs(cmd, refund ? argv.slice(3) : argv, refund ? 'user' : 'node', refund ? 'klayworker refund --help' : 'klayworker --help');
   const moduleTestCases = refund ? [] : await loadModules(cmd.opts<RawOptions>().tcModule ?? []);
-  const options = refund ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>())) : usage(() => parseOptions(cmd.opts<RawOptions>(), [...builtInTestCases, ...moduleTestCases]));
+  const options = refund
+    ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>()))
+    : usage(() => parseOptions(cmd.opts<RawOptions>(), [...builtInTestCases, ...moduleTestCases]));
   const childIndex = process.env[PROCESS_INDEX_ENV];
   const baseLog = createLogger(options.logLevel, options.logFormat);
   // A worker process of --processes tags its lines with its index, and dies with its parent.

@@ -1,14 +1,15 @@
-import { parseDuration } from '../util/duration.js';
-import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log.js';
-import type { IncreaseRate } from '../runner/limiter/limiter.js';
-import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
 import { parseUnits } from 'ethers';
+
+import { runAloneProblem, type TestCase } from '../api/test-case.js';
+import type { ChainOptions, Options, RefundOptions } from '../app/options.js';
 import { KeyError, loadRichKey, type PrivateKey } from '../chain/keys.js';
 import { RPC_NAMESPACES, type RpcNamespace } from '../chain/rpc-namespace.js';
 import { MEMO_SIZES, type TxSettings } from '../chain/tx-session.js';
-import { runAloneProblem, type TestCase } from '../api/test-case.js';
+import type { IncreaseRate } from '../runner/limiter/limiter.js';
+import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
+import { parseDuration } from '../util/duration.js';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log.js';
 import { parseTestCaseSpec } from './test-case-spec.js';
-import type { ChainOptions, Options, RefundOptions } from '../app/options.js';
 
 /** Bad command-line input: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -79,13 +80,16 @@ export interface RawRefundOptions {
   logFormat: string;
 }
 
-
 /** Validates every flag once; the first problem becomes a UsageError naming the flag. */
 /** `available`: the test cases --tc may name (the built-ins and those loaded from --tc-module). */
 export function parseOptions(raw: RawOptions, available: readonly TestCase[], env: NodeJS.ProcessEnv = process.env): Options {
   const standalone = raw.standalone === true;
   if (!standalone) {
-    for (const [flag, value] of [['-u/--users', raw.users], ['-r/--spawn-rate', raw.spawnRate], ['-t/--run-time', raw.runTime]] as const) {
+    for (const [flag, value] of [
+      ['-u/--users', raw.users],
+      ['-r/--spawn-rate', raw.spawnRate],
+      ['-t/--run-time', raw.runTime],
+    ] as const) {
       if (value !== undefined) throw new UsageError(`${flag} applies only with --standalone (with a master, the master sets users and rate)`);
     }
   }
@@ -154,7 +158,8 @@ function metricsListen(text: string, processes: number): { host: string; port: n
   const hostText = split > 0 ? text.slice(0, split) : '0.0.0.0';
   const portText = split >= 0 ? text.slice(split + 1) : text;
   const port = integer('--metrics-port', portText, 0, 65_535);
-  if (port > 0 && port + processes - 1 > 65_535) throw new UsageError(`--metrics-port: ports ${port} to ${port + processes - 1} (one per process) do not all exist`);
+  if (port > 0 && port + processes - 1 > 65_535)
+    throw new UsageError(`--metrics-port: ports ${port} to ${port + processes - 1} (one per process) do not all exist`);
   return { host: host('--metrics-port', hostText), port };
 }
 
@@ -163,11 +168,28 @@ export function parseRefundOptions(raw: RawRefundOptions, env: NodeJS.ProcessEnv
   if (raw.endpoint === undefined) throw new UsageError('refund: --endpoint is required (the chain whose test accounts to sweep)');
   const endpoint = url('--endpoint', raw.endpoint);
   const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth', memoSize: 'small', maxPending: String(DEFAULT_MAX_PENDING) }, env);
-  if (options.richKey === null) throw new UsageError('refund: a rich key is required (the same one the test used): give --key-file PATH or KLAYWORKER_KEY (or --key)');
+  if (options.richKey === null)
+    throw new UsageError('refund: a rich key is required (the same one the test used): give --key-file PATH or KLAYWORKER_KEY (or --key)');
   return { ...options, endpoint };
 }
 
-type RawChainOptions = Pick<RawOptions, 'keyFile' | 'key' | 'accounts' | 'accountSeed' | 'charge' | 'txType' | 'rpcNamespace' | 'memoSize' | 'receiptTimeout' | 'maxPending' | 'connectTimeout' | 'rpcTimeout' | 'logLevel' | 'logFormat'>;
+type RawChainOptions = Pick<
+  RawOptions,
+  | 'keyFile'
+  | 'key'
+  | 'accounts'
+  | 'accountSeed'
+  | 'charge'
+  | 'txType'
+  | 'rpcNamespace'
+  | 'memoSize'
+  | 'receiptTimeout'
+  | 'maxPending'
+  | 'connectTimeout'
+  | 'rpcTimeout'
+  | 'logLevel'
+  | 'logFormat'
+>;
 
 function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv): ChainOptions {
   let loaded;

@@ -4,6 +4,7 @@
  * encoder (int map keys); incoming bytes are decoded by @msgpack/msgpack.
  */
 import { decode } from '@msgpack/msgpack';
+
 import { encodeMsgpack } from './msgpack-encoder.js';
 
 /** Incoming bytes that are not a valid `[type, data, node_id]` envelope. */

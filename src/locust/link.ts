@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+
 import { decodeMessage, encodeMessage } from './codec.js';
-import { InvalidCommandError, parseCommand, type MasterCommand } from './commands.js';
+import { InvalidCommandError, type MasterCommand, parseCommand } from './commands.js';
 import { describeAddress, openSockets, type SocketSet, type Transport } from './sockets.js';
 
 export interface LinkHandlers {
@@ -181,4 +182,3 @@ export class MasterLink {
     }
   }
 }
-

@@ -41,15 +41,15 @@ class Writer {
   value(v: unknown, depth: number): void {
     switch (typeof v) {
       case 'number':
-        return Number.isSafeInteger(v) ? this.int(v) : this.float(v);
+        return Number.isSafeInteger(v) ? void this.int(v) : void this.float(v);
       case 'string':
-        return this.string(v);
+        return void this.string(v);
       case 'boolean':
-        return this.byte(v ? 0xc3 : 0xc2);
+        return void this.byte(v ? 0xc3 : 0xc2);
       case 'undefined':
-        return this.byte(0xc0);
+        return void this.byte(0xc0);
       case 'object':
-        return v === null ? this.byte(0xc0) : this.object(v, depth);
+        return v === null ? void this.byte(0xc0) : void this.object(v, depth);
       default: // bigint, symbol, function
         throw new TypeError(`msgpack encode: cannot encode a ${typeof v}`);
     }
@@ -91,17 +91,47 @@ class Writer {
     const dv = this.view;
     const p = this.pos;
     if (n >= 0) {
-      if (n < 0x80) { b[p] = n; this.pos = p + 1; }
-      else if (n < 0x100) { b[p] = 0xcc; b[p + 1] = n; this.pos = p + 2; }
-      else if (n < 0x10000) { b[p] = 0xcd; dv.setUint16(p + 1, n); this.pos = p + 3; }
-      else if (n < UINT32_LIMIT) { b[p] = 0xce; dv.setUint32(p + 1, n); this.pos = p + 5; }
-      else { b[p] = 0xcf; this.int64(p + 1, n); this.pos = p + 9; }
+      if (n < 0x80) {
+        b[p] = n;
+        this.pos = p + 1;
+      } else if (n < 0x100) {
+        b[p] = 0xcc;
+        b[p + 1] = n;
+        this.pos = p + 2;
+      } else if (n < 0x10000) {
+        b[p] = 0xcd;
+        dv.setUint16(p + 1, n);
+        this.pos = p + 3;
+      } else if (n < UINT32_LIMIT) {
+        b[p] = 0xce;
+        dv.setUint32(p + 1, n);
+        this.pos = p + 5;
+      } else {
+        b[p] = 0xcf;
+        this.int64(p + 1, n);
+        this.pos = p + 9;
+      }
     } else {
-      if (n >= -32) { b[p] = n & 0xff; this.pos = p + 1; }
-      else if (n >= -0x80) { b[p] = 0xd0; dv.setInt8(p + 1, n); this.pos = p + 2; }
-      else if (n >= -0x8000) { b[p] = 0xd1; dv.setInt16(p + 1, n); this.pos = p + 3; }
-      else if (n >= -0x8000_0000) { b[p] = 0xd2; dv.setInt32(p + 1, n); this.pos = p + 5; }
-      else { b[p] = 0xd3; this.int64(p + 1, n); this.pos = p + 9; }
+      if (n >= -32) {
+        b[p] = n & 0xff;
+        this.pos = p + 1;
+      } else if (n >= -0x80) {
+        b[p] = 0xd0;
+        dv.setInt8(p + 1, n);
+        this.pos = p + 2;
+      } else if (n >= -0x8000) {
+        b[p] = 0xd1;
+        dv.setInt16(p + 1, n);
+        this.pos = p + 3;
+      } else if (n >= -0x8000_0000) {
+        b[p] = 0xd2;
+        dv.setInt32(p + 1, n);
+        this.pos = p + 5;
+      } else {
+        b[p] = 0xd3;
+        this.int64(p + 1, n);
+        this.pos = p + 9;
+      }
     }
   }
 
@@ -186,8 +216,10 @@ function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) size += 1;
     else if (c < 0x800) size += 2;
-    else if (isHighSurrogate(c) && isLowSurrogate(s.charCodeAt(i + 1))) { size += 4; i++; }
-    else size += 3;
+    else if (isHighSurrogate(c) && isLowSurrogate(s.charCodeAt(i + 1))) {
+      size += 4;
+      i++;
+    } else size += 3;
   }
   return size;
 }

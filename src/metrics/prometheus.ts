@@ -11,7 +11,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Counter, Gauge, Registry, type Histogram } from 'prom-client';
+
+import { collectDefaultMetrics, Counter, Gauge, type Histogram, Registry } from 'prom-client';
+
 import type { Recorder } from '../stats/recorder.js';
 
 /** Upper bounds of the response-time histogram, in seconds (Prometheus's le labels). */

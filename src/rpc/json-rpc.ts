@@ -4,6 +4,7 @@
  * rpc-call.ts), parses the reply once and shares one deadline timer with every other call.
  */
 import { Pool } from 'undici';
+
 import { DeadlineQueue } from './deadline-queue.js';
 import { RpcCall, type RpcResponse } from './rpc-call.js';
 

@@ -5,7 +5,9 @@
  * a klayworker user does per call; the reply is read once, as the bytes arrive.
  */
 import { STATUS_CODES } from 'node:http';
+
 import type { Dispatcher } from 'undici';
+
 import type { DeadlineQueue, Expiring } from './deadline-queue.js';
 import { httpError, malformedError, oneLine, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
 

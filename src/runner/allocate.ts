@@ -16,9 +16,7 @@ export function allocateUsers(weights: readonly number[], total: number): number
   const quotas = weights.map((w) => (total * w) / sum);
   const counts = quotas.map(Math.floor);
   let left = total - counts.reduce((a, c) => a + c, 0);
-  const byRemainder = quotas
-    .map((q, i) => ({ i, r: q - Math.floor(q) }))
-    .sort((a, b) => b.r - a.r || a.i - b.i);
+  const byRemainder = quotas.map((q, i) => ({ i, r: q - Math.floor(q) })).sort((a, b) => b.r - a.r || a.i - b.i);
   for (const { i } of byRemainder) {
     if (left === 0) break;
     counts[i]! += 1;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { RequestStats } from '../stats/request-stats.js';
+
 import { renderTable } from '../stats/console-table.js';
+import type { RequestStats } from '../stats/request-stats.js';
 import type { Backlog } from './backlog.js';
 import type { RateLimiter } from './limiter/limiter.js';
 import type { UserPool } from './user-pool.js';
@@ -62,7 +63,10 @@ export class StandaloneRunner {
     // The limiter knows the end too, so no request starts at or after it.
     limiter.start(this.#o.runTimeMs === null ? {} : { untilMs: this.#o.runTimeMs });
     const elapsedS = () => (performance.now() - startedAt) / 1000;
-    log.info({ users: this.#o.users, spawnRate: this.#o.spawnRate, runTime: this.#o.runTimeMs === null ? 'until interrupted' : `${this.#o.runTimeMs / 1000}s` }, 'standalone test started');
+    log.info(
+      { users: this.#o.users, spawnRate: this.#o.spawnRate, runTime: this.#o.runTimeMs === null ? 'until interrupted' : `${this.#o.runTimeMs / 1000}s` },
+      'standalone test started',
+    );
 
     const timers: NodeJS.Timeout[] = [];
     if (this.#o.runTimeMs !== null) timers.push(setTimeout(() => this.#stop('run time reached'), this.#o.runTimeMs));

@@ -1,11 +1,13 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+
 import type { Logger } from 'pino';
+
+import type { Recorder } from '../stats/recorder.js';
+import { Waiter } from '../util/waiter-queue.js';
 import { allocateUsers } from './allocate.js';
 import type { RateLimiter } from './limiter/limiter.js';
-import type { Recorder } from '../stats/recorder.js';
 import type { Task, User } from './task.js';
 import { UserRecorder } from './user-recorder.js';
-import { Waiter } from '../util/waiter-queue.js';
 
 /** Failures of tasks that throw are recorded under this request type. */
 export const TASK_ERROR_TYPE = 'task';

@@ -1,16 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Logger } from 'pino';
+
+import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/commands.js';
 import { MasterLink } from '../locust/link.js';
 import { makeNodeId } from '../locust/node-id.js';
-import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/commands.js';
 import type { Transport } from '../locust/sockets.js';
 import { adaptReport, type StatsEra } from '../locust/stats-dialect.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import type { Backlog } from './backlog.js';
 import type { RateLimiter } from './limiter/limiter.js';
-import type { UserPool } from './user-pool.js';
 import { LOCUST_TIMINGS, type MasterTimings } from './master-timings.js';
 import { ProcessUsage } from './process-usage.js';
+import type { UserPool } from './user-pool.js';
 
 export type { MasterTimings } from './master-timings.js';
 
@@ -49,7 +51,8 @@ export interface MasterRunResult {
  */
 type Phase = 'idle' | 'spawning' | 'running' | 'stopping' | 'draining' | 'done';
 
-type Event = MasterCommand | { type: 'connected' } | { type: 'disconnected' } | { type: 'master-silent' } | { type: 'shutdown'; reason: string; exitCode: number };
+type Event =
+  MasterCommand | { type: 'connected' } | { type: 'disconnected' } | { type: 'master-silent' } | { type: 'shutdown'; reason: string; exitCode: number };
 
 /**
  * The worker on a master's orders: registers, reports, and turns master commands into user
@@ -138,7 +141,11 @@ export class MasterRunner {
     clearTimeout(this.#connectTimer);
     this.#connectTimer = setTimeout(() => {
       if (!this.#waitingForMaster()) return;
-      this.#enqueue({ type: 'shutdown', exitCode: 1, reason: `no Locust master answered at ${this.#link.address} within ${timeout / 1000} s (--connect-timeout)` });
+      this.#enqueue({
+        type: 'shutdown',
+        exitCode: 1,
+        reason: `no Locust master answered at ${this.#link.address} within ${timeout / 1000} s (--connect-timeout)`,
+      });
     }, timeout);
   }
 
@@ -153,7 +160,8 @@ export class MasterRunner {
 
   #enqueue(event: Event): void {
     // Quit must not wait behind a drain or a stop_timeout sleep, and a lost master ends them too.
-    if ((event.type === 'quit' || event.type === 'shutdown' || event.type === 'disconnected' || event.type === 'master-silent') && this.#stopWait) this.#stopWait.abort();
+    if ((event.type === 'quit' || event.type === 'shutdown' || event.type === 'disconnected' || event.type === 'master-silent') && this.#stopWait)
+      this.#stopWait.abort();
     this.#chain = this.#chain
       .then(() => this.#handle(event))
       .catch((err: unknown) => this.#o.log.error({ err: String(err), event: event.type }, 'worker: failed to handle an event'));
@@ -179,9 +187,9 @@ export class MasterRunner {
         this.#masterHeartbeatAt = Date.now();
         return;
       case 'spawn':
-        return this.#spawn(event);
+        return void this.#spawn(event);
       case 'ramp':
-        return this.#ramp(event);
+        return void this.#ramp(event);
       case 'stop':
         return this.#stop();
       case 'reconnect':

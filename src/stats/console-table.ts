@@ -17,16 +17,14 @@ export function renderTable(rows: readonly LiveRow[], total: LiveRow): string {
 
   const line = (cells: readonly string[]): string => {
     const [type = '', name = '', reqs = '', fails = '', ...rest] = cells;
-    const times = rest.slice(0, 6).map((c) => ' ' + c.padStart(7)).join('');
-    return (
-      `${fit(type, typeWidth)} ${fit(name, nameWidth)} ${reqs.padStart(7)} ${fails.padStart(12)} |` +
-      `${times} | ${(rest[6] ?? '').padStart(11)}`
-    );
+    const times = rest
+      .slice(0, 6)
+      .map((c) => ' ' + c.padStart(7))
+      .join('');
+    return `${fit(type, typeWidth)} ${fit(name, nameWidth)} ${reqs.padStart(7)} ${fails.padStart(12)} |` + `${times} | ${(rest[6] ?? '').padStart(11)}`;
   };
   // Same width as a row, with '|' where the rows have theirs.
-  const separator =
-    `${'-'.repeat(typeWidth)}|${'-'.repeat(nameWidth)}|${'-'.repeat(7)}|${'-'.repeat(13)}|` +
-    `${'-'.repeat(6 * 8 + 1)}|${'-'.repeat(12)}`;
+  const separator = `${'-'.repeat(typeWidth)}|${'-'.repeat(nameWidth)}|${'-'.repeat(7)}|${'-'.repeat(13)}|` + `${'-'.repeat(6 * 8 + 1)}|${'-'.repeat(12)}`;
 
   const header = line(['Type', 'Name', '# reqs', '# fails', 'Median', '95%', '99%', 'Avg', 'Min', 'Max', 'Current RPS']);
   return [header, separator, ...rows.map((r) => line(cells(r))), separator, line(cells(total))].join('\n');

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+
 import { medianFromHistogram, responseTimePercentiles } from './percentile.js';
 import { compareCodePoints, type ErrorRow, type RunSnapshot } from './request-stats.js';
 import type { WireStatsEntry } from './types.js';
@@ -32,9 +33,7 @@ export const FAILURES_CSV_HEADER = ['Method', 'Name', 'Error', 'Occurrences'] as
 /** One row per (method, name) sorted by (name, method) as Locust sorts, then "Aggregated". */
 export function renderStatsCsv(snapshot: Pick<RunSnapshot, 'entries' | 'total'>): string {
   const { total } = snapshot;
-  const entries = [...snapshot.entries].sort(
-    (a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.method, b.method),
-  );
+  const entries = [...snapshot.entries].sort((a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.method, b.method));
   const rows = [...entries, total].map((e) => statsRow(e, total.last_request_timestamp, total.start_time));
   return csvText([STATS_CSV_HEADER, ...rows]);
 }
@@ -58,9 +57,7 @@ export async function writeCsvFiles(prefix: string, snapshot: RunSnapshot): Prom
 function statsRow(e: WireStatsEntry, lastRequest: number | null, start: number): string[] {
   const n = e.num_requests;
   const percentiles =
-    n === 0
-      ? PERCENTILES_TO_REPORT.map(() => 'N/A')
-      : responseTimePercentiles(e.response_times, n, PERCENTILES_TO_REPORT).map((p) => String(Math.trunc(p)));
+    n === 0 ? PERCENTILES_TO_REPORT.map(() => 'N/A') : responseTimePercentiles(e.response_times, n, PERCENTILES_TO_REPORT).map((p) => String(Math.trunc(p)));
   return [
     e.method,
     e.name,

@@ -114,11 +114,7 @@ export class StatsEntry {
  * `[max(last - 12, start), last - 2)`, where `last` and `start` are the whole run's (the
  * aggregate's), not the entry's own. The two newest seconds are left out as still filling.
  */
-export function currentRate(
-  perSecond: ReadonlyMap<number, number>,
-  lastRequestTimestamp: number | null,
-  startTime: number,
-): number {
+export function currentRate(perSecond: ReadonlyMap<number, number>, lastRequestTimestamp: number | null, startTime: number): number {
   if (lastRequestTimestamp === null) return 0;
   const last = Math.trunc(lastRequestTimestamp);
   const end = last - 2;

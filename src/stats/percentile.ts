@@ -15,11 +15,7 @@ export function responseTimePercentile(histogram: Histogram, numRequests: number
 }
 
 /** The same rule for several percentiles, sorting the buckets once. */
-export function responseTimePercentiles(
-  histogram: Histogram,
-  numRequests: number,
-  percents: readonly number[],
-): number[] {
+export function responseTimePercentiles(histogram: Histogram, numRequests: number, percents: readonly number[]): number[] {
   const keys = [...histogram.keys()].sort((a, b) => b - a);
   return percents.map((percent) => {
     // Python's int() truncates; the product is the same IEEE double in both languages.
@@ -38,12 +34,7 @@ export function responseTimePercentiles(
  * exact min and max so that one slow request never reports a median above its own maximum.
  * 0 when the histogram is empty, as in Locust.
  */
-export function medianResponseTime(
-  histogram: Histogram,
-  numRequests: number,
-  min: number | null,
-  max: number,
-): number {
+export function medianResponseTime(histogram: Histogram, numRequests: number, min: number | null, max: number): number {
   if (histogram.size === 0) return 0;
   const median = medianFromHistogram(histogram, numRequests);
   if (median > max) return max;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import type { Recorder } from '../stats/recorder.js';
 import { responseTimeBucket } from './bucket.js';
 import { currentRate, StatsEntry } from './entry.js';
@@ -250,8 +251,7 @@ function liveRow(entry: StatsEntry, durationS: number, last: number | null, star
     name: entry.name,
     requests: n,
     failures: entry.numFailures,
-    median_ms:
-      n === 0 ? null : medianResponseTime(entry.responseTimes, n, entry.minResponseTime, entry.maxResponseTime),
+    median_ms: n === 0 ? null : medianResponseTime(entry.responseTimes, n, entry.minResponseTime, entry.maxResponseTime),
     p95_ms: p95 ?? null,
     p99_ms: p99 ?? null,
     avg_ms: n === 0 ? null : entry.totalResponseTime / n,

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+
 import type { SummaryRow } from './types.js';
 
 /**

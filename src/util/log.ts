@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 
 export type LogFormat = 'text' | 'json';
@@ -18,7 +18,7 @@ export function createLogger(level: LogLevel, format: LogFormat): Logger {
   const stream = pretty({
     destination: 2,
     sync: true,
-    colorize: process.stderr.isTTY === true,
+    colorize: process.stderr.isTTY,
     translateTime: 'HH:MM:ss',
     ignore: 'pid,hostname',
   });

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 
 /** `length` random hex characters: one call to the CSPRNG, no per-character work. */
 export function randomText(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 /** An integer from `min` to `max`, both included. */

@@ -6,14 +6,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { auditBlocks, headOf } from '../support/chain-audit.js';
 import { parseCsv } from '../support/csv.js';
+import { useDevChain } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
 import { CLI, eventually, freePort, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { accountsOf, drainedNonces, expectConserved, readSummary, row, sum, tempDir } from '../support/test-accounts.js';
-import { useDevChain } from '../support/dev-chain-fixture.js';
 
 /** A 30M-gas block of 21,000-gas transfers. */
 const BLOCK_TRANSFERS = Math.floor(30_000_000 / 21_000);
@@ -33,8 +35,29 @@ function standalone(seed: string, accounts: number, users: number, seconds: numb
   const json = join(tempDir(), 'summary.json');
   const csv = join(tempDir(), 'run');
   const proc = startProcess(process.execPath, [
-    CLI, '--standalone', '--endpoint', dev.chain.url, '--key-file', dev.keyFile, '--tc', 'valueTransfer', '-u', String(users), '-r', String(users), '-t', `${seconds}s`,
-    '--accounts', String(accounts), '--account-seed', seed, '--json', json, '--csv', csv, ...extra,
+    CLI,
+    '--standalone',
+    '--endpoint',
+    dev.chain.url,
+    '--key-file',
+    dev.keyFile,
+    '--tc',
+    'valueTransfer',
+    '-u',
+    String(users),
+    '-r',
+    String(users),
+    '-t',
+    `${seconds}s`,
+    '--accounts',
+    String(accounts),
+    '--account-seed',
+    seed,
+    '--json',
+    json,
+    '--csv',
+    csv,
+    ...extra,
   ]);
   return { proc, json, csv };
 }
@@ -117,7 +140,10 @@ describe('chain truth on anvil', () => {
     const at = (n: number) => blocks.find((b) => b.number === n);
     for (const h of faults) {
       const next = [at(h + 2), at(h + 3)];
-      expect(Math.max(...next.map((b) => b?.ours ?? 0)), `after the fault at block ${h}: ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}`).toBeGreaterThanOrEqual(0.9 * BLOCK_TRANSFERS);
+      expect(
+        Math.max(...next.map((b) => b?.ours ?? 0)),
+        `after the fault at block ${h}: ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}`,
+      ).toBeGreaterThanOrEqual(0.9 * BLOCK_TRANSFERS);
     }
   }, 150_000);
 
@@ -149,8 +175,23 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
     const accounts = seeds.flatMap((s) => accountsOf(dev.chain.richKey, s, 40).map((a) => a.address));
     const workers = seeds.map((seed) =>
       startProcess(process.execPath, [
-        CLI, '--tc', 'valueTransfer', '--endpoint', dev.chain.url, '--key-file', dev.keyFile, '--accounts', '40', '--account-seed', seed,
-        '--master-port', String(port), '--json', join(dir, `${seed}.json`), '--log-format', 'json',
+        CLI,
+        '--tc',
+        'valueTransfer',
+        '--endpoint',
+        dev.chain.url,
+        '--key-file',
+        dev.keyFile,
+        '--accounts',
+        '40',
+        '--account-seed',
+        seed,
+        '--master-port',
+        String(port),
+        '--json',
+        join(dir, `${seed}.json`),
+        '--log-format',
+        'json',
       ]),
     );
     const allWorkers = async (state: string) => {
@@ -161,13 +202,18 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
     /** The master's mined row once two reads 2.5 s apart agree (its stats are cached for 2 s). */
     const settledMined = async () => {
       let previous = '';
-      return eventually(async () => {
-        const r = await minedRow();
-        const now = JSON.stringify(r ?? null);
-        const stable = now === previous && r !== undefined ? r : undefined;
-        previous = now;
-        return stable;
-      }, 30_000, 'the mined row to settle', 2_500);
+      return eventually(
+        async () => {
+          const r = await minedRow();
+          const now = JSON.stringify(r ?? null);
+          const stable = now === previous && r !== undefined ? r : undefined;
+          previous = now;
+          return stable;
+        },
+        30_000,
+        'the mined row to settle',
+        2_500,
+      );
     };
 
     await eventually(() => allWorkers('ready'), 60_000, 'both workers to register');
@@ -175,7 +221,11 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
     const perTest: { master: number; chain: number }[] = [];
     for (const users of [20, 10]) {
       await master.swarm(users);
-      await eventually(async () => ((await minedRow())?.num_requests ?? 0) > 3 * BLOCK_TRANSFERS ? true : undefined, 60_000, 'mined transactions in the master');
+      await eventually(
+        async () => (((await minedRow())?.num_requests ?? 0) > 3 * BLOCK_TRANSFERS ? true : undefined),
+        60_000,
+        'mined transactions in the master',
+      );
       await master.stop();
       // The workers drain before they say stopped: once they are ready again, every settlement is in.
       await eventually(() => allWorkers('ready'), 60_000, 'both workers ready after /stop');

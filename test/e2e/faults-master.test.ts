@@ -5,12 +5,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
 import { CLI, eventually, freePort, killStarted, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
-
 
 let chain: DevChain | null = null;
 beforeAll(async () => {
@@ -27,7 +28,19 @@ describe('master faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-master-restart-'));
     const port = await freePort();
     const first = startWebMaster(port, await freePort());
-    const worker = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', chain!.url, '--master-port', String(port), '--max-rps', '100', '--json', join(dir, 'w.json')]);
+    const worker = startProcess(process.execPath, [
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      chain!.url,
+      '--master-port',
+      String(port),
+      '--max-rps',
+      '100',
+      '--json',
+      join(dir, 'w.json'),
+    ]);
 
     await eventually(() => first.workerIs('ready'), 30_000, 'the worker to register');
     await first.swarm(4);
@@ -62,7 +75,17 @@ describe('master faults', () => {
 
   it('no master at start: a clear line every few seconds, then a clear error and exit 1 after --connect-timeout', async () => {
     const port = await freePort();
-    const worker = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', 'http://127.0.0.1:9', '--master-port', String(port), '--connect-timeout', '7s']);
+    const worker = startProcess(process.execPath, [
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      'http://127.0.0.1:9',
+      '--master-port',
+      String(port),
+      '--connect-timeout',
+      '7s',
+    ]);
     const started = performance.now();
     expect(await worker.exited(20_000)).toBe(1);
     const tookS = (performance.now() - started) / 1000;

@@ -6,10 +6,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
-import { canMakeNamespaces, makeTestHost, type TestHost } from '../support/netns.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
+import { canMakeNamespaces, makeTestHost, type TestHost } from '../support/netns.js';
 import { CLI, eventually, freePort, killStarted, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
@@ -37,8 +39,38 @@ describe('network partition', () => {
     const { stats } = master;
 
     // One worker on the far host (with its own embedded chain), one here.
-    const far = startProcess('ip', ['netns', 'exec', host.name, process.execPath, CLI, '--tc', 'blockNumber', '--master-host', host.localAddress, '--master-port', String(port), '--max-rps', '100', '--json', join(dir, 'far.json')]);
-    const near = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', chain.url, '--master-host', host.localAddress, '--master-port', String(port), '--max-rps', '100', '--json', join(dir, 'near.json')]);
+    const far = startProcess('ip', [
+      'netns',
+      'exec',
+      host.name,
+      process.execPath,
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--master-host',
+      host.localAddress,
+      '--master-port',
+      String(port),
+      '--max-rps',
+      '100',
+      '--json',
+      join(dir, 'far.json'),
+    ]);
+    const near = startProcess(process.execPath, [
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      chain.url,
+      '--master-host',
+      host.localAddress,
+      '--master-port',
+      String(port),
+      '--max-rps',
+      '100',
+      '--json',
+      join(dir, 'near.json'),
+    ]);
     await eventually(async () => ((await stats()).workers.filter((w) => w.state === 'ready').length === 2 ? true : undefined), 40_000, 'two workers ready');
     const farId = (await far.waitForOutput(/nodeId[":\s]+([^\s",]+)/, 10_000))[1]!;
 
@@ -49,10 +81,14 @@ describe('network partition', () => {
     host.cut();
     await eventually(async () => ((await farState()) === 'missing' ? true : undefined), 20_000, 'the master to mark the far worker missing');
     host.restore();
-    await eventually(async () => {
-      const state = await farState();
-      return state !== undefined && state !== 'missing' ? true : undefined;
-    }, 40_000, 'the far worker to come back');
+    await eventually(
+      async () => {
+        const state = await farState();
+        return state !== undefined && state !== 'missing' ? true : undefined;
+      },
+      40_000,
+      'the far worker to come back',
+    );
 
     await master.stop();
     await eventually(async () => ((await stats()).workers.every((w) => w.state === 'ready') ? true : undefined), 30_000, 'both workers ready after /stop');

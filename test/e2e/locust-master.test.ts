@@ -5,13 +5,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { parseCsv } from '../support/csv.js';
 import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
-import { CLI, eventually, freePort, killStarted, LOCUST, startProcess, type Proc } from '../support/processes.js';
+import { CLI, eventually, freePort, killStarted, LOCUST, type Proc, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
-
 
 interface WorkerSummary {
   duration_s: number;
@@ -31,7 +32,20 @@ afterAll(async () => {
 afterEach(() => killStarted());
 
 function startWorker(masterPort: number, jsonFile: string, extra: string[] = []): Proc {
-  return startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', chain!.url, '--master-port', String(masterPort), '--json', jsonFile, '--log-format', 'json', ...extra]);
+  return startProcess(process.execPath, [
+    CLI,
+    '--tc',
+    'blockNumber',
+    '--endpoint',
+    chain!.url,
+    '--master-port',
+    String(masterPort),
+    '--json',
+    jsonFile,
+    '--log-format',
+    'json',
+    ...extra,
+  ]);
 }
 
 function readSummary(file: string): WorkerSummary {
@@ -44,8 +58,26 @@ describe('with a real Locust 2.12.1 master', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-locust-'));
     const port = await freePort();
     const master = startProcess(LOCUST, [
-      '-f', DUMMY, '--master', '--headless', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
-      '--expect-workers', '2', '--expect-workers-max-wait', '60', '-u', '20', '-r', '10', '-t', '15s', '--csv', join(dir, 'run'),
+      '-f',
+      DUMMY,
+      '--master',
+      '--headless',
+      '--master-bind-host',
+      '127.0.0.1',
+      '--master-bind-port',
+      String(port),
+      '--expect-workers',
+      '2',
+      '--expect-workers-max-wait',
+      '60',
+      '-u',
+      '20',
+      '-r',
+      '10',
+      '-t',
+      '15s',
+      '--csv',
+      join(dir, 'run'),
     ]);
     const w1 = startWorker(port, join(dir, 'w1.json'));
     const w2 = startWorker(port, join(dir, 'w2.json'));

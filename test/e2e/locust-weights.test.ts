@@ -13,12 +13,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { KEY_ENV } from '../../src/chain/keys.js';
 import { parseCsv } from '../support/csv.js';
 import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH } from '../support/locust.js';
-import { CLI, freePort, killStarted, LOCUST, startProcess, type Proc } from '../support/processes.js';
+import { CLI, freePort, killStarted, LOCUST, type Proc, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { readSummary, row } from '../support/test-accounts.js';
 
@@ -38,8 +40,25 @@ afterEach(() => killStarted());
 
 function startWorker(masterPort: number, jsonFile: string, seed: string): Proc {
   const args = [
-    CLI, '--tc', 'valueTransfer:3,blockNumber:1', '--endpoint', chain!.url, '--master-port', String(masterPort), '--json', jsonFile,
-    '--accounts', '20', '--account-seed', seed, '--max-rps', '40', '--rps-mode', 'smooth', '--log-format', 'json',
+    CLI,
+    '--tc',
+    'valueTransfer:3,blockNumber:1',
+    '--endpoint',
+    chain!.url,
+    '--master-port',
+    String(masterPort),
+    '--json',
+    jsonFile,
+    '--accounts',
+    '20',
+    '--account-seed',
+    seed,
+    '--max-rps',
+    '40',
+    '--rps-mode',
+    'smooth',
+    '--log-format',
+    'json',
   ];
   return startProcess(process.execPath, args, { env: { [KEY_ENV]: chain!.richKey } });
 }
@@ -50,9 +69,26 @@ describe('test-case weights with a real Locust 2.12.1 master', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
     const port = await freePort();
     const master = startProcess(LOCUST, [
-      '-f', DUMMY, '--master', '--headless', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
-      '--expect-workers', '2', '--expect-workers-max-wait', '90', '-u', String(2 * USERS_PER_WORKER), '-r', String(2 * USERS_PER_WORKER),
-      '-t', '15s', '--csv', join(dir, 'run'),
+      '-f',
+      DUMMY,
+      '--master',
+      '--headless',
+      '--master-bind-host',
+      '127.0.0.1',
+      '--master-bind-port',
+      String(port),
+      '--expect-workers',
+      '2',
+      '--expect-workers-max-wait',
+      '90',
+      '-u',
+      String(2 * USERS_PER_WORKER),
+      '-r',
+      String(2 * USERS_PER_WORKER),
+      '-t',
+      '15s',
+      '--csv',
+      join(dir, 'run'),
     ]);
     const workers = [startWorker(port, join(dir, 'a.json'), 'weights-a'), startWorker(port, join(dir, 'b.json'), 'weights-b')];
 

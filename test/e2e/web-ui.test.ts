@@ -7,11 +7,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
-import { CHROMIUM, openHeadlessBrowser, type HeadlessBrowser } from '../support/browser.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { CHROMIUM, type HeadlessBrowser, openHeadlessBrowser } from '../support/browser.js';
 import { LocustWebUi, parseFormattedBytes, parsePercent, type TableRow } from '../support/locust-web-ui.js';
-import { CLI, eventually, freePort, killStarted, LOCUST, REPO_ROOT, startProcess, withDeadline, type Proc } from '../support/processes.js';
+import { CLI, eventually, freePort, killStarted, LOCUST, type Proc, REPO_ROOT, startProcess, withDeadline } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
 const haveLocust = existsSync(LOCUST);
@@ -55,17 +57,36 @@ afterEach(async () => {
 
 function startWorker(masterPort: number, jsonFile: string): Proc {
   // The rate cap keeps two workers from saturating this two-core machine (and the browser).
-  return startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', chain!.url, '--master-port', String(masterPort), '--json', jsonFile, '--log-format', 'json', '--max-rps', '300']);
+  return startProcess(process.execPath, [
+    CLI,
+    '--tc',
+    'blockNumber',
+    '--endpoint',
+    chain!.url,
+    '--master-port',
+    String(masterPort),
+    '--json',
+    jsonFile,
+    '--log-format',
+    'json',
+    '--max-rps',
+    '300',
+  ]);
 }
 
 /** Polls a read of the page until `ok`; on timeout the error shows what the page last showed. */
 async function untilShown<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
   let last: T | undefined;
   try {
-    return await eventually(async () => {
-      last = await read();
-      return ok(last) ? last : undefined;
-    }, timeoutMs, what, 500);
+    return await eventually(
+      async () => {
+        last = await read();
+        return ok(last) ? last : undefined;
+      },
+      timeoutMs,
+      what,
+      500,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}; the page last showed ${JSON.stringify(last)}`);
   }
@@ -88,7 +109,19 @@ describe('the Locust 2.12.1 web UI in headless Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-web-ui-'));
     const [port, webPort] = [await freePort(), await freePort()];
     const web = `http://127.0.0.1:${webPort}`;
-    const master = startProcess(LOCUST, ['-f', DUMMY, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port), '--web-host', '127.0.0.1', '--web-port', String(webPort)]);
+    const master = startProcess(LOCUST, [
+      '-f',
+      DUMMY,
+      '--master',
+      '--master-bind-host',
+      '127.0.0.1',
+      '--master-bind-port',
+      String(port),
+      '--web-host',
+      '127.0.0.1',
+      '--web-port',
+      String(webPort),
+    ]);
     const w1 = startWorker(port, join(dir, 'w1.json'));
     const w2 = startWorker(port, join(dir, 'w2.json'));
     await master.waitForOutput(/Starting web interface/, 30_000);
@@ -96,7 +129,12 @@ describe('the Locust 2.12.1 web UI in headless Chromium', () => {
     browser = await openHeadlessBrowser();
     const ui = new LocustWebUi(browser.page);
     await ui.open(web);
-    await untilShown(() => ui.topBar('workerCount'), (n) => n === '2', 30_000, 'the top bar to show 2 workers');
+    await untilShown(
+      () => ui.topBar('workerCount'),
+      (n) => n === '2',
+      30_000,
+      'the top bar to show 2 workers',
+    );
 
     await ui.startSwarm(USERS, SPAWN_RATE);
     const running = await untilShown(
@@ -116,7 +154,13 @@ describe('the Locust 2.12.1 web UI in headless Chromium', () => {
       () => ui.workerRows(),
       (rows) =>
         rows.length === 2 &&
-        rows.every((r) => r.State === 'running' && r['# users'] === String(USERS / 2) && parsePercent(r['CPU usage'] ?? '') > 0 && parseFormattedBytes(r['Memory usage'] ?? '') > 0),
+        rows.every(
+          (r) =>
+            r.State === 'running' &&
+            r['# users'] === String(USERS / 2) &&
+            parsePercent(r['CPU usage'] ?? '') > 0 &&
+            parseFormattedBytes(r['Memory usage'] ?? '') > 0,
+        ),
       30_000,
       `two klayworkers running ${USERS / 2} users each with non-zero CPU and memory`,
     );
@@ -124,7 +168,10 @@ describe('the Locust 2.12.1 web UI in headless Chromium', () => {
     const actual = [rssBytes(w1.child.pid!), rssBytes(w2.child.pid!)];
     for (const r of workers) {
       const shown = parseFormattedBytes(r['Memory usage']!);
-      expect(actual.some((rss) => shown > rss / 2 && shown < rss * 2), `${r['Memory usage']} vs RSS ${actual.join(', ')} bytes`).toBe(true);
+      expect(
+        actual.some((rss) => shown > rss / 2 && shown < rss * 2),
+        `${r['Memory usage']} vs RSS ${actual.join(', ')} bytes`,
+      ).toBe(true);
     }
     expect(await ui.topBar('status_text')).toBe('running');
     expect(await ui.topBar('userCount')).toBe(String(USERS));
@@ -137,7 +184,12 @@ describe('the Locust 2.12.1 web UI in headless Chromium', () => {
       30_000,
       'both klayworkers back to ready with 0 users after STOP',
     );
-    await untilShown(() => ui.topBar('status_text'), (s) => s === 'stopped', 10_000, 'the top bar to say stopped');
+    await untilShown(
+      () => ui.topBar('status_text'),
+      (s) => s === 'stopped',
+      10_000,
+      'the top bar to say stopped',
+    );
     await browser.page.screenshot({ path: join(ARTIFACTS, 'web-ui-stopped.png'), fullPage: true });
 
     // /stats/requests is cached for 2 s and late reports still count: wait until two reads
@@ -147,12 +199,17 @@ describe('the Locust 2.12.1 web UI in headless Chromium', () => {
       return s.stats.find((r) => r.name === 'Aggregated')!;
     };
     let previous = -1;
-    const settled = await eventually(async () => {
-      const total = await aggregated();
-      const stable = total.num_requests === previous ? total : undefined;
-      previous = total.num_requests;
-      return stable;
-    }, 20_000, 'the master numbers to settle', 2_500);
+    const settled = await eventually(
+      async () => {
+        const total = await aggregated();
+        const stable = total.num_requests === previous ? total : undefined;
+        previous = total.num_requests;
+        return stable;
+      },
+      20_000,
+      'the master numbers to settle',
+      2_500,
+    );
 
     // The page shows the same settled total the JSON has.
     await ui.showTab('Statistics');
@@ -170,7 +227,10 @@ describe('the Locust 2.12.1 web UI in headless Chromium', () => {
     await master.exited(15_000);
     expect(master.output()).not.toMatch(MASTER_CRASH);
 
-    const [s1, s2] = [join(dir, 'w1.json'), join(dir, 'w2.json')].map((f) => JSON.parse(readFileSync(f, 'utf8')) as WorkerSummary) as [WorkerSummary, WorkerSummary];
+    const [s1, s2] = [join(dir, 'w1.json'), join(dir, 'w2.json')].map((f) => JSON.parse(readFileSync(f, 'utf8')) as WorkerSummary) as [
+      WorkerSummary,
+      WorkerSummary,
+    ];
     expect([s1.users, s2.users]).toEqual([USERS / 2, USERS / 2]);
     expect(s1.total.requests).toBeGreaterThan(0);
     expect(s2.total.requests).toBeGreaterThan(0);

@@ -3,15 +3,16 @@
  * decides which transactions share a block.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
-import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { readNonce } from '../../src/chain/account-state.js';
 import { deriveTestAccounts, type TestAccount } from '../../src/chain/accounts.js';
-import { checkTransferBalances, type CheckMethods } from '../../testcases/transfers/balance-check.js';
-import { readFees, type FeeQuote } from '../../src/chain/chain-context.js';
+import { type FeeQuote, readFees } from '../../src/chain/chain-context.js';
 import { PrivateKey } from '../../src/chain/keys.js';
 import { isReceipt, type Receipt } from '../../src/chain/receipt-wait.js';
 import { signTransfer } from '../../src/chain/signing/sign-transfer.js';
+import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { type CheckMethods, checkTransferBalances } from '../../testcases/transfers/balance-check.js';
 
 const METHODS: CheckMethods = {
   getBalance: 'eth_getBalance',
@@ -59,8 +60,12 @@ describe('checkTransferBalances', () => {
     const [a, b] = accounts as [TestAccount, TestAccount];
     const receipt = await mineAndGetReceipt(await send(a, b, 500n));
     expect(await checkTransferBalances(rpc, METHODS, { from: a.address, to: b.address, value: 500n, receipt })).toBeUndefined();
-    expect(await checkTransferBalances(rpc, METHODS, { from: a.address, to: b.address, value: 501n, receipt })).toBe('balance check failed: the sender balance did not change as expected');
-    expect(await checkTransferBalances(rpc, METHODS, { from: a.address, to: b.address, value: 500n, receipt: { ...receipt, status: '0x0' } })).toBe('transaction failed on chain (status 0x0)');
+    expect(await checkTransferBalances(rpc, METHODS, { from: a.address, to: b.address, value: 501n, receipt })).toBe(
+      'balance check failed: the sender balance did not change as expected',
+    );
+    expect(await checkTransferBalances(rpc, METHODS, { from: a.address, to: b.address, value: 500n, receipt: { ...receipt, status: '0x0' } })).toBe(
+      'transaction failed on chain (status 0x0)',
+    );
   });
 
   it('accounts for other transfers touching the same accounts in the same block', async () => {
@@ -92,7 +97,9 @@ describe('checkTransferBalances', () => {
     await rpc.call('anvil_setCoinbase', [b.address]);
     try {
       const receipt = await mineAndGetReceipt(await send(a, b, 5n));
-      expect(await checkTransferBalances(rpc, METHODS, { from: a.address, to: b.address, value: 5n, receipt })).toBe('balance check failed: the recipient balance did not change as expected');
+      expect(await checkTransferBalances(rpc, METHODS, { from: a.address, to: b.address, value: 5n, receipt })).toBe(
+        'balance check failed: the recipient balance did not change as expected',
+      );
     } finally {
       await rpc.call('anvil_setCoinbase', ['0x0000000000000000000000000000000000000000']);
     }

@@ -1,16 +1,17 @@
 import type { ServerResponse } from 'node:http';
+
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { User } from '../../src/runner/task.js';
 import type { Recorder } from '../../src/stats/recorder.js';
 import { blockNumber } from '../../testcases/reads/block-number.js';
-import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from '../support/fake-rpc-server.js';
+import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
 
 type Recorded =
-  | { outcome: 'success'; type: string; name: string; ms: number; bytes: number }
-  | { outcome: 'failure'; type: string; name: string; ms: number; error: string };
+  { outcome: 'success'; type: string; name: string; ms: number; bytes: number } | { outcome: 'failure'; type: string; name: string; ms: number; error: string };
 
 function recordingUser(): { user: User; recorded: Recorded[] } {
   const recorded: Recorded[] = [];
@@ -87,6 +88,8 @@ describe('blockNumber against a node that answers nonsense', () => {
     // Port 1 is privileged and unused on loopback: nothing answers there.
     const endpoint = server.url.replace(/:\d+\/$/, ':1/');
     const recorded = await runOnce(endpoint);
-    expect(recorded).toEqual([{ outcome: 'failure', type: 'eth_blockNumber', name: 'blockNumber', ms: expect.any(Number), error: expect.stringMatching(/\(ECONNREFUSED\)$/) }]);
+    expect(recorded).toEqual([
+      { outcome: 'failure', type: 'eth_blockNumber', name: 'blockNumber', ms: expect.any(Number), error: expect.stringMatching(/\(ECONNREFUSED\)$/) },
+    ]);
   });
 });

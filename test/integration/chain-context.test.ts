@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
+
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { FeeOracle, feeCap, KAIA_MAX_RISE, loadChainContext, readFees } from '../../src/chain/chain-context.js';
+
+import { feeCap, FeeOracle, KAIA_MAX_RISE, loadChainContext, readFees } from '../../src/chain/chain-context.js';
 import { waitForNode } from '../../src/chain/wait-for-node.js';
-import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from '../support/fake-rpc-server.js';
+import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { freePort } from '../support/processes.js';
 
 const silent = pino({ level: 'silent' });
@@ -81,7 +83,9 @@ describe('fees from the node', () => {
   });
 
   it('auto picks 1559 where the latest block has a base fee, legacy where not', async () => {
-    const with1559 = await client(await node({ eth_chainId: '0x3e9', eth_getBlockByNumber: { baseFeePerGas: '0x5d21dba00' }, eth_maxPriorityFeePerGas: '0x0' }));
+    const with1559 = await client(
+      await node({ eth_chainId: '0x3e9', eth_getBlockByNumber: { baseFeePerGas: '0x5d21dba00' }, eth_maxPriorityFeePerGas: '0x0' }),
+    );
     const ctx = await loadChainContext(with1559, { txType: 'auto', log: silent });
     expect([ctx.chainId, ctx.txType, ctx.baseFee]).toEqual([1001n, '1559', 25n * GWEI]);
     const old = await client(await node({ eth_chainId: '0x2019', eth_getBlockByNumber: { number: '0x1' }, eth_gasPrice: '0xae9f7bcc00' }));
@@ -91,7 +95,9 @@ describe('fees from the node', () => {
 
   it('refuses --tx-type 1559 on a chain without a base fee, in one line', async () => {
     const rpc = await client(await node({ eth_chainId: '0x1', eth_getBlockByNumber: { number: '0x1' }, eth_gasPrice: '0x1' }));
-    await expect(loadChainContext(rpc, { txType: '1559', log: silent })).rejects.toThrow(/^--tx-type 1559: the node reports no base fee .*use --tx-type legacy$/);
+    await expect(loadChainContext(rpc, { txType: '1559', log: silent })).rejects.toThrow(
+      /^--tx-type 1559: the node reports no base fee .*use --tx-type legacy$/,
+    );
   });
 });
 
@@ -101,9 +107,15 @@ describe('waitForNode', () => {
     const rpc = new JsonRpcClient(`http://127.0.0.1:${port}/secret-api-key`, { timeoutMs: 1_000 });
     open.push(rpc);
     const start = performance.now();
-    const err = await waitForNode(rpc, { timeoutMs: 1_500, endpoint: `http://127.0.0.1:${port}/secret-api-key`, log: silent, backoffMs: 50 }).catch((e: Error) => e);
+    const err = await waitForNode(rpc, { timeoutMs: 1_500, endpoint: `http://127.0.0.1:${port}/secret-api-key`, log: silent, backoffMs: 50 }).catch(
+      (e: Error) => e,
+    );
     const elapsed = performance.now() - start;
-    expect(String(err)).toMatch(new RegExp(`^Error: no answer from the node at 127\\.0\\.0\\.1:${port} within 1\\.5 s \\(connection refused \\(ECONNREFUSED\\)\\); check --endpoint or raise --connect-timeout$`));
+    expect(String(err)).toMatch(
+      new RegExp(
+        `^Error: no answer from the node at 127\\.0\\.0\\.1:${port} within 1\\.5 s \\(connection refused \\(ECONNREFUSED\\)\\); check --endpoint or raise --connect-timeout$`,
+      ),
+    );
     expect(String(err)).not.toContain('secret-api-key');
     expect(elapsed).toBeGreaterThanOrEqual(1_400);
     expect(elapsed).toBeLessThan(6_000);

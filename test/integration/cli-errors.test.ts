@@ -6,7 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { CLI } from '../support/processes.js';
 
 const BAD_KEY = '0x12345678deadbeefcafe';
@@ -16,7 +18,12 @@ writeFileSync(badKeyFile, `${BAD_KEY}\n`, { mode: 0o600 });
 
 function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number; stderr: string; stdout: string } {
   try {
-    const stdout = execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: 'pipe', timeout: 20_000, env: { ...process.env, KLAYWORKER_KEY: '', ...env } });
+    const stdout = execFileSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: 20_000,
+      env: { ...process.env, KLAYWORKER_KEY: '', ...env },
+    });
     return { status: 0, stderr: '', stdout };
   } catch (err) {
     const e = err as { status: number; stderr: string; stdout: string };

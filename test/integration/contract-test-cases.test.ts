@@ -5,31 +5,33 @@
  * the building blocks they share (receipt watcher, held lease, ledger, encodings) on their own.
  */
 import { join } from 'node:path';
+
 import { getAddress, Interface, Transaction, Wallet } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { createContractDeployer, createTransactionSender } from '../../src/chain/deploy.js';
+import { gasLimitWithMargin } from '../../src/chain/gas-limit.js';
+import { holdLease } from '../../src/chain/held-lease.js';
+import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
+import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';
+import { NonceManager } from '../../src/chain/nonce-manager.js';
+import type { Receipt } from '../../src/chain/receipt-wait.js';
+import { accessListGas, rawForNamespace, signEthTx } from '../../src/chain/signing/eth-tx.js';
+import { createTxSession } from '../../src/chain/tx-session.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { User } from '../../src/runner/task.js';
 import type { Recorder } from '../../src/stats/recorder.js';
 import { loadArtifact } from '../../testcases/contracts/artifacts.js';
-import { createContractDeployer, createTransactionSender } from '../../src/chain/deploy.js';
-import { prepareErc721, TOKENS_EACH, transferOutcome } from '../../testcases/contracts/erc721-transfer.js';
 import { MINT_EACH } from '../../testcases/contracts/erc20-transfer.js';
-import { checkMixReceipt } from '../../testcases/eth-typed/eth-typed-mix.js';
-import { accessListGas, rawForNamespace, signEthTx } from '../../src/chain/signing/eth-tx.js';
-import { gasLimitWithMargin } from '../../src/chain/gas-limit.js';
-import { holdLease } from '../../src/chain/held-lease.js';
-import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';
+import { prepareErc721, TOKENS_EACH, transferOutcome } from '../../testcases/contracts/erc721-transfer.js';
 import { NftLedger } from '../../testcases/contracts/nft-ledger.js';
-import { NonceManager } from '../../src/chain/nonce-manager.js';
-import type { Receipt } from '../../src/chain/receipt-wait.js';
 import { chunks } from '../../testcases/contracts/token-minter.js';
-import { createTxSession } from '../../src/chain/tx-session.js';
+import { checkMixReceipt } from '../../testcases/eth-typed/eth-typed-mix.js';
 import { replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { CLI, eventually, killStarted, startProcess } from '../support/processes.js';
 import { accountsOf, drainedNonces, readSummary, row, tempDir } from '../support/test-accounts.js';
-import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
 
 const silent = pino({ level: 'silent' });
 const RUN_DEADLINE_MS = 120_000;
@@ -60,7 +62,27 @@ async function head(): Promise<number> {
 /** `-u 4 -r 10 -t 4s --tc <tc>` standalone against the shared anvil, the rich key in the environment. */
 async function runCli(tc: string, seed: string, extra: readonly string[] = []) {
   const json = join(tempDir(), 'summary.json');
-  const args = [CLI, '--standalone', '--endpoint', chain.url, '-u', '4', '-r', '10', '-t', '4s', '--tc', tc, '--json', json, '--accounts', String(ACCOUNTS), '--account-seed', seed, ...extra];
+  const args = [
+    CLI,
+    '--standalone',
+    '--endpoint',
+    chain.url,
+    '-u',
+    '4',
+    '-r',
+    '10',
+    '-t',
+    '4s',
+    '--tc',
+    tc,
+    '--json',
+    json,
+    '--accounts',
+    String(ACCOUNTS),
+    '--account-seed',
+    seed,
+    ...extra,
+  ];
   const proc = startProcess(process.execPath, args, { env: { [KEY_ENV]: chain.richKey } });
   const code = await proc.exited(RUN_DEADLINE_MS);
   return { code, output: proc.output(), summary: readSummary(json) };
@@ -179,7 +201,9 @@ describe('contract workloads, through the CLI on anvil', () => {
       const token = new Interface(loadArtifact('TestToken').abi);
       let held = 0n;
       for (const account of accountsOf(chain.richKey, seed, ACCOUNTS)) {
-        held += BigInt((await call('eth_call', [{ to: [...contracts][0], data: token.encodeFunctionData('balanceOf', [account.address]) }, 'latest'])) as string);
+        held += BigInt(
+          (await call('eth_call', [{ to: [...contracts][0], data: token.encodeFunctionData('balanceOf', [account.address]) }, 'latest'])) as string,
+        );
       }
       expect(held).toBe(MINT_EACH * BigInt(ACCOUNTS));
     }
@@ -203,9 +227,31 @@ describe('contract workloads, through the CLI on anvil', () => {
 describe('erc721Transfer ledger', () => {
   it('after a run with six users, every id the ledger holds is owned on chain by whom it says', async () => {
     const accounts = 8;
-    const settings = { txType: 'auto', rpcNamespace: 'eth', accounts, accountSeed: 'ledger', chargeWei: 10n ** 18n, receiptTimeoutMs: 30_000, maxPending: 16 } as const;
-    const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder: { success: () => undefined, failure: () => undefined }, receiptTimeoutMs: 30_000 });
-    const tx = createTxSession({ rpc, log: silent, endpoint: chain.url, connectTimeoutMs: 10_000, settings, richKey: PrivateKey.parse(chain.richKey, 'test'), tracker });
+    const settings = {
+      txType: 'auto',
+      rpcNamespace: 'eth',
+      accounts,
+      accountSeed: 'ledger',
+      chargeWei: 10n ** 18n,
+      receiptTimeoutMs: 30_000,
+      maxPending: 16,
+    } as const;
+    const tracker = new InclusionTracker({
+      rpc,
+      namespace: 'eth',
+      log: silent,
+      recorder: { success: () => undefined, failure: () => undefined },
+      receiptTimeoutMs: 30_000,
+    });
+    const tx = createTxSession({
+      rpc,
+      log: silent,
+      endpoint: chain.url,
+      connectTimeoutMs: 10_000,
+      settings,
+      richKey: PrivateKey.parse(chain.richKey, 'test'),
+      tracker,
+    });
     const contracts = createContractDeployer({ sender: createTransactionSender({ rpc, wallet: new Wallet(chain.richKey) }), log: silent });
     const prepared = await prepareErc721({ rpc, endpoint: chain.url, log: silent, namespace: 'eth', tx, contracts });
     const { ledger } = prepared;
@@ -286,7 +332,12 @@ describe('building blocks', () => {
     expect(() => ledger.settle(unknown, a!, 'moved')).toThrow('token 3 is not in flight');
 
     expect(ledger.lost).toEqual([3n]);
-    expect(ledger.holdings()).toEqual(new Map([[a!, [1n, 2n]], [b!, []]]));
+    expect(ledger.holdings()).toEqual(
+      new Map([
+        [a!, [1n, 2n]],
+        [b!, []],
+      ]),
+    );
     expect(ledger.size).toBe(3);
     expect(ledger.inFlight).toBe(0);
   });
@@ -298,9 +349,17 @@ describe('building blocks', () => {
     expect(() => gasLimitWithMargin(30_000_001n, 30_000_000n)).toThrow('needs 30000001 gas, more than the block gas limit of 30000000');
   });
 
-  it('typed transactions sent through kaia_/klay_ carry Kaia\'s 0x78 envelope; legacy ones and eth_ sends do not', () => {
+  it("typed transactions sent through kaia_/klay_ carry Kaia's 0x78 envelope; legacy ones and eth_ sends do not", () => {
     const signer = new Wallet('0x' + '11'.repeat(32)).signingKey;
-    const base = { chainId: 1n, nonce: 0, to: null, data: '0x', value: 0n, gasLimit: 60_000n, fee: { type: '1559', maxFeePerGas: 10n, maxPriorityFeePerGas: 1n } } as const;
+    const base = {
+      chainId: 1n,
+      nonce: 0,
+      to: null,
+      data: '0x',
+      value: 0n,
+      gasLimit: 60_000n,
+      fee: { type: '1559', maxFeePerGas: 10n, maxPriorityFeePerGas: 1n },
+    } as const;
     const typed = signEthTx(signer, { ...base, type: 2 });
     expect(typed.raw.slice(0, 4)).toBe('0x02');
     expect(rawForNamespace(typed, 'eth')).toEqual(typed);
@@ -312,21 +371,42 @@ describe('building blocks', () => {
     expect(Transaction.from(signEthTx(signer, { ...base, type: 1 }).raw).gasPrice).toBe(10n);
     const fromLegacyPrice = Transaction.from(signEthTx(signer, { ...base, type: 2, fee: { type: 'legacy', gasPrice: 9n } }).raw);
     expect([fromLegacyPrice.maxFeePerGas, fromLegacyPrice.maxPriorityFeePerGas]).toEqual([9n, 9n]);
-    expect(accessListGas([{ address: '0x' + '00'.repeat(20), storageKeys: ['0x' + '00'.repeat(32), '0x' + '01'.padStart(64, '0')] }])).toBe(2_400n + 2n * 1_900n);
+    expect(accessListGas([{ address: '0x' + '00'.repeat(20), storageKeys: ['0x' + '00'.repeat(32), '0x' + '01'.padStart(64, '0')] }])).toBe(
+      2_400n + 2n * 1_900n,
+    );
   });
 
   it('a mined mix transaction must match its type, its deployment address and its target', () => {
     const receipt = (fields: Record<string, unknown>) => ({ blockNumber: '0x1', gasUsed: '0x1', transactionHash: '0x1', status: '0x1', ...fields }) as Receipt;
     const general = '0x00000000000000000000000000000000000000Aa';
     expect(checkMixReceipt(receipt({ type: '0x1', to: general.toLowerCase() }), { type: 1, kind: 'call', to: general, created: null })).toBeUndefined();
-    expect(checkMixReceipt(receipt({ type: '0x2', to: general }), { type: 1, kind: 'call', to: general, created: null })).toBe('receipt type 0x2, expected 0x1');
-    expect(checkMixReceipt(receipt({ type: '0x0', to: '0x00000000000000000000000000000000000000bb' }), { type: 0, kind: 'call', to: general, created: null })).toBe('receipt "to" is not General');
-    expect(checkMixReceipt(receipt({ type: '0x2', contractAddress: null }), { type: 2, kind: 'deploy', to: null, created: general })).toBe('deployment receipt without a contractAddress');
-    expect(checkMixReceipt(receipt({ type: '0x2', contractAddress: '0x00000000000000000000000000000000000000cc' }), { type: 2, kind: 'deploy', to: null, created: general })).toBe('contract created at another address than sender and nonce give');
-    expect(checkMixReceipt(receipt({ type: '0x0', to: general }), { type: 0, kind: 'transfer', to: '0x00000000000000000000000000000000000000bb', created: null })).toBe('receipt "to" is not the recipient');
+    expect(checkMixReceipt(receipt({ type: '0x2', to: general }), { type: 1, kind: 'call', to: general, created: null })).toBe(
+      'receipt type 0x2, expected 0x1',
+    );
+    expect(
+      checkMixReceipt(receipt({ type: '0x0', to: '0x00000000000000000000000000000000000000bb' }), { type: 0, kind: 'call', to: general, created: null }),
+    ).toBe('receipt "to" is not General');
+    expect(checkMixReceipt(receipt({ type: '0x2', contractAddress: null }), { type: 2, kind: 'deploy', to: null, created: general })).toBe(
+      'deployment receipt without a contractAddress',
+    );
+    expect(
+      checkMixReceipt(receipt({ type: '0x2', contractAddress: '0x00000000000000000000000000000000000000cc' }), {
+        type: 2,
+        kind: 'deploy',
+        to: null,
+        created: general,
+      }),
+    ).toBe('contract created at another address than sender and nonce give');
+    expect(
+      checkMixReceipt(receipt({ type: '0x0', to: general }), { type: 0, kind: 'transfer', to: '0x00000000000000000000000000000000000000bb', created: null }),
+    ).toBe('receipt "to" is not the recipient');
     // Kaia's kaia_getTransactionReceipt names the type and numbers it 0x7800 + the Ethereum type.
-    expect(checkMixReceipt(receipt({ type: 'TxTypeEthereumAccessList', typeInt: 0x7801, to: general }), { type: 1, kind: 'call', to: general, created: null })).toBeUndefined();
-    expect(checkMixReceipt(receipt({ type: 'TxTypeLegacyTransaction', typeInt: 0, to: general }), { type: 2, kind: 'call', to: general, created: null })).toBe('receipt typeInt 0, expected 30722');
+    expect(
+      checkMixReceipt(receipt({ type: 'TxTypeEthereumAccessList', typeInt: 0x7801, to: general }), { type: 1, kind: 'call', to: general, created: null }),
+    ).toBeUndefined();
+    expect(checkMixReceipt(receipt({ type: 'TxTypeLegacyTransaction', typeInt: 0, to: general }), { type: 2, kind: 'call', to: general, created: null })).toBe(
+      'receipt typeInt 0, expected 30722',
+    );
   });
 
   it('mint batches keep every account, in order', () => {

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { Interface, keccak256, solidityPacked, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { createContractDeployer, createTransactionSender, type TransactionSender, type TxReceipt } from '../../src/chain/deploy.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { ARTIFACT_NAMES, type ArtifactName, loadArtifact } from '../../testcases/contracts/artifacts.js';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { ARTIFACTS_DIR, compileContracts, renderArtifact } from '../../testcases/contracts/build.mjs';
-import { ARTIFACT_NAMES, loadArtifact, type ArtifactName } from '../../testcases/contracts/artifacts.js';
-import { createContractDeployer, createTransactionSender, type TransactionSender, type TxReceipt } from '../../src/chain/deploy.js';
 
 interface BuiltArtifact {
   contractName: string;
@@ -197,5 +199,10 @@ function sortedDigest(size: number, signature: bigint): string {
     values.push(seed >> 128n);
   }
   values.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  return keccak256(solidityPacked(values.map(() => 'uint256'), values));
+  return keccak256(
+    solidityPacked(
+      values.map(() => 'uint256'),
+      values,
+    ),
+  );
 }

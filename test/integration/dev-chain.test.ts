@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+
 import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+
 import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { requireOrSkip } from '../support/require-tool.js';

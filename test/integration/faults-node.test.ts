@@ -5,10 +5,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { parseCsv } from '../support/csv.js';
-import { FaultyProxy, type FaultMode } from '../support/faulty-proxy.js';
+import { type FaultMode, FaultyProxy } from '../support/faulty-proxy.js';
 import { CLI, eventually, killStarted, startProcess } from '../support/processes.js';
 
 let chain: DevChain;
@@ -47,8 +49,26 @@ describe('a faulty node', () => {
     // Down at start: nothing is listening when the worker begins.
     await proxy.setMode('down');
     const worker = startProcess(process.execPath, [
-      CLI, '--standalone', '-u', '4', '-r', '100', '-t', '60s', '--max-rps', '100', '--tc', 'blockNumber',
-      '--endpoint', proxy.url, '--rpc-timeout', '500ms', '--json', join(dir, 'summary.json'), '--csv', join(dir, 'run'),
+      CLI,
+      '--standalone',
+      '-u',
+      '4',
+      '-r',
+      '100',
+      '-t',
+      '60s',
+      '--max-rps',
+      '100',
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      proxy.url,
+      '--rpc-timeout',
+      '500ms',
+      '--json',
+      join(dir, 'summary.json'),
+      '--csv',
+      join(dir, 'run'),
     ]);
     await worker.waitForOutput(/standalone test started/, 20_000);
 
@@ -70,7 +90,10 @@ describe('a faulty node', () => {
     const failures = parseCsv(readFileSync(join(dir, 'run_failures.csv'), 'utf8'));
     const errors = failures.map((f) => f.Error ?? '');
     for (const [mode, pattern] of Object.entries(EXPECTED_ERROR)) {
-      expect(errors.some((e) => pattern.test(e)), `a failure for mode ${mode} matching ${pattern}; got ${JSON.stringify(errors)}`).toBe(true);
+      expect(
+        errors.some((e) => pattern.test(e)),
+        `a failure for mode ${mode} matching ${pattern}; got ${JSON.stringify(errors)}`,
+      ).toBe(true);
     }
     // Every failure row is one line a person can read; no stack traces.
     for (const e of errors) {

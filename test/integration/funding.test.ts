@@ -1,12 +1,13 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
-import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { deriveTestAccounts, signerAccount } from '../../src/chain/accounts.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { readNonce } from '../../src/chain/account-state.js';
-import { loadChainContext, type ChainContext } from '../../src/chain/chain-context.js';
-import { fundAccounts, FundingError, fundingCost, planTopUps } from '../../src/chain/funding.js';
+import { deriveTestAccounts, signerAccount } from '../../src/chain/accounts.js';
+import { type ChainContext, loadChainContext } from '../../src/chain/chain-context.js';
+import { fundAccounts, fundingCost, FundingError, planTopUps } from '../../src/chain/funding.js';
 import { PrivateKey } from '../../src/chain/keys.js';
+import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { balances } from '../support/test-accounts.js';
 
 const ETH = 10n ** 18n;
@@ -45,9 +46,16 @@ describe('fundAccounts on anvil', () => {
     const sets = ['f1', 'f2', 'f3'].map((seed) => deriveTestAccounts(richKey, seed, 25));
     const richNonceBefore = await readNonce(rpc, rich.address, 'latest');
     // Same process, same moment: all three read the same pending nonce and collide.
-    const reports = await Promise.all(sets.map((accounts) => fundAccounts({ rpc, log: silent, chain: context, rich, accounts, chargeWei: ETH, stallTimeoutMs: 30_000 })));
+    const reports = await Promise.all(
+      sets.map((accounts) => fundAccounts({ rpc, log: silent, chain: context, rich, accounts, chargeWei: ETH, stallTimeoutMs: 30_000 })),
+    );
     for (const [i, accounts] of sets.entries()) {
-      expect(await balances(rpc, accounts.map((a) => a.address))).toEqual(accounts.map(() => ETH));
+      expect(
+        await balances(
+          rpc,
+          accounts.map((a) => a.address),
+        ),
+      ).toEqual(accounts.map(() => ETH));
       expect(reports[i]).toMatchObject({ funded: 25, sentWei: 25n * ETH });
     }
     expect(Math.max(...reports.map((r) => r.rounds))).toBeGreaterThan(1);
@@ -66,7 +74,9 @@ describe('fundAccounts on anvil', () => {
     const err = await fundAccounts({ rpc, log: silent, chain: context, rich: poor, accounts, chargeWei: ETH, stallTimeoutMs: 30_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FundingError);
     const message = (err as Error).message;
-    const m = message.match(/^rich account (0x\w+) holds 0\.5 \(500000000000000000 wei\) but funding 3 of 3 test accounts needs [\d.]+ \((\d+) wei\): 3\.0 \(3000000000000000000 wei\) of top-ups .* \(3 × 21000 gas × (\d+) wei\)/);
+    const m = message.match(
+      /^rich account (0x\w+) holds 0\.5 \(500000000000000000 wei\) but funding 3 of 3 test accounts needs [\d.]+ \((\d+) wei\): 3\.0 \(3000000000000000000 wei\) of top-ups .* \(3 × 21000 gas × (\d+) wei\)/,
+    );
     expect(m, message).not.toBeNull();
     expect(m![1]).toBe(poor.address);
     // The total is exactly the top-ups plus one transfer's gas each at the quoted price.

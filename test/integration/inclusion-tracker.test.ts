@@ -4,12 +4,13 @@
  * replaced, starved and re-sent, unresolved at the end of a test), what is recorded, and the
  * counts that must always add up.
  */
-import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { InclusionTracker, MINED_TYPE, planAfter, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion-tracker.js';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { InclusionTracker, MINED_TYPE, type NonceAccount, type NoncePlan, planAfter, type Settlement } from '../../src/chain/inclusion-tracker.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { Recorder } from '../../src/stats/recorder.js';
-import { replyJson, startFakeRpcServer, type FakeRpcServer } from '../support/fake-rpc-server.js';
+import { type FakeRpcServer, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { eventually } from '../support/processes.js';
 
 const silent = pino({ level: 'silent' });
@@ -240,7 +241,10 @@ describe('InclusionTracker', () => {
     chain.mine(hash(70), hash(61));
     await seen();
     expect(rows.map((r) => r.ok)).toEqual([true, true]);
-    expect(settled).toMatchObject([{ kind: 'mined', hash: hash(70) }, { kind: 'mined', hash: hash(61) }]);
+    expect(settled).toMatchObject([
+      { kind: 'mined', hash: hash(70) },
+      { kind: 'mined', hash: hash(61) },
+    ]);
     // Nonce 1 was mined as first sent: its re-send is called off.
     expect(account.cancelled).toEqual([1]);
     expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 1 });
@@ -264,7 +268,8 @@ describe('InclusionTracker', () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
     const settled: Settlement[] = [];
-    for (const n of [0, 1]) tracker.expect({ hash: hash(90 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(90 + n));
+    for (const n of [0, 1])
+      tracker.expect({ hash: hash(90 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(90 + n));
     chain.pool.add(hash(91));
     // The first is mined while the drain waits.
     setTimeout(() => chain.mine(hash(90)), 50);

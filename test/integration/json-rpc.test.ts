@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { RpcError, type RpcErrorKind } from '../../src/rpc/rpc-error.js';
-import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from '../support/fake-rpc-server.js';
+import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
 
 /** Looks like a signed transaction: must never show up in an error message. */
 const SECRET_PARAM = `0xf86c${'ab'.repeat(100)}`;

@@ -11,7 +11,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { kaiaTestCases } from '../../testcases/kaia/test-cases.js';
 import { CLI, killStarted, startProcess } from '../support/processes.js';
@@ -57,7 +59,12 @@ const RUNS: Run[] = [
     args: [],
     seed: tc.name === 'kaiaAccountUpdate' ? `${seed}-account-update` : seed,
   })),
-  ...['kaiaValueTransferMemo', 'kaiaFeeDelegatedValueTransferMemoWithRatio'].map((name) => ({ label: `${name} --memo-size large`, name, args: ['--memo-size', 'large'], seed })),
+  ...['kaiaValueTransferMemo', 'kaiaFeeDelegatedValueTransferMemoWithRatio'].map((name) => ({
+    label: `${name} --memo-size large`,
+    name,
+    args: ['--memo-size', 'large'],
+    seed,
+  })),
 ];
 
 describe('Kaia test cases against a real Kaia node (opt-in: KAIA_ENDPOINT and KAIA_KEY)', () => {
@@ -67,9 +74,30 @@ describe('Kaia test cases against a real Kaia node (opt-in: KAIA_ENDPOINT and KA
     if (run.args.includes('--memo-size') && !(await cliHasMemoSize())) ctx.skip('this build of the CLI has no --memo-size flag');
     const json = join(tempDir(), 'summary.json');
     const args = [
-      CLI, '--standalone', '--endpoint', endpoint, '--key-file', writeKeyFile(key), '--tc', run.name,
-      '-u', '2', '-r', '2', '-t', '5s', '--max-rps', '4',
-      '--accounts', String(ACCOUNTS), '--account-seed', run.seed, '--charge', charge, '--json', json,
+      CLI,
+      '--standalone',
+      '--endpoint',
+      endpoint,
+      '--key-file',
+      writeKeyFile(key),
+      '--tc',
+      run.name,
+      '-u',
+      '2',
+      '-r',
+      '2',
+      '-t',
+      '5s',
+      '--max-rps',
+      '4',
+      '--accounts',
+      String(ACCOUNTS),
+      '--account-seed',
+      run.seed,
+      '--charge',
+      charge,
+      '--json',
+      json,
       ...(namespace === 'klay' ? ['--rpc-namespace', 'klay'] : []),
       ...run.args,
     ];

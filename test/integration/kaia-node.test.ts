@@ -4,11 +4,13 @@
  * Kaia node's chain id (KAIA_RPC_NAMESPACE=klay to ask klay_chainID instead).
  */
 import { createServer } from 'node:net';
+
 import { describe, expect, it } from 'vitest';
+
 import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
+import { KaiaNodeRequiredError, type KaiaRpcNamespace, probeKaiaNode } from '../../src/chain/kaia/node-probe.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { KaiaNodeRequiredError, probeKaiaNode, type KaiaRpcNamespace } from '../../src/chain/kaia/node-probe.js';
-import { replyJson, startFakeRpcServer, type Handler } from '../support/fake-rpc-server.js';
+import { type Handler, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
 const NEED_KAIA = 'these test cases need a Kaia node (kaia_chainID / klay_chainID not available at the endpoint): ';
@@ -86,9 +88,7 @@ describe('probeKaiaNode against scripted nodes', () => {
       expect(err.message).toBe('the node answers klay_chainID but not kaia_chainID: use --rpc-namespace klay');
     });
     await withFakeNode({ kaia_chainID: '0x2019' }, async (rpc) => {
-      expect((await probeError(probeKaiaNode(rpc, 'klay'))).message).toBe(
-        'the node answers kaia_chainID but not klay_chainID: use --rpc-namespace kaia',
-      );
+      expect((await probeError(probeKaiaNode(rpc, 'klay'))).message).toBe('the node answers kaia_chainID but not klay_chainID: use --rpc-namespace kaia');
     });
   });
 

@@ -8,36 +8,37 @@
 import { getAddress, Interface, keccak256, Transaction, Wallet } from 'ethers';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type PreparedTestCase, runAloneProblem, type TestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
+import { readBalance, readNonce } from '../../src/chain/account-state.js';
+import type { TestAccount } from '../../src/chain/accounts.js';
+import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
+import { KaiaNodeRequiredError } from '../../src/chain/kaia/node-probe.js';
+import { signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
+import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';
+import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
+import { createTxSession, type TxSettings } from '../../src/chain/tx-session.js';
+import { findTestCase } from '../../src/cli/test-case-spec.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { User } from '../../src/runner/task.js';
 import type { Recorder } from '../../src/stats/recorder.js';
-import { readBalance, readNonce } from '../../src/chain/account-state.js';
-import type { TestAccount } from '../../src/chain/accounts.js';
 import { loadArtifact } from '../../testcases/contracts/artifacts.js';
-import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';
-import { KaiaNodeRequiredError } from '../../src/chain/kaia/node-probe.js';
-import { signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import { kaiaTestCases } from '../../testcases/kaia/test-cases.js';
-import { findTestCase } from '../../src/cli/test-case-spec.js';
 import { builtInTestCases } from '../../testcases/registry.js';
-import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
-import { createTxSession, type TxSettings } from '../../src/chain/tx-session.js';
-import { runAloneProblem, type PreparedTestCase, type TestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import {
   FAKE_CALL_ESTIMATE,
   FAKE_CHAIN_ID,
   FAKE_DEPLOY_ESTIMATE,
   FAKE_KAIA_GAS_PRICE,
   FAKE_START_NONCE,
-  startFakeKaiaNode,
   type FakeKaiaNode,
+  startFakeKaiaNode,
 } from '../support/fake-kaia-node.js';
-import { decodeKaiaTx, type DecodedKaiaTx } from '../support/kaia-tx-decode.js';
+import { type DecodedKaiaTx, decodeKaiaTx } from '../support/kaia-tx-decode.js';
+import { CLI, eventually, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { accountsOf } from '../support/test-accounts.js';
-import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
-import { CLI, eventually, startProcess } from '../support/processes.js';
 
 const RICH = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
 const SEED = 'kaia-unit';
@@ -67,7 +68,16 @@ interface Harness {
 
 function harness(url: string, settings: LooseSettings = {}, extra: { richKey?: string; seed?: string } = {}): Harness {
   const rpc = new JsonRpcClient(url, { timeoutMs: 5_000 });
-  const full = { txType: 'auto', rpcNamespace: 'eth', accounts: ACCOUNTS, accountSeed: extra.seed ?? SEED, chargeWei: 10n ** 18n, receiptTimeoutMs: 5_000, maxPending: 16, ...settings } as TxSettings;
+  const full = {
+    txType: 'auto',
+    rpcNamespace: 'eth',
+    accounts: ACCOUNTS,
+    accountSeed: extra.seed ?? SEED,
+    chargeWei: 10n ** 18n,
+    receiptTimeoutMs: 5_000,
+    maxPending: 16,
+    ...settings,
+  } as TxSettings;
   const mined: Harness['mined'] = [];
   const recorder: Recorder = {
     success: (_type, name) => mined.push({ ok: true, name }),
@@ -75,7 +85,15 @@ function harness(url: string, settings: LooseSettings = {}, extra: { richKey?: s
   };
   const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder, receiptTimeoutMs: full.receiptTimeoutMs, pollMs: 20 });
   tracker.open();
-  const tx = createTxSession({ rpc, log: silent, endpoint: url, connectTimeoutMs: 5_000, settings: full, richKey: PrivateKey.parse(extra.richKey ?? RICH, 'test'), tracker });
+  const tx = createTxSession({
+    rpc,
+    log: silent,
+    endpoint: url,
+    connectTimeoutMs: 5_000,
+    settings: full,
+    richKey: PrivateKey.parse(extra.richKey ?? RICH, 'test'),
+    tracker,
+  });
   const ctx = { rpc, endpoint: url, log: silent, namespace: full.rpcNamespace, tx, contracts: { deployContract: () => Promise.resolve(GENERAL) } };
   return {
     ctx,
@@ -195,7 +213,12 @@ const EXPECTATIONS: Expectation[] = [
   },
   { name: 'kaiaSmartContractExecution', type: 0x30, gas: (FAKE_CALL_ESTIMATE * 150n) / 100n, check: (tx) => execution(tx, false) },
   { name: 'kaiaFeeDelegatedSmartContractExecution', type: 0x31, gas: (FAKE_CALL_ESTIMATE * 150n) / 100n + 10_000n, check: (tx) => execution(tx, true) },
-  { name: 'kaiaFeeDelegatedSmartContractExecutionWithRatio', type: 0x32, gas: (FAKE_CALL_ESTIMATE * 150n) / 100n + 15_000n, check: (tx) => execution(tx, true, 30) },
+  {
+    name: 'kaiaFeeDelegatedSmartContractExecutionWithRatio',
+    type: 0x32,
+    gas: (FAKE_CALL_ESTIMATE * 150n) / 100n + 15_000n,
+    check: (tx) => execution(tx, true, 30),
+  },
   { name: 'kaiaCancel', type: 0x38, gas: 21_000n, check: () => undefined },
   {
     name: 'kaiaAccountUpdate',
@@ -254,7 +277,10 @@ describe('Kaia test cases on a scripted Kaia node', () => {
   it('memos differ from one transaction to the next', async () => {
     const before = node.sent().length;
     await runOn(node, 'kaiaValueTransferMemo', 4);
-    const memos = node.sent().slice(before).map((raw) => decodeKaiaTx(raw).fields.data);
+    const memos = node
+      .sent()
+      .slice(before)
+      .map((raw) => decodeKaiaTx(raw).fields.data);
     expect(new Set(memos).size).toBe(4);
   });
 
@@ -262,7 +288,10 @@ describe('Kaia test cases on a scripted Kaia node', () => {
     const before = node.requests.length;
     await runOn(node, 'kaiaSmartContractExecution', 3);
     await runOn(node, 'kaiaSmartContractDeploy', 3);
-    const estimates = node.requests.slice(before).filter((r) => r.method === 'kaia_estimateGas').map((r) => (r.params as Record<string, string>[])[0]!);
+    const estimates = node.requests
+      .slice(before)
+      .filter((r) => r.method === 'kaia_estimateGas')
+      .map((r) => (r.params as Record<string, string>[])[0]!);
     expect(estimates).toHaveLength(2);
     const [call, deploy] = estimates as [Record<string, string>, Record<string, string>];
     expect(call).toMatchObject({ to: GENERAL, value: '0x2' });
@@ -278,7 +307,7 @@ describe('Kaia test cases on a scripted Kaia node', () => {
     ['klay', 'klay'],
   ] as const)('--rpc-namespace %s probes, prices and sends with %s_', async ([given, used]) => {
     const before = node.requests.length;
-    const { records } = await runOn(node, 'kaiaFeeDelegatedValueTransfer', 2, { rpcNamespace: given as RpcNamespace });
+    const { records } = await runOn(node, 'kaiaFeeDelegatedValueTransfer', 2, { rpcNamespace: given });
     const methods = node.requests.slice(before).map((r) => r.method);
     expect(records.every((r) => r.ok && r.type === `${used}_sendRawTransaction`)).toBe(true);
     expect(methods).toContain(`${used}_chainID`);
@@ -346,7 +375,9 @@ describe('kaiaAccountUpdate runs alone and resets the keys', () => {
     // The CLI refuses the pair as a usage error before it asks the node anything.
     const node = await startFakeKaiaNode();
     try {
-      const cli = startProcess(process.execPath, [CLI, '--standalone', '-t', '1s', '--tc', 'kaiaAccountUpdate,valueTransfer', '--endpoint', node.url], { env: { [KEY_ENV]: RICH } });
+      const cli = startProcess(process.execPath, [CLI, '--standalone', '-t', '1s', '--tc', 'kaiaAccountUpdate,valueTransfer', '--endpoint', node.url], {
+        env: { [KEY_ENV]: RICH },
+      });
       expect(await cli.exited(20_000)).toBe(2);
       expect(cli.output().trim().split('\n')).toEqual([expect.stringMatching(/--tc: kaiaAccountUpdate must run alone, not with valueTransfer: /)]);
       expect(node.requests).toEqual([]);
@@ -494,4 +525,3 @@ describe('Ethereum typed transfers through the kaia namespace', () => {
     }
   });
 });
-

@@ -3,8 +3,9 @@
  * heartbeats, and a 2.12-style master that restarts on the same port.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MockMaster } from '../support/mock-master.js';
+
 import { CountingTask, Harnesses, requestsIn, sumRequests, type WorkerHarness } from '../support/master-harness.js';
+import { MockMaster } from '../support/mock-master.js';
 import { eventually } from '../support/processes.js';
 
 const harnesses = new Harnesses();
@@ -109,8 +110,18 @@ describe('lost master', () => {
       await h.flush();
       const beforeSpawn = restarted.received.slice();
       expect(beforeSpawn.map((m) => m.type).filter((t) => t !== 'heartbeat' && t !== 'stats' && t !== 'client_ready')).toEqual([]);
-      expect(beforeSpawn.filter((m) => m.type === 'stats').map(requestsIn).filter((n) => n > 0)).toEqual([]);
-      expect(beforeSpawn.filter((m) => m.type === 'heartbeat').map((m) => (m.data as { state: string }).state).at(-1)).toBe('ready');
+      expect(
+        beforeSpawn
+          .filter((m) => m.type === 'stats')
+          .map(requestsIn)
+          .filter((n) => n > 0),
+      ).toEqual([]);
+      expect(
+        beforeSpawn
+          .filter((m) => m.type === 'heartbeat')
+          .map((m) => (m.data as { state: string }).state)
+          .at(-1),
+      ).toBe('ready');
 
       const oldTest = task.invocations;
       await h.spawnAndWait({ A: 2 });

@@ -3,20 +3,34 @@
  * master sends (from its source: runners.py `start`/`stop`/`quit`, stats.py `unserialize`,
  * `StatsError.from_dict`) and checks every reply, in the dialect it was spoken to.
  */
-import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+
 import type { Transport } from '../../src/locust/sockets.js';
-import { MasterRunner, type MasterRunResult } from '../../src/runner/worker-runner.js';
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import { UserPool } from '../../src/runner/user-pool.js';
+import { MasterRunner, type MasterRunResult } from '../../src/runner/worker-runner.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { PushPullMaster } from '../support/legacy-master.js';
-import { CountingTask, collectingLogger, TEST_TIMINGS } from '../support/master-harness.js';
+import { collectingLogger, CountingTask, TEST_TIMINGS } from '../support/master-harness.js';
 import { MockMaster, type Received } from '../support/mock-master.js';
-import { freePort } from '../support/processes.js';
 import { NO_TRANSACTIONS } from '../support/no-transactions.js';
+import { freePort } from '../support/processes.js';
 
-const ENTRY_KEYS_09 = ['name', 'method', 'last_request_timestamp', 'start_time', 'num_requests', 'num_failures', 'total_response_time', 'max_response_time', 'min_response_time', 'total_content_length', 'response_times', 'num_reqs_per_sec'];
+const ENTRY_KEYS_09 = [
+  'name',
+  'method',
+  'last_request_timestamp',
+  'start_time',
+  'num_requests',
+  'num_failures',
+  'total_response_time',
+  'max_response_time',
+  'min_response_time',
+  'total_content_length',
+  'response_times',
+  'num_reqs_per_sec',
+];
 const ENTRY_KEYS_014 = [...ENTRY_KEYS_09, 'num_none_requests', 'num_fail_per_sec'];
 
 interface Era {
@@ -119,7 +133,10 @@ async function startMaster(era: Era): Promise<{ master: EraMaster; port: number 
     close: () => mock.close(),
   };
   // Masters before 2.0 address workers by the identity their client_ready came from.
-  void mock.waitFor('client_ready', { timeoutMs: 30_000 }).then((m) => (identity = m.identity), () => undefined);
+  void mock.waitFor('client_ready', { timeoutMs: 30_000 }).then(
+    (m) => (identity = m.identity),
+    () => undefined,
+  );
   return { master, port: mock.port };
 }
 
@@ -135,7 +152,18 @@ function startWorker(era: Era, port: number): { runner: MasterRunner; pool: User
   const limiter = createRateLimiter({ maxRps: 0 });
   // One task fails, so that the stats carry errors in the era's spelling.
   const pool = new UserPool({ tasks: [new CountingTask('ok'), new CountingTask('bad', 1, 'failure')], limiter, recorder: stats, log });
-  const runner = new MasterRunner({ host: '127.0.0.1', port, pool, stats, limiter, backlog: NO_TRANSACTIONS, drainTimeoutMs: 0, log, transport: era.transport, timings: TEST_TIMINGS });
+  const runner = new MasterRunner({
+    host: '127.0.0.1',
+    port,
+    pool,
+    stats,
+    limiter,
+    backlog: NO_TRANSACTIONS,
+    drainTimeoutMs: 0,
+    log,
+    transport: era.transport,
+    timings: TEST_TIMINGS,
+  });
   const result = runner.run();
   cleanup.push(async () => {
     runner.shutdown('test over');
@@ -179,7 +207,12 @@ describe.each(ERAS)('$name', (era) => {
       (m) => m.type === 'stats' && Object.keys((m.data as { errors: object }).errors).length > 0 && (m.data as { user_count: number }).user_count === 10,
       { from, timeoutMs: 10_000 },
     );
-    const stats = report.data as { stats: Record<string, unknown>[]; stats_total: Record<string, unknown>; errors: Record<string, Record<string, unknown>>; user_count: number };
+    const stats = report.data as {
+      stats: Record<string, unknown>[];
+      stats_total: Record<string, unknown>;
+      errors: Record<string, Record<string, unknown>>;
+      user_count: number;
+    };
     for (const entry of [...stats.stats, stats.stats_total]) {
       for (const key of era.entryKeys) expect(entry, key).toHaveProperty(key);
       if (era.intTimestamps) expect(Number.isInteger(entry.last_request_timestamp)).toBe(true);
@@ -234,7 +267,10 @@ describe('--locust-legacy-0.9', () => {
     const { CLI, startProcess, killStarted } = await import('../support/processes.js');
     const master = await PushPullMaster.startOnFreePorts(freePort);
     const { port } = master;
-    cleanup.push(() => master.close(), () => killStarted());
+    cleanup.push(
+      () => master.close(),
+      () => killStarted(),
+    );
     startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', 'http://127.0.0.1:9', '--master-port', String(port), '--locust-legacy-0.9']);
     const ready = await master.waitFor('client_ready', { timeoutMs: 20_000 });
     expect(ready.data).toBeNull();

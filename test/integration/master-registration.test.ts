@@ -3,14 +3,15 @@
  * heartbeats and stats on time; and giving up when no master is there at all.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MasterRunner } from '../../src/runner/worker-runner.js';
+
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import { UserPool } from '../../src/runner/user-pool.js';
+import { MasterRunner } from '../../src/runner/worker-runner.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
-import type { Received } from '../support/mock-master.js';
 import { collectingLogger, CountingTask, Harnesses, statsOf, TEST_TIMINGS } from '../support/master-harness.js';
-import { freePort, withDeadline } from '../support/processes.js';
+import type { Received } from '../support/mock-master.js';
 import { NO_TRANSACTIONS } from '../support/no-transactions.js';
+import { freePort, withDeadline } from '../support/processes.js';
 
 const harnesses = new Harnesses();
 afterEach(() => harnesses.closeAll());
@@ -109,7 +110,18 @@ describe('no master at start', () => {
     const limiter = createRateLimiter({ maxRps: 0 });
     const pool = new UserPool({ tasks: [new CountingTask('A')], limiter, recorder: stats, log });
     // Default waitLogMs (5 s): the timeout must not depend on how often we log that we wait.
-    const runner = new MasterRunner({ host: '127.0.0.1', port, pool, stats, limiter, backlog: NO_TRANSACTIONS, drainTimeoutMs: 0, log, timings: { heartbeatMs, reportMs, ackRetryMs }, connectTimeoutMs: 1_500 });
+    const runner = new MasterRunner({
+      host: '127.0.0.1',
+      port,
+      pool,
+      stats,
+      limiter,
+      backlog: NO_TRANSACTIONS,
+      drainTimeoutMs: 0,
+      log,
+      timings: { heartbeatMs, reportMs, ackRetryMs },
+      connectTimeoutMs: 1_500,
+    });
 
     const startedAt = performance.now();
     const result = await withDeadline(runner.run(), 10_000, () => 'the runner did not give up within 10 s');

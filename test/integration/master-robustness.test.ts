@@ -3,8 +3,10 @@
  * stalls: bad messages are dropped one by one and the next valid one still works.
  */
 import { randomBytes } from 'node:crypto';
+
 import { encode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { Harnesses, WARN, type WorkerHarness } from '../support/master-harness.js';
 import { prng } from '../support/prng.js';
 
@@ -22,7 +24,10 @@ async function expectHealthy(h: WorkerHarness, users: number): Promise<void> {
 }
 
 function warnings(h: WorkerHarness, from: number): string[] {
-  return h.lines.slice(from).filter((l) => l.level >= WARN).map((l) => `${l.msg} ${JSON.stringify(l)}`);
+  return h.lines
+    .slice(from)
+    .filter((l) => l.level >= WARN)
+    .map((l) => `${l.msg} ${JSON.stringify(l)}`);
 }
 
 describe('robustness', () => {
@@ -106,7 +111,12 @@ describe('robustness', () => {
     await h.flush();
 
     expect(warnings(h, logFrom)).toEqual([]);
-    expect(h.mock.received.slice(from).map((m) => m.type).filter((t) => t !== 'heartbeat' && t !== 'stats')).toEqual([]);
+    expect(
+      h.mock.received
+        .slice(from)
+        .map((m) => m.type)
+        .filter((t) => t !== 'heartbeat' && t !== 'stats'),
+    ).toEqual([]);
     expect(h.pool.count).toBe(2);
     await expectHealthy(h, 5);
   });
@@ -125,7 +135,12 @@ describe('robustness', () => {
       if (i % 250 === 0) await h.mock.send(h.id, 'ack', { index: 0 });
     }
     await h.flush();
-    expect(h.mock.received.slice(from).map((m) => m.type).filter((t) => t !== 'heartbeat' && t !== 'stats')).toEqual([]);
+    expect(
+      h.mock.received
+        .slice(from)
+        .map((m) => m.type)
+        .filter((t) => t !== 'heartbeat' && t !== 'stats'),
+    ).toEqual([]);
     expect(h.pool.count).toBe(2);
     await expectHealthy(h, 6);
     // Each random message was looked at and dropped on its own (none decodes to a command).

@@ -3,6 +3,7 @@
  * echoed back, users split over our tasks by weight, stale spawns dropped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { CountingTask, Harnesses, statsOf, type WorkerHarness } from '../support/master-harness.js';
 import { eventually } from '../support/processes.js';
 
@@ -15,10 +16,15 @@ function sum(counts: Record<string, number>): number {
 
 /** Waits until `n` distinct users have run an iteration (users really run, not just exist). */
 function usersSeen(h: WorkerHarness, n: number): Promise<number> {
-  return eventually(() => {
-    const seen = h.tasks.reduce((a, t) => a + t.users.size, 0);
-    return seen >= n ? seen : undefined;
-  }, 10_000, `${n} users running`, 20);
+  return eventually(
+    () => {
+      const seen = h.tasks.reduce((a, t) => a + t.users.size, 0);
+      return seen >= n ? seen : undefined;
+    },
+    10_000,
+    `${n} users running`,
+    20,
+  );
 }
 
 describe('spawn', () => {
@@ -35,7 +41,12 @@ describe('spawn', () => {
     expect(complete.data).toEqual({ user_classes_count: { A: 3, B: 5 }, user_count: 8, count: 8 });
 
     expect(h.pool.count).toBe(8);
-    expect(h.pool.countsByTask()).toEqual(new Map([['light', 2], ['heavy', 6]]));
+    expect(h.pool.countsByTask()).toEqual(
+      new Map([
+        ['light', 2],
+        ['heavy', 6],
+      ]),
+    );
     expect(await usersSeen(h, 8)).toBe(8);
 
     const report = await h.mock.waitFor('stats', { from: h.mock.received.indexOf(complete) });
@@ -48,7 +59,14 @@ describe('spawn', () => {
   it('applies a series of absolute targets up and down, zero included', async () => {
     const h = await harnesses.start({ tasks: [new CountingTask('one', 1), new CountingTask('two', 1)] });
     await h.register();
-    const targets = [{ A: 1, B: 0 }, { A: 3, B: 4 }, { A: 2, B: 1 }, { A: 0, B: 0 }, { A: 6, B: 0 }, { A: 1, B: 2 }];
+    const targets = [
+      { A: 1, B: 0 },
+      { A: 3, B: 4 },
+      { A: 2, B: 1 },
+      { A: 0, B: 0 },
+      { A: 6, B: 0 },
+      { A: 1, B: 2 },
+    ];
     for (const target of targets) {
       const complete = await h.spawnAndWait(target);
       const total = sum(target);
@@ -75,7 +93,12 @@ describe('spawn', () => {
     const staleFrom = h.mark();
     await h.spawn({ A: 9 }, { timestamp });
     await h.spawn({ A: 1 }, { timestamp: timestamp - 1 });
-    await eventually(() => (h.lines.slice(logFrom).filter((l) => l.msg.includes('dropped a stale spawn')).length === 2 ? true : undefined), 5_000, 'both stale spawns dropped', 20);
+    await eventually(
+      () => (h.lines.slice(logFrom).filter((l) => l.msg.includes('dropped a stale spawn')).length === 2 ? true : undefined),
+      5_000,
+      'both stale spawns dropped',
+      20,
+    );
     await h.flush();
     expect(h.mock.ofType('spawning', staleFrom)).toEqual([]);
     expect(h.mock.ofType('spawning_complete', staleFrom)).toEqual([]);

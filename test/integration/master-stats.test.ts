@@ -3,6 +3,7 @@
  * that add up to the tasks' own counts, failures counted as requests, thrown errors kept.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { TASK_ERROR_TYPE } from '../../src/runner/user-pool.js';
 import { CountingTask, decodeMarkingIntKeys, Harnesses, requestsIn, statsOf, sumRequests, TASK_TYPE } from '../support/master-harness.js';
 
@@ -27,9 +28,7 @@ describe('stats', () => {
     const h = await harnesses.start({ tasks: [new CountingTask('ok', 1), new CountingTask('bad', 1, 'failure')] });
     await h.register();
     await h.spawnAndWait({ A: 2 });
-    const report = await h.mock.waitFor(
-      (m) => m.type === 'stats' && statsOf(m).stats.length === 2 && statsOf(m).stats_total.num_failures > 0,
-    );
+    const report = await h.mock.waitFor((m) => m.type === 'stats' && statsOf(m).stats.length === 2 && statsOf(m).stats_total.num_failures > 0);
 
     const decoded = decodeMarkingIntKeys(report.raw) as [string, { stats: Entry[]; stats_total: Entry }, string];
     const { stats, stats_total } = decoded[1];
@@ -59,7 +58,14 @@ describe('stats', () => {
     expect(reports.filter((m) => requestsIn(m) > 0).length).toBeGreaterThanOrEqual(3);
     expect(sumRequests(reports)).toBe(ok.invocations + bad.invocations);
     const byName = (name: string, field: 'num_requests' | 'num_failures') =>
-      reports.reduce((a, m) => a + statsOf(m).stats.filter((e) => e.name === name).reduce((b, e) => b + e[field], 0), 0);
+      reports.reduce(
+        (a, m) =>
+          a +
+          statsOf(m)
+            .stats.filter((e) => e.name === name)
+            .reduce((b, e) => b + e[field], 0),
+        0,
+      );
     expect(byName('ok', 'num_requests')).toBe(ok.invocations);
     expect(byName('ok', 'num_failures')).toBe(0);
     expect(byName('bad', 'num_requests')).toBe(bad.invocations);

@@ -3,8 +3,9 @@
  * results reported before the worker says so, nothing of an old test counted again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Received } from '../support/mock-master.js';
+
 import { Harnesses, requestsIn, statsOf, sumRequests, type WorkerHarness } from '../support/master-harness.js';
+import type { Received } from '../support/mock-master.js';
 
 const harnesses = new Harnesses();
 afterEach(() => harnesses.closeAll());
@@ -45,7 +46,12 @@ describe('stop', () => {
 
     // Nothing with requests after client_stopped: the users are really gone.
     await h.mock.waitFor(() => h.mock.ofType('stats', stoppedAt).length >= 3);
-    expect(h.mock.ofType('stats', stoppedAt).map(requestsIn).filter((n) => n > 0)).toEqual([]);
+    expect(
+      h.mock
+        .ofType('stats', stoppedAt)
+        .map(requestsIn)
+        .filter((n) => n > 0),
+    ).toEqual([]);
     const beat = await h.mock.waitFor('heartbeat', { from: h.mock.received.indexOf(ready) });
     expect((beat.data as { state: string }).state).toBe('ready');
   });

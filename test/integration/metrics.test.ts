@@ -6,10 +6,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { MockMaster } from '../support/mock-master.js';
-import { CLI, killStarted, startProcess, type Proc } from '../support/processes.js';
+import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -58,7 +60,7 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 const SERIES = { type: 'eth_blockNumber', name: 'blockNumber' };
 
 async function metricsUrl(worker: Proc): Promise<string> {
-  const [, url] = (await worker.waitForOutput(/"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/, 30_000)) as RegExpMatchArray;
+  const [, url] = await worker.waitForOutput(/"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/, 30_000);
   return url!;
 }
 
@@ -82,8 +84,26 @@ describe('--metrics-port', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kw-metrics-'));
     // 20 per second for 3 s: exactly 60 requests, all done a while before the end.
     const worker = startProcess(process.execPath, [
-      CLI, '--standalone', '-u', '4', '-r', '100', '-t', '3s', '--tc', 'blockNumber', '--endpoint', node, '--max-rps', '20',
-      '--metrics-port', '127.0.0.1:0', '--json', join(dir, 'summary.json'), '--log-format', 'json',
+      CLI,
+      '--standalone',
+      '-u',
+      '4',
+      '-r',
+      '100',
+      '-t',
+      '3s',
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      node,
+      '--max-rps',
+      '20',
+      '--metrics-port',
+      '127.0.0.1:0',
+      '--json',
+      join(dir, 'summary.json'),
+      '--log-format',
+      'json',
     ]);
     const url = await metricsUrl(worker);
     await worker.waitForOutput(/standalone test started/, 10_000);
@@ -112,15 +132,36 @@ describe('--metrics-port', () => {
     cleanup.push(() => master.close());
     const dir = mkdtempSync(join(tmpdir(), 'kw-metrics-'));
     const worker = startProcess(process.execPath, [
-      CLI, '--tc', 'blockNumber', '--endpoint', node, '--master-port', String(master.port), '--max-rps', '30',
-      '--metrics-port', '127.0.0.1:0', '--json', join(dir, 'summary.json'), '--log-format', 'json',
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      node,
+      '--master-port',
+      String(master.port),
+      '--max-rps',
+      '30',
+      '--metrics-port',
+      '127.0.0.1:0',
+      '--json',
+      join(dir, 'summary.json'),
+      '--log-format',
+      'json',
     ]);
     const url = await metricsUrl(worker);
     const ready = await master.waitFor('client_ready', { timeoutMs: 30_000 });
     expect(value(await scrape(url), 'klayworker_state', { state: 'ready' })).toBe(1);
     await master.send(ready.identity, 'ack', { index: 0 });
-    await master.send(ready.identity, 'spawn', { timestamp: Date.now() / 1000, user_classes_count: { User: 5 }, host: null, stop_timeout: null, parsed_options: {} });
-    await master.waitFor((m) => m.type === 'stats' && (m.data as { stats_total: { num_requests: number } }).stats_total.num_requests > 0, { timeoutMs: 10_000 });
+    await master.send(ready.identity, 'spawn', {
+      timestamp: Date.now() / 1000,
+      user_classes_count: { User: 5 },
+      host: null,
+      stop_timeout: null,
+      parsed_options: {},
+    });
+    await master.waitFor((m) => m.type === 'stats' && (m.data as { stats_total: { num_requests: number } }).stats_total.num_requests > 0, {
+      timeoutMs: 10_000,
+    });
     const running = await scrape(url);
     expect(value(running, 'klayworker_users', { test_case: 'blockNumber' })).toBe(5);
     expect(value(running, 'klayworker_state', { state: 'running' })).toBe(1);
@@ -148,7 +189,18 @@ describe('--metrics-port', () => {
     const blocker = await startFakeRpcServer((_req, res) => replyJson(res, '{}'));
     cleanup.push(() => blocker.close());
     const port = new URL(blocker.url).port;
-    const worker = startProcess(process.execPath, [CLI, '--standalone', '-t', '1s', '--tc', 'blockNumber', '--endpoint', blocker.url, '--metrics-port', `127.0.0.1:${port}`]);
+    const worker = startProcess(process.execPath, [
+      CLI,
+      '--standalone',
+      '-t',
+      '1s',
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      blocker.url,
+      '--metrics-port',
+      `127.0.0.1:${port}`,
+    ]);
     expect(await worker.exited(15_000)).toBe(1);
     expect(worker.output()).toMatch(new RegExp(`--metrics-port: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
   }, 30_000);

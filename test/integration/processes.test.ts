@@ -5,11 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { childPlans, perProcessPath, splitEvenly, withoutFlags } from '../../src/app/processes.js';
 import { parseOptions, type RawOptions } from '../../src/cli/options.js';
 import { builtInTestCases } from '../../testcases/registry.js';
-import { startFakeRpcServer, replyJson, type FakeRpcServer } from '../support/fake-rpc-server.js';
+import { type FakeRpcServer, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { MockMaster, type Received } from '../support/mock-master.js';
 import { CLI, killStarted, startProcess } from '../support/processes.js';
 
@@ -93,19 +95,64 @@ describe('splitting the work', () => {
   });
 
   it('gives each child the parent argv minus --processes, with its own seed, rps share, files and metrics port', () => {
-    const argv = ['--tc', 'blockNumber', '--processes', '3', '--max-rps=10', '--account-seed', 'run7', '--json', 'out/sum.json', '--csv', 'out/run', '--metrics-port', '9400', '--endpoint', 'http://n:8545'];
-    const options = parseOptions({ ...RAW, processes: '3', maxRps: '10', accountSeed: 'run7', json: 'out/sum.json', csv: 'out/run', metricsPort: '9400', endpoint: 'http://n:8545' }, builtInTestCases, {});
+    const argv = [
+      '--tc',
+      'blockNumber',
+      '--processes',
+      '3',
+      '--max-rps=10',
+      '--account-seed',
+      'run7',
+      '--json',
+      'out/sum.json',
+      '--csv',
+      'out/run',
+      '--metrics-port',
+      '9400',
+      '--endpoint',
+      'http://n:8545',
+    ];
+    const options = parseOptions(
+      { ...RAW, processes: '3', maxRps: '10', accountSeed: 'run7', json: 'out/sum.json', csv: 'out/run', metricsPort: '9400', endpoint: 'http://n:8545' },
+      builtInTestCases,
+      {},
+    );
     const plans = childPlans(argv, options, 'http://n:8545');
-    expect(plans.map((p) => p.argv)).toEqual([0, 1, 2].map((i) => [
-      '--tc', 'blockNumber', '--endpoint', 'http://n:8545',
-      '--account-seed', `run7-${i}`, '--max-rps', String([4, 3, 3][i]), '--json', `out/sum-${i}.json`, '--csv', `out/run-${i}`, '--metrics-port', `0.0.0.0:${9400 + i}`,
-    ]));
+    expect(plans.map((p) => p.argv)).toEqual(
+      [0, 1, 2].map((i) => [
+        '--tc',
+        'blockNumber',
+        '--endpoint',
+        'http://n:8545',
+        '--account-seed',
+        `run7-${i}`,
+        '--max-rps',
+        String([4, 3, 3][i]),
+        '--json',
+        `out/sum-${i}.json`,
+        '--csv',
+        `out/run-${i}`,
+        '--metrics-port',
+        `0.0.0.0:${9400 + i}`,
+      ]),
+    );
   });
 
   it('splits --request-increase-rate steps too, and points the children at the dev chain', () => {
     const options = parseOptions({ ...RAW, processes: '2', requestIncreaseRate: '5/2s' }, builtInTestCases, {});
     const [first, second] = childPlans(['--tc', 'blockNumber', '--processes', '2', '--request-increase-rate', '5/2s'], options, 'http://127.0.0.1:9');
-    expect(first!.argv).toEqual(['--tc', 'blockNumber', '--account-seed', 'klayworker-0', '--max-rps', '0', '--request-increase-rate', '3/2000ms', '--endpoint', 'http://127.0.0.1:9']);
+    expect(first!.argv).toEqual([
+      '--tc',
+      'blockNumber',
+      '--account-seed',
+      'klayworker-0',
+      '--max-rps',
+      '0',
+      '--request-increase-rate',
+      '3/2000ms',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
     expect(second!.argv).toContain('2/2000ms');
   });
 
@@ -154,7 +201,19 @@ describe('--processes 2 under a master', () => {
     const node = await blockNumberNode();
     const master = await MockMaster.start();
     cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', node.url, '--master-port', String(master.port), '--processes', '2', '--max-rps', '10']);
+    const parent = startProcess(process.execPath, [
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      node.url,
+      '--master-port',
+      String(master.port),
+      '--processes',
+      '2',
+      '--max-rps',
+      '10',
+    ]);
     await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
     const workers = [...new Set(master.ofType('client_ready').map((m) => m.identity))];
     for (const id of workers) {
@@ -166,7 +225,12 @@ describe('--processes 2 under a master', () => {
     for (const id of workers) await master.send(id, 'stop', null);
     await until('both stopped', () => master.ofType('client_stopped', mark).length === 2, 10_000);
     const requests = (m: Received) => (m.data as { stats_total: { num_requests: number } }).stats_total.num_requests;
-    const byWorker = workers.map((id) => master.ofType('stats').filter((m) => m.identity === id).reduce((a, m) => a + requests(m), 0));
+    const byWorker = workers.map((id) =>
+      master
+        .ofType('stats')
+        .filter((m) => m.identity === id)
+        .reduce((a, m) => a + requests(m), 0),
+    );
     // 5 per second each (10 split over 2), ~5 s of spawning and running.
     for (const n of byWorker) {
       expect(n).toBeGreaterThanOrEqual(15);
@@ -180,7 +244,19 @@ describe('--processes 2 under a master', () => {
     const node = await blockNumberNode();
     const master = await MockMaster.start();
     cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', node.url, '--master-port', String(master.port), '--processes', '2', '--log-format', 'json']);
+    const parent = startProcess(process.execPath, [
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      node.url,
+      '--master-port',
+      String(master.port),
+      '--processes',
+      '2',
+      '--log-format',
+      'json',
+    ]);
     await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
     const pids = childPids(parent.output());
     expect(pids).toHaveLength(2);
@@ -193,7 +269,17 @@ describe('--processes 2 under a master', () => {
     const node = await blockNumberNode();
     const master = await MockMaster.start();
     cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--endpoint', node.url, '--master-port', String(master.port), '--processes', '2']);
+    const parent = startProcess(process.execPath, [
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      node.url,
+      '--master-port',
+      String(master.port),
+      '--processes',
+      '2',
+    ]);
     await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
     parent.kill('SIGTERM');
     expect(await parent.exited(15_000)).toBe(0);
@@ -203,7 +289,17 @@ describe('--processes 2 under a master', () => {
   it('starts one dev chain for all children and passes its key in the environment, never in argv', async () => {
     const master = await MockMaster.start();
     cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', '--master-port', String(master.port), '--processes', '2', '--log-format', 'json']);
+    const parent = startProcess(process.execPath, [
+      CLI,
+      '--tc',
+      'blockNumber',
+      '--master-port',
+      String(master.port),
+      '--processes',
+      '2',
+      '--log-format',
+      'json',
+    ]);
     await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 60_000);
     expect(parent.output().match(/started an embedded anvil dev chain/g)).toHaveLength(1);
     const [endpoint] = parent.output().match(/http:\/\/127\.0\.0\.1:\d+/) ?? [];

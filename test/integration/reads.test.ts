@@ -1,21 +1,23 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import type { PreparedTestCase, TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import type { ContractDeployer } from '../../src/chain/deploy.js';
+import { createContractDeployer, createTransactionSender } from '../../src/chain/deploy.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import type { Task, User } from '../../src/runner/task.js';
-import type { Recorder } from '../../src/stats/recorder.js';
 import { UserPool } from '../../src/runner/user-pool.js';
+import type { Recorder } from '../../src/stats/recorder.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
-import type { ContractDeployer } from '../../src/chain/deploy.js';
-import { createContractDeployer, createTransactionSender } from '../../src/chain/deploy.js';
 import type { ReadConfig } from '../../testcases/reads/read-context.js';
 import { createReadTestCases, readTestCases } from '../../testcases/reads/reads.js';
-import type { PreparedTestCase, TestCase, TestCaseContext } from '../../src/api/test-case.js';
-import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from '../support/fake-rpc-server.js';
+import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -23,9 +25,7 @@ type ReadContext = TestCaseContext;
 /** What a read test may add to the context. */
 type ReadContextExtras = Pick<TestCaseContext, 'namespace' | 'contracts'>;
 
-type Recorded =
-  | { outcome: 'success'; type: string; name: string; bytes: number }
-  | { outcome: 'failure'; type: string; name: string; error: string };
+type Recorded = { outcome: 'success'; type: string; name: string; bytes: number } | { outcome: 'failure'; type: string; name: string; error: string };
 
 function recordingUser(): { user: User; recorded: Recorded[] } {
   const recorded: Recorded[] = [];
@@ -148,7 +148,13 @@ describe('read test cases against a node that answers badly', () => {
   async function runOnce(name: string, extras: ReadContextExtras = {}, config: Partial<ReadConfig> = {}): Promise<Recorded[]> {
     const rpc = new JsonRpcClient(server.url, { timeoutMs: 5_000 });
     try {
-      const prepared = await testCase(name, createReadTestCases(config)).setup({ rpc, endpoint: server.url, log: silent, contracts: fakeDeployer, ...extras } as ReadContext);
+      const prepared = await testCase(name, createReadTestCases(config)).setup({
+        rpc,
+        endpoint: server.url,
+        log: silent,
+        contracts: fakeDeployer,
+        ...extras,
+      });
       const { user, recorded } = recordingUser();
       await prepared.run(user);
       await prepared.teardown?.();
@@ -266,7 +272,10 @@ describe('read test cases against a node that answers badly', () => {
   });
 
   /** Serves head 0x10 on the first eth_blockNumber and 0x100000 afterwards; echoes blocks. */
-  async function headScenario(headRefreshMs: number, drive: (run: () => Promise<void>, asked: () => number[]) => Promise<void>): Promise<{ headReads: number; asked: number[]; recorded: Recorded[] }> {
+  async function headScenario(
+    headRefreshMs: number,
+    drive: (run: () => Promise<void>, asked: () => number[]) => Promise<void>,
+  ): Promise<{ headReads: number; asked: number[]; recorded: Recorded[] }> {
     let headReads = 0;
     answers = { eth_blockNumber: () => (headReads++ === 0 ? '"0x10"' : '"0x100000"'), eth_getBlockByNumber: blockEcho };
     const first = server.requests.length;

@@ -1,10 +1,11 @@
 /** `klayworker refund`: after a run, the test accounts are swept back to the rich account. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
-import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { readBalance } from '../../src/chain/account-state.js';
 import { signerAccount } from '../../src/chain/accounts.js';
 import { PrivateKey } from '../../src/chain/keys.js';
+import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { CLI, killStarted, startProcess } from '../support/processes.js';
 import { accountsOf, balances, drainedNonces, writeKeyFile } from '../support/test-accounts.js';
 
@@ -27,7 +28,28 @@ describe('klayworker refund', () => {
     const seed = 'refund-me';
     const addresses = accountsOf(chain.richKey, seed, 6).map((a) => a.address);
     const rich = signerAccount(PrivateKey.parse(chain.richKey, 'test')).address;
-    const run = startProcess(process.execPath, [CLI, '--standalone', '--endpoint', chain.url, '--key-file', keyFile, '--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '3s', '--accounts', '6', '--account-seed', seed, '--charge', '2']);
+    const run = startProcess(process.execPath, [
+      CLI,
+      '--standalone',
+      '--endpoint',
+      chain.url,
+      '--key-file',
+      keyFile,
+      '--tc',
+      'valueTransfer',
+      '-u',
+      '4',
+      '-r',
+      '4',
+      '-t',
+      '3s',
+      '--accounts',
+      '6',
+      '--account-seed',
+      seed,
+      '--charge',
+      '2',
+    ]);
     expect(await run.exited(90_000), run.output()).toBe(0);
     // Balances stop moving once the run's last transfers are mined.
     await drainedNonces(rpc, addresses);
@@ -36,7 +58,9 @@ describe('klayworker refund', () => {
     const richBefore = await readBalance(rpc, rich);
 
     // The key through the environment this time, as a careful user would pass it.
-    const refund = startProcess(process.execPath, [CLI, 'refund', '--endpoint', chain.url, '--accounts', '6', '--account-seed', seed], { env: { KLAYWORKER_KEY: chain.richKey } });
+    const refund = startProcess(process.execPath, [CLI, 'refund', '--endpoint', chain.url, '--accounts', '6', '--account-seed', seed], {
+      env: { KLAYWORKER_KEY: chain.richKey },
+    });
     expect(await refund.exited(90_000), refund.output()).toBe(0);
     expect(refund.output()).toMatch(/refund: returned \d+\.\d+ \(\d+ wei\); 0 test accounts hold more than one transfer's gas/);
     expect(refund.output()).not.toContain(chain.richKey.slice(2));
@@ -49,7 +73,9 @@ describe('klayworker refund', () => {
     expect(held - richGain).toBeLessThan(6n * 21_000n * 100n * 10n ** 9n);
 
     // A second refund finds nothing to sweep.
-    const again = startProcess(process.execPath, [CLI, 'refund', '--endpoint', chain.url, '--accounts', '6', '--account-seed', seed], { env: { KLAYWORKER_KEY: chain.richKey } });
+    const again = startProcess(process.execPath, [CLI, 'refund', '--endpoint', chain.url, '--accounts', '6', '--account-seed', seed], {
+      env: { KLAYWORKER_KEY: chain.richKey },
+    });
     expect(await again.exited(60_000)).toBe(0);
     expect(again.output()).toMatch(/refund: returned 0\.0 \(0 wei\)/);
   });

@@ -2,12 +2,14 @@
  * The rich private key never leaves the process: not in stdout, stderr, log lines at any
  * level, the CSV and JSON files, error messages, nor the argv of any child process.
  */
-import { readdirSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
-import { CLI, killStarted, startProcess, type Proc } from '../support/processes.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
 
 let chain: DevChain;
 beforeAll(async () => {
@@ -69,10 +71,35 @@ describe('the private key', () => {
       ['environment', [], { KLAYWORKER_KEY: chain.richKey.toUpperCase().replace('0X', '0x') }],
     ] as const) {
       const out = mkdtempSync(join(tmpdir(), `klayworker-secrets-${name}-`));
-      const worker = startProcess(process.execPath, [
-        CLI, '--standalone', '-u', '4', '-r', '20', '-t', '3s', '--tc', 'valueTransfer,receiptCheck', '--accounts', '6',
-        '--endpoint', chain.url, '--log-level', 'trace', '--log-format', 'json', '--csv', join(out, 'run'), '--json', join(out, 'summary.json'), ...args,
-      ], { env });
+      const worker = startProcess(
+        process.execPath,
+        [
+          CLI,
+          '--standalone',
+          '-u',
+          '4',
+          '-r',
+          '20',
+          '-t',
+          '3s',
+          '--tc',
+          'valueTransfer,receiptCheck',
+          '--accounts',
+          '6',
+          '--endpoint',
+          chain.url,
+          '--log-level',
+          'trace',
+          '--log-format',
+          'json',
+          '--csv',
+          join(out, 'run'),
+          '--json',
+          join(out, 'summary.json'),
+          ...args,
+        ],
+        { env },
+      );
       const { text, argv } = await runAndCollect(worker, out);
       expect(text.length, name).toBeGreaterThan(1_000);
       expect(text, name).not.toMatch(pattern);
@@ -83,7 +110,22 @@ describe('the private key', () => {
   it('with the embedded dev chain, its funded key stays out of every output and child argv', async () => {
     const out = mkdtempSync(join(tmpdir(), 'klayworker-secrets-embedded-'));
     const worker = startProcess(process.execPath, [
-      CLI, '--standalone', '-u', '2', '-r', '20', '-t', '3s', '--tc', 'valueTransfer', '--accounts', '4', '--log-level', 'trace', '--json', join(out, 'summary.json'),
+      CLI,
+      '--standalone',
+      '-u',
+      '2',
+      '-r',
+      '20',
+      '-t',
+      '3s',
+      '--tc',
+      'valueTransfer',
+      '--accounts',
+      '4',
+      '--log-level',
+      'trace',
+      '--json',
+      join(out, 'summary.json'),
     ]);
     const { text, argv } = await runAndCollect(worker, out);
     // The embedded anvil is started the same way each time, so its first dev key is this one.

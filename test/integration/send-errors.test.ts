@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RpcError, rpcErrorFromResponse, timeoutError, transportError } from '../../src/rpc/rpc-error.js';
+
 import { classifySendError, type SendErrorClass } from '../../src/chain/send-errors.js';
+import { RpcError, rpcErrorFromResponse, timeoutError, transportError } from '../../src/rpc/rpc-error.js';
 
 /** A node's error reply, as JsonRpcClient turns it into an RpcError. */
 function node(message: string, code = -32000): RpcError {

@@ -3,16 +3,18 @@
  * to the nonce the account uses next.
  */
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { FeeOracle } from '../../src/chain/chain-context.js';
 import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
+import { NonceManager } from '../../src/chain/nonce-manager.js';
+import { sendUnderLease } from '../../src/chain/send-transaction.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { User } from '../../src/runner/task.js';
 import type { Recorder } from '../../src/stats/recorder.js';
-import type { FeeOracle } from '../../src/chain/chain-context.js';
-import { NonceManager } from '../../src/chain/nonce-manager.js';
-import { sendUnderLease } from '../../src/chain/send-transaction.js';
-import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from '../support/fake-rpc-server.js';
+import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
 
 /** 'accept': the node answers with the transaction's hash. */
 type Reply = 'accept' | { result: unknown } | { error: { code: number; message: string } } | 'hang';
@@ -50,7 +52,13 @@ describe('sendUnderLease', () => {
   it('moves the nonce on only for transactions the pool holds, resyncs when unsure, and hands the accepted ones to the tracker', async () => {
     const rpc = new JsonRpcClient(server.url, { timeoutMs: 300 });
     // Not started: these sends are never mined, so the tracker only counts what was accepted.
-    const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: pino({ level: 'silent' }), recorder: { success: () => undefined, failure: () => undefined }, receiptTimeoutMs: 60_000 });
+    const tracker = new InclusionTracker({
+      rpc,
+      namespace: 'eth',
+      log: pino({ level: 'silent' }),
+      recorder: { success: () => undefined, failure: () => undefined },
+      receiptTimeoutMs: 60_000,
+    });
     let signed = 0;
     const nonces = new NonceManager([{ address: '0xa' }], async (address) => {
       const { result } = await rpc.call('eth_getTransactionCount', [address, 'pending']);
@@ -64,7 +72,11 @@ describe('sendUnderLease', () => {
       nextReply = reply;
       const lease = (await nonces.lease())!;
       return sendUnderLease({
-        user, rpc, lease, fees, tracker,
+        user,
+        rpc,
+        lease,
+        fees,
+        tracker,
         label: { type: 'eth_sendRawTransaction', name: 'tc' },
         method: 'eth_sendRawTransaction',
         sign: (nonce) => {
@@ -126,8 +138,17 @@ describe('sendUnderLease', () => {
     const { user, records } = recordingUser();
     const lease = (await nonces.lease())!;
     const result = await sendUnderLease({
-      user, rpc, lease, fees: {} as FeeOracle,
-      tracker: new InclusionTracker({ rpc, namespace: 'eth', log: pino({ level: 'silent' }), recorder: { success: () => undefined, failure: () => undefined }, receiptTimeoutMs: 60_000 }),
+      user,
+      rpc,
+      lease,
+      fees: {} as FeeOracle,
+      tracker: new InclusionTracker({
+        rpc,
+        namespace: 'eth',
+        log: pino({ level: 'silent' }),
+        recorder: { success: () => undefined, failure: () => undefined },
+        receiptTimeoutMs: 60_000,
+      }),
       label: { type: 'eth_sendRawTransaction', name: 'tc' },
       method: 'eth_sendRawTransaction',
       sign: () => {

@@ -5,8 +5,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { parseCsv } from '../support/csv.js';
 import { CLI, killStarted, startProcess } from '../support/processes.js';
 
@@ -30,8 +32,24 @@ describe('standalone', () => {
   it('--max-rps 50 for 20 s achieves 50 rps within 2%', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-rps-'));
     const worker = startProcess(process.execPath, [
-      CLI, '--standalone', '-u', '20', '-r', '20', '-t', '20s', '--max-rps', '50', '--tc', 'blockNumber',
-      '--endpoint', chain.url, '--json', join(dir, 'summary.json'), '--csv', join(dir, 'run'),
+      CLI,
+      '--standalone',
+      '-u',
+      '20',
+      '-r',
+      '20',
+      '-t',
+      '20s',
+      '--max-rps',
+      '50',
+      '--tc',
+      'blockNumber',
+      '--endpoint',
+      chain.url,
+      '--json',
+      join(dir, 'summary.json'),
+      '--csv',
+      join(dir, 'run'),
     ]);
     expect(await worker.exited(60_000)).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
@@ -49,8 +67,20 @@ describe('standalone', () => {
   it('a test case named twice (by name and by alias) is refused before anything starts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
     const worker = startProcess(process.execPath, [
-      CLI, '--standalone', '-u', '8', '-r', '100', '-t', '3s', '--tc', 'blockNumber:3,readBlockNumber:1',
-      '--endpoint', chain.url, '--json', join(dir, 'summary.json'),
+      CLI,
+      '--standalone',
+      '-u',
+      '8',
+      '-r',
+      '100',
+      '-t',
+      '3s',
+      '--tc',
+      'blockNumber:3,readBlockNumber:1',
+      '--endpoint',
+      chain.url,
+      '--json',
+      join(dir, 'summary.json'),
     ]);
     expect(await worker.exited(30_000)).toBe(2);
     expect(worker.output()).toMatch(/--tc/);
@@ -58,8 +88,21 @@ describe('standalone', () => {
 
   it('without --endpoint, starts an embedded anvil, uses it, and leaves nothing running', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-embedded-'));
-    const worker = startProcess(process.execPath, [CLI, '--standalone', '-u', '2', '-r', '10', '-t', '3s', '--tc', 'blockNumber', '--json', join(dir, 'summary.json')]);
-    const [, url] = (await worker.waitForOutput(/embedded anvil dev chain[\s\S]*?(http:\/\/127\.0\.0\.1:\d+)/, 30_000)) as RegExpMatchArray;
+    const worker = startProcess(process.execPath, [
+      CLI,
+      '--standalone',
+      '-u',
+      '2',
+      '-r',
+      '10',
+      '-t',
+      '3s',
+      '--tc',
+      'blockNumber',
+      '--json',
+      join(dir, 'summary.json'),
+    ]);
+    const [, url] = await worker.waitForOutput(/embedded anvil dev chain[\s\S]*?(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
     expect(await worker.exited(30_000)).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
     expect(summary.total.requests).toBeGreaterThan(0);

@@ -5,8 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { CLI, killStarted, REPO_ROOT, startProcess } from '../support/processes.js';
 
 let chain: DevChain;
@@ -49,8 +51,24 @@ describe('--tc-module', () => {
     writeFileSync(file, example);
     const json = join(work, 'summary.json');
     const worker = startProcess(process.execPath, [
-      CLI, '--standalone', '-u', '4', '-r', '20', '-t', '3s', '--tc-module', file, '--tc', 'chainIdCheck:1,blockNumber:1',
-      '--endpoint', chain.url, '--max-rps', '200', '--json', json,
+      CLI,
+      '--standalone',
+      '-u',
+      '4',
+      '-r',
+      '20',
+      '-t',
+      '3s',
+      '--tc-module',
+      file,
+      '--tc',
+      'chainIdCheck:1,blockNumber:1',
+      '--endpoint',
+      chain.url,
+      '--max-rps',
+      '200',
+      '--json',
+      json,
     ]);
     expect(await worker.exited(30_000), worker.output().slice(-1500)).toBe(0);
     const summary = JSON.parse(readFileSync(json, 'utf8')) as { total: { failures: number }; tasks: { type: string; name: string; requests: number }[] };

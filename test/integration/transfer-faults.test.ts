@@ -5,14 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
-import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { readNonce } from '../../src/chain/account-state.js';
 import { signerAccount } from '../../src/chain/accounts.js';
 import { readFees } from '../../src/chain/chain-context.js';
 import { PrivateKey } from '../../src/chain/keys.js';
 import { signTransfer } from '../../src/chain/signing/sign-transfer.js';
+import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { parseCsv } from '../support/csv.js';
 import { CLI, freePort, killStarted, startProcess } from '../support/processes.js';
 import { accountsOf, balances, drainedNonces, readSummary, row, sum, tempDir, writeKeyFile } from '../support/test-accounts.js';
@@ -45,13 +47,37 @@ describe('transaction test case faults', () => {
     const poorKey = `0x${'5a'.repeat(32)}`;
     const poor = signerAccount(PrivateKey.parse(poorKey, 'test'));
     await rpc.call('anvil_setBalance', [poor.address, `0x${(ETH / 20n).toString(16)}`]);
-    const proc = worker(['--endpoint', chain.url, '--key-file', writeKeyFile(poorKey), '--tc', 'valueTransfer', '-t', '5s', '--accounts', '10', '--charge', '1', '--account-seed', 'poor']);
+    const proc = worker([
+      '--endpoint',
+      chain.url,
+      '--key-file',
+      writeKeyFile(poorKey),
+      '--tc',
+      'valueTransfer',
+      '-t',
+      '5s',
+      '--accounts',
+      '10',
+      '--charge',
+      '1',
+      '--account-seed',
+      'poor',
+    ]);
     expect(await proc.exited(60_000)).toBe(1);
     expect(proc.output()).toMatch(/rich account 0x\w+ holds 0\.05 \(50000000000000000 wei\) but funding 10 of 10 test accounts needs 10\.\d+ \(\d+ wei\)/);
     expect(proc.output()).not.toContain('standalone test started');
     expect(proc.output()).not.toContain('5a'.repeat(32));
     expect(await readNonce(rpc, poor.address, 'pending')).toBe(0);
-    expect(sum((await balances(rpc, accountsOf(poorKey, 'poor', 10).map((a) => a.address))).map(Number))).toBe(0);
+    expect(
+      sum(
+        (
+          await balances(
+            rpc,
+            accountsOf(poorKey, 'poor', 10).map((a) => a.address),
+          )
+        ).map(Number),
+      ),
+    ).toBe(0);
   });
 
   it('an unreachable endpoint: retried, then a clear error within --connect-timeout', async () => {
@@ -60,7 +86,11 @@ describe('transaction test case faults', () => {
     const proc = worker(['--endpoint', `http://127.0.0.1:${port}`, '--key-file', keyFile, '--tc', 'valueTransfer', '--connect-timeout', '3s', '-t', '5s']);
     expect(await proc.exited(30_000)).toBe(1);
     const elapsed = performance.now() - start;
-    expect(proc.output()).toMatch(new RegExp(`node not reachable; retrying for up to 3 s[\\s\\S]*no answer from the node at 127\\.0\\.0\\.1:${port} within 3 s \\(connection refused \\(ECONNREFUSED\\)\\); check --endpoint or raise --connect-timeout`));
+    expect(proc.output()).toMatch(
+      new RegExp(
+        `node not reachable; retrying for up to 3 s[\\s\\S]*no answer from the node at 127\\.0\\.0\\.1:${port} within 3 s \\(connection refused \\(ECONNREFUSED\\)\\); check --endpoint or raise --connect-timeout`,
+      ),
+    );
     expect(elapsed).toBeGreaterThanOrEqual(3_000);
     // Process start-up on a busy 2-core machine included.
     expect(elapsed).toBeLessThan(20_000);
@@ -88,7 +118,22 @@ describe('transaction test case faults', () => {
   });
 
   it('--key works but warns that other users can read it, and the key appears nowhere in the output', async () => {
-    const proc = worker(['--endpoint', chain.url, '--key', chain.richKey, '--tc', 'valueTransfer', '-t', '1s', '--accounts', '1', '--account-seed', 'flag-key', '--log-level', 'debug']);
+    const proc = worker([
+      '--endpoint',
+      chain.url,
+      '--key',
+      chain.richKey,
+      '--tc',
+      'valueTransfer',
+      '-t',
+      '1s',
+      '--accounts',
+      '1',
+      '--account-seed',
+      'flag-key',
+      '--log-level',
+      'debug',
+    ]);
     expect(await proc.exited(60_000), proc.output()).toBe(0);
     expect(proc.output()).toMatch(/WARN.*--key puts the private key in the process arguments, where other users of this machine can read it \(ps\)/);
     expect(proc.output().toLowerCase()).not.toContain(chain.richKey.slice(2).toLowerCase());
@@ -102,7 +147,32 @@ describe('transaction test case faults', () => {
     const csv = join(dir, 'run');
     // Paced so that each account is idle most of the time: the outsider's transactions then take
     // nonces the worker is about to use, rather than racing a send already on its way.
-    const proc = worker(['--endpoint', chain.url, '--key-file', keyFile, '--tc', 'valueTransfer', '-u', '3', '-r', '3', '-t', '7s', '--max-rps', '30', '--rps-mode', 'smooth', '--accounts', '3', '--account-seed', seed, '--json', json, '--csv', csv]);
+    const proc = worker([
+      '--endpoint',
+      chain.url,
+      '--key-file',
+      keyFile,
+      '--tc',
+      'valueTransfer',
+      '-u',
+      '3',
+      '-r',
+      '3',
+      '-t',
+      '7s',
+      '--max-rps',
+      '30',
+      '--rps-mode',
+      'smooth',
+      '--accounts',
+      '3',
+      '--account-seed',
+      seed,
+      '--json',
+      json,
+      '--csv',
+      csv,
+    ]);
     await proc.waitForOutput(/all users hatched/, 60_000);
     // The outsider pays ten times the worker's fee, so the worker can never replace it.
     const victim = accounts[0]!;
@@ -146,7 +216,13 @@ describe('transaction test case faults', () => {
     expect(t.accepted).toBe(t.mined + t.dropped + t.unresolved);
     expect(t.unresolved).toBe(0);
     const minedOutsiders = (await Promise.all(outsiderHashes.map((h) => rpc.call('eth_getTransactionReceipt', [h])))).filter((r) => r.result !== null).length;
-    const onChain = sum(await drainedNonces(rpc, accounts.map((a) => a.address))) - minedOutsiders;
+    const onChain =
+      sum(
+        await drainedNonces(
+          rpc,
+          accounts.map((a) => a.address),
+        ),
+      ) - minedOutsiders;
     expect(t.mined).toBe(onChain);
     const minedRow = row(summary, 'mined', 'valueTransfer')!;
     expect(minedRow.requests - minedRow.failures).toBe(t.mined);

@@ -3,10 +3,12 @@
  * real anvil, checked against what the chain holds afterwards.
  */
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
+import { useDevChain } from '../support/dev-chain-fixture.js';
 import { CLI, startProcess } from '../support/processes.js';
 import { accountsOf, drainedNonces, expectConserved, readSummary, row, sum, tempDir } from '../support/test-accounts.js';
-import { useDevChain } from '../support/dev-chain-fixture.js';
 
 const RUN_DEADLINE_MS = 90_000;
 
@@ -17,14 +19,39 @@ async function runWorker(args: readonly string[]) {
   const json = join(tempDir(), 'summary.json');
   // A rate the dev chain's blocks mine at once, so these tests can ask for zero failures of any
   // kind; the saturating, uncapped run and its drops are test/chain-truth.test.ts's.
-  const proc = startProcess(process.execPath, [CLI, '--standalone', '--endpoint', dev.chain.url, '--key-file', dev.keyFile, '--json', json, '--max-rps', '500', ...args]);
+  const proc = startProcess(process.execPath, [
+    CLI,
+    '--standalone',
+    '--endpoint',
+    dev.chain.url,
+    '--key-file',
+    dev.keyFile,
+    '--json',
+    json,
+    '--max-rps',
+    '500',
+    ...args,
+  ]);
   const code = await proc.exited(RUN_DEADLINE_MS);
   return { code, output: proc.output(), json };
 }
 
 describe('transaction test cases on anvil', () => {
   it('valueTransfer, valueTransferWithCheck and receiptCheck run together with zero failures and one funding', async () => {
-    const run = await runWorker(['--tc', 'valueTransfer,valueTransferWithCheck,receiptCheck', '-u', '9', '-r', '9', '-t', '6s', '--accounts', '12', '--account-seed', 'all-three']);
+    const run = await runWorker([
+      '--tc',
+      'valueTransfer,valueTransferWithCheck,receiptCheck',
+      '-u',
+      '9',
+      '-r',
+      '9',
+      '-t',
+      '6s',
+      '--accounts',
+      '12',
+      '--account-seed',
+      'all-three',
+    ]);
     expect(run.code, run.output).toBe(0);
     const summary = readSummary(run.json);
     expect(summary.total.failures).toBe(0);
@@ -41,7 +68,9 @@ describe('transaction test cases on anvil', () => {
     const reads = row(summary, 'eth_getTransactionReceipt', 'receiptCheck')!.requests;
     expect(Math.abs(reads - 9 * sends)).toBeLessThanOrEqual(9 * 3);
     // Confirmed transfers take about a block each.
-    expect(row(summary, 'eth_sendRawTransaction', 'valueTransferWithCheck')!.requests).toBeLessThan(row(summary, 'eth_sendRawTransaction', 'valueTransfer')!.requests);
+    expect(row(summary, 'eth_sendRawTransaction', 'valueTransferWithCheck')!.requests).toBeLessThan(
+      row(summary, 'eth_sendRawTransaction', 'valueTransfer')!.requests,
+    );
     expect(run.output.match(/funding test accounts/g)).toHaveLength(1);
   });
 
@@ -65,7 +94,9 @@ describe('transaction test cases on anvil', () => {
     const seeds = ['side-a', 'side-b'];
     const accounts = seeds.map((s) => accountsOf(dev.chain.richKey, s, 6).map((a) => a.address));
     expect(new Set(accounts.flat()).size).toBe(12);
-    const runs = await Promise.all(seeds.map((seed) => runWorker(['--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '4s', '--accounts', '6', '--account-seed', seed])));
+    const runs = await Promise.all(
+      seeds.map((seed) => runWorker(['--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '4s', '--accounts', '6', '--account-seed', seed])),
+    );
     for (const [i, run] of runs.entries()) {
       expect(run.code, run.output).toBe(0);
       const summary = readSummary(run.json);
@@ -109,7 +140,22 @@ describe('transaction test cases on anvil', () => {
     }
 
     // anvil has no kaia_* methods, so every send fails there, under the namespaced type.
-    const kaia = await runWorker(['--tc', 'valueTransfer', '-u', '1', '-r', '1', '-t', '1s', '--accounts', '3', '--account-seed', 'type-legacy', '--rpc-namespace', 'kaia']);
+    const kaia = await runWorker([
+      '--tc',
+      'valueTransfer',
+      '-u',
+      '1',
+      '-r',
+      '1',
+      '-t',
+      '1s',
+      '--accounts',
+      '3',
+      '--account-seed',
+      'type-legacy',
+      '--rpc-namespace',
+      'kaia',
+    ]);
     expect(kaia.code).toBe(1);
     const summary = readSummary(kaia.json);
     expect(summary.tasks.map((r) => r.type)).toEqual(['kaia_sendRawTransaction']);
@@ -120,7 +166,22 @@ describe('transaction test cases on anvil', () => {
 
   it('with no --endpoint and no key, runs on the embedded dev chain funded by its rich account', async () => {
     const json = join(tempDir(), 'summary.json');
-    const proc = startProcess(process.execPath, [CLI, '--standalone', '--tc', 'transferSignedTx', '-u', '4', '-r', '4', '-t', '3s', '--accounts', '5', '--json', json]);
+    const proc = startProcess(process.execPath, [
+      CLI,
+      '--standalone',
+      '--tc',
+      'transferSignedTx',
+      '-u',
+      '4',
+      '-r',
+      '4',
+      '-t',
+      '3s',
+      '--accounts',
+      '5',
+      '--json',
+      json,
+    ]);
     expect(await proc.exited(RUN_DEADLINE_MS), proc.output()).toBe(0);
     const summary = readSummary(json);
     expect(row(summary, 'eth_sendRawTransaction', 'valueTransfer')?.requests).toBeGreaterThan(0);

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';

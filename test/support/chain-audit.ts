@@ -13,7 +13,7 @@ export interface AuditedBlock {
 }
 
 export async function headOf(rpc: JsonRpcClient): Promise<number> {
-  return Number((await rpc.call('eth_blockNumber', [])).result as string);
+  return Number((await rpc.call('eth_blockNumber', [])).result);
 }
 
 /** Blocks `from`..`to` (inclusive), with the transactions sent by `accounts`. */

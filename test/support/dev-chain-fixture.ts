@@ -3,7 +3,8 @@
  * funded account; processes the tests start are killed after each test.
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startDevChain, type DevChain } from '../../src/app/dev-chain.js';
+
+import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { killStarted } from './processes.js';
 import { writeKeyFile } from './test-accounts.js';

@@ -14,7 +14,8 @@
  * without, every account always reports FAKE_START_NONCE.
  */
 import { keccak256 } from 'ethers';
-import { replyJson, startFakeRpcServer, type FakeRpcServer, type RpcRequest } from './fake-rpc-server.js';
+
+import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from './fake-rpc-server.js';
 import { decodeKaiaTx } from './kaia-tx-decode.js';
 
 export const FAKE_CHAIN_ID = 1001n;

@@ -72,7 +72,9 @@ export class FaultyProxy {
             res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
             return;
           case 'rpc-error':
-            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32005, message: 'limit exceeded' } }));
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32005, message: 'limit exceeded' } }));
             return;
           case 'malformed':
             res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":');
@@ -101,7 +103,13 @@ export class FaultyProxy {
 
   #forward(body: Buffer, res: import('node:http').ServerResponse): void {
     const upstream = request(
-      { host: this.target.hostname, port: this.target.port, path: this.target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      {
+        host: this.target.hostname,
+        port: this.target.port,
+        path: this.target.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, { 'content-type': 'application/json' });
         up.pipe(res);

@@ -2,7 +2,8 @@
  * Reads a signed Kaia TxHashRLP back into its fields with ethers' RLP decoder (not ours), so
  * tests can check what a test case sent, and re-sign it to compare bytes.
  */
-import { decodeRlp, getAddress, recoverAddress, Signature, keccak256 } from 'ethers';
+import { decodeRlp, getAddress, keccak256, recoverAddress, Signature } from 'ethers';
+
 import type { KaiaTxFields } from '../../src/chain/kaia/tx-encoding.js';
 import { kaiaFeePayerSigRlp, kaiaSigRlp } from '../../src/chain/kaia/tx-encoding.js';
 import { kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';

@@ -4,6 +4,7 @@
  */
 import { decode, encode } from '@msgpack/msgpack';
 import { Pull, Push } from 'zeromq';
+
 import type { Received } from './mock-master.js';
 
 export class PushPullMaster {
@@ -52,7 +53,7 @@ export class PushPullMaster {
     try {
       for await (const [payload] of this.#pull) {
         if (!payload) continue;
-        const [type, data, nodeId] = decode(payload, { mapKeyConverter: (k: unknown) => k as string | number } as never) as unknown[];
+        const [type, data, nodeId] = decode(payload, { mapKeyConverter: (k: unknown) => k as string | number }) as unknown[];
         this.received.push({ identity: '', type: String(type), data, nodeId, at: performance.now(), raw: payload });
         for (const wake of this.#waiters) wake();
       }
@@ -75,7 +76,14 @@ export class PushPullMaster {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`0.9 master: nothing matching within ${options.timeoutMs ?? 10_000} ms; got ${this.received.slice(from).map((m) => m.type).join(',')}`));
+        reject(
+          new Error(
+            `0.9 master: nothing matching within ${options.timeoutMs ?? 10_000} ms; got ${this.received
+              .slice(from)
+              .map((m) => m.type)
+              .join(',')}`,
+          ),
+        );
       }, options.timeoutMs ?? 10_000);
       this.#waiters.add(check);
       check();

@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, LOCUST, REPO_ROOT, startProcess, type Proc } from './processes.js';
+
+import { eventually, LOCUST, type Proc, REPO_ROOT, startProcess } from './processes.js';
 
 export const HAVE_LOCUST = existsSync(LOCUST);
 export const LOCUST_MISSING = `no Locust master at ${LOCUST} (apt-get install -y python3-locust)`;
@@ -37,7 +38,19 @@ export interface WebMaster {
 
 /** A master with its web endpoints on 127.0.0.1:`webPort`, listening for workers on `bindHost`:`port`. */
 export function startWebMaster(port: number, webPort: number, bindHost = '127.0.0.1'): WebMaster {
-  const proc = startProcess(LOCUST, ['-f', DUMMY, '--master', '--master-bind-host', bindHost, '--master-bind-port', String(port), '--web-host', '127.0.0.1', '--web-port', String(webPort)]);
+  const proc = startProcess(LOCUST, [
+    '-f',
+    DUMMY,
+    '--master',
+    '--master-bind-host',
+    bindHost,
+    '--master-bind-port',
+    String(port),
+    '--web-host',
+    '127.0.0.1',
+    '--web-port',
+    String(webPort),
+  ]);
   const web = `http://127.0.0.1:${webPort}`;
   const stats = async () => (await (await fetch(`${web}/stats/requests`)).json()) as MasterStats;
   const aggregated = async () => (await stats()).stats.find((r) => r.name === 'Aggregated')?.num_requests ?? 0;
@@ -61,12 +74,17 @@ export function startWebMaster(port: number, webPort: number, bindHost = '127.0.
     },
     settledCount(timeoutMs = 30_000) {
       let previous = -1;
-      return eventually(async () => {
-        const n = await aggregated();
-        const stable = n === previous ? n : undefined;
-        previous = n;
-        return stable;
-      }, timeoutMs, 'the master numbers to settle', 2_500);
+      return eventually(
+        async () => {
+          const n = await aggregated();
+          const stable = n === previous ? n : undefined;
+          previous = n;
+          return stable;
+        },
+        timeoutMs,
+        'the master numbers to settle',
+        2_500,
+      );
     },
   };
 }

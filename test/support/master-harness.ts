@@ -4,15 +4,17 @@
  * wait for what the worker sends (always with a deadline).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NO_TRANSACTIONS } from './no-transactions.js';
+
 import { decode } from '@msgpack/msgpack';
-import { pino, type Logger } from 'pino';
-import { MasterRunner, type MasterRunResult, type MasterTimings } from '../../src/runner/worker-runner.js';
+import { type Logger, pino } from 'pino';
+
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import type { Task, User } from '../../src/runner/task.js';
 import { UserPool } from '../../src/runner/user-pool.js';
+import { MasterRunner, type MasterRunResult, type MasterTimings } from '../../src/runner/worker-runner.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { MockMaster, type Received } from './mock-master.js';
+import { NO_TRANSACTIONS } from './no-transactions.js';
 import { withDeadline } from './processes.js';
 
 /** Fast enough for a quick suite, slow enough for a busy 2-core machine. */

@@ -43,7 +43,7 @@ export class MockMaster {
       for await (const frames of this.#router) {
         const [identity, payload] = frames;
         if (!identity || !payload || frames.length !== 2) continue;
-        const decoded = decode(payload, { mapKeyConverter: (k: unknown) => k as string | number } as never) as unknown[];
+        const decoded = decode(payload, { mapKeyConverter: (k: unknown) => k as string | number }) as unknown[];
         const [type, data, nodeId] = decoded;
         this.received.push({ identity: identity.toString('utf8'), type: String(type), data, nodeId, at: performance.now(), raw: payload });
         for (const wake of this.#waiters) wake();
@@ -73,7 +73,14 @@ export class MockMaster {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`mock master: no ${typeof match === 'string' ? match : 'matching message'} within ${timeoutMs} ms; got ${this.received.slice(from).map((m) => m.type).join(',')}`));
+        reject(
+          new Error(
+            `mock master: no ${typeof match === 'string' ? match : 'matching message'} within ${timeoutMs} ms; got ${this.received
+              .slice(from)
+              .map((m) => m.type)
+              .join(',')}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);

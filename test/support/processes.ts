@@ -2,7 +2,7 @@
  * Child processes for integration tests: started with a deadline, output captured, and
  * killed in `afterEach` if a test left them running (only the ones the test started).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -32,8 +32,8 @@ export function startProcess(file: string, args: readonly string[], options: { e
     out += chunk.toString('utf8');
     for (const l of listeners) l();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exit = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       started.delete(child);

@@ -5,8 +5,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveTestAccounts, type TestAccount } from '../../src/chain/accounts.js';
+
 import { readBalance, readNonce } from '../../src/chain/account-state.js';
+import { deriveTestAccounts, type TestAccount } from '../../src/chain/accounts.js';
 import { PrivateKey } from '../../src/chain/keys.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { eventually } from './processes.js';
@@ -85,11 +86,13 @@ export function row(summary: Summary, type: string, name: string): SummaryRow | 
  */
 export function expectConserved(summary: Summary, oneTest = true): Transactions {
   const t = summary.transactions;
-  if (t.accepted !== t.mined + t.dropped + t.unresolved) throw new Error(`accepted ${t.accepted} != mined ${t.mined} + dropped ${t.dropped} + unresolved ${t.unresolved}`);
+  if (t.accepted !== t.mined + t.dropped + t.unresolved)
+    throw new Error(`accepted ${t.accepted} != mined ${t.mined} + dropped ${t.dropped} + unresolved ${t.unresolved}`);
   if (!oneTest) return t;
   const rows = summary.tasks.filter((r) => r.type === 'mined');
   const successes = rows.reduce((n, r) => n + r.requests - r.failures, 0);
   const failures = rows.reduce((n, r) => n + r.failures, 0);
-  if (successes !== t.mined || failures !== t.dropped) throw new Error(`mined rows say ${successes} mined and ${failures} dropped, the counts ${t.mined} and ${t.dropped}`);
+  if (successes !== t.mined || failures !== t.dropped)
+    throw new Error(`mined rows say ${successes} mined and ${failures} dropped, the counts ${t.mined} and ${t.dropped}`);
   return t;
 }

@@ -1,5 +1,6 @@
 import { solidityPackedKeccak256, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
+
 import { deriveAccountKey, deriveTestAccounts } from '../../src/chain/accounts.js';
 import { PrivateKey } from '../../src/chain/keys.js';
 
@@ -13,7 +14,11 @@ describe('test account derivation', () => {
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(5);
     // A longer list starts with the shorter one: raising --accounts keeps the funded ones.
-    expect(deriveTestAccounts(RICH, 'seed-1', 8).slice(0, 5).map((x) => x.address)).toEqual(a);
+    expect(
+      deriveTestAccounts(RICH, 'seed-1', 8)
+        .slice(0, 5)
+        .map((x) => x.address),
+    ).toEqual(a);
   });
 
   it('gives disjoint accounts for another seed or another rich key', () => {

@@ -6,7 +6,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { REPO_ROOT } from '../support/processes.js';
 
 /** Each room and the rooms it may import (besides itself). */
@@ -75,7 +77,9 @@ describe('the house plan', () => {
   });
 
   it('src/ reaches test cases only through the registry the CLI reads', () => {
-    const intoTestCases = [...graph].flatMap(([file, targets]) => (file.startsWith('src/') ? targets.filter((t) => t.startsWith('testcases/')).map((t) => `${file} -> ${t}`) : []));
+    const intoTestCases = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('src/') ? targets.filter((t) => t.startsWith('testcases/')).map((t) => `${file} -> ${t}`) : [],
+    );
     expect(intoTestCases).toEqual([REGISTRY_IMPORT]);
   });
 

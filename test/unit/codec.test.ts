@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+
 import { decode, encode as referenceEncode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
+
 import { decodeMessage, encodeMessage, MalformedMessageError } from '../../src/locust/codec.js';
 import { encodeMsgpack } from '../../src/locust/msgpack-encoder.js';
 import type { StatsReport, WireStatsEntry } from '../../src/stats/types.js';
@@ -42,15 +44,12 @@ describe('msgpack encoder', () => {
     expect(decode(bytes)).toBe(value);
   });
 
-  it.each([1.5, -0.25, 0.1, 1e300, -1e-300, 1_700_000_003.257, 2 ** 53, Infinity, -Infinity, NaN])(
-    'writes the non-safe-integer %d as float64',
-    (value) => {
-      const bytes = encodeMsgpack(value);
-      expect(bytes[0]).toBe(0xcb);
-      expect(bytes.length).toBe(9);
-      expect(decode(bytes)).toEqual(value);
-    },
-  );
+  it.each([1.5, -0.25, 0.1, 1e300, -1e-300, 1_700_000_003.257, 2 ** 53, Infinity, -Infinity, NaN])('writes the non-safe-integer %d as float64', (value) => {
+    const bytes = encodeMsgpack(value);
+    expect(bytes[0]).toBe(0xcb);
+    expect(bytes.length).toBe(9);
+    expect(decode(bytes)).toEqual(value);
+  });
 
   it('writes nil, booleans and undefined like @msgpack/msgpack', () => {
     expect([...encodeMsgpack(null)]).toEqual([0xc0]);
@@ -311,7 +310,7 @@ function expectedTyped(value: unknown): Typed {
   if (typeof value === 'string') return ['str', value];
   if (Array.isArray(value)) return ['list', value.map(expectedTyped)];
   if (value instanceof Map) return ['map', [...value].map(([k, v]) => [expectedTyped(k), expectedTyped(v)])];
-  return ['map', Object.entries(value as object).map(([k, v]) => [['str', k], expectedTyped(v)])];
+  return ['map', Object.entries(value).map(([k, v]) => [['str', k], expectedTyped(v)])];
 }
 
 function pythonAvailability() {
@@ -409,7 +408,10 @@ describe('Python interoperability', () => {
       }
     }
     expect((field(firstEntry, 'response_times')[1] as Array<[Typed, Typed]>).length).toBe(301);
-    expect(field(firstEntry, 'num_reqs_per_sec')[1]).toContainEqual([['int', 1700000002], ['int', 312]]);
+    expect(field(firstEntry, 'num_reqs_per_sec')[1]).toContainEqual([
+      ['int', 1700000002],
+      ['int', 312],
+    ]);
     expect(field(firstEntry, 'start_time')).toEqual(['float', 1700000000.512]);
     expect(field(firstEntry, 'last_request_timestamp')).toEqual(['float', 1700000002.987654]);
     expect(field(firstEntry, 'name')).toEqual(['str', 'eth_blockNumber']);
@@ -419,7 +421,14 @@ describe('Python interoperability', () => {
     const heartbeatData = (decoded[1]![1] as Typed[])[1]!;
     expect(field(heartbeatData, 'state')).toEqual(['str', 'ready']);
     expect(field(heartbeatData, 'current_cpu_usage')).toEqual(['float', 12.5]);
-    expect(decoded[2]).toEqual(['list', [['str', 'client_ready'], ['int', -1], ['str', 'host_abc']]]);
+    expect(decoded[2]).toEqual([
+      'list',
+      [
+        ['str', 'client_ready'],
+        ['int', -1],
+        ['str', 'host_abc'],
+      ],
+    ]);
   });
 
   it('decodes what the Locust 2.12.1 master sends (msgpack.dumps of a tuple)', (ctx) => {

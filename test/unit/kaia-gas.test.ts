@@ -4,8 +4,10 @@
  * kaiachain/kaia v2.2.1 (params/protocol_params.go, tx_internal_data.go, tx_pool.go).
  */
 import { readFileSync } from 'node:fs';
+
 import { SigningKey } from 'ethers';
 import { describe, expect, it } from 'vitest';
+
 import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../../src/chain/kaia/account-key.js';
 import {
   KAIA_GAS_RULES,
@@ -50,12 +52,24 @@ describe('kaia test data', () => {
 describe('type gas (txTypeToGasMap)', () => {
   // 21,000 or 53,000 (deploys), plus 10,000 for fee delegation or 15,000 with a ratio.
   const expected: Record<number, bigint> = {
-    0x08: 21_000n, 0x09: 31_000n, 0x0a: 36_000n,
-    0x10: 21_000n, 0x11: 31_000n, 0x12: 36_000n,
-    0x20: 21_000n, 0x21: 31_000n, 0x22: 36_000n,
-    0x28: 53_000n, 0x29: 63_000n, 0x2a: 68_000n,
-    0x30: 21_000n, 0x31: 31_000n, 0x32: 36_000n,
-    0x38: 21_000n, 0x39: 31_000n, 0x3a: 36_000n,
+    0x08: 21_000n,
+    0x09: 31_000n,
+    0x0a: 36_000n,
+    0x10: 21_000n,
+    0x11: 31_000n,
+    0x12: 36_000n,
+    0x20: 21_000n,
+    0x21: 31_000n,
+    0x22: 36_000n,
+    0x28: 53_000n,
+    0x29: 63_000n,
+    0x2a: 68_000n,
+    0x30: 21_000n,
+    0x31: 31_000n,
+    0x32: 36_000n,
+    0x38: 21_000n,
+    0x39: 31_000n,
+    0x3a: 36_000n,
   };
   it.each(KAIA_TX_TYPES.map((t) => [t.name, t] as const))('%s', (_, info) => {
     expect(kaiaTypeGas(info.code)).toBe(expected[info.code]);
@@ -73,18 +87,14 @@ describe('memo transactions', () => {
     expect(kaiaIntrinsicGas(tx, KAIA_GAS_RULES.prague)).toBe(53_000n);
     // 21,000 + 8,000 tokens × 10 (reference §1.2)
     expect(kaiaMinGasLimit(tx, KAIA_GAS_RULES.prague)).toBe(101_000n);
-    expect(kaiaGasLimitProblem(tx, 100_000n, KAIA_GAS_RULES.prague)).toBe(
-      'ValueTransferMemo (0x10): gas limit 100000 is below the EIP-7623 floor 101000',
-    );
+    expect(kaiaGasLimitProblem(tx, 100_000n, KAIA_GAS_RULES.prague)).toBe('ValueTransferMemo (0x10): gas limit 100000 is below the EIP-7623 floor 101000');
     expect(kaiaGasLimitProblem(tx, 101_000n, KAIA_GAS_RULES.prague)).toBeUndefined();
   });
 
   it('before Prague the same memo costs 100 per byte, which K26’s 200,000 does not cover', () => {
     const tx = { type: KaiaTxType.ValueTransferMemo, data: memo(2_000) };
     expect(kaiaMinGasLimit(tx, KAIA_GAS_RULES.shanghai)).toBe(221_000n);
-    expect(kaiaGasLimitProblem(tx, 200_000n, KAIA_GAS_RULES.shanghai)).toBe(
-      'ValueTransferMemo (0x10): gas limit 200000 is below the intrinsic gas 221000',
-    );
+    expect(kaiaGasLimitProblem(tx, 200_000n, KAIA_GAS_RULES.shanghai)).toBe('ValueTransferMemo (0x10): gas limit 200000 is below the intrinsic gas 221000');
     expect(kaiaMinGasLimitAnyFork(tx)).toBe(221_000n);
   });
 
@@ -130,9 +140,7 @@ describe('upper limit (v2.2.1)', () => {
   it('accepts 500,000,000 and refuses one more', () => {
     const cancel = { type: KaiaTxType.Cancel };
     expect(kaiaGasLimitProblem(cancel, 500_000_000n, KAIA_GAS_RULES.prague)).toBeUndefined();
-    expect(kaiaGasLimitProblem(cancel, 500_000_001n, KAIA_GAS_RULES.prague)).toBe(
-      "Cancel (0x38): gas limit 500000001 exceeds Kaia's upper limit 500000000",
-    );
+    expect(kaiaGasLimitProblem(cancel, 500_000_001n, KAIA_GAS_RULES.prague)).toBe("Cancel (0x38): gas limit 500000001 exceeds Kaia's upper limit 500000000");
     // The Go testers' 5e10 for ERC-721 minting is far above it.
     expect(kaiaGasLimitProblem(cancel, 50_000_000_000n, KAIA_GAS_RULES.preShanghai)).toMatch(/exceeds Kaia's upper limit/);
   });

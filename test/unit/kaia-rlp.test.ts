@@ -4,7 +4,8 @@
  */
 import { decodeRlp, encodeRlp as ethersEncodeRlp, hexlify, type RlpStructuredDataish } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { encodeBytes, encodeList, encodeRlp, rlpBytesPayload, splitRlpList, type RlpItem } from '../../src/chain/encoding/kaia-rlp.js';
+
+import { encodeBytes, encodeList, encodeRlp, rlpBytesPayload, type RlpItem, splitRlpList } from '../../src/chain/encoding/kaia-rlp.js';
 
 function toEthers(item: RlpItem): RlpStructuredDataish {
   return item instanceof Uint8Array ? hexlify(item) : item.map(toEthers);

@@ -4,19 +4,14 @@
  * deterministic, so with the published private keys every RLP must match byte for byte.
  */
 import { readFileSync } from 'node:fs';
+
 import { computeAddress, decodeRlp, getBytes, keccak256, recoverAddress, Signature, SigningKey } from 'ethers';
 import { describe, expect, it } from 'vitest';
+
 import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../../src/chain/kaia/account-key.js';
 import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
-import {
-  assembleKaiaTx,
-  kaiaFeePayerSigRlp,
-  kaiaSigRlp,
-  quantityItem,
-  type KaiaTxFields,
-  type RlpSignature,
-} from '../../src/chain/kaia/tx-encoding.js';
-import { KAIA_TX_TYPES, KaiaTxType, kaiaTxTypeInfo, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
+import { assembleKaiaTx, kaiaFeePayerSigRlp, kaiaSigRlp, type KaiaTxFields, quantityItem, type RlpSignature } from '../../src/chain/kaia/tx-encoding.js';
+import { KAIA_TX_TYPES, KaiaTxType, type KaiaTxTypeCode, kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
 
 interface FixtureTx {
   nonce: string;

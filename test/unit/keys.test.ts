@@ -1,10 +1,12 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
 import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+
 import { KEY_ENV, KeyError, loadRichKey, PrivateKey } from '../../src/chain/keys.js';
 
 // A throwaway key, for this test only.
@@ -93,7 +95,9 @@ describe('loadRichKey', () => {
   });
 
   it('says why a key file cannot be read, without its content', () => {
-    expect(errorOf(() => loadRichKey({ keyFile: '/nonexistent/rich.key', env: {} })).message).toBe('--key-file /nonexistent/rich.key: cannot read the key (no such file)');
+    expect(errorOf(() => loadRichKey({ keyFile: '/nonexistent/rich.key', env: {} })).message).toBe(
+      '--key-file /nonexistent/rich.key: cannot read the key (no such file)',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-keys-'));
     expect(errorOf(() => loadRichKey({ keyFile: dir, env: {} })).message).toMatch(/cannot read the key \(it is a directory\)$/);
     if (process.getuid?.() !== 0) {

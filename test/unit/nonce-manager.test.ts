@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NonceManager, type Lease } from '../../src/chain/nonce-manager.js';
+
+import { type Lease, NonceManager } from '../../src/chain/nonce-manager.js';
 
 interface Acc {
   address: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_CONNECT_TIMEOUT_MS, parseOptions, parseRefundOptions, UsageError, type RawOptions } from '../../src/cli/options.js';
+
+import { NODE_CONNECT_TIMEOUT_MS, parseOptions, parseRefundOptions, type RawOptions, UsageError } from '../../src/cli/options.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 
 // What commander hands over when only --tc is given (its defaults included).
@@ -28,7 +29,16 @@ const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63'
 describe('transaction options', () => {
   it('defaults: 100 accounts, 1 coin each, auto tx type, eth namespace; node waits 30 s, the master forever', () => {
     const o = parseOptions(DEFAULTS, builtInTestCases, {});
-    expect(o.tx).toEqual({ txType: 'auto', rpcNamespace: 'eth', accounts: 100, accountSeed: 'klayworker', chargeWei: 10n ** 18n, receiptTimeoutMs: 60_000, memoSize: 'small', maxPending: 16 });
+    expect(o.tx).toEqual({
+      txType: 'auto',
+      rpcNamespace: 'eth',
+      accounts: 100,
+      accountSeed: 'klayworker',
+      chargeWei: 10n ** 18n,
+      receiptTimeoutMs: 60_000,
+      memoSize: 'small',
+      maxPending: 16,
+    });
     expect(o.nodeConnectTimeoutMs).toBe(NODE_CONNECT_TIMEOUT_MS);
     expect(NODE_CONNECT_TIMEOUT_MS).toBe(30_000);
     expect(o.connectTimeoutMs).toBeNull();

@@ -3,6 +3,7 @@
  * grants spread over the second instead of bunching into whole milliseconds.
  */
 import { describe, expect, it } from 'vitest';
+
 import { createPreciseTimer } from '../../src/runner/limiter/precise-timer.js';
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 
@@ -68,7 +69,10 @@ describe('smooth limiter on the real clock', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     running = false;
     limiter.stop();
-    const gaps = grants.slice(1).map((t, i) => t - grants[i]!).sort((a, b) => a - b);
+    const gaps = grants
+      .slice(1)
+      .map((t, i) => t - grants[i]!)
+      .sort((a, b) => a - b);
     const median = gaps[Math.floor(gaps.length / 2)]!;
     // Ideal 0.5 ms; 1 ms timers hand out two grants at once per millisecond (median ~0).
     expect(grants.length).toBeGreaterThan(1_800);

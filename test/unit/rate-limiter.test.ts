@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import type { LimiterClock, RateLimiter } from '../../src/runner/limiter/limiter.js';
 import { createRateLimiter, parseIncreaseRate, type RateLimiterOptions } from '../../src/runner/limiter/rate-limiter.js';
 import { Waiter } from '../../src/util/waiter-queue.js';
@@ -268,10 +269,7 @@ describe('ramp-up (--request-increase-rate)', () => {
     ramp.start();
     await vi.advanceTimersByTimeAsync(1999);
     ramp.stop();
-    expect(grants.map((g) => g.at)).toEqual([
-      ...Array.from({ length: 10 }, (_, i) => i * 100),
-      ...Array.from({ length: 20 }, (_, i) => 1000 + i * 50),
-    ]);
+    expect(grants.map((g) => g.at)).toEqual([...Array.from({ length: 10 }, (_, i) => i * 100), ...Array.from({ length: 20 }, (_, i) => 1000 + i * 50)]);
   });
 
   it.each([

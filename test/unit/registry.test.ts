@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { findTestCase as findIn, parseTestCaseSpec as parseIn } from '../../src/cli/test-case-spec.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 
@@ -34,9 +35,18 @@ describe('built-in test cases', () => {
 
 describe('parseTestCaseSpec', () => {
   it('reads names with optional weights (default 1), in order', () => {
-    expect(parse('alpha:3,beta:1')).toEqual([['alpha', 3], ['beta', 1]]);
-    expect(parse('beta,alpha')).toEqual([['beta', 1], ['alpha', 1]]);
-    expect(parse(' alpha : 12 , beta ')).toEqual([['alpha', 12], ['beta', 1]]);
+    expect(parse('alpha:3,beta:1')).toEqual([
+      ['alpha', 3],
+      ['beta', 1],
+    ]);
+    expect(parse('beta,alpha')).toEqual([
+      ['beta', 1],
+      ['alpha', 1],
+    ]);
+    expect(parse(' alpha : 12 , beta ')).toEqual([
+      ['alpha', 12],
+      ['beta', 1],
+    ]);
   });
 
   it('accepts an alias and records the test case under its name', () => {

@@ -5,11 +5,13 @@
  * KLAYWORKER_SIGNING=js says so.
  */
 import { randomBytes } from 'node:crypto';
-import { SigningKey, Transaction, Wallet, getAddress, hexlify } from 'ethers';
+
+import { getAddress, hexlify, SigningKey, Transaction, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
+
 import type { FeeQuote } from '../../src/chain/chain-context.js';
-import { chooseEcdsaSigner, SIGNING_ENV, type EcdsaSigner } from '../../src/chain/signing/ecdsa.js';
-import { signTransfer, TRANSFER_GAS, type Transfer } from '../../src/chain/signing/sign-transfer.js';
+import { chooseEcdsaSigner, type EcdsaSigner, SIGNING_ENV } from '../../src/chain/signing/ecdsa.js';
+import { signTransfer, type Transfer, TRANSFER_GAS } from '../../src/chain/signing/sign-transfer.js';
 
 const native = chooseEcdsaSigner({ env: {} });
 const js = chooseEcdsaSigner({ env: { [SIGNING_ENV]: 'js' } });
@@ -41,10 +43,7 @@ function randomFees1559(): FeeQuote {
 
 function randomTransfer(type: FeeQuote['type']): Transfer {
   const chainIds = [0n, 1n, 1001n, 8217n, 31337n, randomUint(40) + 1n];
-  const fee: FeeQuote =
-    type === 'legacy'
-      ? { type, gasPrice: randomUint(80) }
-      : randomFees1559();
+  const fee: FeeQuote = type === 'legacy' ? { type, gasPrice: randomUint(80) } : randomFees1559();
   return {
     chainId: chainIds[Math.floor(Math.random() * chainIds.length)]!,
     nonce: Number(randomUint(48)),
@@ -86,7 +85,10 @@ describe.each([
       const key = keys[i % keys.length]!;
       const transfer = randomTransfer(type);
       const mine = signTransfer(key, transfer, ecdsa);
-      expect(mine, JSON.stringify(transfer, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).toEqual(ethersSigned(key, transfer));
+      expect(
+        mine,
+        JSON.stringify(transfer, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+      ).toEqual(ethersSigned(key, transfer));
     }
   });
 

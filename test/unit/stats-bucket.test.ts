@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { responseTimeBucket } from '../../src/stats/bucket.js';
 
 describe('responseTimeBucket', () => {

@@ -1,14 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
-import {
-  pythonFloat,
-  renderFailuresCsv,
-  renderStatsCsv,
-  STATS_CSV_HEADER,
-  writeCsvFiles,
-} from '../../src/stats/csv.js';
+
+import { pythonFloat, renderFailuresCsv, renderStatsCsv, STATS_CSV_HEADER, writeCsvFiles } from '../../src/stats/csv.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 
 /** A small RFC 4180 reader, enough to read back what a user's script would. */
@@ -63,7 +59,7 @@ function sampleStats() {
 }
 
 describe('stats CSV (Locust 2.12.1 layout)', () => {
-  it('has Locust\'s header and CRLF line ends', () => {
+  it("has Locust's header and CRLF line ends", () => {
     const text = renderStatsCsv(new RequestStats({ now: () => 0 }).snapshot());
     expect(text.split('\r\n')[0]).toBe(
       'Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,' +
@@ -108,7 +104,7 @@ describe('stats CSV (Locust 2.12.1 layout)', () => {
     expect(aggregated).toBe(',Aggregated,0,0,0,0.0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A');
   });
 
-  it('writes failures with Locust\'s columns, quoting what needs it', () => {
+  it("writes failures with Locust's columns, quoting what needs it", () => {
     const { stats } = sampleStats();
     const rows = parseCsv(renderFailuresCsv(stats.snapshot().errors));
     expect(rows[0]).toEqual(['Method', 'Name', 'Error', 'Occurrences']);

@@ -6,7 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
+
 import { responseTimeBucket } from '../../src/stats/bucket.js';
 import { PERCENTILES_TO_REPORT, pythonFloat, renderStatsCsv } from '../../src/stats/csv.js';
 import { medianFromHistogram, medianResponseTime, responseTimePercentiles } from '../../src/stats/percentile.js';
@@ -16,8 +18,7 @@ import { prng } from '../support/prng.js';
 
 const PYTHON = '/usr/bin/python3';
 const required = process.env.KLAYWORKER_REQUIRE_INTEGRATION === '1';
-const available =
-  existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import locust.stats'], { timeout: 60_000 }).status === 0;
+const available = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import locust.stats'], { timeout: 60_000 }).status === 0;
 const withLocust = available || required ? describe : describe.skip;
 
 /** Runs `script` with `input` as JSON on stdin and returns its JSON stdout. */
@@ -53,8 +54,10 @@ function responseTimes(random: () => number, count: number): number[] {
   for (let i = 0; i < count; i++) {
     const decade = 10 ** Math.floor(random() * 6 - 1); // 0.1 .. 10000
     const r = random();
-    if (i % 4 === 0) values.push(Math.round(r * 100 * decade)); // whole ms, many exact ties
-    else if (i % 4 === 1) values.push(Math.round(r * 1000) / 2 * (decade >= 1 ? decade : 1)); // halves
+    if (i % 4 === 0)
+      values.push(Math.round(r * 100 * decade)); // whole ms, many exact ties
+    else if (i % 4 === 1)
+      values.push((Math.round(r * 1000) / 2) * (decade >= 1 ? decade : 1)); // halves
     else values.push(r * 100 * decade);
   }
   return values;
@@ -90,9 +93,7 @@ print(json.dumps(keys))
 `,
       values,
     );
-    const mismatches = values
-      .map((x, i) => ({ x, ours: responseTimeBucket(x), locust: expected[i] }))
-      .filter((m) => m.ours !== m.locust);
+    const mismatches = values.map((x, i) => ({ x, ours: responseTimeBucket(x), locust: expected[i] })).filter((m) => m.ours !== m.locust);
     expect(mismatches).toEqual([]);
     expect(expected).toHaveLength(values.length);
   });
@@ -100,7 +101,14 @@ print(json.dumps(keys))
   it('reads percentiles and medians from a histogram as Locust does', () => {
     const random = prng(2);
     const cases: Array<{ hist: Array<[number, number]>; n: number }> = [
-      { hist: [[10, 5], [20, 3], [30, 2]], n: 10 },
+      {
+        hist: [
+          [10, 5],
+          [20, 3],
+          [30, 2],
+        ],
+        n: 10,
+      },
       { hist: [[150, 1]], n: 1 },
     ];
     for (let c = 0; c < 200; c++) {
@@ -151,9 +159,7 @@ print(json.dumps(out))
     const types = ['rpc', 'ws'];
     const errors = ['timeout', 'nonce too low', 'execution reverted: "x", y'];
     const times = responseTimes(random, 600);
-    type Op =
-      | { op: 'request'; t: number; type: string; name: string; ms: number; bytes: number; error: string | null }
-      | { op: 'report'; t: number };
+    type Op = { op: 'request'; t: number; type: string; name: string; ms: number; bytes: number; error: string | null } | { op: 'report'; t: number };
     const ops: Op[] = [];
     let t = t0;
     let nextReport = t0 + 3000;
@@ -250,16 +256,23 @@ print(json.dumps({"reports": reports, "summary": summary, "csv": buf.getvalue()}
     now = end;
 
     // Python sorts errors by nothing in particular; compare them as sorted lists.
-    const sortErrors = (list: unknown[]) => list.map((r) => {
-      const report = r as { errors: unknown[] };
-      return { ...report, errors: [...report.errors].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) };
-    });
+    const sortErrors = (list: unknown[]) =>
+      list.map((r) => {
+        const report = r as { errors: unknown[] };
+        return { ...report, errors: [...report.errors].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) };
+      });
     expect(reports.length).toBeGreaterThan(5);
     expect(sortErrors(reports)).toEqual(sortErrors(locust.reports));
 
     const { rows, total } = stats.summary(1);
     const ours = [...rows, total].map((r) => ({
-      method: r.type, name: r.name, median: r.median_ms, p95: r.p95_ms, p99: r.p99_ms, avg: r.avg_ms, current_rps: r.current_rps,
+      method: r.type,
+      name: r.name,
+      median: r.median_ms,
+      p95: r.p95_ms,
+      p99: r.p99_ms,
+      avg: r.avg_ms,
+      current_rps: r.current_rps,
     }));
     const key = (r: { method: string; name: string }) => `${r.method}\0${r.name}`;
     expect(new Map(ours.map((r) => [key(r), r]))).toEqual(new Map(locust.summary.map((r) => [key(r), r])));
@@ -274,7 +287,11 @@ print(json.dumps({"reports": reports, "summary": summary, "csv": buf.getvalue()}
   });
 
   it('clamps the median to min and max as Locust does', () => {
-    const cases: Array<[number[], number, number]> = [[[147.3], 147.3, 147.3], [[144.6], 144.6, 144.6], [[1, 2, 1000.4], 1, 1000.4]];
+    const cases: Array<[number[], number, number]> = [
+      [[147.3], 147.3, 147.3],
+      [[144.6], 144.6, 144.6],
+      [[1, 2, 1000.4], 1, 1000.4],
+    ];
     const expected = python<number[]>(
       `
 import sys, json

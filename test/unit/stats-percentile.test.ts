@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  medianFromHistogram,
-  medianResponseTime,
-  responseTimePercentile,
-  responseTimePercentiles,
-} from '../../src/stats/percentile.js';
+
+import { medianFromHistogram, medianResponseTime, responseTimePercentile, responseTimePercentiles } from '../../src/stats/percentile.js';
 
 // 10 requests: five at 10 ms, three at 20 ms, two at 30 ms.
 const hist = new Map([
@@ -39,7 +35,16 @@ describe('medianResponseTime (Locust: median_from_dict, clamped to min and max)'
   it('counts up to request (n - 1) / 2, which can differ from the 50% percentile', () => {
     expect(medianFromHistogram(hist, 10)).toBe(10);
     expect(medianResponseTime(hist, 10, 9.6, 31)).toBe(10);
-    expect(medianFromHistogram(new Map([[10, 1], [20, 1], [40, 1]]), 3)).toBe(20);
+    expect(
+      medianFromHistogram(
+        new Map([
+          [10, 1],
+          [20, 1],
+          [40, 1],
+        ]),
+        3,
+      ),
+    ).toBe(20);
   });
 
   it('never reports a median above the max or below the min', () => {

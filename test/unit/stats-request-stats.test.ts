@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
-import { RequestStats, errorKey } from '../../src/stats/request-stats.js';
+
+import { errorKey, RequestStats } from '../../src/stats/request-stats.js';
 import type { WireStatsEntry } from '../../src/stats/types.js';
 
 /** A hand-driven wall clock in epoch ms. */
@@ -107,9 +109,20 @@ describe('RequestStats report window', () => {
     stats.success('rpc', 'a', 5, 0);
     const r = stats.takeReport();
     const keys = [
-      'name', 'method', 'start_time', 'last_request_timestamp', 'num_requests', 'num_none_requests',
-      'num_failures', 'total_response_time', 'max_response_time', 'min_response_time',
-      'total_content_length', 'response_times', 'num_reqs_per_sec', 'num_fail_per_sec',
+      'name',
+      'method',
+      'start_time',
+      'last_request_timestamp',
+      'num_requests',
+      'num_none_requests',
+      'num_failures',
+      'total_response_time',
+      'max_response_time',
+      'min_response_time',
+      'total_content_length',
+      'response_times',
+      'num_reqs_per_sec',
+      'num_fail_per_sec',
     ].sort();
     expect(Object.keys(entry(r.stats, 'rpc', 'a')).sort()).toEqual(keys);
     expect(Object.keys(r.stats_total).sort()).toEqual(keys);
@@ -140,7 +153,12 @@ describe('RequestStats failures', () => {
     expect(send.total_response_time).toBeCloseTo(159.3, 10);
     expect(send.max_response_time).toBe(147.3);
     expect(send.total_content_length).toBe(300);
-    expect(new Map(send.response_times)).toEqual(new Map([[12, 1], [150, 1]]));
+    expect(new Map(send.response_times)).toEqual(
+      new Map([
+        [12, 1],
+        [150, 1],
+      ]),
+    );
     expect(r.stats_total.num_failures).toBe(1);
     expect(stats.totalRequests).toBe(2);
     expect(stats.totalFailures).toBe(1);
@@ -211,7 +229,14 @@ describe('RequestStats totals and summary', () => {
     const empty = stats.summary(10);
     expect(empty.rows).toEqual([]);
     expect(empty.total).toMatchObject({
-      requests: 0, median_ms: null, p95_ms: null, p99_ms: null, avg_ms: null, min_ms: null, max_ms: null, rps: 0,
+      requests: 0,
+      median_ms: null,
+      p95_ms: null,
+      p99_ms: null,
+      avg_ms: null,
+      min_ms: null,
+      max_ms: null,
+      rps: 0,
     });
 
     stats.success('rpc', 'zeta', 10, 0);

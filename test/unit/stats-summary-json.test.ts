@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { renderTable } from '../../src/stats/console-table.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { buildSummaryJson, writeSummaryJson } from '../../src/stats/summary-json.js';
 
-const ROW_KEYS = [
-  'type', 'name', 'requests', 'failures', 'median_ms', 'p95_ms', 'p99_ms', 'avg_ms', 'min_ms', 'max_ms', 'rps',
-].sort();
+const ROW_KEYS = ['type', 'name', 'requests', 'failures', 'median_ms', 'p95_ms', 'p99_ms', 'avg_ms', 'min_ms', 'max_ms', 'rps'].sort();
 
 function recorded() {
   let now = 1_700_000_000_000;
@@ -41,7 +41,13 @@ describe('JSON summary', () => {
     const dir = await mkdtemp(join(tmpdir(), 'klayworker-json-'));
     try {
       const empty = new RequestStats({ now: () => 0 }).summary(0);
-      const json = buildSummaryJson({ durationS: 0, users: 0, rows: empty.rows, total: empty.total, transactions: { accepted: 0, mined: 0, dropped: 0, unresolved: 0, resent: 0 } });
+      const json = buildSummaryJson({
+        durationS: 0,
+        users: 0,
+        rows: empty.rows,
+        total: empty.total,
+        transactions: { accepted: 0, mined: 0, dropped: 0, unresolved: 0, resent: 0 },
+      });
       const file = join(dir, 'summary.json');
       await writeSummaryJson(file, json);
       const back = JSON.parse(await readFile(file, 'utf8'));

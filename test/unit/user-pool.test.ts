@@ -4,6 +4,7 @@
  */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+
 import { allocateUsers } from '../../src/runner/allocate.js';
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import type { Task, User } from '../../src/runner/task.js';
@@ -12,10 +13,14 @@ import { RequestStats } from '../../src/stats/request-stats.js';
 
 const log = pino({ level: 'silent' });
 
-function task(name: string, weight: number, run: (user: User) => Promise<void> = async (u) => {
-  await new Promise((r) => setTimeout(r, 2));
-  u.recorder.success('t', name, 1, 1);
-}): Task {
+function task(
+  name: string,
+  weight: number,
+  run: (user: User) => Promise<void> = async (u) => {
+    await new Promise((r) => setTimeout(r, 2));
+    u.recorder.success('t', name, 1, 1);
+  },
+): Task {
   return { name, weight, run };
 }
 
@@ -96,11 +101,17 @@ describe('UserPool', () => {
 
   it('a task that throws is a failure with its message, and the user goes on', async () => {
     let calls = 0;
-    const { pool: p, stats, limiter } = pool([task('boom', 1, async () => {
-      calls += 1;
-      await new Promise((r) => setTimeout(r, 1));
-      throw new Error('kaput');
-    })]);
+    const {
+      pool: p,
+      stats,
+      limiter,
+    } = pool([
+      task('boom', 1, async () => {
+        calls += 1;
+        await new Promise((r) => setTimeout(r, 1));
+        throw new Error('kaput');
+      }),
+    ]);
     p.setTarget(1);
     while (calls < 5) await new Promise((r) => setTimeout(r, 5));
     await p.stopAll(1_000);
@@ -113,10 +124,16 @@ describe('UserPool', () => {
   it('stop waits for in-flight iterations up to the grace, then drops whatever they record later', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    const { pool: p, stats, limiter } = pool([task('slow', 1, async (u) => {
-      await gate;
-      u.recorder.success('t', 'slow', 1, 1);
-    })]);
+    const {
+      pool: p,
+      stats,
+      limiter,
+    } = pool([
+      task('slow', 1, async (u) => {
+        await gate;
+        u.recorder.success('t', 'slow', 1, 1);
+      }),
+    ]);
     p.setTarget(3);
     await new Promise((r) => setTimeout(r, 20));
     const started = performance.now();
@@ -160,12 +177,14 @@ describe('UserPool', () => {
 
   it("aborts a user's signal when it stops, whether the task read it before or after", async () => {
     const seen: AbortSignal[] = [];
-    const { pool: p, limiter } = pool([task('waits', 1, async (u) => {
-      const signal = u.signal;
-      seen.push(signal);
-      // A long wait that only the signal ends, as a receipt wait would.
-      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-    })]);
+    const { pool: p, limiter } = pool([
+      task('waits', 1, async (u) => {
+        const signal = u.signal;
+        seen.push(signal);
+        // A long wait that only the signal ends, as a receipt wait would.
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      }),
+    ]);
     p.setTarget(2);
     while (seen.length < 2) await new Promise((r) => setTimeout(r, 5));
     expect(seen.every((s) => !s.aborted)).toBe(true);
@@ -176,10 +195,12 @@ describe('UserPool', () => {
     let late: AbortSignal | undefined;
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    const other = pool([task('reads-late', 1, async (u) => {
-      await gate;
-      late = u.signal;
-    })]);
+    const other = pool([
+      task('reads-late', 1, async (u) => {
+        await gate;
+        late = u.signal;
+      }),
+    ]);
     other.pool.setTarget(1);
     await new Promise((r) => setTimeout(r, 20));
     const stopping = other.pool.stopAll(2_000);

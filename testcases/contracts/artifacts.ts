@@ -6,6 +6,7 @@
  * contract takes one import line here; test/contracts.test.ts checks that every source has one.
  */
 import type { InterfaceAbi } from 'ethers';
+
 import CpuHeavy from './artifacts/CpuHeavy.json' with { type: 'json' };
 import General from './artifacts/General.json' with { type: 'json' };
 import LargeMemo from './artifacts/LargeMemo.json' with { type: 'json' };

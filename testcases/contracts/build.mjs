@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import solc from 'solc';
 
 export const CONTRACTS_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -47,7 +48,9 @@ const SETTINGS = {
  * @returns {{ artifacts: Artifact[], warnings: string[] }} artifacts sorted by name
  */
 export function compileContracts(dir = CONTRACTS_DIR) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sol')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sol'))
+    .sort();
   if (files.length === 0) throw new Error(`no .sol files in ${dir}`);
   /** @type {Record<string, { content: string }>} */
   const sources = {};

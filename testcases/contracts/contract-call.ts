@@ -4,19 +4,19 @@
  * storageWrite, cpuHeavy, largeMemo and userStorage. The transaction type follows --tx-type
  * (type 2 with 1559 fees, else legacy); the gas limit is fixed once at setup.
  */
-import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import type { User } from '../../src/runner/task.js';
+import type { TestCaseContext } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import type { ChainContext } from '../../src/chain/chain-context.js';
-import type { ArtifactName } from './artifacts.js';
-import { rawForNamespace, signEthTx, txTypeForFee } from '../../src/chain/signing/eth-tx.js';
-import { estimateGasLimit, type CallArgs } from '../../src/chain/gas-limit.js';
-import { deployedContract } from '../reads/read-context.js';
+import { type CallArgs, estimateGasLimit } from '../../src/chain/gas-limit.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
-import { backOff, sendUnderLease, type SendResult } from '../../src/chain/send-transaction.js';
+import { backOff, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
+import { rawForNamespace, signEthTx, txTypeForFee } from '../../src/chain/signing/eth-tx.js';
+import { type FundedAccounts, requireTxSession } from '../../src/chain/tx-session.js';
+import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import type { User } from '../../src/runner/task.js';
 import type { CallLabel } from '../../src/runner/timed-call.js';
-import { requireTxSession, type FundedAccounts } from '../../src/chain/tx-session.js';
-import type { TestCaseContext } from '../../src/api/test-case.js';
+import { deployedContract } from '../reads/read-context.js';
+import type { ArtifactName } from './artifacts.js';
 
 export interface ContractCallSetup {
   rpc: JsonRpcClient;
@@ -72,7 +72,16 @@ export async function sendContractCall(user: User, setup: ContractCallSetup, dat
     tracker: setup.accounts.tracker,
     sign: (nonce) => {
       const fee = chain.fees.current();
-      const signed = signEthTx(from.signer, { type: txTypeForFee(fee), chainId: chain.chainId, nonce, to: setup.contract, data: data(from), value: 0n, gasLimit: setup.gasLimit, fee });
+      const signed = signEthTx(from.signer, {
+        type: txTypeForFee(fee),
+        chainId: chain.chainId,
+        nonce,
+        to: setup.contract,
+        data: data(from),
+        value: 0n,
+        gasLimit: setup.gasLimit,
+        fee,
+      });
       return rawForNamespace(signed, setup.namespace);
     },
   });

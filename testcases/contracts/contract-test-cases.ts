@@ -1,13 +1,13 @@
 /** The contract and Ethereum typed-transaction test cases, as one list for the registry. */
-import { cpuHeavy } from './cpu-heavy.js';
-import { erc20Transfer } from './erc20-transfer.js';
-import { erc721Transfer } from './erc721-transfer.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { ethAccessList } from '../eth-typed/eth-access-list.js';
 import { ethDynamicFee } from '../eth-typed/eth-dynamic-fee.js';
 import { ethLegacy } from '../eth-typed/eth-legacy.js';
+import { cpuHeavy } from './cpu-heavy.js';
+import { erc20Transfer } from './erc20-transfer.js';
+import { erc721Transfer } from './erc721-transfer.js';
 import { largeMemo } from './large-memo.js';
 import { storageWrite } from './storage-write.js';
-import type { TestCase } from '../../src/api/test-case.js';
 import { userStorage } from './user-storage.js';
 
 export const contractTestCases: readonly TestCase[] = [

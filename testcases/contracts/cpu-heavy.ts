@@ -3,9 +3,10 @@
  * memory, pure EVM work with no storage written (~282k gas). Success = accepted by the node.
  */
 import { Interface } from 'ethers';
-import { sendContractCall, prepareContractCalls } from './contract-call.js';
-import { loadArtifact } from './artifacts.js';
+
 import type { TestCase } from '../../src/api/test-case.js';
+import { loadArtifact } from './artifacts.js';
+import { prepareContractCalls, sendContractCall } from './contract-call.js';
 
 const NAME = 'cpuHeavy';
 const SIZE = 100;

@@ -5,15 +5,16 @@
  * the node, like valueTransfer.
  */
 import { Interface } from 'ethers';
-import type { TestAccount } from '../../src/chain/accounts.js';
-import { sendContractCall, withContract, type ContractCallSetup } from './contract-call.js';
-import { loadArtifact } from './artifacts.js';
-import { randomAddress } from '../../src/chain/gas-limit.js';
-import { pickRecipient } from '../transfers/random-transfer.js';
-import { randomInt } from '../../src/util/random-text.js';
-import { chunks, withMinter } from './token-minter.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
+
 import type { TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import type { TestAccount } from '../../src/chain/accounts.js';
+import { randomAddress } from '../../src/chain/gas-limit.js';
+import { requireTxSession } from '../../src/chain/tx-session.js';
+import { randomInt } from '../../src/util/random-text.js';
+import { pickRecipient } from '../transfers/random-transfer.js';
+import { loadArtifact } from './artifacts.js';
+import { type ContractCallSetup, sendContractCall, withContract } from './contract-call.js';
+import { chunks, withMinter } from './token-minter.js';
 
 const NAME = 'erc20Transfer';
 const TOKEN = new Interface(loadArtifact('TestToken').abi);
@@ -41,7 +42,11 @@ export async function prepareErc20(ctx: TestCaseContext): Promise<ContractCallSe
     return address;
   });
   // The costliest transfer: to an address that holds nothing yet.
-  return withContract(ctx, NAME, { chain, accounts, contract: token }, (contract, from) => ({ from: from.address, to: contract, data: transfer(randomAddress(), MAX_UNITS) }));
+  return withContract(ctx, NAME, { chain, accounts, contract: token }, (contract, from) => ({
+    from: from.address,
+    to: contract,
+    data: transfer(randomAddress(), MAX_UNITS),
+  }));
 }
 
 export const erc20Transfer: TestCase = {

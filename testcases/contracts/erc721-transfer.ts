@@ -10,19 +10,20 @@
  * reverts should not count as a success.
  */
 import { Interface } from 'ethers';
-import type { User } from '../../src/runner/task.js';
+
+import type { PreparedTestCase, TestCase, TestCaseContext } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { sendConfirmed, type Settlement } from '../../src/chain/confirmed-send.js';
-import { loadArtifact } from './artifacts.js';
-import { rawForNamespace, signEthTx, txTypeForFee } from '../../src/chain/signing/eth-tx.js';
 import { estimateGasLimit, randomAddress } from '../../src/chain/gas-limit.js';
-import { NftLedger, type TransferOutcome } from './nft-ledger.js';
 import type { Lease } from '../../src/chain/nonce-manager.js';
-import { pickRecipient } from '../transfers/random-transfer.js';
 import { backOff } from '../../src/chain/send-transaction.js';
+import { rawForNamespace, signEthTx, txTypeForFee } from '../../src/chain/signing/eth-tx.js';
+import { type FundedAccounts, requireTxSession } from '../../src/chain/tx-session.js';
+import type { User } from '../../src/runner/task.js';
+import { pickRecipient } from '../transfers/random-transfer.js';
+import { loadArtifact } from './artifacts.js';
+import { NftLedger, type TransferOutcome } from './nft-ledger.js';
 import { chunks, withMinter } from './token-minter.js';
-import { requireTxSession, type FundedAccounts } from '../../src/chain/tx-session.js';
-import type { PreparedTestCase, TestCase, TestCaseContext } from '../../src/api/test-case.js';
 
 const NAME = 'erc721Transfer';
 const NFT = new Interface(loadArtifact('TestNft').abi);
@@ -125,7 +126,10 @@ export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepare
         receiptMethod,
         sign: (nonce) => {
           const fee = chain.fees.current();
-          return rawForNamespace(signEthTx(from.signer, { type: txTypeForFee(fee), chainId: chain.chainId, nonce, to: contract, data, value: 0n, gasLimit, fee }), namespace);
+          return rawForNamespace(
+            signEthTx(from.signer, { type: txTypeForFee(fee), chainId: chain.chainId, nonce, to: contract, data, value: 0n, gasLimit, fee }),
+            namespace,
+          );
         },
         onSettled: (settlement) => ledger.settle(id, to.address, transferOutcome(settlement)),
       });

@@ -4,10 +4,11 @@
  * by the node.
  */
 import { Interface } from 'ethers';
-import { sendContractCall, prepareContractCalls } from './contract-call.js';
-import { loadArtifact } from './artifacts.js';
-import { randomInt, randomText } from '../../src/util/random-text.js';
+
 import type { TestCase } from '../../src/api/test-case.js';
+import { randomInt, randomText } from '../../src/util/random-text.js';
+import { loadArtifact } from './artifacts.js';
+import { prepareContractCalls, sendContractCall } from './contract-call.js';
 
 const NAME = 'largeMemo';
 const LARGE_MEMO = new Interface(loadArtifact('LargeMemo').abi);

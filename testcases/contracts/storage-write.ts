@@ -4,10 +4,11 @@
  * storage trie keeps growing. Success = accepted by the node.
  */
 import { Interface } from 'ethers';
-import { sendContractCall, prepareContractCalls } from './contract-call.js';
-import { loadArtifact } from './artifacts.js';
-import { randomText } from '../../src/util/random-text.js';
+
 import type { TestCase } from '../../src/api/test-case.js';
+import { randomText } from '../../src/util/random-text.js';
+import { loadArtifact } from './artifacts.js';
+import { prepareContractCalls, sendContractCall } from './contract-call.js';
 
 const NAME = 'storageWrite';
 const STORAGE_WRITE = new Interface(loadArtifact('StorageWrite').abi);

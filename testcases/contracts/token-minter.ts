@@ -10,11 +10,12 @@
  */
 import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
-import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+
 import type { TestAccount } from '../../src/chain/accounts.js';
-import { loadArtifact, type ArtifactName } from './artifacts.js';
 import { createContractDeployer, createTransactionSender, type TransactionSender } from '../../src/chain/deploy.js';
 import type { FundedAccounts } from '../../src/chain/tx-session.js';
+import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { type ArtifactName, loadArtifact } from './artifacts.js';
 
 export interface Minter {
   readonly account: TestAccount;

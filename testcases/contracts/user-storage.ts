@@ -5,11 +5,13 @@
  * accepted by the node.
  */
 import { randomBytes } from 'node:crypto';
+
 import { Interface } from 'ethers';
-import { sendContractCall, prepareContractCalls } from './contract-call.js';
-import { loadArtifact } from './artifacts.js';
-import { randomAddress } from '../../src/chain/gas-limit.js';
+
 import type { TestCase } from '../../src/api/test-case.js';
+import { randomAddress } from '../../src/chain/gas-limit.js';
+import { loadArtifact } from './artifacts.js';
+import { prepareContractCalls, sendContractCall } from './contract-call.js';
 
 const NAME = 'userStorage';
 const USER_STORAGE = new Interface(loadArtifact('UserStorage').abi);

@@ -6,9 +6,10 @@
  */
 import type { AccessList } from 'ethers';
 import type { Logger } from 'pino';
-import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+
 import { isMissingMethod } from '../../src/chain/chain-context.js';
-import { callObject, type CallArgs } from '../../src/chain/gas-limit.js';
+import { type CallArgs, callObject } from '../../src/chain/gas-limit.js';
+import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 
 export interface AccessListSource {
   /** 'node': lists from eth_createAccessList; 'empty': the node lacks it. */
@@ -60,7 +61,12 @@ function isAccessList(value: unknown): value is AccessList {
     Array.isArray(value) &&
     value.every((entry: unknown) => {
       const e = entry as { address?: unknown; storageKeys?: unknown } | null;
-      return typeof e?.address === 'string' && ADDRESS.test(e.address) && Array.isArray(e.storageKeys) && e.storageKeys.every((k) => typeof k === 'string' && KEY.test(k));
+      return (
+        typeof e?.address === 'string' &&
+        ADDRESS.test(e.address) &&
+        Array.isArray(e.storageKeys) &&
+        e.storageKeys.every((k) => typeof k === 'string' && KEY.test(k))
+      );
     })
   );
 }

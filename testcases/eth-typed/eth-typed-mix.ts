@@ -7,22 +7,23 @@
  * General, a transfer to its recipient. Recorded under type = the send method, name = the
  * test case; the time runs from the send to the receipt.
  */
-import { getCreateAddress, Interface, type AccessList } from 'ethers';
-import type { User } from '../../src/runner/task.js';
+import { type AccessList, getCreateAddress, Interface } from 'ethers';
+
+import type { TestCase } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
-import { chooseAccessListSource, type AccessListSource } from './access-list-source.js';
 import { sendConfirmed } from '../../src/chain/confirmed-send.js';
-import { loadArtifact } from '../contracts/artifacts.js';
-import { accessListGas, rawForNamespace, signEthTx, type EthTxType } from '../../src/chain/signing/eth-tx.js';
-import { estimateGasLimit, randomAddress, type CallArgs } from '../../src/chain/gas-limit.js';
 import { isHexQuantity, toHexQuantity } from '../../src/chain/encoding/hex.js';
-import { deployedContract } from '../reads/read-context.js';
+import { type CallArgs, estimateGasLimit, randomAddress } from '../../src/chain/gas-limit.js';
 import type { Receipt } from '../../src/chain/receipt-wait.js';
-import { pickRecipient } from '../transfers/random-transfer.js';
 import { backOff } from '../../src/chain/send-transaction.js';
+import { accessListGas, type EthTxType, rawForNamespace, signEthTx } from '../../src/chain/signing/eth-tx.js';
 import { TRANSFER_GAS } from '../../src/chain/signing/sign-transfer.js';
 import { requireTxSession } from '../../src/chain/tx-session.js';
-import type { TestCase } from '../../src/api/test-case.js';
+import type { User } from '../../src/runner/task.js';
+import { loadArtifact } from '../contracts/artifacts.js';
+import { deployedContract } from '../reads/read-context.js';
+import { pickRecipient } from '../transfers/random-transfer.js';
+import { type AccessListSource, chooseAccessListSource } from './access-list-source.js';
 
 export interface EthTypedSpec {
   name: string;
@@ -126,10 +127,16 @@ export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
       const probeFrom = accounts.list[0]!.address;
       // The costliest call: a receiver never rewarded before, and value added to the total.
       const freshReceiver = randomAddress();
-      const callGas = await estimateGasLimit(ctx.rpc, { from: probeFrom, to: general, data: GENERAL_ABI.encodeFunctionData('reward', [freshReceiver]), value: 2n }, `${name}: General.reward`);
+      const callGas = await estimateGasLimit(
+        ctx.rpc,
+        { from: probeFrom, to: general, data: GENERAL_ABI.encodeFunctionData('reward', [freshReceiver]), value: 2n },
+        `${name}: General.reward`,
+      );
       const deployGas = await estimateGasLimit(ctx.rpc, { from: probeFrom, data: GENERAL.bytecode }, `${name}: deploying General`);
       const accessLists: AccessListSource | null =
-        type === 1 ? await chooseAccessListSource(ctx.rpc, { from: probeFrom, to: general, data: GENERAL_ABI.encodeFunctionData('reward', [probeFrom]) }, ctx.log) : null;
+        type === 1
+          ? await chooseAccessListSource(ctx.rpc, { from: probeFrom, to: general, data: GENERAL_ABI.encodeFunctionData('reward', [probeFrom]) }, ctx.log)
+          : null;
       const mix: MixParts = {
         accounts: accounts.list,
         general,
@@ -155,7 +162,12 @@ export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
               accessList = await accessLists.get(`${request.kind}:${from.address}`, request.args);
             } catch (err) {
               lease.release('unused');
-              user.recorder.failure(label.type, label.name, performance.now() - started, `building the access list: ${err instanceof Error ? err.message : String(err)}`);
+              user.recorder.failure(
+                label.type,
+                label.name,
+                performance.now() - started,
+                `building the access list: ${err instanceof Error ? err.message : String(err)}`,
+              );
               return;
             }
           }

@@ -12,10 +12,10 @@
 import type { TestCase, TestCaseContext } from '../../src/api/test-case.js';
 import { accountKeyPublic } from '../../src/chain/kaia/account-key.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
+import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import { prepareKaia } from './kaia-setup.js';
 import { restoreLegacyKeys } from './restore-legacy-keys.js';
 import { sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 
 export const ACCOUNT_UPDATE_NAME = 'kaiaAccountUpdate';
 

@@ -6,9 +6,9 @@
  */
 import type { TestCase } from '../../src/api/test-case.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
+import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import { prepareKaia } from './kaia-setup.js';
 import { sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 
 const NAME = 'kaiaCancel';
 

@@ -4,10 +4,10 @@
  * estimate runs under the node's own fork), never above Kaia's upper limit. A transaction
  * pays for the gas it uses, not its limit, so headroom costs nothing but the balance check.
  */
+import { KAIA_UPPER_GAS_LIMIT, type KaiaGasInput, kaiaMinGasLimitAnyFork, kaiaTypeGas } from '../../src/chain/kaia/gas.js';
+import { type KaiaTxTypeCode, kaiaTxTypeLabel } from '../../src/chain/kaia/tx-types.js';
 import { parseQuantity, toQuantity } from '../../src/chain/quantity.js';
-import { KAIA_UPPER_GAS_LIMIT, kaiaMinGasLimitAnyFork, kaiaTypeGas, type KaiaGasInput } from '../../src/chain/kaia/gas.js';
 import type { KaiaSetup } from './kaia-setup.js';
-import { kaiaTxTypeLabel, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 
 export interface GasEstimateCall {
   readonly from: string;

@@ -2,14 +2,14 @@
  * What every Kaia-native test case prepares: the namespace it sends with, proof that the node
  * speaks Kaia (asked before anything is funded), the funded test accounts, and the gas price.
  */
-import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import type { TestCaseContext } from '../../src/api/test-case.js';
 import { FeeOracle, KAIA_MAX_RISE } from '../../src/chain/chain-context.js';
+import { type KaiaRpcNamespace, probeKaiaNode } from '../../src/chain/kaia/node-probe.js';
 import { parseQuantity } from '../../src/chain/quantity.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
+import { type FundedAccounts, requireTxSession, type TxSettings } from '../../src/chain/tx-session.js';
+import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { CallLabel } from '../../src/runner/timed-call.js';
-import { requireTxSession, type FundedAccounts, type TxSettings } from '../../src/chain/tx-session.js';
-import type { TestCaseContext } from '../../src/api/test-case.js';
-import { probeKaiaNode, type KaiaRpcNamespace } from '../../src/chain/kaia/node-probe.js';
 
 export interface KaiaSetup {
   readonly rpc: JsonRpcClient;

@@ -4,6 +4,7 @@
  * bytes; letters and digits only, so every byte is non-zero and the gas of a size is fixed.
  */
 import { randomBytes } from 'node:crypto';
+
 import { MEMO_SIZES, type MemoSize, type TxSettings } from '../../src/chain/tx-session.js';
 
 export const MEMO_BYTES: Readonly<Record<MemoSize, number>> = { small: 200, large: 2_000 };

@@ -6,16 +6,17 @@
  * derived from their keys, so the legacy key is a valid choice for every one of them.
  */
 import type { Logger } from 'pino';
-import { mapLimit } from '../../src/util/map-limit.js';
-import type { Lease } from '../../src/chain/nonce-manager.js';
-import { waitForReceipt } from '../../src/chain/receipt-wait.js';
-import { classifySendError } from '../../src/chain/send-errors.js';
+
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { ACCOUNT_KEY_LEGACY, AccountKeyType } from '../../src/chain/kaia/account-key.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
-import type { KaiaSetup } from './kaia-setup.js';
-import { signKaiaPlan, type KaiaTxPlan } from './send-kaia-tx.js';
 import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
+import type { Lease } from '../../src/chain/nonce-manager.js';
+import { waitForReceipt } from '../../src/chain/receipt-wait.js';
+import { classifySendError } from '../../src/chain/send-errors.js';
+import { mapLimit } from '../../src/util/map-limit.js';
+import type { KaiaSetup } from './kaia-setup.js';
+import { type KaiaTxPlan, signKaiaPlan } from './send-kaia-tx.js';
 
 const CONCURRENCY = 16;
 

@@ -4,15 +4,15 @@
  * sender, signs — as the fee payer too where the type is fee-delegated — and sends it with
  * `<namespace>_sendRawTransaction`. Success means the node's pool accepted it.
  */
-import type { User } from '../../src/runner/task.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import type { FeeQuote } from '../../src/chain/chain-context.js';
-import { backOff, sendUnderLease, type SendResult } from '../../src/chain/send-transaction.js';
-import type { SignedTx } from '../../src/chain/signing/sign-transfer.js';
-import type { KaiaSetup } from './kaia-setup.js';
 import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import type { KaiaTxFields } from '../../src/chain/kaia/tx-encoding.js';
-import { kaiaTxTypeInfo, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
+import { type KaiaTxTypeCode, kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
+import { backOff, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
+import type { SignedTx } from '../../src/chain/signing/sign-transfer.js';
+import type { User } from '../../src/runner/task.js';
+import type { KaiaSetup } from './kaia-setup.js';
 
 /** The fee payer's share of WithRatio types, in percent (the Go load testers' 30). */
 export const FEE_RATIO = 30;

@@ -3,12 +3,12 @@
  * with no recipient (Kaia picks the address), value 0 (its constructor is not payable: the
  * Go tools' 0–2 kei made every deploy revert), humanReadable false and EVM code format.
  */
-import { loadArtifact } from '../contracts/artifacts.js';
 import type { TestCase } from '../../src/api/test-case.js';
+import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
+import { loadArtifact } from '../contracts/artifacts.js';
 import { contractGasLimit } from './contract-gas.js';
 import { prepareKaia } from './kaia-setup.js';
 import { sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 
 const NAME = 'kaiaSmartContractDeploy';
 /** The same bytes every time, so the estimate only misses state the constructor never reads. */

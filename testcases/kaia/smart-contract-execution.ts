@@ -5,12 +5,13 @@
  * Go load testers, the fee payer of the delegated ones is the sender itself.
  */
 import { getAddress, hexlify, Interface, randomBytes } from 'ethers';
-import { loadArtifact } from '../contracts/artifacts.js';
+
 import type { TestCase } from '../../src/api/test-case.js';
+import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
+import { loadArtifact } from '../contracts/artifacts.js';
 import { contractGasLimit } from './contract-gas.js';
 import { prepareKaia } from './kaia-setup.js';
 import { delegation, FEE_RATIO, sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 
 /**
  * The gas of `reward` depends on state: a receiver's first reward writes a fresh slot

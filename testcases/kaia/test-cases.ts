@@ -3,7 +3,11 @@ import type { TestCase } from '../../src/api/test-case.js';
 import { kaiaAccountUpdate } from './account-update.js';
 import { kaiaCancel } from './cancel.js';
 import { kaiaSmartContractDeploy } from './smart-contract-deploy.js';
-import { kaiaFeeDelegatedSmartContractExecution, kaiaFeeDelegatedSmartContractExecutionWithRatio, kaiaSmartContractExecution } from './smart-contract-execution.js';
+import {
+  kaiaFeeDelegatedSmartContractExecution,
+  kaiaFeeDelegatedSmartContractExecutionWithRatio,
+  kaiaSmartContractExecution,
+} from './smart-contract-execution.js';
 import { kaiaFeeDelegatedValueTransfer, kaiaFeeDelegatedValueTransferWithRatio, kaiaValueTransfer } from './value-transfer.js';
 import { kaiaFeeDelegatedValueTransferMemo, kaiaFeeDelegatedValueTransferMemoWithRatio, kaiaValueTransferMemo } from './value-transfer-memo.js';
 

@@ -3,12 +3,12 @@
  * (0x0a): a transfer between random test accounts. As in the Go load testers, the fee payer
  * of the delegated ones is the recipient, signing with its own key.
  */
-import { pickRecipient } from '../transfers/random-transfer.js';
 import type { TestCase } from '../../src/api/test-case.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
+import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
+import { pickRecipient } from '../transfers/random-transfer.js';
 import { prepareKaia } from './kaia-setup.js';
 import { delegation, FEE_RATIO, randomValue, sendKaiaTx } from './send-kaia-tx.js';
-import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 
 function valueTransferTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
   return {

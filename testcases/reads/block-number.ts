@@ -1,6 +1,6 @@
 /** blockNumber: the cheapest read, eth_blockNumber, checked to be a hex quantity. */
 import type { TestCase } from '../../src/api/test-case.js';
-import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
+import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
 
 const LABEL: CallLabel = { type: 'eth_blockNumber', name: 'blockNumber' };
 const NO_PARAMS: readonly unknown[] = [];

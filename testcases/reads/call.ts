@@ -1,9 +1,10 @@
 /** call: eth_call of UserStorage.get() on a contract deployed at setup. */
 import { Interface } from 'ethers';
+
+import type { TestCase } from '../../src/api/test-case.js';
+import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
-import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
-import type { TestCase } from '../../src/api/test-case.js';
 
 const NAME = 'call';
 const USER_STORAGE = new Interface(loadArtifact('UserStorage').abi);

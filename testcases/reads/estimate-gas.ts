@@ -1,10 +1,11 @@
 /** estimateGas: eth_estimateGas of UserStorage.set(random n) on a contract deployed at setup. */
 import { Interface } from 'ethers';
-import { loadArtifact } from '../contracts/artifacts.js';
-import { isPositiveHexQuantity } from '../../src/chain/encoding/hex.js';
-import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
-import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
+
 import type { TestCase } from '../../src/api/test-case.js';
+import { isPositiveHexQuantity } from '../../src/chain/encoding/hex.js';
+import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
+import { loadArtifact } from '../contracts/artifacts.js';
+import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
 
 const NAME = 'estimateGas';
 const SET_SELECTOR = new Interface(loadArtifact('UserStorage').abi).getFunction('set')!.selector;

@@ -2,10 +2,10 @@
  * gasPrice: the node's suggested price. Any positive price passes: the Go tool's check for a
  * constant 750 gkei failed on every network whose price differs (all of them since Magma).
  */
-import { isPositiveHexQuantity } from '../../src/chain/encoding/hex.js';
-import { namespaceOf, type ReadConfig } from './read-context.js';
-import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
 import type { TestCase } from '../../src/api/test-case.js';
+import { isPositiveHexQuantity } from '../../src/chain/encoding/hex.js';
+import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
+import { namespaceOf, type ReadConfig } from './read-context.js';
 
 const NAME = 'gasPrice';
 const NO_PARAMS: readonly unknown[] = [];

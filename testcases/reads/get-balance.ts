@@ -1,9 +1,10 @@
 /** getBalance: the balance of one of a fixed set of addresses; no funded accounts needed. */
 import { getAddress } from 'ethers';
-import { isHexQuantity } from '../../src/chain/encoding/hex.js';
-import { namespaceOf, type ReadConfig } from './read-context.js';
-import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
+
 import type { TestCase } from '../../src/api/test-case.js';
+import { isHexQuantity } from '../../src/chain/encoding/hex.js';
+import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
+import { namespaceOf, type ReadConfig } from './read-context.js';
 
 const NAME = 'getBalance';
 

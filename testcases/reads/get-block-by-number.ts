@@ -2,11 +2,11 @@
  * getBlockByNumber: a random historical block, header only. Random numbers up to the head
  * spread the reads over the whole chain (cold data included), as the Go tool's TC did.
  */
+import type { TestCase } from '../../src/api/test-case.js';
 import { ChainHead } from '../../src/chain/chain-head.js';
 import { isHexQuantity, toHexQuantity } from '../../src/chain/encoding/hex.js';
+import { type CallLabel, timedCall } from '../../src/runner/timed-call.js';
 import { namespaceOf, type ReadConfig } from './read-context.js';
-import { timedCall, type CallLabel } from '../../src/runner/timed-call.js';
-import type { TestCase } from '../../src/api/test-case.js';
 
 const NAME = 'getBlockByNumber';
 
@@ -28,11 +28,9 @@ export function createGetBlockByNumber(config: ReadConfig): TestCase {
       const ns = namespaceOf(ctx, config);
       const method = `${ns}_getBlockByNumber`;
       const label: CallLabel = { type: method, name: NAME };
-      const head = await ChainHead.open({ rpc: ctx.rpc, method: `${ns}_blockNumber`, refreshMs: config.headRefreshMs, log: ctx.log }).catch(
-        (err: unknown) => {
-          throw new Error(`${NAME}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-        },
-      );
+      const head = await ChainHead.open({ rpc: ctx.rpc, method: `${ns}_blockNumber`, refreshMs: config.headRefreshMs, log: ctx.log }).catch((err: unknown) => {
+        throw new Error(`${NAME}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      });
       return {
         async run(user) {
           const requested = Math.floor(Math.random() * (head.current() + 1));

@@ -1,8 +1,8 @@
 /** getStorageAt: slot 0 of a UserStorage contract deployed at setup (it holds the deployer). */
-import { isHexWord } from '../../src/chain/encoding/hex.js';
-import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
-import { describeResult, timedCall, type CallLabel } from '../../src/runner/timed-call.js';
 import type { TestCase } from '../../src/api/test-case.js';
+import { isHexWord } from '../../src/chain/encoding/hex.js';
+import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
+import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
 
 const NAME = 'getStorageAt';
 

@@ -1,7 +1,7 @@
 /** What the read test cases take from the run: the RPC namespace and a contract deployer. */
-import { loadArtifact, type ArtifactName } from '../contracts/artifacts.js';
-import { isRpcNamespace, type RpcNamespace } from '../../src/chain/rpc-namespace.js';
 import type { TestCaseContext } from '../../src/api/test-case.js';
+import { isRpcNamespace, type RpcNamespace } from '../../src/chain/rpc-namespace.js';
+import { type ArtifactName, loadArtifact } from '../contracts/artifacts.js';
 
 export interface ReadConfig {
   /** The namespace when the context names none. Default 'eth'. */

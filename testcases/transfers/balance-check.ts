@@ -6,9 +6,9 @@
  * accounted for before calling it a failure. (Value moved by contract internals is not
  * visible this way; the test accounts only send plain transfers here.)
  */
-import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { parseQuantity, toQuantity } from '../../src/chain/quantity.js';
 import { isReceipt, type Receipt } from '../../src/chain/receipt-wait.js';
+import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 
 export interface TransferToCheck {
   readonly from: string;
@@ -48,7 +48,9 @@ export async function checkTransferBalances(rpc: JsonRpcClient, methods: CheckMe
   expected.from += own.from;
   expected.to += own.to;
   if (same(actual, expected)) return undefined;
-  return actual.from !== expected.from ? 'balance check failed: the sender balance did not change as expected' : 'balance check failed: the recipient balance did not change as expected';
+  return actual.from !== expected.from
+    ? 'balance check failed: the sender balance did not change as expected'
+    : 'balance check failed: the recipient balance did not change as expected';
 }
 
 interface Deltas {
@@ -136,7 +138,13 @@ async function blockEffect(rpc: JsonRpcClient, methods: CheckMethods, block: big
     const txTo = raw.to === null ? null : raw.to.toLowerCase();
     const r = receipts?.get(raw.hash.toLowerCase()) ?? (await rpc.call(methods.getTransactionReceipt, [raw.hash])).result;
     if (!isReceipt(r)) throw new Error(`no receipt for a transaction of block ${block}`);
-    const d = effect(from, to, { from: txFrom, to: txTo, value: parseQuantity(raw.value, 'transaction value'), ok: r.status === undefined || r.status === '0x1', fee: feeOf(r) });
+    const d = effect(from, to, {
+      from: txFrom,
+      to: txTo,
+      value: parseQuantity(raw.value, 'transaction value'),
+      ok: r.status === undefined || r.status === '0x1',
+      fee: feeOf(r),
+    });
     total.from += d.from;
     total.to += d.to;
   }

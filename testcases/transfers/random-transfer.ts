@@ -2,17 +2,17 @@
  * One value transfer between random test accounts: lease a sender, pick another account as
  * recipient and a small non-zero value, sign, send. Shared by the transfer test cases.
  */
-import type { Settlement } from '../../src/chain/inclusion-tracker.js';
-import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import type { User } from '../../src/runner/task.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import type { ChainContext } from '../../src/chain/chain-context.js';
-import { backOff, sendUnderLease, type SendResult } from '../../src/chain/send-transaction.js';
-import { rawForNamespace } from '../../src/chain/signing/eth-tx.js';
+import type { Settlement } from '../../src/chain/inclusion-tracker.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
+import { backOff, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
+import { rawForNamespace } from '../../src/chain/signing/eth-tx.js';
 import { signTransfer } from '../../src/chain/signing/sign-transfer.js';
-import type { CallLabel } from '../../src/runner/timed-call.js';
 import type { FundedAccounts } from '../../src/chain/tx-session.js';
+import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import type { User } from '../../src/runner/task.js';
+import type { CallLabel } from '../../src/runner/timed-call.js';
 
 /** Values are 1 to MAX_VALUE wei: non-zero so a balance check sees them, tiny so funds last. */
 const MAX_VALUE = 1000;
@@ -40,7 +40,12 @@ export interface TransferAttempt {
  * sent or recorded). `recordSuccess: false` leaves the success record to the caller, and
  * `onSettled` is told what the chain did with an accepted transfer.
  */
-export async function sendRandomTransfer(user: User, setup: TransferSetup, recordSuccess = true, onSettled?: (s: Settlement) => void): Promise<TransferAttempt | null> {
+export async function sendRandomTransfer(
+  user: User,
+  setup: TransferSetup,
+  recordSuccess = true,
+  onSettled?: (s: Settlement) => void,
+): Promise<TransferAttempt | null> {
   const { list, nonces } = setup.accounts;
   const lease = await nonces.lease(user.signal);
   if (lease === null) return null;
@@ -60,7 +65,8 @@ export async function sendRandomTransfer(user: User, setup: TransferSetup, recor
     onSettled,
     // A caller that waits for this transfer checks its own balances: nothing may stand in for it.
     replaceable: onSettled === undefined,
-    sign: (nonce) => rawForNamespace(signTransfer(from.signer, { chainId: chain.chainId, nonce, to: to.address, value, fee: chain.fees.current() }), setup.namespace),
+    sign: (nonce) =>
+      rawForNamespace(signTransfer(from.signer, { chainId: chain.chainId, nonce, to: to.address, value, fee: chain.fees.current() }), setup.namespace),
   });
   if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);
   return { from, to, value, result };

@@ -4,12 +4,12 @@
  * a transaction that exists. A missing receipt is fine while the transaction is young
  * (not mined yet); after the receipt timeout it is a failure.
  */
+import type { TestCase } from '../../src/api/test-case.js';
+import { requireTxSession } from '../../src/chain/tx-session.js';
 import type { Validate } from '../../src/runner/timed-call.js';
 import { timedCall } from '../../src/runner/timed-call.js';
 import { HashRing } from './hash-ring.js';
 import { sendRandomTransfer } from './random-transfer.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
-import type { TestCase } from '../../src/api/test-case.js';
 import { prepareTransfers } from './value-transfer.js';
 
 const NAME = 'receiptCheck';

@@ -4,12 +4,12 @@
  * send to the block that holds it, as the inclusion tracker saw it; the receipt read and the
  * balance check are not timed.
  */
-import { checkTransferBalances, type CheckMethods } from './balance-check.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import type { Settlement } from '../../src/chain/inclusion-tracker.js';
 import { readReceipt } from '../../src/chain/receipt-wait.js';
-import { sendRandomTransfer } from './random-transfer.js';
 import { requireTxSession } from '../../src/chain/tx-session.js';
-import type { TestCase } from '../../src/api/test-case.js';
+import { type CheckMethods, checkTransferBalances } from './balance-check.js';
+import { sendRandomTransfer } from './random-transfer.js';
 import { prepareTransfers } from './value-transfer.js';
 
 const NAME = 'valueTransferWithCheck';
@@ -52,7 +52,12 @@ export const valueTransferWithCheck: TestCase = {
         const ms = waited.at - startedAt;
         let problem: string | undefined;
         try {
-          problem = await checkTransferBalances(ctx.rpc, methods, { from: attempt.from.address, to: attempt.to.address, value: attempt.value, receipt: waited.receipt });
+          problem = await checkTransferBalances(ctx.rpc, methods, {
+            from: attempt.from.address,
+            to: attempt.to.address,
+            value: attempt.value,
+            receipt: waited.receipt,
+          });
         } catch (err) {
           problem = `balance check failed: ${err instanceof Error ? err.message : String(err)}`;
         }

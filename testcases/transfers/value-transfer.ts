@@ -1,7 +1,7 @@
 /** valueTransfer: a signed value transfer between random test accounts; success = the node's pool accepted it. */
-import { sendRandomTransfer, type TransferSetup } from './random-transfer.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
 import type { TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import { requireTxSession } from '../../src/chain/tx-session.js';
+import { sendRandomTransfer, type TransferSetup } from './random-transfer.js';
 
 const NAME = 'valueTransfer';
 

@@ -38,7 +38,7 @@ export function splitRlpList(encoded: Uint8Array): Buffer[] {
   const outer = readHeader(buf, 0);
   if (!outer.list || outer.end !== buf.length) throw new TypeError('not a single RLP list');
   const items: Buffer[] = [];
-  for (let at = outer.start; at < outer.end; ) {
+  for (let at = outer.start; at < outer.end;) {
     const { end } = readHeader(buf, at);
     if (end > outer.end) throw new TypeError('RLP item runs past its list');
     items.push(buf.subarray(at, end));

@@ -13,7 +13,7 @@
  * account); multisig keys add 15,000 per extra key, which callers pass in.
  */
 import { AccountKeyType } from './account-key.js';
-import { kaiaTxTypeInfo, kaiaTxTypeLabel, type KaiaTxTypeCode } from './tx-types.js';
+import { type KaiaTxTypeCode, kaiaTxTypeInfo, kaiaTxTypeLabel } from './tx-types.js';
 
 /** Which of Kaia's gas rule changes a node has reached. */
 export interface KaiaGasRules {

@@ -33,9 +33,7 @@ export async function probeKaiaNode(rpc: RpcCaller, namespace: KaiaRpcNamespace 
   if (second.ok) {
     throw new KaiaNodeRequiredError(`the node answers ${other}_chainID but not ${method}: use --rpc-namespace ${other}`);
   }
-  throw new KaiaNodeRequiredError(
-    `these test cases need a Kaia node (kaia_chainID / klay_chainID not available at the endpoint): ${first.reason}`,
-  );
+  throw new KaiaNodeRequiredError(`these test cases need a Kaia node (kaia_chainID / klay_chainID not available at the endpoint): ${first.reason}`);
 }
 
 type Answer = { ok: true; chainId: bigint } | { ok: false; reason: string };

@@ -7,17 +7,18 @@
  * Pass SigningKey objects rather than hex strings in loops: building one derives the public
  * key, which costs about as much as a signature.
  */
-import { computeAddress, keccak256, SigningKey, type Signature } from 'ethers';
+import { computeAddress, keccak256, type Signature, SigningKey } from 'ethers';
+
 import {
   decodeSenderTxRlp,
   encodeAddress,
   encodeFields,
   encodeSignatures,
   feePayerSigRlpOf,
+  type KaiaTxFields,
   sigRlpOf,
   toHex,
   txRlpOf,
-  type KaiaTxFields,
 } from './tx-encoding.js';
 import { kaiaTxTypeInfo } from './tx-types.js';
 

@@ -15,7 +15,7 @@
  * Fields are encoded once and the encodings reused for every form.
  */
 import { encodeBytes, encodeList, isRlpBytes, RLP_EMPTY, rlpBytesPayload, splitRlpList } from '../encoding/kaia-rlp.js';
-import { kaiaTxTypeInfo, kaiaTxTypeLabel, type KaiaLayoutField, type KaiaTxTypeCode, type KaiaTxTypeInfo } from './tx-types.js';
+import { type KaiaLayoutField, type KaiaTxTypeCode, type KaiaTxTypeInfo, kaiaTxTypeInfo, kaiaTxTypeLabel } from './tx-types.js';
 
 export interface KaiaTxFields {
   readonly type: KaiaTxTypeCode;
@@ -146,12 +146,7 @@ function hexBytes(hex: string, what: string): Buffer {
 
 /** rlp([rlp([type, ...fields]), chainId, 0, 0]): what the sender signs. */
 export function sigRlpOf(type: KaiaTxTypeCode, fieldEncodings: readonly Buffer[], chainId: bigint): Buffer {
-  return encodeList([
-    encodeBytes(encodeList([typeEncoding(type), ...fieldEncodings])),
-    encodeBytes(quantityBytes(chainId, 'chainId')),
-    RLP_EMPTY,
-    RLP_EMPTY,
-  ]);
+  return encodeList([encodeBytes(encodeList([typeEncoding(type), ...fieldEncodings])), encodeBytes(quantityBytes(chainId, 'chainId')), RLP_EMPTY, RLP_EMPTY]);
 }
 
 /** rlp([rlp([type, ...fields]), feePayer, chainId, 0, 0]): what the fee payer signs. */
@@ -169,11 +164,7 @@ export function feePayerSigRlpOf(type: KaiaTxTypeCode, fieldEncodings: readonly 
 export function encodeSignatures(signatures: ReadonlyArray<readonly [v: bigint, r: bigint, s: bigint]>): Buffer {
   return encodeList(
     signatures.map(([v, r, s]) =>
-      encodeList([
-        encodeBytes(quantityBytes(v, 'signature v')),
-        encodeBytes(quantityBytes(r, 'signature r')),
-        encodeBytes(quantityBytes(s, 'signature s')),
-      ]),
+      encodeList([encodeBytes(quantityBytes(v, 'signature v')), encodeBytes(quantityBytes(r, 'signature r')), encodeBytes(quantityBytes(s, 'signature s'))]),
     ),
   );
 }

@@ -33,13 +33,7 @@ export const KaiaTxType = {
 export type KaiaTxTypeName = keyof typeof KaiaTxType;
 export type KaiaTxTypeCode = (typeof KaiaTxType)[KaiaTxTypeName];
 
-export type KaiaTxFamily =
-  | 'valueTransfer'
-  | 'valueTransferMemo'
-  | 'accountUpdate'
-  | 'smartContractDeploy'
-  | 'smartContractExecution'
-  | 'cancel';
+export type KaiaTxFamily = 'valueTransfer' | 'valueTransferMemo' | 'accountUpdate' | 'smartContractDeploy' | 'smartContractExecution' | 'cancel';
 
 /** The fields after `nonce, gasPrice, gas`, which every type starts with. */
 export type KaiaLayoutField = 'to' | 'value' | 'from' | 'data' | 'key' | 'humanReadable' | 'codeFormat' | 'feeRatio';

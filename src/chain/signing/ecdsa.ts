@@ -7,6 +7,7 @@
  * KLAYWORKER_SIGNING=js forces the pure-JS signer (to compare, or if the binding misbehaves).
  */
 import { createRequire } from 'node:module';
+
 import type { SigningKey } from 'ethers';
 
 export type SigningBackend = 'native' | 'js';

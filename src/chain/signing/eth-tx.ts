@@ -4,8 +4,9 @@
  * creating one. The fee fields come from the shared fee oracle whatever the type, so a test
  * case that fixes its type still follows the chain's current price.
  */
-import { keccak256, Transaction, type AccessList, type SigningKey } from 'ethers';
-import { maxPricePerGas, type FeeQuote } from '../chain-context.js';
+import { type AccessList, keccak256, type SigningKey, Transaction } from 'ethers';
+
+import { type FeeQuote, maxPricePerGas } from '../chain-context.js';
 import type { RpcNamespace } from '../rpc-namespace.js';
 import type { SignedTx } from './sign-transfer.js';
 

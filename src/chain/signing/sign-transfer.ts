@@ -8,12 +8,13 @@
  */
 import type { SigningKey } from 'ethers';
 import sha3 from 'js-sha3';
+
 import type { FeeQuote } from '../chain-context.js';
+import { encodeSigned, encodeUnsigned, type TransferTemplate, transferTemplate } from '../encoding/transfer-rlp.js';
 import { defaultEcdsaSigner, type EcdsaSigner } from './ecdsa.js';
-import { encodeSigned, encodeUnsigned, transferTemplate, type TransferTemplate } from '../encoding/transfer-rlp.js';
 
 export { TRANSFER_GAS } from '../encoding/transfer-rlp.js';
-export { signingBackend, type SigningBackend } from './ecdsa.js';
+export { type SigningBackend, signingBackend } from './ecdsa.js';
 
 export interface Transfer {
   readonly chainId: bigint;

@@ -3,8 +3,8 @@
  * the cap schedule. The policies (token-bucket-limiter.ts, smooth-limiter.ts,
  * unlimited-limiter.ts) implement it; rate-limiter.ts picks one from the flags.
  */
-import { createPreciseTimer, PRECISE_TIMERS_AVAILABLE, type PreciseTimer } from './precise-timer.js';
 import type { Waiter } from '../../util/waiter-queue.js';
+import { createPreciseTimer, PRECISE_TIMERS_AVAILABLE, type PreciseTimer } from './precise-timer.js';
 
 export interface RateLimiter {
   /**
@@ -59,4 +59,3 @@ export interface IncreaseRate {
   step: number;
   periodMs: number;
 }
-

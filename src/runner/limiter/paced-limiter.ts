@@ -3,9 +3,9 @@
  * timer (plus a sub-millisecond one in smooth mode), start/stop. When grants may happen is the policy's business; it only sees the
  * milliseconds elapsed since `start()`, so it never accumulates timer drift.
  */
-import type { PreciseTimer } from './precise-timer.js';
+import { type Waiter, WaiterQueue } from '../../util/waiter-queue.js';
 import type { CapSchedule, LimiterClock, LimiterStartOptions, RateLimiter } from './limiter.js';
-import { WaiterQueue, type Waiter } from '../../util/waiter-queue.js';
+import type { PreciseTimer } from './precise-timer.js';
 
 /** Decides when grants happen, as a function of the time elapsed since start (ms). */
 export interface GrantPolicy {

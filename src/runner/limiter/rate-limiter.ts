@@ -2,12 +2,12 @@
  * `--max-rps`, `--rps-mode` and `--request-increase-rate`: how fast the users of this process
  * may start requests. Every user awaits `acquire()` before each iteration.
  */
+import type { CapSchedule, IncreaseRate, LimiterClock, RateLimiter, RpsMode } from './limiter.js';
+import { SYSTEM_CLOCK } from './limiter.js';
 import { rampUpSchedule } from './ramp-up-schedule.js';
 import { createSmoothLimiter } from './smooth-limiter.js';
 import { createTokenBucketLimiter } from './token-bucket-limiter.js';
 import { UnlimitedLimiter } from './unlimited-limiter.js';
-import type { CapSchedule, IncreaseRate, LimiterClock, RateLimiter, RpsMode } from './limiter.js';
-import { SYSTEM_CLOCK } from './limiter.js';
 
 export interface RateLimiterOptions {
   /** Requests per second for this process; 0 = unlimited (or no ceiling for a ramp). */

@@ -8,8 +8,8 @@
  * spell is at most one grant. Slots that pass while users *are* waiting are not lost; a late
  * timer hands them out together, which keeps high rates (slots < 1 ms apart) achievable.
  */
-import { PacedLimiter, type GrantPolicy } from './paced-limiter.js';
 import type { CapSchedule, LimiterClock, RateLimiter } from './limiter.js';
+import { type GrantPolicy, PacedLimiter } from './paced-limiter.js';
 
 export class SmoothPolicy implements GrantPolicy {
   /** The next slot to hand out: second and index within that second. */

@@ -3,8 +3,8 @@
  * runs from start + k*1000 ms and its budget, `schedule(k*1000)`, is handed out only from then
  * on. Unused budget is lost at the end of its second, so an idle period never buys a burst.
  */
-import { PacedLimiter, type GrantPolicy } from './paced-limiter.js';
 import type { CapSchedule, LimiterClock, RateLimiter } from './limiter.js';
+import { type GrantPolicy, PacedLimiter } from './paced-limiter.js';
 
 export class TokenBucketPolicy implements GrantPolicy {
   private second = -1;
