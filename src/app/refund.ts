@@ -47,7 +47,8 @@ export async function refundAccounts(options: RefundOptions): Promise<RefundRepo
   const { rpc, log, accounts, timeoutMs, rounds = DEFAULT_ROUNDS } = options;
   const report: RefundReport = { swept: 0, returnedWei: 0n, left: 0 };
   await waitIdle(rpc, log, accounts, timeoutMs);
-  let lastError: string | null = null;
+  // Written by the send callbacks below (TypeScript's narrowing does not see those writes).
+  let lastError = null as string | null;
   for (let round = 1; round <= rounds; round++) {
     const price = await sweepPrice(rpc);
     const gasCost = TRANSFER_GAS * price;

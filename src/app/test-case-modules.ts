@@ -28,7 +28,9 @@ export async function loadTestCaseModules(paths: readonly string[], taken: reado
       const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
       throw new TestCaseModuleError(`--tc-module ${path}: cannot load it: ${why}`);
     }
-    const exported = Object.entries(module).flatMap(([key, value]) => (key === 'default' && Array.isArray(value) ? value : [value]));
+    const exported: unknown[] = Object.entries(module).flatMap(([key, value]): unknown[] =>
+      key === 'default' && Array.isArray(value) ? (value as unknown[]) : [value],
+    );
     const found = [...new Set(exported.filter(isTestCase))];
     if (found.length === 0) {
       throw new TestCaseModuleError(`--tc-module ${path}: exports no test case (export default defineTestCase({ name, setup }) from 'klayworker')`);

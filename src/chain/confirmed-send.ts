@@ -32,7 +32,7 @@ export interface ConfirmedSendRequest<A> extends Pick<SendRequest<A>, 'user' | '
   /** Why a status-1 receipt still does not count (wrong type, no contract address...), or undefined. */
   check?(receipt: Receipt): string | undefined;
   /** Told how it ended, just before the account is released. */
-  onSettled?(settlement: Settlement): void;
+  onSettled?: (settlement: Settlement) => void;
 }
 
 /** Sends; resolves when the node has answered the send (the confirmation goes on in the background). */

@@ -27,7 +27,6 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import type { Recorder } from '../stats/recorder.js';
-import { errorMessage } from '../util/error-message.js';
 import { BlockFollower, type SeenBlock } from './block-follower.js';
 import { parseSmallQuantity } from './quantity.js';
 

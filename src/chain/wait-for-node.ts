@@ -33,11 +33,14 @@ export async function waitForNode(rpc: JsonRpcClient, options: WaitForNodeOption
       ({ result } = await withinDeadline(rpc.call('eth_chainId', []), deadline));
     } catch (err) {
       // The node answered, but with an error: retrying will not help.
-      if (err instanceof RpcError && err.kind === 'rpc') throw new Error(`the node at ${where} answered eth_chainId with an error: ${err.message}`);
+      if (err instanceof RpcError && err.kind === 'rpc')
+        throw new Error(`the node at ${where} answered eth_chainId with an error: ${err.message}`, { cause: err });
       const reason = err instanceof Error ? err.message : String(err);
       const left = deadline - performance.now();
       if (left <= 0) {
-        throw new Error(`no answer from the node at ${where} within ${formatSeconds(timeoutMs)} (${reason}); check --endpoint or raise --connect-timeout`);
+        throw new Error(`no answer from the node at ${where} within ${formatSeconds(timeoutMs)} (${reason}); check --endpoint or raise --connect-timeout`, {
+          cause: err,
+        });
       }
       if (attempt === 1) log.warn({ node: where, reason }, `node not reachable; retrying for up to ${formatSeconds(timeoutMs)}`);
       await sleep(Math.min(pause, left));

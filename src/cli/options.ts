@@ -2,13 +2,13 @@ import { parseUnits } from 'ethers';
 
 import { runAloneProblem, type TestCase } from '../api/test-case.js';
 import type { ChainOptions, Options, RefundOptions } from '../app/options.js';
-import { KeyError, loadRichKey, type PrivateKey } from '../chain/keys.js';
+import { KeyError, loadRichKey } from '../chain/keys.js';
 import { RPC_NAMESPACES, type RpcNamespace } from '../chain/rpc-namespace.js';
-import { MEMO_SIZES, type TxSettings } from '../chain/tx-session.js';
+import { MEMO_SIZES } from '../chain/tx-session.js';
 import type { IncreaseRate } from '../runner/limiter/limiter.js';
 import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
 import { parseDuration } from '../util/duration.js';
-import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log.js';
+import { LOG_LEVELS } from '../util/log.js';
 import { parseTestCaseSpec } from './test-case-spec.js';
 
 /** Bad command-line input: printed as one line, exit code 2. */
@@ -267,7 +267,7 @@ function nonEmpty(flag: string, text: string | undefined): string | null {
 }
 
 function host(flag: string, text: string): string {
-  if (!/^[A-Za-z0-9.\-:\[\]]+$/.test(text)) throw new UsageError(`${flag}: expected a host name or IP address, got ${show(text)}`);
+  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(text)) throw new UsageError(`${flag}: expected a host name or IP address, got ${show(text)}`);
   return text.replace(/^\[(.*)\]$/, '$1');
 }
 

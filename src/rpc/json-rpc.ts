@@ -65,7 +65,7 @@ export class JsonRpcClient {
       body = `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
     } catch (err) {
       // e.g. a bigint param: a failed call like any other, not a synchronous throw.
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     const call = new RpcCall(id, this.#timeoutMs, this.#deadlines);
     // A closed pool reports through the handler's onError, like any other transport failure.

@@ -88,7 +88,7 @@ async function untilShown<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
       500,
     );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; the page last showed ${JSON.stringify(last)}`);
+    throw new Error(`${(err as Error).message}; the page last showed ${JSON.stringify(last)}`, { cause: err });
   }
 }
 

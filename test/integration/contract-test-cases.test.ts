@@ -29,7 +29,6 @@ import { prepareErc721, TOKENS_EACH, transferOutcome } from '../../testcases/con
 import { NftLedger } from '../../testcases/contracts/nft-ledger.js';
 import { chunks } from '../../testcases/contracts/token-minter.js';
 import { checkMixReceipt } from '../../testcases/eth-typed/eth-typed-mix.js';
-import { replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { CLI, eventually, killStarted, startProcess } from '../support/processes.js';
 import { accountsOf, drainedNonces, readSummary, row, tempDir } from '../support/test-accounts.js';
 

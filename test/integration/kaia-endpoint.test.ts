@@ -7,7 +7,7 @@
  * KLAYWORKER_REQUIRE_INTEGRATION, since CI has no Kaia node.
  *
  *   npm run build && KAIA_ENDPOINT=https://public-en-kairos.node.kaia.io KAIA_KEY=0x… \
- *     npx vitest run --config test/vitest.config.ts test/kaia-endpoint.test.ts
+ *     npx vitest run --config test/vitest.config.ts test/integration/kaia-endpoint.test.ts
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -17,7 +17,6 @@ import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
 import { KaiaNodeRequiredError } from '../../src/chain/kaia/node-probe.js';
 import { signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';
-import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
 import { createTxSession, type TxSettings } from '../../src/chain/tx-session.js';
 import { findTestCase } from '../../src/cli/test-case-spec.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';

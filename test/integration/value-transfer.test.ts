@@ -18,7 +18,7 @@ const dev = useDevChain();
 async function runWorker(args: readonly string[]) {
   const json = join(tempDir(), 'summary.json');
   // A rate the dev chain's blocks mine at once, so these tests can ask for zero failures of any
-  // kind; the saturating, uncapped run and its drops are test/chain-truth.test.ts's.
+  // kind; the saturating, uncapped run and its drops are test/e2e/chain-truth.test.ts's.
   const proc = startProcess(process.execPath, [
     CLI,
     '--standalone',

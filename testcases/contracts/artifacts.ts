@@ -3,7 +3,7 @@
  * from disk: tsc (resolveJsonModule) then emits each imported JSON file next to this module in
  * dist/, so the same code works from testcases/contracts/ (vitest) and dist/testcases/contracts/
  * (the built CLI and the npm package) with no path guessing and no generated code. Adding a
- * contract takes one import line here; test/contracts.test.ts checks that every source has one.
+ * contract takes one import line here; test/integration/contracts.test.ts checks that every source has one.
  */
 import type { InterfaceAbi } from 'ethers';
 

@@ -2,7 +2,7 @@
  * Compiles every `<Name>.sol` beside this file with the solc npm package and writes
  * `artifacts/<Name>.json` = { contractName, abi, bytecode, solcVersion, sourceSha256 }.
  * Run it with `npm run build:contracts` after editing a contract; the artifacts are committed so
- * that neither a build nor a run needs a compiler. test/contracts.test.ts recompiles in memory
+ * that neither a build nor a run needs a compiler. test/integration/contracts.test.ts recompiles in memory
  * and fails when the committed artifacts are stale.
  *
  * Determinism: the sources are given to solc under their bare file names (no absolute paths),

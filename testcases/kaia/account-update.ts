@@ -9,7 +9,7 @@
  *   its teardown leaves public keys behind: the next kaiaAccountUpdate run with the same
  *   --account-seed resets them. A separate --account-seed keeps other runs out of it entirely.
  */
-import type { TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { accountKeyPublic } from '../../src/chain/kaia/account-key.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';

@@ -3,7 +3,7 @@
  * from a template of the fields that are the same for every transfer at one fee (chain id,
  * fees, gas limit, empty data and access list), so a transfer encodes only its nonce,
  * recipient, value and signature. The result is byte for byte what ethers' Transaction
- * serialises (test/sign-transfer.test.ts compares them over many random transfers).
+ * serialises (test/unit/sign-transfer.test.ts compares them over many random transfers).
  */
 import type { FeeQuote } from '../chain-context.js';
 import type { RecoverableSignature } from '../signing/ecdsa.js';

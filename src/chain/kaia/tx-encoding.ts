@@ -14,6 +14,7 @@
  * Everything is explicit and synchronous: no provider, no defaults fetched, no population.
  * Fields are encoded once and the encodings reused for every form.
  */
+import { errorMessage } from '../../util/error-message.js';
 import { encodeBytes, encodeList, isRlpBytes, RLP_EMPTY, rlpBytesPayload, splitRlpList } from '../encoding/kaia-rlp.js';
 import { type KaiaLayoutField, type KaiaTxTypeCode, type KaiaTxTypeInfo, kaiaTxTypeInfo, kaiaTxTypeLabel } from './tx-types.js';
 
@@ -228,7 +229,7 @@ export function decodeSenderTxRlp(rlp: string): SenderSignedTx {
   try {
     items = splitRlpList(Buffer.from(rlp.slice(4), 'hex'));
   } catch (err) {
-    throw new TypeError(`${label}: the sender RLP is malformed (${(err as Error).message})`);
+    throw new TypeError(`${label}: the sender RLP is malformed (${errorMessage(err)})`, { cause: err });
   }
   const fieldCount = 3 + info.layout.length;
   if (items.length !== fieldCount + 1) {
