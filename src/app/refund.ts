@@ -15,6 +15,7 @@ import { parseQuantity } from '../chain/quantity.js';
 import { classifySendError } from '../chain/send-errors.js';
 import { signTransfer, TRANSFER_GAS } from '../chain/signing/sign-transfer.js';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { errorMessage } from '../util/error-message.js';
 import { mapLimit } from '../util/map-limit.js';
 import { progress } from '../util/progress.js';
 
@@ -77,7 +78,7 @@ export async function refundAccounts(options: RefundOptions): Promise<RefundRepo
         await rpc.call('eth_sendRawTransaction', [raw]);
       } catch (err) {
         ok = classifySendError(err) === 'already-known';
-        if (!ok) lastError = err instanceof Error ? err.message : String(err);
+        if (!ok) lastError = errorMessage(err);
       }
       shown.update(++done);
       return ok ? { address: s.account.address, nonce: s.nonce, value } : null;

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { RpcError } from '../rpc/rpc-error.js';
+import { errorMessage } from '../util/error-message.js';
 import { parseQuantity } from './quantity.js';
 
 export type TxType = 'legacy' | '1559';
@@ -187,7 +188,7 @@ export class FeeOracle {
         if (!sameFee(quote, this.#quote)) this.#quote = quote;
       })
       .catch((err: unknown) => {
-        this.#log.debug({ err: err instanceof Error ? err.message : String(err) }, 'fee refresh failed; keeping the last quote');
+        this.#log.debug({ err: errorMessage(err) }, 'fee refresh failed; keeping the last quote');
       })
       .finally(() => {
         this.#readAt = performance.now();

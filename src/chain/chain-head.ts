@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { describeResult } from '../runner/timed-call.js';
+import { errorMessage } from '../util/error-message.js';
 import { isHexQuantity } from './encoding/hex.js';
 
 export interface ChainHeadOptions {
@@ -46,7 +47,7 @@ export class ChainHead {
     if (!(options.refreshMs > 0)) throw new RangeError(`head refresh interval must be > 0 ms, got ${options.refreshMs}`);
     const now = options.now ?? (() => performance.now());
     const head = await readHead(options.rpc, options.method).catch((err: unknown) => {
-      throw new Error(`cannot read the chain head: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`cannot read the chain head: ${errorMessage(err)}`, { cause: err });
     });
     return new ChainHead(options, head, now());
   }
@@ -71,8 +72,7 @@ export class ChainHead {
       this.#failing = false;
     } catch (err) {
       // Once per outage, not once per refresh interval.
-      if (!this.#failing)
-        this.#log?.warn({ err: err instanceof Error ? err.message : String(err) }, `${this.#method}: cannot refresh the chain head; keeping ${this.#head}`);
+      if (!this.#failing) this.#log?.warn({ err: errorMessage(err) }, `${this.#method}: cannot refresh the chain head; keeping ${this.#head}`);
       this.#failing = true;
     } finally {
       this.#readAt = this.#now();

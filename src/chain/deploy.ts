@@ -15,6 +15,7 @@ import { type BaseWallet, getAddress } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { errorMessage } from '../util/error-message.js';
 import { isHexQuantity, toHexQuantity } from './encoding/hex.js';
 import { DEFAULT_RPC_NAMESPACE, type RpcNamespace } from './rpc-namespace.js';
 
@@ -86,7 +87,7 @@ export function createTransactionSender(options: TransactionSenderOptions): Tran
     try {
       return (await rpc.call(`${ns}_${method}`, params)).result;
     } catch (err) {
-      throw new Error(`${ns}_${method} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`${ns}_${method} failed: ${errorMessage(err)}`, { cause: err });
     }
   }
 
@@ -137,7 +138,7 @@ export function createTransactionSender(options: TransactionSenderOptions): Tran
         if (raw !== null) return parseReceipt(raw, hash);
       } catch (err) {
         if (err instanceof ReceiptError) throw err;
-        lastError = `; last error: ${err instanceof Error ? err.message : String(err)}`;
+        lastError = `; last error: ${errorMessage(err)}`;
       }
       const left = deadline - performance.now();
       if (left <= 0) throw new Error(`transaction ${hash} was not mined within ${receiptTimeoutMs} ms${lastError}`);
@@ -203,7 +204,7 @@ async function deploy(sender: TransactionSender, { contractName: name, bytecode 
   try {
     receipt = await sender.send({ to: null, data: bytecode });
   } catch (err) {
-    throw new Error(`deploying ${name} from ${sender.address} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`deploying ${name} from ${sender.address} failed: ${errorMessage(err)}`, { cause: err });
   }
   if (receipt.contractAddress === null) throw new Error(`deploying ${name}: the receipt of ${receipt.transactionHash} has no contract address`);
   log?.info({ contract: name, address: receipt.contractAddress, gasUsed: Number(receipt.gasUsed) }, 'contract deployed');

@@ -14,6 +14,7 @@ import { formatUnits, type SigningKey } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { errorMessage } from '../util/error-message.js';
 import { mapLimit } from '../util/map-limit.js';
 import { progress } from '../util/progress.js';
 import { readBalance, readNonce } from './account-state.js';
@@ -165,7 +166,7 @@ async function sendRound(options: FundingOptions, needy: readonly { address: str
           states[i] = 'taken';
         } else {
           states[i] = 'failed';
-          error ??= err instanceof Error ? err.message : String(err);
+          error ??= errorMessage(err);
         }
       }
       if (states[i] === 'sent') acceptedValues.push(target.value);

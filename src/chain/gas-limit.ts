@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { getAddress, hexlify } from 'ethers';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { errorMessage } from '../util/error-message.js';
 import { toHexQuantity } from './encoding/hex.js';
 import { parseQuantity } from './quantity.js';
 
@@ -48,7 +49,7 @@ export async function estimateGasLimit(rpc: JsonRpcClient, args: CallArgs, what:
     const block = (await rpc.call('eth_getBlockByNumber', ['latest', false])).result as { gasLimit?: unknown } | null;
     return gasLimitWithMargin(estimate, parseQuantity(block?.gasLimit, 'block gasLimit'));
   } catch (err) {
-    throw new Error(`estimating the gas of ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`estimating the gas of ${what} failed: ${errorMessage(err)}`, { cause: err });
   }
 }
 

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface Receipt {
   readonly status?: string;
@@ -31,7 +32,7 @@ export async function waitForReceipt(rpc: JsonRpcClient, method: string, hash: s
       if (result !== null) lastError = `invalid ${method} result`;
     } catch (err) {
       // A failed poll is not the end: the receipt may still come within the deadline.
-      lastError = err instanceof Error ? err.message : String(err);
+      lastError = errorMessage(err);
     }
     const left = deadline - performance.now();
     if (left <= 0) return { kind: 'timeout', lastError };

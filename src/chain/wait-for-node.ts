@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { RpcError } from '../rpc/rpc-error.js';
+import { errorMessage } from '../util/error-message.js';
 import { parseQuantity } from './quantity.js';
 
 export interface WaitForNodeOptions {
@@ -35,7 +36,7 @@ export async function waitForNode(rpc: JsonRpcClient, options: WaitForNodeOption
       // The node answered, but with an error: retrying will not help.
       if (err instanceof RpcError && err.kind === 'rpc')
         throw new Error(`the node at ${where} answered eth_chainId with an error: ${err.message}`, { cause: err });
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       const left = deadline - performance.now();
       if (left <= 0) {
         throw new Error(`no answer from the node at ${where} within ${formatSeconds(timeoutMs)} (${reason}); check --endpoint or raise --connect-timeout`, {

@@ -10,6 +10,7 @@ import { runRefund, runWorker } from '../app/run-worker.js';
 import { loadTestCaseModules, TestCaseModuleError } from '../app/test-case-modules.js';
 import { DEFAULT_ACCOUNT_SEED } from '../chain/accounts.js';
 import { KEY_ENV } from '../chain/keys.js';
+import { errorMessage } from '../util/error-message.js';
 import { createLogger } from '../util/log.js';
 import { DEFAULT_MAX_PENDING, parseOptions, parseRefundOptions, type RawOptions, type RawRefundOptions, UsageError } from './options.js';
 
@@ -160,7 +161,7 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     // Expected failures (node unreachable, port taken...) are one line; a stack only at debug.
     log.debug({ err }, 'worker failed');
-    log.error(err instanceof Error ? err.message : String(err));
+    log.error(errorMessage(err));
     process.exitCode = 1;
   }
 }

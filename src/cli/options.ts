@@ -8,6 +8,7 @@ import { MEMO_SIZES } from '../chain/tx-session.js';
 import type { IncreaseRate } from '../runner/limiter/limiter.js';
 import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
 import { parseDuration } from '../util/duration.js';
+import { errorMessage } from '../util/error-message.js';
 import { LOG_LEVELS } from '../util/log.js';
 import { parseTestCaseSpec } from './test-case-spec.js';
 
@@ -100,7 +101,7 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
   try {
     testCases = parseTestCaseSpec(raw.tc, available);
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(errorMessage(err));
   }
   const mustRunAlone = runAloneProblem(testCases.map((t) => t.testCase));
   if (mustRunAlone !== undefined) throw new UsageError(mustRunAlone);
@@ -109,7 +110,7 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
     try {
       requestIncreaseRate = parseIncreaseRate(raw.requestIncreaseRate);
     } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
+      throw new UsageError(errorMessage(err));
     }
   }
   const processes = integer('--processes', raw.processes ?? '1', 1, MAX_PROCESSES);

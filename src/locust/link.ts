@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 
+import { errorMessage } from '../util/error-message.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { InvalidCommandError, type MasterCommand, parseCommand } from './commands.js';
 import { describeAddress, openSockets, type SocketSet, type Transport } from './sockets.js';
@@ -176,7 +177,7 @@ export class MasterLink {
       if (!command) log.debug({ type }, 'master link: ignored a message of unknown type');
       return command;
     } catch (err) {
-      const reason = err instanceof InvalidCommandError || err instanceof Error ? err.message : String(err);
+      const reason = err instanceof InvalidCommandError || errorMessage(err);
       log.warn({ reason }, 'master link: dropped an invalid message');
       return null;
     }

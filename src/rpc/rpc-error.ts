@@ -4,6 +4,7 @@
  * message names the kind of failure and never the request (its params may carry signed
  * transactions).
  */
+import { errorMessage } from '../util/error-message.js';
 
 export type RpcErrorKind = 'timeout' | 'http' | 'rpc' | 'malformed' | 'network';
 
@@ -90,6 +91,6 @@ export function transportError(err: unknown, timeoutMs: number): RpcError {
     return timeoutError(timeoutMs, err);
   }
   const known = code === undefined ? undefined : NETWORK_TEXT[code];
-  const text = known ?? (oneLine(err instanceof Error ? err.message : String(err)) || 'network error');
+  const text = known ?? (oneLine(errorMessage(err)) || 'network error');
   return new RpcError('network', code === undefined ? text : `${text} (${code})`, { cause: err });
 }

@@ -3,6 +3,7 @@
  * cases. The time covers the call alone (queueing for a socket included), not validation.
  */
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import { errorMessage } from '../util/error-message.js';
 import type { User } from './task.js';
 
 /** Returns why a result counts as a failure, or undefined when it is fine. */
@@ -33,7 +34,7 @@ export async function timedCall(
   try {
     ({ result, bytes } = await rpc.call(method, params));
   } catch (err) {
-    user.recorder.failure(label.type, label.name, performance.now() - start, err instanceof Error ? err.message : String(err));
+    user.recorder.failure(label.type, label.name, performance.now() - start, errorMessage(err));
     return FAILED;
   }
   const ms = performance.now() - start;

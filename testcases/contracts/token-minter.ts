@@ -15,6 +15,7 @@ import type { TestAccount } from '../../src/chain/accounts.js';
 import { createContractDeployer, createTransactionSender, type TransactionSender } from '../../src/chain/deploy.js';
 import type { FundedAccounts } from '../../src/chain/tx-session.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { errorMessage } from '../../src/util/error-message.js';
 import { type ArtifactName, loadArtifact } from './artifacts.js';
 
 export interface Minter {
@@ -43,7 +44,7 @@ export async function withMinter<T>(options: MinterOptions, what: string, work: 
     const deployer = createContractDeployer({ sender, log });
     return await work({ account, sender, deploy: (name) => deployer.deployContract(loadArtifact(name)) });
   } catch (err) {
-    throw new Error(`${what} (minting from test account ${account.address}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`${what} (minting from test account ${account.address}): ${errorMessage(err)}`, { cause: err });
   } finally {
     // The minter's transactions went around the nonce manager.
     lease.release('resync');

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { isMissingMethod } from '../../src/chain/chain-context.js';
 import { type CallArgs, callObject } from '../../src/chain/gas-limit.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { errorMessage } from '../../src/util/error-message.js';
 
 export interface AccessListSource {
   /** 'node': lists from eth_createAccessList; 'empty': the node lacks it. */
@@ -25,7 +26,7 @@ export async function chooseAccessListSource(rpc: JsonRpcClient, probe: CallArgs
   try {
     await createAccessList(rpc, probe);
   } catch (err) {
-    if (!isMissingMethod(err)) throw new Error(`eth_createAccessList failed at setup: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    if (!isMissingMethod(err)) throw new Error(`eth_createAccessList failed at setup: ${errorMessage(err)}`, { cause: err });
     log.info('the node has no eth_createAccessList: type-1 transactions carry empty access lists');
     return { kind: 'empty', get: () => Promise.resolve(EMPTY) };
   }

@@ -20,6 +20,7 @@ import { accessListGas, type EthTxType, rawForNamespace, signEthTx } from '../..
 import { TRANSFER_GAS } from '../../src/chain/signing/sign-transfer.js';
 import { requireTxSession } from '../../src/chain/tx-session.js';
 import type { User } from '../../src/runner/task.js';
+import { errorMessage } from '../../src/util/error-message.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { deployedContract } from '../reads/read-context.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
@@ -162,12 +163,7 @@ export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
               accessList = await accessLists.get(`${request.kind}:${from.address}`, request.args);
             } catch (err) {
               lease.release('unused');
-              user.recorder.failure(
-                label.type,
-                label.name,
-                performance.now() - started,
-                `building the access list: ${err instanceof Error ? err.message : String(err)}`,
-              );
+              user.recorder.failure(label.type, label.name, performance.now() - started, `building the access list: ${errorMessage(err)}`);
               return;
             }
           }

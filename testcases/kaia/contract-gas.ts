@@ -7,6 +7,7 @@
 import { KAIA_UPPER_GAS_LIMIT, type KaiaGasInput, kaiaMinGasLimitAnyFork, kaiaTypeGas } from '../../src/chain/kaia/gas.js';
 import { type KaiaTxTypeCode, kaiaTxTypeLabel } from '../../src/chain/kaia/tx-types.js';
 import { parseQuantity, toQuantity } from '../../src/chain/quantity.js';
+import { errorMessage } from '../../src/util/error-message.js';
 import type { KaiaSetup } from './kaia-setup.js';
 
 export interface GasEstimateCall {
@@ -28,7 +29,7 @@ export async function contractGasLimit(setup: KaiaSetup, tx: KaiaGasInput, call:
   try {
     estimate = parseQuantity((await setup.rpc.call(method, [args])).result, `${method} result`);
   } catch (err) {
-    throw new Error(`${kaiaTxTypeLabel(tx.type)}: ${method} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`${kaiaTxTypeLabel(tx.type)}: ${method} failed: ${errorMessage(err)}`, { cause: err });
   }
   return boundedGas(estimate + (estimate * headroomPercent + 99n) / 100n + delegationGas(tx.type), tx);
 }

@@ -14,6 +14,7 @@ import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import type { Lease } from '../../src/chain/nonce-manager.js';
 import { waitForReceipt } from '../../src/chain/receipt-wait.js';
 import { classifySendError } from '../../src/chain/send-errors.js';
+import { errorMessage } from '../../src/util/error-message.js';
 import { mapLimit } from '../../src/util/map-limit.js';
 import type { KaiaSetup } from './kaia-setup.js';
 import { type KaiaTxPlan, signKaiaPlan } from './send-kaia-tx.js';
@@ -128,7 +129,7 @@ async function sendReset(setup: KaiaSetup, lease: Lease<TestAccount>): Promise<s
       return signed.hash;
     }
   } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
+    return { error: errorMessage(err) };
   } finally {
     lease.release(outcome);
   }

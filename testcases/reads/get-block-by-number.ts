@@ -6,6 +6,7 @@ import type { TestCase } from '../../src/api/test-case.js';
 import { ChainHead } from '../../src/chain/chain-head.js';
 import { isHexQuantity, toHexQuantity } from '../../src/chain/encoding/hex.js';
 import { type CallLabel, timedCall } from '../../src/runner/timed-call.js';
+import { errorMessage } from '../../src/util/error-message.js';
 import { namespaceOf, type ReadConfig } from './read-context.js';
 
 const NAME = 'getBlockByNumber';
@@ -29,7 +30,7 @@ export function createGetBlockByNumber(config: ReadConfig): TestCase {
       const method = `${ns}_getBlockByNumber`;
       const label: CallLabel = { type: method, name: NAME };
       const head = await ChainHead.open({ rpc: ctx.rpc, method: `${ns}_blockNumber`, refreshMs: config.headRefreshMs, log: ctx.log }).catch((err: unknown) => {
-        throw new Error(`${NAME}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`${NAME}: ${errorMessage(err)}`, { cause: err });
       });
       return {
         async run(user) {

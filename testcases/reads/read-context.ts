@@ -1,6 +1,7 @@
 /** What the read test cases take from the run: the RPC namespace and a contract deployer. */
 import type { TestCaseContext } from '../../src/api/test-case.js';
 import { isRpcNamespace, type RpcNamespace } from '../../src/chain/rpc-namespace.js';
+import { errorMessage } from '../../src/util/error-message.js';
 import { type ArtifactName, loadArtifact } from '../contracts/artifacts.js';
 
 export interface ReadConfig {
@@ -28,6 +29,6 @@ export async function deployedContract(ctx: TestCaseContext, testCase: string, c
   try {
     return await contracts.deployContract(loadArtifact(contract));
   } catch (err) {
-    throw new Error(`${testCase}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`${testCase}: ${errorMessage(err)}`, { cause: err });
   }
 }

@@ -8,6 +8,7 @@ import type { TestCase } from '../../src/api/test-case.js';
 import type { Settlement } from '../../src/chain/inclusion-tracker.js';
 import { readReceipt } from '../../src/chain/receipt-wait.js';
 import { requireTxSession } from '../../src/chain/tx-session.js';
+import { errorMessage } from '../../src/util/error-message.js';
 import { type CheckMethods, checkTransferBalances } from './balance-check.js';
 import { sendRandomTransfer } from './random-transfer.js';
 import { prepareTransfers } from './value-transfer.js';
@@ -59,7 +60,7 @@ export const valueTransferWithCheck: TestCase = {
             receipt: waited.receipt,
           });
         } catch (err) {
-          problem = `balance check failed: ${err instanceof Error ? err.message : String(err)}`;
+          problem = `balance check failed: ${errorMessage(err)}`;
         }
         if (problem === undefined) user.recorder.success(label.type, label.name, ms, waited.bytes);
         else user.recorder.failure(label.type, label.name, ms, problem);

@@ -4,6 +4,7 @@
  * "Method not found", and a Kaia-native transaction sent to them could never be accepted.
  */
 import { RpcError } from '../../rpc/rpc-error.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export type KaiaRpcNamespace = 'kaia' | 'klay';
 
@@ -45,7 +46,7 @@ async function ask(rpc: RpcCaller, method: string): Promise<Answer> {
     ({ result } = await rpc.call(method, []));
   } catch (err) {
     if (err instanceof RpcError && err.kind === 'rpc') return { ok: false, reason: `${method}: ${err.message}` };
-    const text = err instanceof Error ? err.message : String(err);
+    const text = errorMessage(err);
     throw new Error(`cannot ask the endpoint for ${method}: ${text}`, { cause: err });
   }
   if (typeof result === 'string' && QUANTITY.test(result)) return { ok: true, chainId: BigInt(result) };
