@@ -4,8 +4,10 @@
  * `ProcessGroup` belongs to one run, so a crash or Ctrl-C kills exactly what that run started.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+// The one freePort, from this checkout's build (the bench scripts build first).
+export { freePort } from '../../dist/src/util/ports.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The klayworker under test; BENCH_CLI points at another build, e.g. to compare before and after. */
@@ -181,18 +183,6 @@ export async function eventually(probe, timeoutMs, what, intervalMs = 100) {
 
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The path of `name` on PATH, or null. */

@@ -13,7 +13,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type Socket } from 'node:net';
+import { type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -21,6 +21,7 @@ import { HDNodeWallet } from 'ethers';
 import type { Logger } from 'pino';
 
 import { JsonRpcClient } from '../rpc/json-rpc.js';
+import { freePort } from '../util/ports.js';
 import { WATCHDOG_SOURCE } from './dev-chain-watchdog.js';
 
 export interface DevChainOptions {
@@ -279,16 +280,4 @@ function describeStderr(tail: string): string {
     .join(' | ')
     .replace(/(0x)?[0-9a-fA-F]{64}/g, '<redacted>');
   return text.length > 500 ? `…${text.slice(-500)}` : text;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -3,8 +3,9 @@
  * killed in `afterEach` if a test left them running (only the ones the test started).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+export { freePort } from '../../src/util/ports.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -80,18 +81,6 @@ export function withDeadline<T>(promise: Promise<T>, timeoutMs: number, message:
       timer = setTimeout(() => reject(new Error(message())), timeoutMs);
     }),
   ]);
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Polls `probe` until it returns a value other than undefined, failing after `timeoutMs`. */
