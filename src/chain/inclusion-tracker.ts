@@ -168,8 +168,6 @@ interface AccountState {
   progressAt: number;
   /** A check or heal is in flight: no second one. */
   busy: boolean;
-  /** Its entries with a re-send asked for (most sends need not look for one). */
-  resendsAsked: number;
 }
 
 const CLOSED = -1;
@@ -271,9 +269,12 @@ export class InclusionTracker {
     }
     this.#newestPrice = tx.maxPrice;
     const account = this.#account(tx.account);
-    if (account.resendsAsked > 0) {
-      const starved = account.entries.find((e) => e.nonce === tx.nonce && e.resendAsked && e.state !== 'sending');
-      if (starved !== undefined) return this.#resendTicket(starved, hash, tx.maxPrice);
+    // A send at the nonce of one the node holds replaces it in the pool: it is a re-send of
+    // it, whether asked for (starved, priced out) or not (a second ask served after the first).
+    const last = account.entries[account.entries.length - 1];
+    if (last !== undefined && tx.nonce <= last.nonce) {
+      const held = account.entries.find((e) => e.nonce === tx.nonce && e.state === 'pending');
+      if (held !== undefined) return this.#resendTicket(held, hash, tx.maxPrice);
     }
     const entry: Entry = {
       hash,
@@ -302,7 +303,6 @@ export class InclusionTracker {
   /** The send that stands in for a starved transaction: the same entry, one more hash. */
   #resendTicket(entry: Entry, hash: string, maxPrice: bigint): Ticket {
     entry.resendAsked = false;
-    entry.account.resendsAsked -= 1;
     entry.hashes.push(hash);
     this.#byHash.set(hash, entry);
     let done = false;
@@ -385,7 +385,7 @@ export class InclusionTracker {
   #account(handle: NonceAccount): AccountState {
     let state = this.#accounts.get(handle);
     if (state === undefined) {
-      state = { handle, entries: [], progressAt: -1, busy: false, resendsAsked: 0 };
+      state = { handle, entries: [], progressAt: -1, busy: false };
       this.#accounts.set(handle, state);
     }
     return state;
@@ -416,7 +416,25 @@ export class InclusionTracker {
       else this.#settle(entry, { kind: 'mined', blockNumber: block.number, at: block.seenAt, hash });
     }
     for (const listener of this.#blockListeners) listener(block);
+    if (block.baseFee !== null) this.#rescuePricedOut(block.baseFee);
     this.#scan(block.number);
+  }
+
+  /**
+   * While full blocks raise the base fee 12.5 % a block, a pool drops a transaction whose fee
+   * cap falls below it (anvil at once, geth when it makes room). One within two such blocks of
+   * that is re-sent at the current fee before it happens: by its account's next lease while
+   * the users run (so re-sends stay under --max-rps), by itself while a stopped test drains.
+   */
+  #rescuePricedOut(baseFee: bigint): void {
+    for (const account of this.#accounts.values()) {
+      for (const entry of account.entries) {
+        if (entry.state !== 'pending' || !entry.replaceable || entry.maxPrice * 4n >= baseFee * 5n) continue;
+        entry.resendAsked = true;
+        if (!this.#draining) account.handle.resend(entry.nonce);
+        else entry.resend?.(this.#o.recorder);
+      }
+    }
   }
 
   /** Starts a check of each account whose oldest transaction is overdue (see the file comment). */
@@ -437,8 +455,15 @@ export class InclusionTracker {
     this.#checks += 1;
     let heal = false;
     try {
+      // A re-send that starts while the node is asked replaces the hash being asked about:
+      // an answer about the old hashes alone proves nothing then; ask again at the next block.
+      const sends = entry.hashes.length;
       const found = await this.#lookUp(entry);
       if (!this.#tracked(entry)) return;
+      if (entry.hashes.length !== sends) {
+        entry.nextCheck = height + 1;
+        return;
+      }
       if (found.kind === 'mined') {
         this.#settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
         return;
@@ -462,10 +487,7 @@ export class InclusionTracker {
           // skips the re-send when the current fee is not 10 % above what it pays.
           for (const waiting of account.entries) {
             if (waiting.state !== 'pending' || waiting.resend === undefined || !waiting.replaceable) continue;
-            if (!waiting.resendAsked) {
-              waiting.resendAsked = true;
-              account.resendsAsked += 1;
-            }
+            waiting.resendAsked = true;
             waiting.resend(this.#o.recorder);
           }
           entry.nextCheck = height + STARVE_BLOCKS;
@@ -478,10 +500,7 @@ export class InclusionTracker {
           // a resync in between leaves the account with nothing to re-send otherwise.
           for (const waiting of account.entries) {
             if (!this.#outbid(waiting)) continue;
-            if (!waiting.resendAsked) {
-              waiting.resendAsked = true;
-              account.resendsAsked += 1;
-            }
+            waiting.resendAsked = true;
             account.handle.resend(waiting.nonce);
           }
           this.#o.log.debug(
@@ -506,6 +525,10 @@ export class InclusionTracker {
       }
       const latest = await this.#latestNonce(account.handle.address);
       if (!this.#tracked(entry)) return;
+      if (entry.hashes.length !== sends) {
+        entry.nextCheck = height + 1;
+        return;
+      }
       this.#o.log.debug(
         { account: account.handle.address, nonce: entry.nonce, latest, ageMs: Math.round(performance.now() - entry.sentAt), open: account.entries.length },
         'dropped',
@@ -531,9 +554,13 @@ export class InclusionTracker {
         const held: number[] = [];
         for (const entry of [...account.entries]) {
           if (entry.state === 'sending') continue;
+          const sends = entry.hashes.length;
           const found = await this.#lookUp(entry);
           if (!this.#tracked(entry)) continue;
-          if (found.kind === 'mined') this.#settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
+          // Re-sent meanwhile: the node holds it by its new hash (or refused that, keeping the old).
+          if (entry.hashes.length !== sends && found.kind !== 'mined') {
+            if (entry.nonce >= latest) held.push(entry.nonce);
+          } else if (found.kind === 'mined') this.#settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
           else if (found.kind === 'known' && entry.nonce >= latest) held.push(entry.nonce);
           else if (entry.state === 'uncertain') this.#remove(entry);
           else {
@@ -631,7 +658,6 @@ export class InclusionTracker {
     for (const hash of entry.hashes) if (this.#byHash.get(hash) === entry) this.#byHash.delete(hash);
     if (entry.resendAsked) {
       entry.resendAsked = false;
-      entry.account.resendsAsked -= 1;
       entry.account.handle.cancelResend(entry.nonce);
     }
     const list = entry.account.entries;

@@ -23,6 +23,11 @@ class ScriptedChain {
   readonly pool = new Set<string>();
   /** The chain's nonce per address ('latest'). */
   readonly latest = new Map<string, number>();
+  /** While set, transaction lookups are answered only once it resolves (with the pool as it is then). */
+  lookupsHeld: Promise<void> | null = null;
+  /** The base fee of the blocks made from now on. */
+  baseFee = 1n;
+  readonly baseFees: bigint[] = [1n];
   server!: FakeRpcServer;
 
   async start(): Promise<string> {
@@ -36,10 +41,23 @@ class ScriptedChain {
         case 'eth_getBlockByNumber': {
           const n = Number(p[0]);
           const txs = this.blocks[n];
-          result = txs === undefined ? null : { number: p[0], transactions: txs, baseFeePerGas: '0x3b9aca00', gasUsed: '0x0', gasLimit: '0x1c9c380' };
+          result =
+            txs === undefined
+              ? null
+              : { number: p[0], transactions: txs, baseFeePerGas: `0x${this.baseFees[n]!.toString(16)}`, gasUsed: '0x0', gasLimit: '0x1c9c380' };
           break;
         }
         case 'eth_getTransactionByHash': {
+          if (this.lookupsHeld !== null) {
+            const held = this.lookupsHeld;
+            this.lookupsHeld = null;
+            void held.then(() => {
+              const h = String(p[0]);
+              const known = this.blocks.some((b) => b.includes(h)) || this.pool.has(h);
+              replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, result: known ? { hash: h, blockNumber: null } : null }));
+            });
+            return;
+          }
           const h = String(p[0]);
           const at = this.blocks.findIndex((b) => b.includes(h));
           result = at >= 0 ? { hash: h, blockNumber: `0x${at.toString(16)}` } : this.pool.has(h) ? { hash: h, blockNumber: null } : null;
@@ -58,6 +76,7 @@ class ScriptedChain {
   mine(...hashes: string[]): void {
     for (const h of hashes) this.pool.delete(h);
     this.blocks.push(hashes);
+    this.baseFees.push(this.baseFee);
   }
 }
 
@@ -325,6 +344,60 @@ describe('InclusionTracker', () => {
     expect(rows.filter((r) => r.type === MINED_TYPE).map((r) => r.ok)).toEqual([true, true]);
     // The lease-based re-send is not asked for: nobody would take it.
     expect(account.resends).toEqual([]);
+  });
+
+  it('one about to be priced out by a rising base fee is re-sent before it is: by a lease while the users run, by itself while a test drains', async () => {
+    const { chain, tracker, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const selfSent: number[] = [];
+    for (const n of [0, 1]) {
+      tracker.expect({ hash: hash(140 + n), account, nonce: n, name: 'tc', maxPrice: 100n, resend: () => selfSent.push(n) }).accepted(hash(140 + n));
+      chain.pool.add(hash(140 + n));
+    }
+    // 100 is more than 1.25 × 79: safe for two more full blocks.
+    chain.baseFee = 79n;
+    chain.mine();
+    await seen();
+    expect(account.resends).toEqual([]);
+    // 100 is less than 1.25 × 81: asked of the account's next lease.
+    chain.baseFee = 81n;
+    chain.mine();
+    await seen();
+    expect(account.resends).toEqual([0, 1]);
+    expect(selfSent).toEqual([]);
+    // Draining, no user is left: each re-sends itself.
+    const drained = tracker.drain(300);
+    chain.mine();
+    await seen();
+    expect(selfSent.slice(0, 2)).toEqual([0, 1]);
+    await drained;
+  });
+
+  it('a re-send that starts while the node is asked about the transaction is no drop: the answer about its old hash proves nothing', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    tracker.expect({ hash: hash(130), account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(130));
+    chain.pool.add(hash(130));
+    let release!: () => void;
+    chain.lookupsHeld = new Promise((r) => (release = r));
+    const asked = () => chain.server.requests.filter((r) => r.method === 'eth_getTransactionByHash').length;
+    // Blocks without it: the account stalls and the tracker asks the node about it (held).
+    for (let i = 0; i < 6 && asked() === 0; i++) {
+      chain.mine(hash(1100 + i));
+      await seen();
+    }
+    await eventually(() => (asked() > 0 ? true : undefined), 5_000, 'a lookup');
+    // Meanwhile it is re-sent at its nonce: the node swaps the old hash for the new one.
+    tracker.expect({ hash: hash(131), account, nonce: 0, name: 'tc', maxPrice: 20n }).accepted(hash(131));
+    chain.pool.delete(hash(130));
+    chain.pool.add(hash(131));
+    release();
+    // The late "unknown" for the old hash settles nothing; the new one is mined.
+    chain.mine(hash(131));
+    await seen();
+    await eventually(() => (tracker.counts().mined === 1 ? true : undefined), 5_000, 'mined');
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 1 });
+    expect(rows.map((r) => r.ok)).toEqual([true]);
   });
 
   it('a drain ends early when its signal aborts', async () => {
