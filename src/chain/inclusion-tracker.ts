@@ -200,6 +200,8 @@ export class InclusionTracker {
   #newestPrice = 0n;
   /** A stopped test waits for its transactions (see drain). */
   #draining = false;
+  /** The base fee of the last block seen (null: none yet, or a chain without one). */
+  #lastBaseFee: bigint | null = null;
   #warnedDrop = false;
 
   /** What a first send's ticket does, made once: a ticket is then one small object a send. */
@@ -416,12 +418,15 @@ export class InclusionTracker {
       else this.#settle(entry, { kind: 'mined', blockNumber: block.number, at: block.seenAt, hash });
     }
     for (const listener of this.#blockListeners) listener(block);
-    if (block.baseFee !== null) this.#rescuePricedOut(block.baseFee);
+    // Only a rising base fee prices transactions out (a chain whose fee holds still, like Kaia
+    // at rest, quotes exactly its base fee and must not be re-sent at every block).
+    if (block.baseFee !== null && this.#lastBaseFee !== null && block.baseFee > this.#lastBaseFee) this.#rescuePricedOut(block.baseFee);
+    this.#lastBaseFee = block.baseFee;
     this.#scan(block.number);
   }
 
   /**
-   * While full blocks raise the base fee 12.5 % a block, a pool drops a transaction whose fee
+   * While full blocks raise the base fee (12.5 % a block on Ethereum), a pool drops a transaction whose fee
    * cap falls below it (anvil at once, geth when it makes room). One within two such blocks of
    * that is re-sent at the current fee before it happens: by its account's next lease while
    * the users run (so re-sends stay under --max-rps), by itself while a stopped test drains.

@@ -365,8 +365,14 @@ describe('InclusionTracker', () => {
     await seen();
     expect(account.resends).toEqual([0, 1]);
     expect(selfSent).toEqual([]);
-    // Draining, no user is left: each re-sends itself.
+    // A base fee that holds still prices nothing out: no new ask.
+    const asked = account.resends.length;
+    chain.mine();
+    await seen();
+    expect(account.resends).toHaveLength(asked);
+    // Draining, no user is left: as the fee rises again, each re-sends itself.
     const drained = tracker.drain(300);
+    chain.baseFee = 90n;
     chain.mine();
     await seen();
     expect(selfSent.slice(0, 2)).toEqual([0, 1]);
