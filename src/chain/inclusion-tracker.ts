@@ -420,24 +420,24 @@ export class InclusionTracker {
     for (const listener of this.#blockListeners) listener(block);
     // Only a rising base fee prices transactions out (a chain whose fee holds still, like Kaia
     // at rest, quotes exactly its base fee and must not be re-sent at every block).
-    if (block.baseFee !== null && this.#lastBaseFee !== null && block.baseFee > this.#lastBaseFee) this.#rescuePricedOut(block.baseFee);
+    if (this.#draining && block.baseFee !== null && this.#lastBaseFee !== null && block.baseFee > this.#lastBaseFee) this.#rescuePricedOut(block.baseFee);
     this.#lastBaseFee = block.baseFee;
     this.#scan(block.number);
   }
 
   /**
-   * While full blocks raise the base fee (12.5 % a block on Ethereum), a pool drops a transaction whose fee
-   * cap falls below it (anvil at once, geth when it makes room). One within two such blocks of
-   * that is re-sent at the current fee before it happens: by its account's next lease while
-   * the users run (so re-sends stay under --max-rps), by itself while a stopped test drains.
+   * While a stopped test drains, its backlog keeps the blocks full and the base fee rising
+   * (12.5 % a block on Ethereum); a pool drops a transaction whose fee cap falls below it (anvil
+   * at once, geth when it makes room), and no user is left to re-send it. One within two such
+   * blocks of that re-sends itself at the current fee before it happens. (While the users run,
+   * the starvation checks ask the account's next lease for a re-send, under --max-rps.)
    */
   #rescuePricedOut(baseFee: bigint): void {
     for (const account of this.#accounts.values()) {
       for (const entry of account.entries) {
         if (entry.state !== 'pending' || !entry.replaceable || entry.maxPrice * 4n >= baseFee * 5n) continue;
         entry.resendAsked = true;
-        if (!this.#draining) account.handle.resend(entry.nonce);
-        else entry.resend?.(this.#o.recorder);
+        entry.resend?.(this.#o.recorder);
       }
     }
   }

@@ -346,7 +346,7 @@ describe('InclusionTracker', () => {
     expect(account.resends).toEqual([]);
   });
 
-  it('one about to be priced out by a rising base fee is re-sent before it is: by a lease while the users run, by itself while a test drains', async () => {
+  it('a rising base fee alone asks no re-send while the users run; while a stopped test drains, a transaction re-sends itself', async () => {
     const { chain, tracker, seen } = await setUp();
     const account = new FakeAccount('0xa');
     const selfSent: number[] = [];
@@ -354,25 +354,15 @@ describe('InclusionTracker', () => {
       tracker.expect({ hash: hash(140 + n), account, nonce: n, name: 'tc', maxPrice: 100n, resend: () => selfSent.push(n) }).accepted(hash(140 + n));
       chain.pool.add(hash(140 + n));
     }
-    // 100 is more than 1.25 × 79: safe for two more full blocks.
-    chain.baseFee = 79n;
+    // While the users run, the starvation checks decide: a rising fee alone asks nothing.
+    chain.baseFee = 90n;
     chain.mine();
     await seen();
     expect(account.resends).toEqual([]);
-    // 100 is less than 1.25 × 81: asked of the account's next lease.
-    chain.baseFee = 81n;
-    chain.mine();
-    await seen();
-    expect(account.resends).toEqual([0, 1]);
     expect(selfSent).toEqual([]);
-    // A base fee that holds still prices nothing out: no new ask.
-    const asked = account.resends.length;
-    chain.mine();
-    await seen();
-    expect(account.resends).toHaveLength(asked);
-    // Draining, no user is left: as the fee rises again, each re-sends itself.
-    const drained = tracker.drain(300);
-    chain.baseFee = 90n;
+    const drained = tracker.drain(400);
+    // Draining, the fee rising to 120: no user is left, each re-sends itself.
+    chain.baseFee = 120n;
     chain.mine();
     await seen();
     expect(selfSent.slice(0, 2)).toEqual([0, 1]);
