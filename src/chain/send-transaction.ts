@@ -161,6 +161,12 @@ async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint,
       recorder.success(label.type, label.name, ms, 0);
       return;
     }
+    if (kind === 'stale-nonce') {
+      // The transaction it stands for was mined meanwhile (nonce too low), or the pool keeps it
+      // at a price this one does not beat: the re-send is moot, not a failure of the test.
+      ticket.refused();
+      return;
+    }
     if (kind === 'uncertain') ticket.uncertain();
     else ticket.refused();
     recorder.failure(label.type, label.name, ms, errorMessage(error));
