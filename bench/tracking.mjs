@@ -10,7 +10,8 @@
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
  *
  * The baseline is built from `git archive` of its sources into the bench's temporary folder,
- * with this checkout's node_modules; nothing of it is kept.
+ * with this checkout's node_modules; nothing of it is kept. BENCH_BASELINE_CLI=<path of a
+ * built cli main.js> compares against that build instead.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'tracking';
 const TARGET = 0.95;
-const BASELINE = process.env.BENCH_BASELINE ?? '227bd44';
+const BASELINE = process.env.BENCH_BASELINE_CLI ?? process.env.BENCH_BASELINE ?? '227bd44';
 const USERS = 40;
 const ACCOUNTS = 200;
 /** Any valid key: the stub reports every account as funded. */
@@ -94,6 +95,8 @@ export const tracking = {
 
 /** Sources of BASELINE, built with this checkout's compiler and modules; returns its CLI. */
 function buildBaseline(ctx) {
+  // A build made elsewhere (e.g. this one with the tracker patched out, to isolate its cost).
+  if (process.env.BENCH_BASELINE_CLI !== undefined) return process.env.BENCH_BASELINE_CLI;
   const dir = join(ctx.tmpDir, 'baseline');
   mkdirSync(dir, { recursive: true });
   try {

@@ -85,12 +85,18 @@ export interface Expectation {
   /** The most it pays per gas (fee cap or gas price): a re-send must offer more. */
   readonly maxPrice: bigint;
   /**
-   * Signs it again at its nonce with the current fee and sends it, recording the send on
+   * Signs a transaction of the same test case from the same account at `nonce` with the current
+   * fee (skipped unless it offers 10 % more than `paid`) and sends it, recording the send on
    * `recorder`. Used while a stopped test drains: no user is left to take a re-send from the
    * nonce manager, and a starved transaction would otherwise be priced out of the pool.
+   * The tracker keeps the latest one per account and test case, not one per transaction: a
+   * closure held by every transaction until its block kept each send's request alive across
+   * young-generation collections and cost the worker a third more GC time.
    */
-  readonly resend?: (recorder: Recorder) => void;
+  readonly resend?: Resend;
 }
+
+export type Resend = (nonce: number, paid: bigint, recorder: Recorder) => void;
 
 /** What the send did; exactly one call. */
 export interface Ticket {
@@ -153,7 +159,6 @@ interface Entry {
   /** Seen in a block while its send was still in flight (a node that mines at once). */
   seen: { readonly number: number; readonly at: number; readonly hash: string } | null;
   onSettled: ((settlement: Settlement) => void) | undefined;
-  readonly resend: ((recorder: Recorder) => void) | undefined;
   /** The height at which it is next asked about. */
   nextCheck: number;
   /** Blocks between checks while the node says it holds the transaction. */
@@ -168,6 +173,8 @@ interface AccountState {
   progressAt: number;
   /** A check or heal is in flight: no second one. */
   busy: boolean;
+  /** The latest re-sender of each test case sending from it (see Expectation.resend). */
+  readonly resenders: Map<string, Resend>;
 }
 
 const CLOSED = -1;
@@ -271,6 +278,7 @@ export class InclusionTracker {
     }
     this.#newestPrice = tx.maxPrice;
     const account = this.#account(tx.account);
+    if (tx.resend !== undefined) account.resenders.set(tx.name, tx.resend);
     // A send at the nonce of one the node holds replaces it in the pool: it is a re-send of
     // it, whether asked for (starved, priced out) or not (a second ask served after the first).
     const last = account.entries[account.entries.length - 1];
@@ -293,7 +301,6 @@ export class InclusionTracker {
       sentAt: performance.now(),
       seen: null,
       onSettled: tx.onSettled,
-      resend: tx.resend,
       nextCheck: this.#follower.nextHeight + FIRST_CHECK_BLOCKS - 1,
       backoff: 1,
     };
@@ -387,7 +394,7 @@ export class InclusionTracker {
   #account(handle: NonceAccount): AccountState {
     let state = this.#accounts.get(handle);
     if (state === undefined) {
-      state = { handle, entries: [], progressAt: -1, busy: false };
+      state = { handle, entries: [], progressAt: -1, busy: false, resenders: new Map() };
       this.#accounts.set(handle, state);
     }
     return state;
@@ -437,9 +444,14 @@ export class InclusionTracker {
       for (const entry of account.entries) {
         if (entry.state !== 'pending' || !entry.replaceable || entry.maxPrice * 4n >= baseFee * 5n) continue;
         entry.resendAsked = true;
-        entry.resend?.(this.#o.recorder);
+        this.#resendNow(account, entry);
       }
     }
+  }
+
+  /** A re-send of `entry` by its own sender, recorded on the tracker's recorder (see Expectation.resend). */
+  #resendNow(account: AccountState, entry: Entry): void {
+    account.resenders.get(entry.name)?.(entry.nonce, entry.maxPrice, this.#o.recorder);
   }
 
   /** Starts a check of each account whose oldest transaction is overdue (see the file comment). */
@@ -491,9 +503,9 @@ export class InclusionTracker {
           // keeps rising while the pool drains. Each transaction re-sends itself; its send
           // skips the re-send when the current fee is not 10 % above what it pays.
           for (const waiting of account.entries) {
-            if (waiting.state !== 'pending' || waiting.resend === undefined || !waiting.replaceable) continue;
+            if (waiting.state !== 'pending' || !waiting.replaceable) continue;
             waiting.resendAsked = true;
-            waiting.resend(this.#o.recorder);
+            this.#resendNow(account, waiting);
           }
           entry.nextCheck = height + STARVE_BLOCKS;
           return;

@@ -79,7 +79,7 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
       onSettled: request.onSettled,
       replaceable: request.replaceable,
       maxPrice,
-      resend: (recorder) => void resendAt(request, nonce, maxPrice, recorder),
+      resend: (at, paid, recorder) => void resendAt(request, at, paid, recorder),
     });
     const startedAt = performance.now();
     let bytes = 0;
@@ -125,10 +125,11 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
 }
 
 /**
- * The same transaction signed again at `nonce` with the current fee, sent and recorded on
+ * `request`'s transaction signed again at `nonce` with the current fee, sent and recorded on
  * `recorder` (the inclusion tracker's, once the user has stopped); skipped unless the fee is
  * 10 % above `paid`, the least a node takes to replace a transaction. The tracker knows it
- * as a re-send of the one it replaces.
+ * as a re-send of the one it replaces (the transaction at `nonce` may have been another of the
+ * same test case and account: the tracker keeps one re-sender per account and test case).
  */
 async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint, recorder: Recorder): Promise<void> {
   const { label, method } = request;

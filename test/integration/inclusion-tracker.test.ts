@@ -317,8 +317,8 @@ describe('InclusionTracker', () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
     const resendRecorders: Recorder[] = [];
-    // What sendUnderLease's re-send does: a new signature at the same nonce, accepted by the node.
-    const resender = (n: number) => (recorder: Recorder) => {
+    // What sendUnderLease's re-send does: a new signature at the nonce asked, accepted by the node.
+    const resend = (n: number, _paid: bigint, recorder: Recorder) => {
       resendRecorders.push(recorder);
       tracker.expect({ hash: hash(120 + n), account, nonce: n, name: 'tc', maxPrice: 20n }).accepted(hash(120 + n));
       recorder.success('eth_sendRawTransaction', 'tc', 1, 0);
@@ -326,7 +326,7 @@ describe('InclusionTracker', () => {
       chain.pool.add(hash(120 + n));
     };
     for (const n of [0, 1]) {
-      tracker.expect({ hash: hash(110 + n), account, nonce: n, name: 'tc', maxPrice: 10n, resend: resender(n) }).accepted(hash(110 + n));
+      tracker.expect({ hash: hash(110 + n), account, nonce: n, name: 'tc', maxPrice: 10n, resend }).accepted(hash(110 + n));
       chain.pool.add(hash(110 + n));
     }
     const drained = tracker.drain(20_000);
@@ -351,7 +351,7 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     const selfSent: number[] = [];
     for (const n of [0, 1]) {
-      tracker.expect({ hash: hash(140 + n), account, nonce: n, name: 'tc', maxPrice: 100n, resend: () => selfSent.push(n) }).accepted(hash(140 + n));
+      tracker.expect({ hash: hash(140 + n), account, nonce: n, name: 'tc', maxPrice: 100n, resend: (at) => selfSent.push(at) }).accepted(hash(140 + n));
       chain.pool.add(hash(140 + n));
     }
     // While the users run, the starvation checks decide: a rising fee alone asks nothing.
