@@ -31,24 +31,6 @@ export function splitEvenly(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
 }
 
-/** Flags a parent sets per child; whatever the user gave for them is left out of the child's argv. */
-const PER_CHILD_FLAGS = ['--processes', '--account-seed', '--max-rps', '--request-increase-rate', '--json', '--csv', '--metrics-port'];
-
-/** `argv` without the given flags and their values, in either `--flag value` or `--flag=value` form. */
-export function withoutFlags(argv: readonly string[], flags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (flags.includes(arg)) {
-      i++; // its value
-      continue;
-    }
-    if (flags.some((f) => arg.startsWith(`${f}=`))) continue;
-    out.push(arg);
-  }
-  return out;
-}
-
 /** `summary.json` → `summary-1.json`, `out/run` → `out/run-1`: one file per process. */
 export function perProcessPath(path: string, index: number): string {
   const dot = path.lastIndexOf('.');
@@ -62,10 +44,12 @@ export interface ChildPlan {
   readonly argv: string[];
 }
 
-/** Each child's argv: the parent's, minus --processes, with its own seed, rps share and files. */
-export function childPlans(argv: readonly string[], options: Options, endpoint: string): ChildPlan[] {
+/**
+ * Each child's argv: `base` (the parent's, without the flags set per child: the CLI's flag
+ * table marks them) with its own seed, rps share, files and the dev chain's endpoint.
+ */
+export function childPlans(base: readonly string[], options: Options, endpoint: string): ChildPlan[] {
   const n = options.processes;
-  const base = withoutFlags(argv, [...PER_CHILD_FLAGS, ...(options.endpoint === null ? ['--endpoint'] : [])]);
   const rps = splitEvenly(options.maxRps, n);
   const steps = options.requestIncreaseRate === null ? null : splitEvenly(options.requestIncreaseRate.step, n);
   return Array.from({ length: n }, (_, index) => {
@@ -84,9 +68,10 @@ export function childPlans(argv: readonly string[], options: Options, endpoint: 
 
 /**
  * The parent of `--processes N`: forks the children, passes signals on, and returns the first
- * non-zero exit code among them (0 when all succeeded).
+ * non-zero exit code among them (0 when all succeeded). `baseArgv`: the user's arguments
+ * without the flags set per child (see childPlans).
  */
-export async function runProcesses(options: Options, argv: readonly string[], log: Logger): Promise<number> {
+export async function runProcesses(options: Options, baseArgv: readonly string[], log: Logger): Promise<number> {
   let devChain: DevChain | null = null;
   const children: ChildProcess[] = [];
   const forward = (signal: NodeJS.Signals): void => {
@@ -103,7 +88,7 @@ export async function runProcesses(options: Options, argv: readonly string[], lo
     const env: NodeJS.ProcessEnv = { ...process.env };
     // The dev chain's key reaches the children the way a user's would: never through argv.
     if (devChain !== null && options.richKey === null) env[KEY_ENV] = devChain.richKey;
-    const plans = childPlans(argv, options, devChain?.url ?? options.endpoint!);
+    const plans = childPlans(baseArgv, options, devChain?.url ?? options.endpoint!);
     log.info({ processes: plans.length, maxRps: splitEvenly(options.maxRps, plans.length) }, 'starting worker processes');
     const exits = plans.map((plan) => {
       const child = fork(process.argv[1]!, plan.argv, {

@@ -10,6 +10,7 @@ import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
 import { parseDuration } from '../util/duration.js';
 import { errorMessage } from '../util/error-message.js';
 import { LOG_LEVELS } from '../util/log.js';
+import { flagDefaults, type RawFlags } from './flags.js';
 import { parseTestCaseSpec } from './test-case-spec.js';
 
 /** Bad command-line input: printed as one line, exit code 2. */
@@ -17,69 +18,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** The flags as commander hands them over: strings, booleans, or absent. */
-export interface RawOptions {
-  standalone?: boolean;
-  /** --tc-module, once per module (loaded by the CLI before parsing). */
-  tcModule?: string[];
-  /** Commander's name for --locust-legacy-0.9. */
-  'locustLegacy0.9'?: boolean;
-  users?: string;
-  spawnRate?: string;
-  runTime?: string;
-  csv?: string;
-  json?: string;
-  masterHost: string;
-  masterPort: string;
-  connectTimeout?: string;
-  maxRps: string;
-  rpsMode: string;
-  requestIncreaseRate?: string;
-  tc?: string;
-  endpoint?: string;
-  rpcTimeout: string;
-  stopTimeout: string;
-  logLevel: string;
-  logFormat: string;
-  keyFile?: string;
-  key?: string;
-  accounts: string;
-  accountSeed: string;
-  charge: string;
-  txType: string;
-  rpcNamespace: string;
-  memoSize: string;
-  receiptTimeout: string;
-  maxPending: string;
-  drainTimeout: string;
-  processes?: string;
-  metricsPort?: string;
-}
+/** The flags as commander hands them over: strings, booleans, or absent (see flags.ts). */
+export type RawOptions = RawFlags<'run'>;
 
-/**
- * --max-pending's default: geth guarantees each account 16 executable slots in its pool
- * (txpool.accountslots) and evicts beyond them under pressure, so 16 per account is what a
- * node can be trusted to hold; with the default 100 accounts that is 1,600 transfers in the
- * pool, more than a 30M-gas block mines (1,428), so blocks stay full while the pool stays small.
- */
-export const DEFAULT_MAX_PENDING = 16;
+/** `klayworker refund`'s flags. */
+export type RawRefundOptions = RawFlags<'refund'>;
 
 /** --connect-timeout's default for the node (the master's default is to wait forever). */
 export const NODE_CONNECT_TIMEOUT_MS = 30_000;
-
-/** `klayworker refund`'s flags. */
-export interface RawRefundOptions {
-  endpoint?: string;
-  keyFile?: string;
-  key?: string;
-  accounts: string;
-  accountSeed: string;
-  connectTimeout?: string;
-  rpcTimeout: string;
-  receiptTimeout: string;
-  logLevel: string;
-  logFormat: string;
-}
 
 /** Validates every flag once; the first problem becomes a UsageError naming the flag. */
 /** `available`: the test cases --tc may name (the built-ins and those loaded from --tc-module). */
@@ -113,7 +59,7 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
       throw new UsageError(errorMessage(err));
     }
   }
-  const processes = integer('--processes', raw.processes ?? '1', 1, MAX_PROCESSES);
+  const processes = integer('--processes', raw.processes, 1, MAX_PROCESSES);
   const maxRps = integer('--max-rps', raw.maxRps, 0, 100_000_000);
   if (processes > 1) {
     if (standalone) {
@@ -168,7 +114,7 @@ function metricsListen(text: string, processes: number): { host: string; port: n
 export function parseRefundOptions(raw: RawRefundOptions, env: NodeJS.ProcessEnv = process.env): RefundOptions {
   if (raw.endpoint === undefined) throw new UsageError('refund: --endpoint is required (the chain whose test accounts to sweep)');
   const endpoint = url('--endpoint', raw.endpoint);
-  const options = chainOptions({ ...raw, charge: '1', txType: 'auto', rpcNamespace: 'eth', memoSize: 'small', maxPending: String(DEFAULT_MAX_PENDING) }, env);
+  const options = chainOptions({ ...flagDefaults('run'), ...raw }, env);
   if (options.richKey === null)
     throw new UsageError('refund: a rich key is required (the same one the test used): give --key-file PATH or KLAYWORKER_KEY (or --key)');
   return { ...options, endpoint };

@@ -8,33 +8,15 @@ import { readFileSync } from 'node:fs';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { childPlans, perProcessPath, splitEvenly, withoutFlags } from '../../src/app/processes.js';
+import { childPlans, perProcessPath, splitEvenly } from '../../src/app/processes.js';
+import { flagDefaults, withoutFlags, withoutPerChildFlags } from '../../src/cli/flags.js';
 import { parseOptions, type RawOptions } from '../../src/cli/options.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 import { type FakeRpcServer, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { MockMaster, type Received } from '../support/mock-master.js';
 import { CLI, killStarted, startProcess } from '../support/processes.js';
 
-const RAW: RawOptions = {
-  tc: 'blockNumber',
-  masterHost: '127.0.0.1',
-  masterPort: '5557',
-  maxRps: '0',
-  rpsMode: 'bucket',
-  rpcTimeout: '10s',
-  stopTimeout: '10s',
-  logLevel: 'info',
-  logFormat: 'text',
-  accounts: '100',
-  accountSeed: 'klayworker',
-  charge: '1',
-  txType: 'auto',
-  rpcNamespace: 'eth',
-  memoSize: 'small',
-  receiptTimeout: '60s',
-  maxPending: '16',
-  drainTimeout: '30s',
-};
+const RAW: RawOptions = { ...flagDefaults('run'), tc: 'blockNumber' };
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -117,7 +99,7 @@ describe('splitting the work', () => {
       builtInTestCases,
       {},
     );
-    const plans = childPlans(argv, options, 'http://n:8545');
+    const plans = childPlans(withoutPerChildFlags(argv), options, 'http://n:8545');
     expect(plans.map((p) => p.argv)).toEqual(
       [0, 1, 2].map((i) => [
         '--tc',
@@ -140,7 +122,11 @@ describe('splitting the work', () => {
 
   it('splits --request-increase-rate steps too, and points the children at the dev chain', () => {
     const options = parseOptions({ ...RAW, processes: '2', requestIncreaseRate: '5/2s' }, builtInTestCases, {});
-    const [first, second] = childPlans(['--tc', 'blockNumber', '--processes', '2', '--request-increase-rate', '5/2s'], options, 'http://127.0.0.1:9');
+    const [first, second] = childPlans(
+      withoutPerChildFlags(['--tc', 'blockNumber', '--processes', '2', '--request-increase-rate', '5/2s']),
+      options,
+      'http://127.0.0.1:9',
+    );
     expect(first!.argv).toEqual([
       '--tc',
       'blockNumber',

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
+import { flagDefaults } from '../../src/cli/flags.js';
 import { NODE_CONNECT_TIMEOUT_MS, parseOptions, parseRefundOptions, type RawOptions, UsageError } from '../../src/cli/options.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 
-// What commander hands over when only --tc is given (its defaults included).
-const DEFAULTS: RawOptions = {
-  tc: 'valueTransfer',
-  masterHost: '127.0.0.1',
-  masterPort: '5557',
-  maxRps: '0',
-  rpsMode: 'bucket',
-  rpcTimeout: '10s',
-  stopTimeout: '10s',
-  logLevel: 'info',
-  logFormat: 'text',
-  accounts: '100',
-  accountSeed: 'klayworker',
-  charge: '1',
-  txType: 'auto',
-  rpcNamespace: 'eth',
-  memoSize: 'small',
-  receiptTimeout: '60s',
-  maxPending: '16',
-  drainTimeout: '30s',
-};
+// What commander hands over when only --tc is given (its defaults included; flags.test.ts checks they are commander's).
+const DEFAULTS: RawOptions = { ...flagDefaults('run'), tc: 'valueTransfer' };
 const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
 
 describe('transaction options', () => {
