@@ -29,7 +29,7 @@ export interface Transfer {
 export interface SignedTx {
   /** 0x-prefixed bytes for eth_sendRawTransaction. */
   readonly raw: string;
-  /** The transaction hash the chain will know it by. */
+  /** The transaction hash the chain will know it by, lower-case 0x hex (the tracker matches it as it is). */
   readonly hash: string;
 }
 
