@@ -14,7 +14,7 @@ import { createRateLimiter } from '../runner/limiter/rate-limiter.js';
 import { StandaloneRunner } from '../runner/standalone-runner.js';
 import type { Task } from '../runner/task.js';
 import { UserPool } from '../runner/user-pool.js';
-import { MasterRunner } from '../runner/worker-runner.js';
+import { WorkerRunner } from '../runner/worker-runner.js';
 import { renderTable } from '../stats/console-table.js';
 import { writeCsvFiles } from '../stats/csv.js';
 import { RequestStats } from '../stats/request-stats.js';
@@ -100,7 +100,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
       // Like Locust's --exit-code-on-error: a run with failed requests is not a clean run.
       outcome = { ...result, exitCode: stats.totalFailures > 0 ? 1 : 0 };
     } else {
-      const runner = new MasterRunner({
+      const runner = new WorkerRunner({
         host: options.masterHost,
         port: options.masterPort,
         pool,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { errorMessage } from '../util/error-message.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { InvalidCommandError, type MasterCommand, parseCommand } from './commands.js';
+import type { OutgoingMessage } from './messages.js';
 import { describeAddress, openSockets, type SocketSet, type Transport } from './sockets.js';
 
 export interface LinkHandlers {
@@ -95,9 +96,9 @@ export class MasterLink {
   }
 
   /** Queues one message. Messages queued while the link is closed are dropped. */
-  send(type: string, data: unknown): void {
+  send(message: OutgoingMessage): void {
     if (!this.#socket) return;
-    this.#queue.push(encodeMessage(type, data, this.#options.nodeId));
+    this.#queue.push(encodeMessage(message.type, message.data, this.#options.nodeId));
     if (!this.#draining) void this.#drain();
   }
 

@@ -6,17 +6,19 @@ import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/command
 import { MasterLink } from '../locust/link.js';
 import { makeNodeId } from '../locust/node-id.js';
 import type { Transport } from '../locust/sockets.js';
-import { adaptReport, type StatsEra } from '../locust/stats-dialect.js';
+import { LOCUST_TIMINGS, type MasterTimings } from '../locust/master-timings.js';
+import { CLIENT_STOPPED, heartbeat, QUIT, rampComplete, rampStarted, spawnComplete, statsMessage, type WorkerState } from '../locust/messages.js';
+import { Registration } from '../locust/registration.js';
+import type { StatsEra } from '../locust/stats-dialect.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import type { Backlog } from './backlog.js';
 import type { RateLimiter } from './limiter/limiter.js';
-import { LOCUST_TIMINGS, type MasterTimings } from './master-timings.js';
 import { ProcessUsage } from './process-usage.js';
 import type { UserPool } from './user-pool.js';
 
-export type { MasterTimings } from './master-timings.js';
+export type { MasterTimings } from '../locust/master-timings.js';
 
-export interface MasterRunnerOptions {
+export interface WorkerRunnerOptions {
   host: string;
   port: number;
   nodeId?: string;
@@ -35,7 +37,7 @@ export interface MasterRunnerOptions {
   transport?: Transport;
 }
 
-export interface MasterRunResult {
+export interface WorkerRunResult {
   exitCode: number;
   /** Why the run ended, for the last log line. */
   reason: string;
@@ -55,21 +57,20 @@ type Event =
   MasterCommand | { type: 'connected' } | { type: 'disconnected' } | { type: 'master-silent' } | { type: 'shutdown'; reason: string; exitCode: number };
 
 /**
- * The worker on a master's orders: registers, reports, and turns master commands into user
- * counts. Every event goes through one serial chain, so a stop and a spawn never interleave.
+ * The worker on a master's orders (Locust's WorkerRunner): registers, reports, and turns
+ * master commands into user counts, draining the chain's backlog at each stop. Every event goes
+ * through one serial chain, so a stop and a spawn never interleave. What each message holds
+ * for each Locust version is src/locust's business (messages.ts, commands.ts, registration.ts).
  */
-export class MasterRunner {
+export class WorkerRunner {
   readonly nodeId: string;
-  readonly #o: MasterRunnerOptions;
+  readonly #o: WorkerRunnerOptions;
   readonly #t: MasterTimings;
   readonly #link: MasterLink;
   readonly #usage = new ProcessUsage();
   #phase: Phase = 'idle';
   #chain: Promise<void> = Promise.resolve();
-  #acked = false;
-  #assumeRegistered = false;
-  #readySentAt = -Infinity;
-  #readyRetries = 0;
+  readonly #registration: Registration;
   #lastSpawnTimestamp = -Infinity;
   #classCounts: Record<string, number> = {};
   #stopTimeoutS: number | null = null;
@@ -86,12 +87,12 @@ export class MasterRunner {
   #timers: NodeJS.Timeout[] = [];
   #waitingSince = 0;
   #connectTimer: NodeJS.Timeout | undefined;
-  #finish!: (result: MasterRunResult) => void;
-  readonly #finished = new Promise<MasterRunResult>((resolve) => {
+  #finish!: (result: WorkerRunResult) => void;
+  readonly #finished = new Promise<WorkerRunResult>((resolve) => {
     this.#finish = resolve;
   });
 
-  constructor(options: MasterRunnerOptions) {
+  constructor(options: WorkerRunnerOptions) {
     this.#o = options;
     this.#t = { ...LOCUST_TIMINGS, ...options.timings };
     this.nodeId = options.nodeId ?? makeNodeId();
@@ -109,10 +110,17 @@ export class MasterRunner {
         onDisconnect: () => this.#enqueue({ type: 'disconnected' }),
       },
     });
+    this.#registration = new Registration({
+      legacy09: this.#legacy09,
+      ackRetryMs: this.#t.ackRetryMs,
+      ackRetries: this.#t.ackRetries,
+      log: options.log,
+      send: (message) => this.#link.send(message),
+    });
   }
 
   /** Connects and serves the master until it says quit (or `shutdown` is called). */
-  run(): Promise<MasterRunResult> {
+  run(): Promise<WorkerRunResult> {
     const { log } = this.#o;
     log.info({ master: this.#link.address, nodeId: this.nodeId }, 'connecting to the Locust master');
     this.#link.open();
@@ -150,7 +158,7 @@ export class MasterRunner {
   }
 
   #waitingForMaster(): boolean {
-    return !this.#acked && !this.#assumeRegistered && this.#phase !== 'done';
+    return !this.#registration.registered && this.#phase !== 'done';
   }
 
   /** Ends the run as a quit would: users stopped, final stats and `quit` sent. */
@@ -173,15 +181,14 @@ export class MasterRunner {
     switch (event.type) {
       case 'connected':
         log.info({ master: this.#link.address }, 'connected to the Locust master');
-        if (!this.#acked && !this.#assumeRegistered) this.#sendClientReady();
+        if (!this.#registration.registered) this.#registration.ready();
         return;
       case 'disconnected':
         return this.#masterLost('lost the connection to the Locust master');
       case 'master-silent':
         return this.#masterLost(`no heartbeat from the Locust master for ${this.#t.masterHeartbeatTimeoutMs / 1000} s`);
       case 'ack':
-        if (!this.#acked) log.info({ index: event.index }, 'registered with the Locust master');
-        this.#acked = true;
+        this.#registration.acked(event.index);
         return;
       case 'heartbeat':
         this.#masterHeartbeatAt = Date.now();
@@ -213,39 +220,38 @@ export class MasterRunner {
       return;
     }
     this.#lastSpawnTimestamp = command.timestamp;
-    this.#assumeRegistered = true;
+    this.#registration.heardFromMaster();
     this.#stopTimeoutS = command.stopTimeout;
     this.#beginTestIfIdle();
     this.#phase = 'spawning';
     this.#rampDialect = null;
-    this.#link.send('spawning', null);
+    this.#link.send(rampStarted('spawn'));
     const total = Object.values(command.userClassesCount).reduce((a, n) => a + n, 0);
     pool.setTarget(total);
     // Echo the master's class map: its sum is exactly the number of users now running.
     this.#classCounts = { ...command.userClassesCount };
     this.#peakUsers = Math.max(this.#peakUsers, total);
     this.#phase = 'running';
-    this.#link.send('spawning_complete', { user_classes_count: this.#classCounts, user_count: total, count: total });
+    this.#link.send(spawnComplete(this.#classCounts, total));
     log.info({ users: total, byTestCase: Object.fromEntries(pool.countsByTask()) }, 'users running');
   }
 
   #ramp(command: RampCommand): void {
     const { log, pool } = this.#o;
-    this.#assumeRegistered = true;
+    this.#registration.heardFromMaster();
     this.#stopTimeoutS = command.stopTimeout;
     if (command.saysClients && !this.#legacy09) this.#statsEra = 'occurences';
     this.#beginTestIfIdle();
     this.#phase = 'spawning';
     this.#rampDialect = command.dialect;
-    const [started, complete] = command.dialect === 'hatch' ? ['hatching', 'hatch_complete'] : ['spawning', 'spawning_complete'];
-    this.#link.send(started, null);
+    this.#link.send(rampStarted(command.dialect));
     log.info({ users: command.users, rate: command.ratePerSecond }, 'hatching users');
     // The ramp runs beside the event chain so that a stop or quit can cut it short.
     void pool.rampTo(command.users, command.ratePerSecond).then((reached) => {
       if (!reached || this.#phase !== 'spawning') return;
       this.#phase = 'running';
       this.#peakUsers = Math.max(this.#peakUsers, pool.count);
-      this.#link.send(complete, { count: pool.count });
+      this.#link.send(rampComplete(command.dialect, pool.count));
       log.info({ users: pool.count, byTestCase: Object.fromEntries(pool.countsByTask()) }, 'users running');
     });
   }
@@ -279,7 +285,7 @@ export class MasterRunner {
     }
     // The users' last results reach the master before we say stopped.
     if (this.#link.connected) this.#sendStats();
-    this.#link.send('client_stopped', null);
+    this.#link.send(CLIENT_STOPPED);
     log.info('users stopped');
     if (this.#stopTimeoutS) {
       const wait = new AbortController();
@@ -291,7 +297,7 @@ export class MasterRunner {
       if (wait.signal.aborted) return;
     }
     if (this.#phase === 'done') return;
-    this.#sendClientReady();
+    this.#registration.ready();
   }
 
   /**
@@ -317,9 +323,7 @@ export class MasterRunner {
     // summary): whichever master registers us next must not count them, and a 2.12.1 master
     // merges stats even from workers it does not know.
     this.#o.stats.takeReport();
-    this.#acked = false;
-    this.#assumeRegistered = false;
-    this.#readyRetries = 0;
+    this.#registration.forget();
     this.#masterHeartbeatAt = null;
     this.#lastSpawnTimestamp = -Infinity;
     // A fresh socket drops whatever was queued for the old master.
@@ -337,7 +341,7 @@ export class MasterRunner {
     await this.#o.backlog.drain(0);
     if (this.#link.connected) {
       this.#sendStats();
-      this.#link.send('quit', null);
+      this.#link.send(QUIT);
     }
     this.#phase = 'done';
     for (const timer of this.#timers) clearInterval(timer);
@@ -347,43 +351,19 @@ export class MasterRunner {
     this.#finish({ exitCode, reason, durationS: Math.max(0, (end - (this.#testStartedAt || end)) / 1000), peakUsers: this.#peakUsers });
   }
 
-  #sendClientReady(): void {
-    // -1 passes every 2.x version check, including Debian's 2.12.1 whose own version is "";
-    // older masters ignore the data, and 0.9 workers sent None.
-    this.#link.send('client_ready', this.#legacy09 ? null : -1);
-    this.#readySentAt = Date.now();
-    // A 0.9 master never acks: being heard is all registration there is.
-    if (this.#legacy09) this.#assumeRegistered = true;
-  }
-
   #tick(): void {
     if (this.#phase === 'done' || !this.#link.connected) return;
     const now = Date.now();
-    if (!this.#acked && !this.#assumeRegistered && now - this.#readySentAt >= this.#t.ackRetryMs) {
-      if (this.#readyRetries < this.#t.ackRetries) {
-        this.#readyRetries += 1;
-        this.#sendClientReady();
-      } else {
-        this.#o.log.info('no ack from the master: assuming a Locust older than 2.10');
-        this.#assumeRegistered = true;
-      }
-    }
-    if (!this.#legacy09) {
-      this.#link.send('heartbeat', {
-        state: this.#reportedState(),
-        current_cpu_usage: this.#usage.cpuPercent(),
-        current_memory_usage: this.#usage.memoryBytes(),
-        // Locust 1.4.4 – 1.6 masters take the user count from heartbeats; others ignore it.
-        count: this.#o.pool.count,
-      });
-    }
+    this.#registration.tick(now);
+    // Locust 0.9 has no heartbeats.
+    if (!this.#legacy09) this.#link.send(heartbeat(this.#reportedState(), this.#usage.cpuPercent(), this.#usage.memoryBytes(), this.#o.pool.count));
     if (this.#masterHeartbeatAt !== null && now - this.#masterHeartbeatAt > this.#t.masterHeartbeatTimeoutMs) {
       this.#masterHeartbeatAt = null;
       this.#enqueue({ type: 'master-silent' });
     }
   }
 
-  #reportedState(): 'ready' | 'hatching' | 'spawning' | 'running' {
+  #reportedState(): WorkerState {
     if (this.#phase === 'spawning') return this.#rampDialect === 'hatch' ? 'hatching' : 'spawning';
     if (this.#phase === 'running' || this.#phase === 'stopping' || this.#phase === 'draining') return 'running';
     return 'ready';
@@ -397,13 +377,6 @@ export class MasterRunner {
   }
 
   #sendStats(): void {
-    const report = adaptReport(this.#o.stats.takeReport(), this.#statsEra, Date.now() / 1000);
-    this.#link.send('stats', {
-      stats: report.stats,
-      stats_total: report.stats_total,
-      errors: report.errors,
-      user_classes_count: this.#classCounts,
-      user_count: this.#o.pool.count,
-    });
+    this.#link.send(statsMessage(this.#o.stats.takeReport(), this.#statsEra, this.#classCounts, this.#o.pool.count, Date.now() / 1000));
   }
 }

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Transport } from '../../src/locust/sockets.js';
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import { UserPool } from '../../src/runner/user-pool.js';
-import { MasterRunner, type MasterRunResult } from '../../src/runner/worker-runner.js';
+import { WorkerRunner, type WorkerRunResult } from '../../src/runner/worker-runner.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { PushPullMaster } from '../support/legacy-master.js';
 import { collectingLogger, CountingTask, TEST_TIMINGS } from '../support/master-harness.js';
@@ -146,13 +146,13 @@ afterEach(async () => {
   cleanup = [];
 });
 
-function startWorker(era: Era, port: number): { runner: MasterRunner; pool: UserPool; result: Promise<MasterRunResult>; log: Logger } {
+function startWorker(era: Era, port: number): { runner: WorkerRunner; pool: UserPool; result: Promise<WorkerRunResult>; log: Logger } {
   const { log } = collectingLogger();
   const stats = new RequestStats();
   const limiter = createRateLimiter({ maxRps: 0 });
   // One task fails, so that the stats carry errors in the era's spelling.
   const pool = new UserPool({ tasks: [new CountingTask('ok'), new CountingTask('bad', 1, 'failure')], limiter, recorder: stats, log });
-  const runner = new MasterRunner({
+  const runner = new WorkerRunner({
     host: '127.0.0.1',
     port,
     pool,

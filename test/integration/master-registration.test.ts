@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import { UserPool } from '../../src/runner/user-pool.js';
-import { MasterRunner } from '../../src/runner/worker-runner.js';
+import { WorkerRunner } from '../../src/runner/worker-runner.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { collectingLogger, CountingTask, Harnesses, statsOf, TEST_TIMINGS } from '../support/master-harness.js';
 import type { Received } from '../support/mock-master.js';
@@ -110,7 +110,7 @@ describe('no master at start', () => {
     const limiter = createRateLimiter({ maxRps: 0 });
     const pool = new UserPool({ tasks: [new CountingTask('A')], limiter, recorder: stats, log });
     // Default waitLogMs (5 s): the timeout must not depend on how often we log that we wait.
-    const runner = new MasterRunner({
+    const runner = new WorkerRunner({
       host: '127.0.0.1',
       port,
       pool,

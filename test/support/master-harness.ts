@@ -1,5 +1,5 @@
 /**
- * An in-process MasterRunner wired to a MockMaster, for the master protocol tests: small
+ * An in-process WorkerRunner wired to a MockMaster, for the master protocol tests: small
  * counting tasks, a logger whose lines the test can read, short timings, and helpers that
  * wait for what the worker sends (always with a deadline).
  */
@@ -11,7 +11,7 @@ import { type Logger, pino } from 'pino';
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import type { Task, User } from '../../src/runner/task.js';
 import { UserPool } from '../../src/runner/user-pool.js';
-import { MasterRunner, type MasterRunResult, type MasterTimings } from '../../src/runner/worker-runner.js';
+import { WorkerRunner, type WorkerRunResult, type MasterTimings } from '../../src/runner/worker-runner.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { MockMaster, type Received } from './mock-master.js';
 import { NO_TRANSACTIONS } from './no-transactions.js';
@@ -111,12 +111,12 @@ export interface WorkerOptions {
 }
 
 export class WorkerHarness {
-  readonly runner: MasterRunner;
+  readonly runner: WorkerRunner;
   readonly pool: UserPool;
   readonly stats: RequestStats;
   readonly tasks: CountingTask[];
   readonly lines: LogLine[];
-  readonly result: Promise<MasterRunResult>;
+  readonly result: Promise<WorkerRunResult>;
   mock: MockMaster;
   #lastTimestamp = 0;
 
@@ -128,7 +128,7 @@ export class WorkerHarness {
     this.stats = new RequestStats();
     const limiter = createRateLimiter({ maxRps: 0 });
     this.pool = new UserPool({ tasks: this.tasks, limiter, recorder: this.stats, log });
-    this.runner = new MasterRunner({
+    this.runner = new WorkerRunner({
       host: '127.0.0.1',
       port: mock.port,
       pool: this.pool,
@@ -214,7 +214,7 @@ export class WorkerHarness {
   }
 
   /** The run's result, failing if it takes longer than `timeoutMs`. */
-  finished(timeoutMs: number): Promise<MasterRunResult> {
+  finished(timeoutMs: number): Promise<WorkerRunResult> {
     return withDeadline(this.result, timeoutMs, () => `the runner did not finish within ${timeoutMs} ms`);
   }
 
