@@ -4,11 +4,11 @@ import type { Logger } from 'pino';
 
 import type { MasterCommand, RampCommand, SpawnCommand } from '../locust/commands.js';
 import { MasterLink } from '../locust/link.js';
-import { makeNodeId } from '../locust/node-id.js';
-import type { Transport } from '../locust/sockets.js';
 import { LOCUST_TIMINGS, type MasterTimings } from '../locust/master-timings.js';
 import { CLIENT_STOPPED, heartbeat, QUIT, rampComplete, rampStarted, spawnComplete, statsMessage, type WorkerState } from '../locust/messages.js';
+import { makeNodeId } from '../locust/node-id.js';
 import { Registration } from '../locust/registration.js';
+import type { Transport } from '../locust/sockets.js';
 import type { StatsEra } from '../locust/stats-dialect.js';
 import type { RequestStats } from '../stats/request-stats.js';
 import type { Backlog } from './backlog.js';

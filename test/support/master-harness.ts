@@ -11,7 +11,7 @@ import { type Logger, pino } from 'pino';
 import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import type { Task, User } from '../../src/runner/task.js';
 import { UserPool } from '../../src/runner/user-pool.js';
-import { WorkerRunner, type WorkerRunResult, type MasterTimings } from '../../src/runner/worker-runner.js';
+import { type MasterTimings, WorkerRunner, type WorkerRunResult } from '../../src/runner/worker-runner.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { MockMaster, type Received } from './mock-master.js';
 import { NO_TRANSACTIONS } from './no-transactions.js';
