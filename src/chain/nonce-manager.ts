@@ -10,6 +10,7 @@
  * node's pool holds at most accounts × N of ours. After a drop the tracker heals the account:
  * it is held out of the pool until the new nonce plan (gaps first) is known.
  */
+import { Waiter, WaiterQueue } from '../util/waiter-queue.js';
 import type { NonceAccount, NoncePlan } from './inclusion-tracker.js';
 
 /** What became of the transaction sent under a lease. */
@@ -55,11 +56,6 @@ interface Slot<A> {
   readonly tracked: NonceAccount;
 }
 
-interface Waiter<A> {
-  resolve(lease: Lease<A> | null): void;
-  done: boolean;
-}
-
 export interface NonceManagerOptions {
   /** Transactions per account waiting for the chain before it is held back; 0: no limit. */
   maxPending?: number;
@@ -71,7 +67,8 @@ export class NonceManager<A extends { readonly address: string }> {
   readonly #slots: Slot<A>[];
   /** Free accounts, least recently released first, so use spreads evenly. */
   readonly #free = new Queue<Slot<A>>();
-  readonly #waiters = new Queue<Waiter<A>>();
+  /** Users waiting for an account, first come first served; a stopped user's wait ends with null. */
+  readonly #waiters = new WaiterQueue<Lease<A> | null>(null);
 
   constructor(accounts: readonly A[], readPendingNonce: PendingNonceReader, options: NonceManagerOptions = {}) {
     if (accounts.length === 0) throw new RangeError('a nonce manager needs at least one account');
@@ -95,9 +92,7 @@ export class NonceManager<A extends { readonly address: string }> {
 
   /** Users waiting for an account. */
   get waitingCount(): number {
-    let n = 0;
-    for (const w of this.#waiters.items()) if (!w.done) n++;
-    return n;
+    return this.#waiters.size;
   }
 
   /**
@@ -108,20 +103,11 @@ export class NonceManager<A extends { readonly address: string }> {
     if (signal?.aborted) return Promise.resolve(null);
     const slot = this.#takeFree();
     if (slot !== undefined) return Promise.resolve(this.#grant(slot));
-    return new Promise((resolve) => {
-      const waiter: Waiter<A> = { resolve, done: false };
-      const onAbort = (): void => {
-        if (waiter.done) return;
-        waiter.done = true;
-        resolve(null);
-      };
-      waiter.resolve = (lease) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(lease);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
-    });
+    const waiter = new Waiter<Lease<A> | null>();
+    if (signal === undefined) return this.#waiters.wait(waiter);
+    const onAbort = (): void => waiter.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    return this.#waiters.wait(waiter).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   /** A free account now, or null if none can be leased. */
@@ -251,15 +237,8 @@ export class NonceManager<A extends { readonly address: string }> {
   /** Hands an account that has become available to the first waiting user, or queues it. */
   #offer(slot: Slot<A>): void {
     if (!this.#available(slot)) return;
-    for (;;) {
-      const waiter = this.#waiters.shift();
-      if (waiter === undefined) break;
-      if (waiter.done) continue;
-      waiter.done = true;
-      waiter.resolve(this.#grant(slot));
-      return;
-    }
-    this.#enqueue(slot);
+    if (this.#waiters.size > 0) this.#waiters.grantNext(this.#grant(slot));
+    else this.#enqueue(slot);
   }
 
   #enqueue(slot: Slot<A>): void {

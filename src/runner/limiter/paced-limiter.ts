@@ -39,7 +39,7 @@ export interface PacedLimiterOptions {
 }
 
 export class PacedLimiter implements RateLimiter {
-  private readonly queue = new WaiterQueue();
+  private readonly queue = new WaiterQueue(false);
   private origin: number | undefined;
   private stopped = false;
   private until = Infinity;
@@ -101,7 +101,7 @@ export class PacedLimiter implements RateLimiter {
       this.queue.denyAll();
       return;
     }
-    while (this.queue.size > 0 && this.policy.take(elapsed, true)) this.queue.grantNext();
+    while (this.queue.size > 0 && this.policy.take(elapsed, true)) this.queue.grantNext(true);
     if (this.queue.size > 0) this.arm();
   }
 
