@@ -9,14 +9,13 @@
  * Kaia nodes accept it through eth_, kaia_ and klay_sendRawTransaction alike (typed
  * Ethereum transactions need eth_ there).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { type BaseWallet, getAddress } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { errorMessage } from '../util/error-message.js';
 import { isHexQuantity, toHexQuantity } from './encoding/hex.js';
+import { type Receipt, waitForReceipt } from './receipt-wait.js';
 import { DEFAULT_RPC_NAMESPACE, type RpcNamespace } from './rpc-namespace.js';
 
 /** A compiled contract, as test cases keep theirs (testcases/contracts/artifacts.ts). */
@@ -126,24 +125,17 @@ export function createTransactionSender(options: TransactionSenderOptions): Tran
     const raw = await wallet.signTransaction({ type: 0, chainId: id, nonce: Number(nonce), gasPrice: price, gasLimit, to, data, value });
     const hash = await call('sendRawTransaction', [raw]);
     if (typeof hash !== 'string') throw new Error(`${ns}_sendRawTransaction returned ${JSON.stringify(hash)}, not a hash`);
-    return waitForReceipt(hash);
+    return mined(hash);
   }
 
-  async function waitForReceipt(hash: string): Promise<TxReceipt> {
-    const deadline = performance.now() + receiptTimeoutMs;
-    let lastError = '';
-    for (;;) {
-      try {
-        const raw = await call('getTransactionReceipt', [hash]);
-        if (raw !== null) return parseReceipt(raw, hash);
-      } catch (err) {
-        if (err instanceof ReceiptError) throw err;
-        lastError = `; last error: ${errorMessage(err)}`;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`transaction ${hash} was not mined within ${receiptTimeoutMs} ms${lastError}`);
-      await sleep(Math.min(pollMs, left));
+  async function mined(hash: string): Promise<TxReceipt> {
+    const method = `${ns}_getTransactionReceipt`;
+    const waited = await waitForReceipt(rpc, method, hash, { deadline: performance.now() + receiptTimeoutMs, pollMs });
+    if (waited.kind !== 'receipt') {
+      const last = waited.kind === 'timeout' && waited.lastError !== null ? `; last error: ${waited.lastError}` : '';
+      throw new Error(`transaction ${hash} was not mined within ${receiptTimeoutMs} ms${last}`);
     }
+    return parseReceipt(waited.receipt, hash);
   }
 
   return {
@@ -157,16 +149,11 @@ export function createTransactionSender(options: TransactionSenderOptions): Tran
   };
 }
 
-/** A receipt that says the transaction failed, or that cannot be read: not worth polling again. */
-class ReceiptError extends Error {}
-
-function parseReceipt(raw: unknown, hash: string): TxReceipt {
-  const r = raw as { status?: unknown; gasUsed?: unknown; blockNumber?: unknown; contractAddress?: unknown; logs?: unknown };
-  if (typeof r !== 'object' || r === null || !isHexQuantity(r.gasUsed) || !isHexQuantity(r.blockNumber)) {
-    throw new ReceiptError(`transaction ${hash}: unreadable receipt`);
-  }
+function parseReceipt(receipt: Receipt, hash: string): TxReceipt {
+  const r = receipt as Receipt & { contractAddress?: unknown; logs?: unknown };
+  if (!isHexQuantity(r.gasUsed) || !isHexQuantity(r.blockNumber)) throw new Error(`transaction ${hash}: unreadable receipt`);
   const gasUsed = BigInt(r.gasUsed);
-  if (r.status !== '0x1') throw new ReceiptError(`transaction ${hash} failed with status ${String(r.status)} (gas used ${gasUsed})`);
+  if (r.status !== '0x1') throw new Error(`transaction ${hash} failed with status ${String(r.status)} (gas used ${gasUsed})`);
   return {
     transactionHash: hash,
     blockNumber: BigInt(r.blockNumber),

@@ -21,11 +21,21 @@ export type ReceiptWait =
 
 const POLL_MS = 200;
 
-/** Polls `method` (e.g. eth_getTransactionReceipt) until a receipt, the deadline (performance.now() based) or an abort. */
-export async function waitForReceipt(rpc: JsonRpcClient, method: string, hash: string, deadline: number, signal: AbortSignal): Promise<ReceiptWait> {
+export interface ReceiptWaitOptions {
+  /** performance.now() milliseconds after which it gives up. */
+  deadline: number;
+  /** A stopped user stops waiting. */
+  signal?: AbortSignal;
+  /** Pause between polls (default 200 ms). */
+  pollMs?: number;
+}
+
+/** Polls `method` (e.g. eth_getTransactionReceipt) until a receipt, the deadline or an abort: the one receipt poller. */
+export async function waitForReceipt(rpc: JsonRpcClient, method: string, hash: string, options: ReceiptWaitOptions): Promise<ReceiptWait> {
+  const { deadline, signal, pollMs = POLL_MS } = options;
   let lastError: string | null = null;
   for (;;) {
-    if (signal.aborted) return { kind: 'aborted' };
+    if (signal?.aborted === true) return { kind: 'aborted' };
     try {
       const { result, bytes } = await rpc.call(method, [hash]);
       if (isReceipt(result)) return { kind: 'receipt', receipt: result, bytes, at: performance.now() };
@@ -36,7 +46,7 @@ export async function waitForReceipt(rpc: JsonRpcClient, method: string, hash: s
     }
     const left = deadline - performance.now();
     if (left <= 0) return { kind: 'timeout', lastError };
-    await sleep(Math.min(POLL_MS, left), undefined, { signal }).catch(() => undefined);
+    await sleep(Math.min(pollMs, left), undefined, { signal }).catch(() => undefined);
   }
 }
 

@@ -64,10 +64,9 @@ export async function restoreLegacyKeys(options: RestoreOptions): Promise<Restor
     if (typeof sent !== 'string') problems.push(`${lease.account.address}: ${sent.error}`);
     return typeof sent === 'string' ? sent : null;
   });
-  const never = new AbortController().signal;
   const receipts = await mapLimit(hashes, CONCURRENCY, async (hash) => {
     if (hash === null) return false;
-    const waited = await waitForReceipt(setup.rpc, `${setup.namespace}_getTransactionReceipt`, hash, deadline, never);
+    const waited = await waitForReceipt(setup.rpc, `${setup.namespace}_getTransactionReceipt`, hash, { deadline });
     if (waited.kind === 'receipt' && waited.receipt.status === '0x1') return true;
     problems.push(`${hash}: ${waited.kind === 'receipt' ? `status ${String(waited.receipt.status)}` : 'not mined in time'}`);
     return false;
