@@ -358,6 +358,7 @@ export class InclusionTracker {
   async drain(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.#pendingInTest > 0 && timeoutMs > 0 && signal?.aborted !== true) {
       this.#draining = true;
+      this.#rescueAtDrainStart();
       this.#o.log.info({ pending: this.#pendingInTest, timeoutS: timeoutMs / 1000 }, 'waiting for sent transactions to be mined (--drain-timeout)');
       await new Promise<void>((resolve) => {
         const finish = (): void => {
@@ -447,6 +448,25 @@ export class InclusionTracker {
     for (const account of this.#accounts.values()) {
       for (const entry of account.entries) {
         if (entry.state !== 'pending' || !entry.replaceable || entry.maxPrice * 4n >= baseFee * 5n) continue;
+        entry.resendAsked = true;
+        this.#resendNow(account, entry);
+      }
+    }
+  }
+
+  /**
+   * The users have just stopped. A re-send a starvation check asked of an account's next lease
+   * will never be leased now, and the next block may price out what is near the last base fee
+   * before the drain sees a rise: both re-send themselves at once. (Seen in a saturating run: a
+   * check asked a lease re-send 6 ms before the users stopped; the next block evicted it.)
+   */
+  #rescueAtDrainStart(): void {
+    const baseFee = this.#lastBaseFee;
+    for (const account of this.#accounts.values()) {
+      for (const entry of account.entries) {
+        if (entry.state !== 'pending' || !entry.replaceable) continue;
+        const nearCap = baseFee !== null && entry.maxPrice * 4n < baseFee * 5n;
+        if (!entry.resendAsked && !nearCap) continue;
         entry.resendAsked = true;
         this.#resendNow(account, entry);
       }

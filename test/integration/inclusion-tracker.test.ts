@@ -369,6 +369,26 @@ describe('InclusionTracker', () => {
     await drained;
   });
 
+  it('when a stopped test starts to drain, what its users would have re-sent, or the next block may price out, re-sends itself at once', async () => {
+    const { chain, tracker, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const selfSent: number[] = [];
+    const resend = (at: number) => selfSent.push(at);
+    // Nonce 0 near the fee of the last block (90 × 1.25 > 100); nonce 1 well above it.
+    tracker.expect({ hash: hash(150), account, nonce: 0, name: 'tc', maxPrice: 100n, resend }).accepted(hash(150));
+    tracker.expect({ hash: hash(151), account, nonce: 1, name: 'tc', maxPrice: 1_000n, resend }).accepted(hash(151));
+    chain.pool.add(hash(150));
+    chain.pool.add(hash(151));
+    chain.baseFee = 90n;
+    chain.mine();
+    await seen();
+    expect(selfSent).toEqual([]);
+    // The drain starts: no block has to show a rise first.
+    const drained = tracker.drain(200);
+    expect(selfSent).toEqual([0]);
+    await drained;
+  });
+
   it('a re-send that starts while the node is asked about the transaction is no drop: the answer about its old hash proves nothing', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
