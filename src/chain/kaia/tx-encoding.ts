@@ -15,7 +15,7 @@
  * Fields are encoded once and the encodings reused for every form.
  */
 import { errorMessage } from '../../util/error-message.js';
-import { encodeBytes, encodeList, isRlpBytes, RLP_EMPTY, rlpBytesPayload, splitRlpList } from '../encoding/kaia-rlp.js';
+import { encodeBytes, encodeList, isRlpBytes, RLP_EMPTY, rlpBytesPayload, splitRlpList } from '../encoding/rlp.js';
 import { type KaiaLayoutField, type KaiaTxTypeCode, type KaiaTxTypeInfo, kaiaTxTypeInfo, kaiaTxTypeLabel } from './tx-types.js';
 
 export interface KaiaTxFields {

@@ -1,14 +1,18 @@
 /**
- * Just enough RLP for signing, on Node Buffers. ethers' encodeRlp goes through hex strings
- * and arrays of numbers, which costs about 0.2 ms per 2 KB memo per pass; a signed memo
- * transaction needs several passes. Here bytes are copied once per list, and a list read back
- * is split into the raw encodings of its items, so a fee payer re-uses the sender's bytes.
+ * The one RLP encoder: just enough RLP for signing, on Node Buffers, used by the transfer
+ * templates of the hot path (transfer-rlp.ts) and by every Kaia type (kaia/tx-encoding.ts).
+ * ethers' encodeRlp goes through hex strings and arrays of numbers, which costs about 0.2 ms
+ * per 2 KB memo per pass; a signed memo transaction needs several passes. Here bytes are
+ * copied once per list (one allocation, the type byte included), and a list read back is
+ * split into the raw encodings of its items, so a fee payer re-uses the sender's bytes.
  */
 
 export type RlpItem = Uint8Array | readonly RlpItem[];
 
 /** The encoding of the empty byte string (also the integer 0). */
 export const RLP_EMPTY: Buffer = Buffer.from([0x80]);
+/** The encoding of the empty list. */
+export const RLP_EMPTY_LIST: Buffer = Buffer.from([0xc0]);
 
 /** Encodes a byte string, or a list of items. */
 export function encodeRlp(item: RlpItem): Buffer {
@@ -22,11 +26,59 @@ export function encodeBytes(bytes: Uint8Array): Buffer {
   return Buffer.concat([header(0x80, bytes.length), bytes]);
 }
 
-/** A list whose items are already encoded. */
-export function encodeList(encodedItems: readonly Uint8Array[]): Buffer {
+/** A list whose items are already encoded, after an EIP-2718 type byte if one is given. */
+export function encodeList(encodedItems: readonly Uint8Array[], typeByte?: number): Buffer {
   let length = 0;
   for (const item of encodedItems) length += item.length;
-  return Buffer.concat([header(0xc0, length), ...encodedItems], length + headerLength(length));
+  const headerBytes = headerLength(length);
+  const prefix = typeByte === undefined ? 0 : 1;
+  const out = Buffer.allocUnsafe(prefix + headerBytes + length);
+  let at = 0;
+  if (typeByte !== undefined) out[at++] = typeByte;
+  if (headerBytes === 1) {
+    out[at++] = 0xc0 + length;
+  } else {
+    out[at++] = 0xf7 + headerBytes - 1;
+    for (let i = headerBytes - 2; i >= 0; i--) out[at++] = (length >>> (8 * i)) & 0xff;
+  }
+  for (const item of encodedItems) {
+    out.set(item, at);
+    at += item.length;
+  }
+  return out;
+}
+
+/** A non-negative integer as an RLP string: minimal big-endian bytes, empty for zero. */
+export function rlpUint(value: bigint | number): Uint8Array {
+  if (value < 0) throw new RangeError(`RLP integers are unsigned, got ${value}`);
+  if (value === 0 || value === 0n) return RLP_EMPTY;
+  if (value < 0x80) return Uint8Array.of(Number(value));
+  const hex = value.toString(16);
+  return withShortHeader(Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex'));
+}
+
+/** A 32-byte signature scalar as an RLP integer (leading zero bytes dropped, as ethers does). */
+export function rlpScalar(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  const trimmed = bytes.subarray(start);
+  if (trimmed.length === 0) return RLP_EMPTY;
+  if (trimmed.length === 1 && trimmed[0]! < 0x80) return trimmed.slice();
+  return withShortHeader(trimmed);
+}
+
+/** A 20-byte address as an RLP string. */
+export function rlpAddress(address: Uint8Array): Uint8Array {
+  if (address.length !== 20) throw new RangeError(`an address is 20 bytes, got ${address.length}`);
+  return withShortHeader(address);
+}
+
+/** A short string (under 56 bytes: integers, scalars and addresses all are) with its header, in one allocation. */
+function withShortHeader(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(1 + bytes.length);
+  out[0] = 0x80 + bytes.length;
+  out.set(bytes, 1);
+  return out;
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
- * Our Buffer RLP (src/chain/encoding/kaia-rlp.ts) against ethers' encodeRlp/decodeRlp as the oracle,
+ * Our Buffer RLP (src/chain/encoding/rlp.ts, the one RLP encoder) against ethers' encodeRlp/decodeRlp as the oracle,
  * on the length boundaries where RLP changes form, and on malformed input.
  */
 import { decodeRlp, encodeRlp as ethersEncodeRlp, hexlify, type RlpStructuredDataish } from 'ethers';
 import { describe, expect, it } from 'vitest';
 
-import { encodeBytes, encodeList, encodeRlp, rlpBytesPayload, type RlpItem, splitRlpList } from '../../src/chain/encoding/kaia-rlp.js';
+import { encodeBytes, encodeList, encodeRlp, rlpBytesPayload, type RlpItem, splitRlpList } from '../../src/chain/encoding/rlp.js';
 
 function toEthers(item: RlpItem): RlpStructuredDataish {
   return item instanceof Uint8Array ? hexlify(item) : item.map(toEthers);
