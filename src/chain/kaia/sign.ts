@@ -1,14 +1,17 @@
 /**
  * Signing Kaia-native transactions: the sender signs keccak(SigRLP), a fee payer signs
- * keccak(FeePayerSigRLP), both with EIP-155 `v` (chainId × 2 + 35 + yParity). Signatures are
- * RFC 6979 deterministic, so equal inputs give equal bytes (the published vectors rely on it).
+ * keccak(FeePayerSigRLP), both with EIP-155 `v` (chainId × 2 + 35 + yParity). Signatures come
+ * from the one ECDSA signer (signing/ecdsa.ts: native libsecp256k1, ethers' pure JS as the
+ * fallback), RFC 6979 deterministic with low S either way, so equal inputs give equal bytes
+ * (the published vectors rely on it).
  *
  * This is the hot path of every Kaia test case: synchronous, no provider, every field given.
  * Pass SigningKey objects rather than hex strings in loops: building one derives the public
  * key, which costs about as much as a signature.
  */
-import { computeAddress, keccak256, type Signature, SigningKey } from 'ethers';
+import { computeAddress, getBytes, keccak256, SigningKey } from 'ethers';
 
+import { defaultEcdsaSigner, type RecoverableSignature } from '../signing/ecdsa.js';
 import {
   decodeSenderTxRlp,
   encodeAddress,
@@ -35,7 +38,7 @@ export function signKaiaTx(fields: KaiaTxFields, senderKey: SigningKey | string)
   const info = kaiaTxTypeInfo(fields.type);
   const encodings = encodeFields(info, fields);
   const chainId = BigInt(fields.chainId);
-  const signature = key.sign(keccak256(sigRlpOf(info.code, encodings, chainId)));
+  const signature = defaultEcdsaSigner().sign(key, getBytes(keccak256(sigRlpOf(info.code, encodings, chainId))));
   return toHex(txRlpOf(info.code, encodings, eip155(signature, chainId)));
 }
 
@@ -48,7 +51,7 @@ export function signAsFeePayer(senderRlp: string, feePayerKey: SigningKey | stri
   const key = signingKey(feePayerKey, 'fee payer key');
   const feePayer = encodeAddress(feePayerAddress ?? computeAddress(key.publicKey), 'fee payer address');
   const tx = decodeSenderTxRlp(senderRlp);
-  const signature = key.sign(keccak256(feePayerSigRlpOf(tx.info.code, tx.fieldEncodings, feePayer, tx.chainId)));
+  const signature = defaultEcdsaSigner().sign(key, getBytes(keccak256(feePayerSigRlpOf(tx.info.code, tx.fieldEncodings, feePayer, tx.chainId))));
   const signed = { address: feePayer, signatures: eip155(signature, tx.chainId) };
   return toHex(txRlpOf(tx.info.code, tx.fieldEncodings, tx.senderSignatures, signed));
 }
@@ -61,8 +64,9 @@ export function kaiaTxHash(rlp: string): string {
   return keccak256(rlp);
 }
 
-function eip155(signature: Signature, chainId: bigint): Buffer {
-  return encodeSignatures([[chainId * 2n + 35n + BigInt(signature.yParity), BigInt(signature.r), BigInt(signature.s)]]);
+function eip155(signature: RecoverableSignature, chainId: bigint): Buffer {
+  const scalar = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+  return encodeSignatures([[chainId * 2n + 35n + BigInt(signature.recid), scalar(signature.r), scalar(signature.s)]]);
 }
 
 /** The message names the role, never the key text. */

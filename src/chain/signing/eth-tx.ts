@@ -2,12 +2,14 @@
  * Signing any Ethereum transaction our contract and typed-transaction test cases send: legacy
  * (type 0), access list (type 1, EIP-2930) or dynamic fee (type 2, EIP-1559), to a contract or
  * creating one. The fee fields come from the shared fee oracle whatever the type, so a test
- * case that fixes its type still follows the chain's current price.
+ * case that fixes its type still follows the chain's current price. ethers encodes; the
+ * signature comes from the one ECDSA signer (ecdsa.ts: native when it loads).
  */
-import { type AccessList, keccak256, type SigningKey, Transaction } from 'ethers';
+import { type AccessList, getBytes, hexlify, keccak256, Signature, type SigningKey, Transaction } from 'ethers';
 
 import { type FeeQuote, maxPricePerGas } from '../chain-context.js';
 import type { RpcNamespace } from '../rpc-namespace.js';
+import { defaultEcdsaSigner } from './ecdsa.js';
 import type { SignedTx } from './sign-transfer.js';
 
 export type EthTxType = 0 | 1 | 2;
@@ -65,7 +67,8 @@ export function signEthTx(signer: SigningKey, tx: EthTx): SignedTx {
   t.data = tx.data;
   t.value = tx.value;
   t.gasLimit = tx.gasLimit;
-  t.signature = signer.sign(t.unsignedHash);
+  const sig = defaultEcdsaSigner().sign(signer, getBytes(t.unsignedHash));
+  t.signature = Signature.from({ r: hexlify(sig.r), s: hexlify(sig.s), yParity: sig.recid as 0 | 1 });
   const raw = t.serialized;
   return { raw, hash: keccak256(raw) };
 }
