@@ -49,6 +49,8 @@ export class MasterLink {
   #generation = 0;
   #queue: Uint8Array[] = [];
   #draining = false;
+  /** The socket a carry-over renew replaced: a send it refused while closing goes out on the new one. */
+  #carriedFrom: SocketSet | null = null;
   #connected = false;
 
   constructor(options: MasterLinkOptions) {
@@ -103,12 +105,20 @@ export class MasterLink {
   }
 
   /**
-   * Replaces the socket with a new one with the same id, dropping anything still queued for the
-   * old connection (stale stats or `spawning` must never reach a restarted master).
+   * Replaces the socket with a new one with the same id. For a lost master it drops anything
+   * still queued for the old connection (stale stats or `spawning` must never reach a restarted
+   * master). For `carryOver` (the same master asked for a new connection, and the test goes
+   * on) nothing is lost: the old socket lingers to deliver what it was handed, and what was
+   * still queued goes out on the new one.
    */
-  renew(): void {
-    this.#teardown(0);
+  renew(carryOver = false): void {
+    const queued = carryOver ? this.#queue : [];
+    this.#carriedFrom = carryOver ? this.#socket : null;
+    this.#teardown(carryOver ? CLOSE_LINGER_MS : 0);
     this.#open(RENEW_CONNECT_DELAY_MS);
+    if (queued.length === 0) return;
+    this.#queue = queued;
+    if (!this.#draining) void this.#drain();
   }
 
   /** Waits (bounded) for queued messages to be handed to ZeroMQ, then closes, lingering briefly
@@ -139,8 +149,10 @@ export class MasterLink {
         try {
           await socket.send(message);
         } catch (err) {
-          // The socket was closed or replaced under us; its queue is gone too.
           if (socket === this.#socket) this.#options.log.warn({ err: String(err) }, 'master link: send failed');
+          // Replaced under us: for a lost master its queue is gone too; a carried-over queue
+          // takes this message back, first, so nothing is lost or reordered.
+          else if (socket === this.#carriedFrom && this.#socket !== null) this.#queue.unshift(message);
         }
       }
     } finally {

@@ -201,7 +201,8 @@ export class WorkerRunner {
         return this.#stop();
       case 'reconnect':
         log.info('the master asked for a new connection');
-        this.#link.renew();
+        // The test goes on: its queued reports must reach the master over the new connection.
+        this.#link.renew(true);
         return;
       case 'quit':
         return this.#quit('the master said quit', 0);
