@@ -44,8 +44,7 @@ describe('reconnect', () => {
     expect(report.identity).toBe(h.id);
     expect(h.pool.count).toBe(3);
 
-    await h.mock.send(h.id, 'quit', null);
-    expect((await h.finished(5_000)).exitCode).toBe(0);
+    expect((await h.quit()).exitCode).toBe(0);
     expect(sumRequests(h.mock.received)).toBe(h.invocations);
   });
 });
@@ -126,8 +125,7 @@ describe('lost master', () => {
       const oldTest = task.invocations;
       await h.spawnAndWait({ A: 2 });
       await h.statsWithRequests(h.mark(), 10_000);
-      await restarted.send(h.id, 'quit', null);
-      expect((await h.finished(5_000)).exitCode).toBe(0);
+      expect((await h.quit()).exitCode).toBe(0);
       expect(sumRequests(restarted.received)).toBe(task.invocations - oldTest);
     },
   );

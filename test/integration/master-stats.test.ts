@@ -50,8 +50,7 @@ describe('stats', () => {
     await h.spawnAndWait({ A: 4 });
     const first = await h.statsWithRequests();
     await h.statsWithRequests(h.mock.received.indexOf(first) + 1);
-    await h.mock.send(h.id, 'quit', null);
-    const result = await h.finished(5_000);
+    const result = await h.quit();
     expect(result.exitCode).toBe(0);
 
     const reports = h.mock.ofType('stats');

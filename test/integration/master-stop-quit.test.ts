@@ -81,8 +81,7 @@ describe('stop', () => {
     const secondFrom = h.mark();
     const spawnedAt = Date.now() / 1000;
     await runTest(h, 2);
-    await h.mock.send(h.id, 'quit', null);
-    expect((await h.finished(5_000)).exitCode).toBe(0);
+    expect((await h.quit()).exitCode).toBe(0);
 
     const second = h.mock.received.slice(secondFrom);
     expect(sumRequests(second)).toBe(h.invocations - firstTest);

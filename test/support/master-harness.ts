@@ -23,7 +23,9 @@ export const TEST_TIMINGS: Partial<MasterTimings> = {
   reportMs: 300,
   ackRetryMs: 500,
   stopGraceMs: 2_000,
-  quitGraceMs: 300,
+  // Long enough that a 2 ms iteration always ends within it on a loaded machine: the tests
+  // compare exact counts, and an iteration cut off at quit is (rightly) not counted.
+  quitGraceMs: 2_000,
 };
 
 /** How the tasks' own results are recorded. */
@@ -216,6 +218,19 @@ export class WorkerHarness {
   /** The run's result, failing if it takes longer than `timeoutMs`. */
   finished(timeoutMs: number): Promise<WorkerRunResult> {
     return withDeadline(this.result, timeoutMs, () => `the runner did not finish within ${timeoutMs} ms`);
+  }
+
+  /**
+   * Sends `quit` and returns once the worker has finished and its last messages have reached
+   * the mock: the runner ends when ZeroMQ holds them, a moment before they arrive, and the
+   * final stats (sent just before the worker's `quit`) carry the test's last requests.
+   */
+  async quit(timeoutMs = 5_000): Promise<WorkerRunResult> {
+    const from = this.mark();
+    await this.mock.send(this.id, 'quit', null);
+    const result = await this.finished(timeoutMs);
+    await this.mock.waitFor('quit', { from, timeoutMs });
+    return result;
   }
 
   /** Ends the run (a no-op if it already ended) and closes the mock. */
