@@ -49,7 +49,8 @@ export interface SendRequest<A> {
 }
 
 export type SendResult =
-  { readonly accepted: true; readonly hash: string; readonly startedAt: number } | { readonly accepted: false; readonly reason: SendErrorClass | 'nonce-read' };
+  | { readonly accepted: true; readonly hash: string; readonly startedAt: number }
+  | { readonly accepted: false; readonly reason: SendErrorClass | 'nonce-read' | 'at-limit' };
 
 /**
  * Sends under the lease. Success means the node's pool holds the transaction: the call
@@ -60,12 +61,17 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
   let outcome: LeaseOutcome = 'resync';
   try {
     const readStart = performance.now();
-    let nonce: number;
+    let nonce: number | null;
     try {
       nonce = await lease.nonce();
     } catch (err) {
       user.recorder.failure(label.type, label.name, performance.now() - readStart, `nonce read failed: ${errorMessage(err)}`);
       return { accepted: false, reason: 'nonce-read' };
+    }
+    if (nonce === null) {
+      // At --max-pending with nothing left to re-send: no request, nothing recorded.
+      outcome = 'unused';
+      return { accepted: false, reason: 'at-limit' };
     }
     const signed = request.sign(nonce);
     // The quote `sign` just used: the oracle changes it only between turns of the event loop.

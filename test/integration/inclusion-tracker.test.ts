@@ -228,6 +228,8 @@ describe('InclusionTracker', () => {
     }
     await eventually(() => (rows.length > 0 ? true : undefined), 5_000, 'the settlement');
     expect(rows).toMatchObject([{ ok: false, error: 'replaced: its nonce was mined by another transaction' }]);
+    // The heal reads the chain after the settlement: wait for its plan.
+    await eventually(() => (account.plans.length > 0 ? true : undefined), 5_000, 'the heal');
     expect(account.plans).toEqual([{ holes: [], next: 8 }]);
   });
 

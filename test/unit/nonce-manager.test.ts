@@ -38,11 +38,31 @@ describe('NonceManager', () => {
     const seen: number[] = [];
     for (let i = 0; i < 3; i++) {
       const lease = await take(m);
-      seen.push(await lease.nonce());
+      seen.push((await lease.nonce())!);
       lease.release('sent');
     }
     expect(seen).toEqual([7, 8, 9]);
     expect(chain.reads).toEqual(['0xa']);
+  });
+
+  it('at --max-pending, a lease taken for a re-send sends nothing once that re-send is moot (never one past the limit)', async () => {
+    const chain = fakeChain({ '0xa': 0 });
+    const m = new NonceManager([A], chain.read, { maxPending: 1 });
+    const first = await take(m);
+    expect(await first.nonce()).toBe(0);
+    first.release('sent');
+    first.tracked.pendingAdded();
+    // At the limit: only a re-send may go. One is asked; the account is leased for it...
+    first.tracked.resend(0);
+    const second = await take(m);
+    // ...and its transaction settles before the user asks for the nonce: nothing to send.
+    first.tracked.cancelResend(0);
+    expect(await second.nonce()).toBeNull();
+    second.release('unused');
+    // Once it settles for good, the account sends its next nonce.
+    first.tracked.pendingSettled();
+    const third = await take(m);
+    expect(await third.nonce()).toBe(1);
   });
 
   it('resyncs from the chain after a resync outcome, and not before', async () => {

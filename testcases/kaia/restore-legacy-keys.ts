@@ -117,6 +117,7 @@ async function sendReset(setup: KaiaSetup, lease: Lease<TestAccount>): Promise<s
   let outcome: 'sent' | 'resync' = 'resync';
   try {
     const nonce = await lease.nonce();
+    if (nonce === null) return { error: 'the account has --max-pending transactions waiting for the chain' };
     const signed = signKaiaPlan(LEGACY_PLAN, lease.account, nonce, setup.fees.current(), setup.chainId);
     try {
       const { result } = await setup.rpc.call(setup.sendMethod, [signed.raw]);
