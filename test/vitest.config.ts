@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Five projects in three groups, run one after the other (sequence.groupOrder):
- * - timing: the unit tests that measure the real clock (the sub-millisecond timer, the user
- *   ramp): first, by themselves, so that what they measure is our timers, not a queue of
- *   six test files for two cores (the smooth limiter's spacing bunched there once);
+ * - timing: the tests that measure the real clock (the sub-millisecond timer, the user ramp,
+ *   --max-rps held for 20 s): first, by themselves, so that what they measure is our timers
+ *   and our rate, not a queue of six test files for two cores (there the smooth limiter's
+ *   spacing bunched once, and a 50 rps cap reached 47 once);
  * - unit: pure code, no servers or child processes; integration: anvil, a mock master, fake
  *   nodes, the CLI as a child process, on loopback with free ports; e2e: a real Locust master,
  *   Chromium, network namespaces. One group, six files at a time: each mostly waits on its
@@ -16,7 +17,7 @@ import { defineConfig } from 'vitest/config';
 const root = new URL('..', import.meta.url).pathname;
 const shared = { root, testTimeout: 60_000, hookTimeout: 60_000 };
 const SATURATING = ['test/e2e/chain-truth.test.ts'];
-const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/user-pool.test.ts'];
+const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/user-pool.test.ts', 'test/integration/standalone.test.ts'];
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group). */
 const GROUP_WORKERS = 6;
 
@@ -26,7 +27,16 @@ export default defineConfig({
     projects: [
       { test: { ...shared, name: 'timing', include: TIMING, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: TIMING, maxWorkers: GROUP_WORKERS, sequence: { groupOrder: 1 } } },
-      { test: { ...shared, name: 'integration', include: ['test/integration/**/*.test.ts'], maxWorkers: GROUP_WORKERS, sequence: { groupOrder: 1 } } },
+      {
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: TIMING,
+          maxWorkers: GROUP_WORKERS,
+          sequence: { groupOrder: 1 },
+        },
+      },
       { test: { ...shared, name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: SATURATING, maxWorkers: GROUP_WORKERS, sequence: { groupOrder: 1 } } },
       { test: { ...shared, name: 'saturating', include: SATURATING, fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
