@@ -55,9 +55,12 @@ describe('standalone', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
     expect(summary.users).toBe(20);
     expect(summary.total.failures).toBe(0);
-    const achieved = summary.total.requests / summary.duration_s;
-    expect(achieved).toBeGreaterThanOrEqual(49);
-    expect(achieved).toBeLessThanOrEqual(51);
+    // What the cap allows in the run time: 20 budgets of 50. (duration_s also holds the wait for
+    // the last in-flight request at the stop, which on a loaded machine can be a second: not a
+    // rate the user asked for.)
+    const achieved = summary.total.requests / 20;
+    expect(achieved, `${summary.total.requests} requests, duration_s ${summary.duration_s}`).toBeGreaterThanOrEqual(49);
+    expect(achieved, `${summary.total.requests} requests, duration_s ${summary.duration_s}`).toBeLessThanOrEqual(50);
 
     // The CSV tells the same story as the JSON.
     const aggregated = parseCsv(readFileSync(join(dir, 'run_stats.csv'), 'utf8')).find((r) => r.Name === 'Aggregated');
