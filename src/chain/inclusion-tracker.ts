@@ -114,8 +114,8 @@ export interface Ticket {
 
 /**
  * The process's transactions: accepted == mined + dropped + unresolved. `resent` counts the
- * accepted re-sends of starved transactions (each stands in for one of `accepted`), so the
- * send rows' successes are accepted + resent.
+ * accepted re-sends (of starved or priced-out transactions, or of the same bytes again; each
+ * stands in for one of `accepted`), so the send rows' successes are accepted + resent.
  */
 export interface TransactionCounts {
   accepted: number;
@@ -182,7 +182,6 @@ interface AccountState {
 }
 
 const CLOSED = -1;
-const IGNORED_TICKET: Ticket = Object.freeze({ accepted: () => undefined, uncertain: () => undefined, refused: () => undefined });
 /** An account's oldest transaction is first asked about after this many blocks without it (one: a drop is healed before the next block). */
 const FIRST_CHECK_BLOCKS = 1;
 const MAX_BACKOFF_BLOCKS = 4;
@@ -271,14 +270,15 @@ export class InclusionTracker {
     const hash = tx.hash;
     const existing = this.#byHash.get(hash);
     if (existing !== undefined) {
-      // The same bytes again (a deterministic signature re-sent at the same nonce): one
-      // transaction, followed once; this send only listens for its end.
+      // The same bytes again (a deterministic signature re-sent at the same nonce, e.g. two
+      // drain checks re-sending before the fee moved): one transaction, followed once; this
+      // send only listens for its end, and counts as a re-send if the node takes it.
       const first = existing.onSettled;
       existing.onSettled = (s) => {
         first?.(s);
         tx.onSettled?.(s);
       };
-      return IGNORED_TICKET;
+      return this.#sameBytesTicket();
     }
     this.#newestPrice = tx.maxPrice;
     const account = this.#account(tx.account);
@@ -311,6 +311,27 @@ export class InclusionTracker {
     this.#byHash.set(hash, entry);
     insertByNonce(account.entries, entry);
     return new SendTicket(this.#sends, entry);
+  }
+
+  /**
+   * A send of bytes already followed: accepted (or "already known"), it is one more send the
+   * node took for the same transaction, so `resent` keeps the send rows' successes equal to
+   * accepted + resent (a saturating run's drain once recorded 23 such sends in neither).
+   */
+  #sameBytesTicket(): Ticket {
+    let done = false;
+    const end = (): boolean => {
+      const first = !done;
+      done = true;
+      return first;
+    };
+    return {
+      accepted: () => {
+        if (end()) this.#counts.resent += 1;
+      },
+      uncertain: end,
+      refused: end,
+    };
   }
 
   /** The send that stands in for a starved transaction: the same entry, one more hash. */

@@ -371,6 +371,19 @@ describe('InclusionTracker', () => {
     await drained;
   });
 
+  it('the same bytes sent twice are one transaction, and the second send a re-send: send successes stay accepted + resent', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    tracker.expect({ hash: hash(160), account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(160));
+    // Sent again before the fee moved: the node answers "already known" (or the hash).
+    tracker.expect({ hash: hash(160), account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(160));
+    chain.mine(hash(160));
+    await seen();
+    await eventually(() => (tracker.counts().mined === 1 ? true : undefined), 5_000, 'mined');
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 1 });
+    expect(rows.filter((r) => r.type === MINED_TYPE)).toHaveLength(1);
+  });
+
   it('when a stopped test starts to drain, what its users would have re-sent, or the next block may price out, re-sends itself at once', async () => {
     const { chain, tracker, seen } = await setUp();
     const account = new FakeAccount('0xa');
