@@ -477,9 +477,11 @@ export class InclusionTracker {
 
   /**
    * The users have just stopped. A re-send a starvation check asked of an account's next lease
-   * will never be leased now, and the next block may price out what is near the last base fee
-   * before the drain sees a rise: both re-send themselves at once. (Seen in a saturating run: a
-   * check asked a lease re-send 6 ms before the users stopped; the next block evicted it.)
+   * will never be leased now, the next block may price out what is near the last base fee
+   * before the drain sees a rise, and what newer transactions outbid is mined last, so the
+   * rising fee reaches it first: all of them re-send themselves at once. (Seen in saturating
+   * runs: a check asked a lease re-send 6 ms before the users stopped, and the next block
+   * evicted it; once more a drop a second into the drain with none of that asked.)
    */
   #rescueAtDrainStart(): void {
     const baseFee = this.#lastBaseFee;
@@ -487,7 +489,7 @@ export class InclusionTracker {
       for (const entry of account.entries) {
         if (entry.state !== 'pending' || !entry.replaceable) continue;
         const nearCap = baseFee !== null && entry.maxPrice * 4n < baseFee * 5n;
-        if (!entry.resendAsked && !nearCap) continue;
+        if (!entry.resendAsked && !nearCap && !this.#outbid(entry)) continue;
         entry.resendAsked = true;
         this.#resendNow(account, entry);
       }

@@ -404,6 +404,23 @@ describe('InclusionTracker', () => {
     await drained;
   });
 
+  it('when a stopped test starts to drain, what newer transactions outbid re-sends itself at once (the rising fee reaches it first)', async () => {
+    const { chain, tracker, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const selfSent: number[] = [];
+    const resend = (at: number) => selfSent.push(at);
+    tracker.expect({ hash: hash(170), account, nonce: 0, name: 'tc', maxPrice: 1_000n, resend }).accepted(hash(170));
+    chain.pool.add(hash(170));
+    chain.baseFee = 10n;
+    chain.mine();
+    await seen();
+    // A newer transaction (another account) pays twice as much: nonce 0 is outbid, far from the base fee.
+    tracker.expect({ hash: hash(171), account: new FakeAccount('0xb'), nonce: 0, name: 'tc', maxPrice: 2_000n, resend }).accepted(hash(171));
+    const drained = tracker.drain(200);
+    expect(selfSent).toEqual([0]);
+    await drained;
+  });
+
   it('a re-send that starts while the node is asked about the transaction is no drop: the answer about its old hash proves nothing', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
