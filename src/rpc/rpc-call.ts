@@ -66,6 +66,14 @@ export class RpcCall implements Expiring, Dispatcher.DispatchHandler {
   }
 
   onConnect(abort: (err?: Error) => void): void {
+    // A call whose deadline passed while it waited for a socket is not sent: on a busy machine
+    // the deadline timer may fire after the socket is handed over, and a late answer must not
+    // pass for one within --rpc-timeout.
+    if (!this.#timedOut && performance.now() >= this.deadline) {
+      this.#deadlines.remove(this);
+      this.#timedOut = true;
+      this.#fail(timeoutError(this.#timeoutMs));
+    }
     if (this.#timedOut) abort(new DeadlinePassed());
     else this.#abort = abort;
   }
