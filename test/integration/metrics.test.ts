@@ -107,8 +107,26 @@ describe('--metrics-port', () => {
     ]);
     const url = await metricsUrl(worker);
     await worker.waitForOutput(/standalone test started/, 10_000);
-    await new Promise((r) => setTimeout(r, 2_600));
-    const during = await scrape(url);
+    // Scraped every 100 ms while it runs (a fixed wait could land after the end on a loaded
+    // machine): the last scrape in state running holds every request, the last second's
+    // budget being spent a second before the end.
+    let last: Sample[] | undefined;
+    let otherStatus: number | undefined;
+    const deadline = performance.now() + 15_000;
+    while (worker.child.exitCode === null && !/standalone test finished/.test(worker.output()) && performance.now() < deadline) {
+      try {
+        const samples = await scrape(url);
+        if (value(samples, 'klayworker_state', { state: 'running' }) === 1) last = samples;
+        otherStatus ??= await fetch(url.replace('/metrics', '/other')).then((r) => r.status);
+      } catch (err) {
+        // The run ended (and its server closed) between the check and the scrape.
+        if (!(err instanceof TypeError)) throw err;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(last, 'no scrape while the run was running').toBeDefined();
+    const during = last!;
+    expect(otherStatus).toBe(404);
     expect(value(during, 'klayworker_users', { test_case: 'blockNumber' })).toBe(4);
     expect(value(during, 'klayworker_rps_cap')).toBe(20);
     expect(value(during, 'klayworker_state', { state: 'running' })).toBe(1);
@@ -117,7 +135,6 @@ describe('--metrics-port', () => {
     // Histogram buckets are cumulative and end at the count.
     const buckets = during.filter((s) => s.name === 'klayworker_response_time_seconds_bucket').map((s) => s.value);
     expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
-    expect(await fetch(url.replace('/metrics', '/other')).then((r) => r.status)).toBe(404);
 
     expect(await worker.exited(15_000)).toBe(1); // failed requests: exit code 1, like Locust
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
