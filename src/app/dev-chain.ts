@@ -21,6 +21,7 @@ import { HDNodeWallet } from 'ethers';
 import type { Logger } from 'pino';
 
 import { JsonRpcClient } from '../rpc/json-rpc.js';
+import { KlayworkerError } from '../util/errors.js';
 import { freePort } from '../util/ports.js';
 import { WATCHDOG_SOURCE } from './dev-chain-watchdog.js';
 
@@ -109,7 +110,9 @@ interface Launched {
   stderrTail(): string;
 }
 
-class PortTaken extends Error {}
+class PortTaken extends KlayworkerError {
+  override name = 'PortTaken';
+}
 
 function launch(bin: string, args: readonly string[]): Launched {
   const child = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, '--', bin, ...args], {

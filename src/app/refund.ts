@@ -15,7 +15,7 @@ import { parseQuantity } from '../chain/quantity.js';
 import { classifySendError } from '../chain/send-errors.js';
 import { signTransfer, TRANSFER_GAS } from '../chain/signing/sign-transfer.js';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import { mapLimit } from '../util/map-limit.js';
 import { progress } from '../util/progress.js';
 

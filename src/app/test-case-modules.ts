@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { TestCase } from '../api/test-case.js';
+import { UsageError } from '../util/errors.js';
 
 /** A --tc-module that cannot be used: one line, exit 2. */
-export class TestCaseModuleError extends Error {
+export class TestCaseModuleError extends UsageError {
   override name = 'TestCaseModuleError';
 }
 

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { RpcError } from '../rpc/rpc-error.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import { parseQuantity } from './quantity.js';
 
 export type TxType = 'legacy' | '1559';

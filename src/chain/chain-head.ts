@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { describeResult } from '../runner/timed-call.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import { isHexQuantity } from './encoding/hex.js';
 
 export interface ChainHeadOptions {

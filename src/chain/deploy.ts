@@ -13,7 +13,7 @@ import { type BaseWallet, getAddress } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import { isHexQuantity, toHexQuantity } from './encoding/hex.js';
 import { type Receipt, waitForReceipt } from './receipt-wait.js';
 import { DEFAULT_RPC_NAMESPACE, type RpcNamespace } from './rpc-namespace.js';

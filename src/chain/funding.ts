@@ -14,7 +14,7 @@ import { formatUnits, type SigningKey } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage, KlayworkerError } from '../util/errors.js';
 import { mapLimit } from '../util/map-limit.js';
 import { progress } from '../util/progress.js';
 import { readBalance, readNonce } from './account-state.js';
@@ -30,7 +30,7 @@ const DEFAULT_ROUNDS = 6;
 const POLL_MS = 500;
 
 /** The rich account cannot pay for the funding: raised before anything is sent. */
-export class FundingError extends Error {
+export class FundingError extends KlayworkerError {
   override name = 'FundingError';
 }
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { getAddress, hexlify } from 'ethers';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import { toHexQuantity } from './encoding/hex.js';
 import { parseQuantity } from './quantity.js';
 

@@ -7,6 +7,8 @@ import { inspect } from 'node:util';
 
 import { SigningKey } from 'ethers';
 
+import { UsageError } from '../util/errors.js';
+
 /** The environment variable that may carry the rich key. */
 export const KEY_ENV = 'KLAYWORKER_KEY';
 
@@ -16,7 +18,7 @@ const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0
 const HEX_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
 
 /** A bad key, an unreadable key file, or conflicting key flags: one line, no key text. */
-export class KeyError extends Error {
+export class KeyError extends UsageError {
   override name = 'KeyError';
 }
 

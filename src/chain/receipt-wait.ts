@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 
 export interface Receipt {
   readonly status?: string;

@@ -10,7 +10,7 @@ import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import type { User } from '../runner/task.js';
 import type { CallLabel } from '../runner/timed-call.js';
 import type { Recorder } from '../stats/recorder.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import { type FeeOracle, maxPricePerGas } from './chain-context.js';
 import type { InclusionTracker, Settlement } from './inclusion-tracker.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';

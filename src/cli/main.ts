@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 
 import { builtInTestCases } from '../../testcases/registry.js';
-import type { TestCase } from '../api/test-case.js';
+import type { Options, RefundOptions } from '../app/options.js';
 import { exitWithParent, PROCESS_INDEX_ENV, runProcesses } from '../app/processes.js';
 import { runRefund, runWorker } from '../app/run-worker.js';
-import { loadTestCaseModules, TestCaseModuleError } from '../app/test-case-modules.js';
-import { errorMessage } from '../util/error-message.js';
+import { loadTestCaseModules } from '../app/test-case-modules.js';
+import { errorMessage, KlayworkerError, UsageError } from '../util/errors.js';
 import { createLogger } from '../util/log.js';
 import { commanderOptions, type CommandName, withoutPerChildFlags } from './flags.js';
-import { parseOptions, parseRefundOptions, type RawOptions, type RawRefundOptions, UsageError } from './options.js';
+import { parseOptions, parseRefundOptions, type RawOptions, type RawRefundOptions } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -35,58 +35,49 @@ function program(): Command {
   return withFlags(cmd, 'run', builtInTestCases.map((t) => t.name).join(', '));
 }
 
-function refundProgram(): Command {
-  const cmd = new Command('klayworker refund').description(
-    'Sweep what is left in the test accounts back to the rich account (same key, --accounts and --account-seed as the test).',
-  );
-  return withFlags(cmd, 'refund');
+const REFUND_DESCRIPTION = 'Sweep what is left in the test accounts back to the rich account (same key, --accounts and --account-seed as the test).';
+
+/** A failure before the logger exists (bad flags, a bad --tc-module): one line, its exit code. */
+function fail(err: KlayworkerError): never {
+  process.stderr.write(`klayworker: ${err.message}\n`);
+  process.exit(err.exitCode);
 }
 
-function fail(message: string): never {
-  process.stderr.write(`klayworker: ${message.replace(/^error: /, '')}\n`);
-  process.exit(2);
-}
-
-/** Parses argv with `cmd`; help and version exit 0, mistakes exit 2 with one line. */
+/** Parses argv with `cmd`; help and version exit 0, mistakes throw a UsageError. */
 function parseArgs(cmd: Command, argv: string[], from: 'node' | 'user', helpHint: string): void {
+  const hint = `see ${helpHint}`;
   try {
     cmd.parse(argv, { from });
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-      fail(`${err.message.split('\n')[0]} (see ${helpHint})`);
-    }
-    throw err;
+    if (!(err instanceof CommanderError)) throw err;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
+    throw new UsageError(err.message.split('\n')[0]!.replace(/^error: /, ''), { hint });
   }
-  if (cmd.args.length > 0) fail(`unexpected argument ${JSON.stringify(cmd.args[0])} (see ${helpHint})`);
+  if (cmd.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(cmd.args[0])}`, { hint });
 }
 
-function usage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof UsageError) fail(err.message);
-    throw err;
+/** argv to validated options: every problem is a KlayworkerError (exit 2 for the user's input). */
+async function configure(argv: string[]): Promise<Options | RefundOptions> {
+  if (argv[2] === 'refund') {
+    const cmd = withFlags(new Command('klayworker refund'), 'refund').description(REFUND_DESCRIPTION);
+    parseArgs(cmd, argv.slice(3), 'user', 'klayworker refund --help');
+    return parseRefundOptions(cmd.opts<RawRefundOptions>());
   }
-}
-
-async function loadModules(paths: readonly string[]): Promise<TestCase[]> {
-  try {
-    return await loadTestCaseModules(paths, builtInTestCases);
-  } catch (err) {
-    if (err instanceof TestCaseModuleError) fail(err.message);
-    throw err;
-  }
+  const cmd = program();
+  parseArgs(cmd, argv, 'node', 'klayworker --help');
+  const raw = cmd.opts<RawOptions>();
+  const moduleTestCases = await loadTestCaseModules(raw.tcModule ?? [], builtInTestCases);
+  return parseOptions(raw, [...builtInTestCases, ...moduleTestCases]);
 }
 
 async function main(argv: string[]): Promise<void> {
-  const refund = argv[2] === 'refund';
-  const cmd = refund ? refundProgram() : program();
-  parseArgs(cmd, refund ? argv.slice(3) : argv, refund ? 'user' : 'node', refund ? 'klayworker refund --help' : 'klayworker --help');
-  const moduleTestCases = refund ? [] : await loadModules(cmd.opts<RawOptions>().tcModule ?? []);
-  const options = refund
-    ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>()))
-    : usage(() => parseOptions(cmd.opts<RawOptions>(), [...builtInTestCases, ...moduleTestCases]));
+  let options: Options | RefundOptions;
+  try {
+    options = await configure(argv);
+  } catch (err) {
+    if (err instanceof KlayworkerError) fail(err);
+    throw err;
+  }
   const childIndex = process.env[PROCESS_INDEX_ENV];
   const baseLog = createLogger(options.logLevel, options.logFormat);
   // A worker process of --processes tags its lines with its index, and dies with its parent.
@@ -101,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
     // Expected failures (node unreachable, port taken...) are one line; a stack only at debug.
     log.debug({ err }, 'worker failed');
     log.error(errorMessage(err));
-    process.exitCode = 1;
+    process.exitCode = err instanceof KlayworkerError ? err.exitCode : 1;
   }
 }
 

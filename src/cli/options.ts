@@ -2,21 +2,15 @@ import { parseUnits } from 'ethers';
 
 import { runAloneProblem, type TestCase } from '../api/test-case.js';
 import type { ChainOptions, Options, RefundOptions } from '../app/options.js';
-import { KeyError, loadRichKey } from '../chain/keys.js';
+import { loadRichKey } from '../chain/keys.js';
 import { RPC_NAMESPACES, type RpcNamespace } from '../chain/rpc-namespace.js';
 import { MEMO_SIZES } from '../chain/tx-session.js';
-import type { IncreaseRate } from '../runner/limiter/limiter.js';
 import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
 import { parseDuration } from '../util/duration.js';
-import { errorMessage } from '../util/error-message.js';
+import { UsageError } from '../util/errors.js';
 import { LOG_LEVELS } from '../util/log.js';
 import { flagDefaults, type RawFlags } from './flags.js';
 import { parseTestCaseSpec } from './test-case-spec.js';
-
-/** Bad command-line input: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** The flags as commander hands them over: strings, booleans, or absent (see flags.ts). */
 export type RawOptions = RawFlags<'run'>;
@@ -43,22 +37,10 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
   if (raw.tc === undefined || raw.tc.trim() === '') {
     throw new UsageError('--tc is required: name the test cases to run, e.g. --tc blockNumber (see --help for the list)');
   }
-  let testCases: Options['testCases'];
-  try {
-    testCases = parseTestCaseSpec(raw.tc, available);
-  } catch (err) {
-    throw new UsageError(errorMessage(err));
-  }
+  const testCases = parseTestCaseSpec(raw.tc, available);
   const mustRunAlone = runAloneProblem(testCases.map((t) => t.testCase));
   if (mustRunAlone !== undefined) throw new UsageError(mustRunAlone);
-  let requestIncreaseRate: IncreaseRate | null = null;
-  if (raw.requestIncreaseRate !== undefined) {
-    try {
-      requestIncreaseRate = parseIncreaseRate(raw.requestIncreaseRate);
-    } catch (err) {
-      throw new UsageError(errorMessage(err));
-    }
-  }
+  const requestIncreaseRate = raw.requestIncreaseRate === undefined ? null : parseIncreaseRate(raw.requestIncreaseRate);
   const processes = integer('--processes', raw.processes, 1, MAX_PROCESSES);
   const maxRps = integer('--max-rps', raw.maxRps, 0, 100_000_000);
   if (processes > 1) {
@@ -139,13 +121,7 @@ type RawChainOptions = Pick<
 >;
 
 function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv): ChainOptions {
-  let loaded;
-  try {
-    loaded = loadRichKey({ keyFile: raw.keyFile, key: raw.key, env });
-  } catch (err) {
-    if (err instanceof KeyError) throw new UsageError(err.message);
-    throw err;
-  }
+  const loaded = loadRichKey({ keyFile: raw.keyFile, key: raw.key, env });
   if (raw.accountSeed === '') throw new UsageError('--account-seed: expected a non-empty string');
   return {
     richKey: loaded.key,

@@ -5,10 +5,11 @@
  */
 import { decode } from '@msgpack/msgpack';
 
+import { KlayworkerError } from '../util/errors.js';
 import { encodeMsgpack } from './msgpack-encoder.js';
 
 /** Incoming bytes that are not a valid `[type, data, node_id]` envelope. */
-export class MalformedMessageError extends Error {
+export class MalformedMessageError extends KlayworkerError {
   override readonly name = 'MalformedMessageError';
 }
 

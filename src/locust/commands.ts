@@ -2,6 +2,7 @@
  * Typed commands from a Locust master, parsed from decoded envelopes. Everything that knows
  * the shape of master payloads lives here; the runner only sees these types.
  */
+import { KlayworkerError } from '../util/errors.js';
 
 /** 2.x: the master ramps and sends absolute per-class targets. */
 export interface SpawnCommand {
@@ -39,7 +40,7 @@ export type MasterCommand =
   | { type: 'ignored'; name: string };
 
 /** A master message whose payload does not have the shape its type requires. */
-export class InvalidCommandError extends Error {
+export class InvalidCommandError extends KlayworkerError {
   override name = 'InvalidCommandError';
 }
 

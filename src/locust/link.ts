@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { InvalidCommandError, type MasterCommand, parseCommand } from './commands.js';
 import type { OutgoingMessage } from './messages.js';

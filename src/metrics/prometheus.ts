@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, type Histogram, Registry } from 'prom-client';
 
 import type { Recorder } from '../stats/recorder.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 
 /** Upper bounds of the response-time histogram, in seconds (Prometheus's le labels). */
 export const RESPONSE_TIME_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;

@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 
 import type { Dispatcher } from 'undici';
 
+import { KlayworkerError } from '../util/errors.js';
 import type { DeadlineQueue, Expiring } from './deadline-queue.js';
 import { httpError, malformedError, oneLine, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
 
@@ -20,8 +21,11 @@ export interface RpcResponse {
 const NOT_JSON_PREVIEW = 40;
 
 /** What we abort a timed-out exchange with; never shown (the call has already failed). */
-class DeadlinePassed extends Error {
+class DeadlinePassed extends KlayworkerError {
   override name = 'DeadlinePassed';
+  constructor() {
+    super('the call passed its deadline');
+  }
 }
 
 // undici's legacy handler methods (onConnect, onHeaders, onData, onComplete, onError) are what

@@ -4,11 +4,11 @@
  * message names the kind of failure and never the request (its params may carry signed
  * transactions).
  */
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage, KlayworkerError } from '../util/errors.js';
 
 export type RpcErrorKind = 'timeout' | 'http' | 'rpc' | 'malformed' | 'network';
 
-export class RpcError extends Error {
+export class RpcError extends KlayworkerError {
   override readonly name = 'RpcError';
   readonly kind: RpcErrorKind;
   /** The JSON-RPC error code, when the node answered with an error object. */
@@ -17,7 +17,7 @@ export class RpcError extends Error {
   readonly data?: unknown;
 
   constructor(kind: RpcErrorKind, message: string, extra?: { code?: number; data?: unknown; cause?: unknown }) {
-    super(message, extra?.cause === undefined ? undefined : { cause: extra.cause });
+    super(message, { cause: extra?.cause });
     this.kind = kind;
     if (extra?.code !== undefined) this.code = extra.code;
     if (extra?.data !== undefined) this.data = extra.data;

@@ -3,7 +3,7 @@
  * cases. The time covers the call alone (queueing for a socket included), not validation.
  */
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
-import { errorMessage } from '../util/error-message.js';
+import { errorMessage } from '../util/errors.js';
 import type { User } from './task.js';
 
 /** Returns why a result counts as a failure, or undefined when it is fine. */

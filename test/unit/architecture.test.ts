@@ -83,6 +83,15 @@ describe('the house plan', () => {
     expect(intoTestCases).toEqual([REGISTRY_IMPORT]);
   });
 
+  it('every error class derives from the one base (src/util/errors.ts), which carries the exit code', () => {
+    const strays = files.flatMap((file) =>
+      [...readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(/class (\w+) extends (\w*Error)\b/g)]
+        .filter(([, , base]) => base === 'Error' && file !== 'src/util/errors.ts')
+        .map(([, name]) => `${file}: ${name!} extends Error`),
+    );
+    expect(strays).toEqual([]);
+  });
+
   it('no import cycle between files', () => {
     const state = new Map<string, 'open' | 'done'>();
     const cycles: string[] = [];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { flagDefaults } from '../../src/cli/flags.js';
-import { NODE_CONNECT_TIMEOUT_MS, parseOptions, parseRefundOptions, type RawOptions, UsageError } from '../../src/cli/options.js';
+import { NODE_CONNECT_TIMEOUT_MS, parseOptions, parseRefundOptions, type RawOptions } from '../../src/cli/options.js';
+import { UsageError } from '../../src/util/errors.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 
 // What commander hands over when only --tc is given (its defaults included; flags.test.ts checks they are commander's).

@@ -15,7 +15,7 @@ import type { TestAccount } from '../../src/chain/accounts.js';
 import { createContractDeployer, createTransactionSender, type TransactionSender } from '../../src/chain/deploy.js';
 import type { FundedAccounts } from '../../src/chain/tx-session.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 import { type ArtifactName, loadArtifact } from './artifacts.js';
 
 export interface Minter {

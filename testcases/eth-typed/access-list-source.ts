@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { isMissingMethod } from '../../src/chain/chain-context.js';
 import { type CallArgs, callObject } from '../../src/chain/gas-limit.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 
 export interface AccessListSource {
   /** 'node': lists from eth_createAccessList; 'empty': the node lacks it. */

@@ -20,7 +20,7 @@ import { accessListGas, type EthTxType, rawForNamespace, signEthTx } from '../..
 import { TRANSFER_GAS } from '../../src/chain/signing/sign-transfer.js';
 import { requireTxSession } from '../../src/chain/tx-session.js';
 import type { User } from '../../src/runner/task.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { deployedContract } from '../reads/read-context.js';
 import { pickRecipient } from '../transfers/random-transfer.js';

@@ -7,7 +7,7 @@
 import { KAIA_UPPER_GAS_LIMIT, type KaiaGasInput, kaiaMinGasLimitAnyFork, kaiaTypeGas } from '../../src/chain/kaia/gas.js';
 import { type KaiaTxTypeCode, kaiaTxTypeLabel } from '../../src/chain/kaia/tx-types.js';
 import { parseQuantity, toQuantity } from '../../src/chain/quantity.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 import type { KaiaSetup } from './kaia-setup.js';
 
 export interface GasEstimateCall {

@@ -14,7 +14,7 @@ import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import type { Lease } from '../../src/chain/nonce-manager.js';
 import { waitForReceipt } from '../../src/chain/receipt-wait.js';
 import { classifySendError } from '../../src/chain/send-errors.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 import { mapLimit } from '../../src/util/map-limit.js';
 import type { KaiaSetup } from './kaia-setup.js';
 import { type KaiaTxPlan, signKaiaPlan } from './send-kaia-tx.js';

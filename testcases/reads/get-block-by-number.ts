@@ -6,7 +6,7 @@ import type { TestCase } from '../../src/api/test-case.js';
 import { ChainHead } from '../../src/chain/chain-head.js';
 import { isHexQuantity, toHexQuantity } from '../../src/chain/encoding/hex.js';
 import { type CallLabel, timedCall } from '../../src/runner/timed-call.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 import { namespaceOf, type ReadConfig } from './read-context.js';
 
 const NAME = 'getBlockByNumber';

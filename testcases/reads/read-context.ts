@@ -1,7 +1,7 @@
 /** What the read test cases take from the run: the RPC namespace and a contract deployer. */
 import type { TestCaseContext } from '../../src/api/test-case.js';
 import { isRpcNamespace, type RpcNamespace } from '../../src/chain/rpc-namespace.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 import { type ArtifactName, loadArtifact } from '../contracts/artifacts.js';
 
 export interface ReadConfig {

@@ -8,7 +8,7 @@ import type { TestCase } from '../../src/api/test-case.js';
 import type { Settlement } from '../../src/chain/inclusion-tracker.js';
 import { readReceipt } from '../../src/chain/receipt-wait.js';
 import { requireTxSession } from '../../src/chain/tx-session.js';
-import { errorMessage } from '../../src/util/error-message.js';
+import { errorMessage } from '../../src/util/errors.js';
 import { type CheckMethods, checkTransferBalances } from './balance-check.js';
 import { sendRandomTransfer } from './random-transfer.js';
 import { prepareTransfers } from './value-transfer.js';

@@ -4,7 +4,7 @@
  * "Method not found", and a Kaia-native transaction sent to them could never be accepted.
  */
 import { RpcError } from '../../rpc/rpc-error.js';
-import { errorMessage } from '../../util/error-message.js';
+import { errorMessage, KlayworkerError } from '../../util/errors.js';
 
 export type KaiaRpcNamespace = 'kaia' | 'klay';
 
@@ -14,7 +14,7 @@ export interface RpcCaller {
 }
 
 /** The endpoint does not speak Kaia's JSON-RPC; the message says what is needed. */
-export class KaiaNodeRequiredError extends Error {
+export class KaiaNodeRequiredError extends KlayworkerError {
   override readonly name = 'KaiaNodeRequiredError';
 }
 

@@ -14,7 +14,7 @@
  * Everything is explicit and synchronous: no provider, no defaults fetched, no population.
  * Fields are encoded once and the encodings reused for every form.
  */
-import { errorMessage } from '../../util/error-message.js';
+import { errorMessage } from '../../util/errors.js';
 import { encodeBytes, encodeList, isRlpBytes, RLP_EMPTY, rlpBytesPayload, splitRlpList } from '../encoding/rlp.js';
 import { type KaiaLayoutField, type KaiaTxTypeCode, type KaiaTxTypeInfo, kaiaTxTypeInfo, kaiaTxTypeLabel } from './tx-types.js';
 

@@ -2,6 +2,7 @@
  * `--max-rps`, `--rps-mode` and `--request-increase-rate`: how fast the users of this process
  * may start requests. Every user awaits `acquire()` before each iteration.
  */
+import { UsageError } from '../../util/errors.js';
 import type { CapSchedule, IncreaseRate, LimiterClock, RateLimiter, RpsMode } from './limiter.js';
 import { SYSTEM_CLOCK } from './limiter.js';
 import { rampUpSchedule } from './ramp-up-schedule.js';
@@ -21,7 +22,7 @@ export interface RateLimiterOptions {
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { maxRps, mode = 'bucket', increaseRate, clock = SYSTEM_CLOCK } = options;
   if (!Number.isSafeInteger(maxRps) || maxRps < 0) {
-    throw new Error(`--max-rps must be a whole number >= 0 (0 = unlimited), got ${maxRps}`);
+    throw new UsageError(`--max-rps must be a whole number >= 0 (0 = unlimited), got ${maxRps}`);
   }
   let schedule: CapSchedule;
   if (increaseRate) schedule = rampUpSchedule(increaseRate, maxRps);
@@ -39,7 +40,7 @@ export function parseIncreaseRate(text: string): IncreaseRate {
   const step = Number(match?.[1]);
   const periodMs = Number(match?.[2] ?? 1) * (UNIT_MS[match?.[3] ?? 's'] ?? NaN);
   if (!match || !Number.isSafeInteger(step) || step < 1 || !(periodMs >= 1)) {
-    throw new Error(
+    throw new UsageError(
       `--request-increase-rate: expected "<requests>[/<period>]" with a whole number of requests >= 1 ` +
         `and a period of at least 1ms, like "100", "100/1s" or "10/500ms"; got ${JSON.stringify(text)}`,
     );
