@@ -8,23 +8,20 @@ import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import type { User } from '../runner/task.js';
 
 /**
- * What a test case may use while it prepares. Later test cases need more (accounts, chain
- * id, fees): this interface grows with optional members rather than changing shape.
+ * What a test case may use while it prepares. Every member is always there: a test case that
+ * does not need one ignores it, and the parts that cost something (the chain context, funding
+ * the accounts, deploying contracts) start only when a test case first asks for them.
  */
 export interface TestCaseContext {
   rpc: JsonRpcClient;
   endpoint: string;
   log: Logger;
   /** --rpc-namespace: the namespace of the measured calls (setup calls use eth_*). */
-  namespace?: RpcNamespace;
-  /**
-   * Chain context, funded test accounts and their nonce manager, shared by every test case
-   * of the process and prepared on first use (see tx-session.ts). The worker always sets it;
-   * a unit test of a read-only test case may leave it out.
-   */
-  tx?: TxSession;
-  /** Deploys the built-in contracts once per process (paid by the rich key). */
-  contracts?: ContractDeployer;
+  namespace: RpcNamespace;
+  /** Chain context, funded test accounts and their nonce manager, shared by every test case of the process. */
+  tx: TxSession;
+  /** Deploys the built-in contracts once per process (paid by the rich key; without one it says how to give it). */
+  contracts: ContractDeployer;
 }
 
 /** A test case ready to run: one iteration per `run`, cleaned up once by `teardown`. */
@@ -46,6 +43,28 @@ export interface TestCase {
    */
   runsAlone?: string;
   setup(ctx: TestCaseContext): Promise<PreparedTestCase>;
+}
+
+/** A test case as you write it: aliases and description may be left out. */
+export interface TestCaseDefinition {
+  name: string;
+  aliases?: readonly string[];
+  description?: string;
+  runsAlone?: string;
+  setup: TestCase['setup'];
+}
+
+/**
+ * The one way to make a test case, built-in or your own: checks the definition and fills in
+ * the optional parts; throws on a definition that cannot work.
+ */
+export function defineTestCase(definition: TestCaseDefinition): TestCase {
+  const { name, aliases = [], description = '', runsAlone, setup } = definition;
+  if (typeof name !== 'string' || !/^[A-Za-z][\w.-]*$/.test(name)) {
+    throw new TypeError(`a test case name must start with a letter and hold only letters, digits, _ . -, got ${JSON.stringify(name)}`);
+  }
+  if (typeof setup !== 'function') throw new TypeError(`test case ${name}: setup must be a function`);
+  return runsAlone === undefined ? { name, aliases: [...aliases], description, setup } : { name, aliases: [...aliases], description, runsAlone, setup };
 }
 
 export interface WeightedTestCase {

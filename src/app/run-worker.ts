@@ -1,12 +1,9 @@
-import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { PreparedTestCase } from '../api/test-case.js';
 import { deriveTestAccounts, signerAccount } from '../chain/accounts.js';
-import { type ContractDeployer, createContractDeployer, createTransactionSender } from '../chain/deploy.js';
 import { InclusionTracker } from '../chain/inclusion-tracker.js';
 import { PrivateKey } from '../chain/keys.js';
-import { createTxSession } from '../chain/tx-session.js';
 import { waitForNode } from '../chain/wait-for-node.js';
 import { createMetricsRegistry, MetricsRecorder, type MetricsServer, serveMetrics, type WorkerState } from '../metrics/prometheus.js';
 import { JsonRpcClient } from '../rpc/json-rpc.js';
@@ -22,6 +19,7 @@ import { buildSummaryJson, writeSummaryJson } from '../stats/summary-json.js';
 import { type DevChain, startDevChain } from './dev-chain.js';
 import type { Options, RefundOptions } from './options.js';
 import { logRefund, refundAccounts } from './refund.js';
+import { createTestCaseContext } from './test-case-context.js';
 
 /** Something that ends a run when the user presses Ctrl-C. */
 interface Stoppable {
@@ -60,11 +58,10 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     const richKey = options.richKey ?? (devChain === null ? null : PrivateKey.parse(devChain.richKey, 'the dev chain'));
     // Test cases that need the chain wait for the node there (up to the connect timeout);
     // plain reads start at once and record an unreachable node as failures.
-    const tx = createTxSession({ rpc, log, endpoint, connectTimeoutMs: options.nodeConnectTimeoutMs, settings: options.tx, richKey, tracker });
-    const contracts = richKey === null ? undefined : contractDeployer(rpc, richKey, log);
+    const ctx = createTestCaseContext({ rpc, endpoint, log, settings: options.tx, richKey, tracker, connectTimeoutMs: options.nodeConnectTimeoutMs });
     const tasks: Task[] = [];
     for (const { testCase, weight } of options.testCases) {
-      const ready = await testCase.setup({ rpc, endpoint, log, namespace: options.tx.rpcNamespace, tx, contracts });
+      const ready = await testCase.setup(ctx);
       prepared.push(ready);
       tasks.push({ name: testCase.name, weight, run: (user) => ready.run(user) });
     }
@@ -160,11 +157,6 @@ export async function runRefund(options: RefundOptions, log: Logger): Promise<nu
 }
 
 /** Contracts for the test cases that read or call them, deployed by the rich key on first use. */
-function contractDeployer(rpc: JsonRpcClient, richKey: PrivateKey, log: Logger): ContractDeployer {
-  const sender = createTransactionSender({ rpc, wallet: new Wallet(richKey.reveal()) });
-  return createContractDeployer({ sender, log });
-}
-
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

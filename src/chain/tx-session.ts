@@ -73,12 +73,6 @@ export interface TxSessionOptions {
   tracker: InclusionTracker;
 }
 
-/** The session of a context, or a one-line error naming the test case that needs it. */
-export function requireTxSession(ctx: { tx?: TxSession | undefined }, testCase: string): TxSession {
-  if (ctx.tx === undefined) throw new Error(`${testCase} needs the transaction session (chain context and test accounts), which this context lacks`);
-  return ctx.tx;
-}
-
 export function createTxSession(options: TxSessionOptions): TxSession {
   const { rpc, log, settings, richKey, endpoint, connectTimeoutMs, tracker } = options;
   let chain: Promise<ChainContext> | undefined;

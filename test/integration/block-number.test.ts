@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
@@ -9,6 +8,7 @@ import type { User } from '../../src/runner/task.js';
 import type { Recorder } from '../../src/stats/recorder.js';
 import { blockNumber } from '../../testcases/reads/block-number.js';
 import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
+import { testCaseContext } from '../support/test-case-context.js';
 
 type Recorded =
   { outcome: 'success'; type: string; name: string; ms: number; bytes: number } | { outcome: 'failure'; type: string; name: string; ms: number; error: string };
@@ -25,7 +25,7 @@ function recordingUser(): { user: User; recorded: Recorded[] } {
 async function runOnce(endpoint: string): Promise<Recorded[]> {
   const rpc = new JsonRpcClient(endpoint, { timeoutMs: 5_000 });
   try {
-    const prepared = await blockNumber.setup({ rpc, endpoint, log: pino({ level: 'silent' }) });
+    const prepared = await blockNumber.setup(testCaseContext({ rpc, endpoint }));
     const { user, recorded } = recordingUser();
     await prepared.run(user);
     await prepared.teardown?.();

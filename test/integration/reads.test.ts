@@ -5,7 +5,7 @@ import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { PreparedTestCase, TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import type { PreparedTestCase, TestCase } from '../../src/api/test-case.js';
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import type { ContractDeployer } from '../../src/chain/deploy.js';
 import { createContractDeployer, createTransactionSender } from '../../src/chain/deploy.js';
@@ -18,12 +18,12 @@ import { RequestStats } from '../../src/stats/request-stats.js';
 import type { ReadConfig } from '../../testcases/reads/read-context.js';
 import { createReadTestCases, readTestCases } from '../../testcases/reads/reads.js';
 import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
+import { testCaseContext, type TestContextOptions } from '../support/test-case-context.js';
 
 const silent = pino({ level: 'silent' });
 
-type ReadContext = TestCaseContext;
-/** What a read test may add to the context. */
-type ReadContextExtras = Pick<TestCaseContext, 'namespace' | 'contracts'>;
+/** What a read test may set in the context. */
+type ReadContextExtras = Pick<TestContextOptions, 'namespace' | 'contracts'>;
 
 type Recorded = { outcome: 'success'; type: string; name: string; bytes: number } | { outcome: 'failure'; type: string; name: string; error: string };
 
@@ -90,7 +90,7 @@ describe('read test cases against anvil, through the user loop', () => {
   it('every read test case succeeds for a few seconds at 200 requests/s, with no failure', async () => {
     // A short head refresh so that the shared head moves during the run.
     const cases = createReadTestCases({ headRefreshMs: 200 });
-    const ctx: ReadContext = { rpc, endpoint: chain.url, log: silent, contracts };
+    const ctx = testCaseContext({ rpc, endpoint: chain.url, contracts });
     const nonceBefore = await nonceOf(chain.richKey);
     const prepared: PreparedTestCase[] = [];
     for (const tc of cases) prepared.push(await tc.setup(ctx));
@@ -148,13 +148,9 @@ describe('read test cases against a node that answers badly', () => {
   async function runOnce(name: string, extras: ReadContextExtras = {}, config: Partial<ReadConfig> = {}): Promise<Recorded[]> {
     const rpc = new JsonRpcClient(server.url, { timeoutMs: 5_000 });
     try {
-      const prepared = await testCase(name, createReadTestCases(config)).setup({
-        rpc,
-        endpoint: server.url,
-        log: silent,
-        contracts: fakeDeployer,
-        ...extras,
-      });
+      const prepared = await testCase(name, createReadTestCases(config)).setup(
+        testCaseContext({ rpc, endpoint: server.url, contracts: fakeDeployer, ...extras }),
+      );
       const { user, recorded } = recordingUser();
       await prepared.run(user);
       await prepared.teardown?.();
@@ -242,17 +238,11 @@ describe('read test cases against a node that answers badly', () => {
     }
   });
 
-  it('the config namespace applies when the context names none', async () => {
-    answers = { klay_gasPrice: constant('"0x1"') };
-    const recorded = await runOnce('gasPrice', {}, { namespace: 'klay' });
-    expect(recorded).toMatchObject([{ outcome: 'success', type: 'klay_gasPrice' }]);
-  });
-
-  it('a contract read without a deployer fails at setup with one clear line', async () => {
+  it('a contract read without a rich key fails at setup with one clear line', async () => {
     const rpc = new JsonRpcClient(server.url, { timeoutMs: 5_000 });
     try {
-      await expect(testCase('call').setup({ rpc, endpoint: server.url, log: silent })).rejects.toThrow(
-        /^call needs a deployed UserStorage contract, but this run has no contract deployer \(funded accounts\)$/,
+      await expect(testCase('call').setup(testCaseContext({ rpc, endpoint: server.url }))).rejects.toThrow(
+        /^call: deploying a contract needs a funded rich key: give --key-file PATH or KLAYWORKER_KEY \(or --key\)$/,
       );
     } finally {
       await rpc.close();
@@ -263,7 +253,7 @@ describe('read test cases against a node that answers badly', () => {
     answers = { eth_blockNumber: constant('"ten"') };
     const rpc = new JsonRpcClient(server.url, { timeoutMs: 5_000 });
     try {
-      await expect(testCase('getBlockByNumber').setup({ rpc, endpoint: server.url, log: silent })).rejects.toThrow(
+      await expect(testCase('getBlockByNumber').setup(testCaseContext({ rpc, endpoint: server.url }))).rejects.toThrow(
         'getBlockByNumber: cannot read the chain head: invalid eth_blockNumber result: "ten"',
       );
     } finally {
@@ -287,7 +277,7 @@ describe('read test cases against a node that answers badly', () => {
     const rpc = new JsonRpcClient(server.url, { timeoutMs: 5_000 });
     const { user, recorded } = recordingUser();
     try {
-      const prepared = await testCase('getBlockByNumber', createReadTestCases({ headRefreshMs })).setup({ rpc, endpoint: server.url, log: silent });
+      const prepared = await testCase('getBlockByNumber', createReadTestCases({ headRefreshMs })).setup(testCaseContext({ rpc, endpoint: server.url }));
       await drive(() => prepared.run(user), asked);
       await prepared.teardown?.();
     } finally {

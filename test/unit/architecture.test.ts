@@ -92,6 +92,17 @@ describe('the house plan', () => {
     expect(strays).toEqual([]);
   });
 
+  it('every test case is made with defineTestCase, the one way (no hand-built TestCase objects)', () => {
+    const handBuilt = files
+      .filter((file) => file.startsWith('testcases/'))
+      .flatMap((file) =>
+        [...readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(/:\s*TestCase\s*=\s*\{|\):\s*TestCase\s*\{\s*(?:const[^;]*;\s*)*return\s*\{|\}\s*satisfies\s+TestCase\b/g)].map(
+          (m) => `${file}: ${m[0].replace(/\s+/g, ' ')}`,
+        ),
+      );
+    expect(handBuilt).toEqual([]);
+  });
+
   it('no import cycle between files', () => {
     const state = new Map<string, 'open' | 'done'>();
     const cycles: string[] = [];

@@ -11,7 +11,7 @@ import { type CallArgs, estimateGasLimit } from '../../src/chain/gas-limit.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
 import { backOff, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
 import { rawForNamespace, signEthTx, txTypeForFee } from '../../src/chain/signing/eth-tx.js';
-import { type FundedAccounts, requireTxSession } from '../../src/chain/tx-session.js';
+import { type FundedAccounts } from '../../src/chain/tx-session.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { User } from '../../src/runner/task.js';
 import type { CallLabel } from '../../src/runner/timed-call.js';
@@ -35,7 +35,7 @@ export type CostliestCall = (contract: string, from: TestAccount) => CallArgs;
 
 /** Funded accounts, then `contract` deployed (by the rich key, once per process), then the gas limit. */
 export async function prepareContractCalls(ctx: TestCaseContext, name: string, contract: ArtifactName, costliest: CostliestCall): Promise<ContractCallSetup> {
-  const tx = requireTxSession(ctx, name);
+  const tx = ctx.tx;
   const chain = await tx.chain();
   // Funding spends from the rich key too: it must be over before the deployment.
   const accounts = await tx.accounts();
@@ -50,7 +50,7 @@ export async function withContract(
   parts: { chain: ChainContext; accounts: FundedAccounts; contract: string },
   costliest: CostliestCall,
 ): Promise<ContractCallSetup> {
-  const tx = requireTxSession(ctx, name);
+  const tx = ctx.tx;
   const gasLimit = await estimateGasLimit(ctx.rpc, costliest(parts.contract, parts.accounts.list[0]!), `${name}'s call`);
   const method = tx.method('sendRawTransaction');
   return { rpc: ctx.rpc, ...parts, label: { type: method, name }, namespace: tx.settings.rpcNamespace, gasLimit };

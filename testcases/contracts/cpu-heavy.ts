@@ -4,7 +4,7 @@
  */
 import { Interface } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { loadArtifact } from './artifacts.js';
 import { prepareContractCalls, sendContractCall } from './contract-call.js';
 
@@ -13,7 +13,7 @@ const SIZE = 100;
 const SIGNATURE = 1;
 const SORT = new Interface(loadArtifact('CpuHeavy').abi).encodeFunctionData('sort', [SIZE, SIGNATURE]);
 
-export const cpuHeavy: TestCase = {
+export const cpuHeavy = defineTestCase({
   name: NAME,
   aliases: ['cpuHeavyTx', 'cpuHeavyTC'],
   description: `CpuHeavy.sort(${SIZE}, ${SIGNATURE}): an in-memory quicksort, no storage writes (~282k gas); success = accepted by the node`,
@@ -25,4 +25,4 @@ export const cpuHeavy: TestCase = {
       },
     };
   },
-};
+});

@@ -6,10 +6,9 @@
  */
 import { Interface } from 'ethers';
 
-import type { TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import { defineTestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { randomAddress } from '../../src/chain/gas-limit.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
 import { randomInt } from '../../src/util/random-text.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
 import { loadArtifact } from './artifacts.js';
@@ -30,7 +29,7 @@ function transfer(to: string, units: number | bigint): string {
 
 /** The token, minted to every test account, and the call setup for transfers of it. */
 export async function prepareErc20(ctx: TestCaseContext): Promise<ContractCallSetup> {
-  const tx = requireTxSession(ctx, NAME);
+  const tx = ctx.tx;
   const chain = await tx.chain();
   const accounts = await tx.accounts();
   const token = await withMinter({ rpc: ctx.rpc, log: ctx.log, accounts, receiptTimeoutMs: tx.settings.receiptTimeoutMs }, `${NAME} setup`, async (minter) => {
@@ -49,7 +48,7 @@ export async function prepareErc20(ctx: TestCaseContext): Promise<ContractCallSe
   }));
 }
 
-export const erc20Transfer: TestCase = {
+export const erc20Transfer = defineTestCase({
   name: NAME,
   aliases: ['erc20TransferTC'],
   description: 'ERC-20 transfer of 1-1000 units to another test account (token deployed and minted at setup); success = accepted by the node',
@@ -63,4 +62,4 @@ export const erc20Transfer: TestCase = {
       },
     };
   },
-};
+});

@@ -11,14 +11,14 @@
  */
 import { Interface } from 'ethers';
 
-import type { PreparedTestCase, TestCase, TestCaseContext } from '../../src/api/test-case.js';
+import { defineTestCase, type PreparedTestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { sendConfirmed, type Settlement } from '../../src/chain/confirmed-send.js';
 import { estimateGasLimit, randomAddress } from '../../src/chain/gas-limit.js';
 import type { Lease } from '../../src/chain/nonce-manager.js';
 import { backOff } from '../../src/chain/send-transaction.js';
 import { rawForNamespace, signEthTx, txTypeForFee } from '../../src/chain/signing/eth-tx.js';
-import { type FundedAccounts, requireTxSession } from '../../src/chain/tx-session.js';
+import { type FundedAccounts } from '../../src/chain/tx-session.js';
 import type { User } from '../../src/runner/task.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
 import { loadArtifact } from './artifacts.js';
@@ -90,7 +90,7 @@ async function leaseWithToken(accounts: FundedAccounts, ledger: NftLedger, signa
 }
 
 export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepared> {
-  const tx = requireTxSession(ctx, NAME);
+  const tx = ctx.tx;
   const chain = await tx.chain();
   const accounts = await tx.accounts();
   const timeoutMs = tx.settings.receiptTimeoutMs;
@@ -138,9 +138,9 @@ export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepare
   };
 }
 
-export const erc721Transfer: TestCase = {
+export const erc721Transfer = defineTestCase({
   name: NAME,
   aliases: ['erc721TransferTC'],
   description: `ERC-721 transferFrom of one of the sender's ids (${TOKENS_EACH} minted per account at setup) to another test account; success = mined with status 1 (time to receipt)`,
   setup: prepareErc721,
-};
+});

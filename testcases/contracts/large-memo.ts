@@ -5,7 +5,7 @@
  */
 import { Interface } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { randomInt, randomText } from '../../src/util/random-text.js';
 import { loadArtifact } from './artifacts.js';
 import { prepareContractCalls, sendContractCall } from './contract-call.js';
@@ -19,7 +19,7 @@ function setName(chars: number): string {
   return LARGE_MEMO.encodeFunctionData('setName', [randomText(chars)]);
 }
 
-export const largeMemo: TestCase = {
+export const largeMemo = defineTestCase({
   name: NAME,
   aliases: ['largeMemoTC'],
   description: `LargeMemo.setName with ${MIN_CHARS}-${MAX_CHARS} random characters (up to ~1.5M gas); success = accepted by the node`,
@@ -32,4 +32,4 @@ export const largeMemo: TestCase = {
       },
     };
   },
-};
+});

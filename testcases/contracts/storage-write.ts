@@ -5,7 +5,7 @@
  */
 import { Interface } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { randomText } from '../../src/util/random-text.js';
 import { loadArtifact } from './artifacts.js';
 import { prepareContractCalls, sendContractCall } from './contract-call.js';
@@ -21,7 +21,7 @@ function insertIdentity(): string {
   return STORAGE_WRITE.encodeFunctionData('insertIdentity', [randomText(SERIAL_CHARS), randomText(PUBLIC_KEY_CHARS), randomText(HASH_CHARS)]);
 }
 
-export const storageWrite: TestCase = {
+export const storageWrite = defineTestCase({
   name: NAME,
   aliases: ['storageTrieWriteTC'],
   description: 'StorageWrite.insertIdentity with a new random serial (fresh storage slots, ~750k gas); success = accepted by the node',
@@ -33,4 +33,4 @@ export const storageWrite: TestCase = {
       },
     };
   },
-};
+});

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 import { Interface } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { randomAddress } from '../../src/chain/gas-limit.js';
 import { loadArtifact } from './artifacts.js';
 import { prepareContractCalls, sendContractCall } from './contract-call.js';
@@ -21,7 +21,7 @@ function set(): string {
   return USER_STORAGE.encodeFunctionData('set', [BigInt(`0x${randomBytes(8).toString('hex')}`) | 1n]);
 }
 
-export const userStorage: TestCase = {
+export const userStorage = defineTestCase({
   name: NAME,
   aliases: ['userStorageSetTx', 'userStorageSetTC'],
   description: "UserStorage.set(random) from the sender: one write to the sender's own slot (~26-44k gas); success = accepted by the node",
@@ -34,4 +34,4 @@ export const userStorage: TestCase = {
       },
     };
   },
-};
+});

@@ -9,7 +9,7 @@
  */
 import { type AccessList, getCreateAddress, Interface } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { sendConfirmed } from '../../src/chain/confirmed-send.js';
 import { isHexQuantity, toHexQuantity } from '../../src/chain/encoding/hex.js';
@@ -18,7 +18,6 @@ import type { Receipt } from '../../src/chain/receipt-wait.js';
 import { backOff } from '../../src/chain/send-transaction.js';
 import { accessListGas, type EthTxType, rawForNamespace, signEthTx } from '../../src/chain/signing/eth-tx.js';
 import { TRANSFER_GAS } from '../../src/chain/signing/sign-transfer.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
 import type { User } from '../../src/runner/task.js';
 import { errorMessage } from '../../src/util/errors.js';
 import { loadArtifact } from '../contracts/artifacts.js';
@@ -114,12 +113,12 @@ function pickMixRequest(from: TestAccount, parts: MixParts): MixRequest {
 
 export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
   const { name, type } = spec;
-  return {
+  return defineTestCase({
     name,
     aliases: spec.aliases,
     description: spec.description,
     async setup(ctx) {
-      const tx = requireTxSession(ctx, name);
+      const tx = ctx.tx;
       const chain = await tx.chain();
       if (type === 2 && chain.baseFee === null) throw new Error(`${name}: the node reports no base fee, so it takes no type-2 (EIP-1559) transactions`);
       // Funding spends from the rich key too: it must be over before the deployment below.
@@ -199,5 +198,5 @@ export function createEthTypedTestCase(spec: EthTypedSpec): TestCase {
         },
       };
     },
-  };
+  });
 }

@@ -9,7 +9,7 @@
  *   its teardown leaves public keys behind: the next kaiaAccountUpdate run with the same
  *   --account-seed resets them. A separate --account-seed keeps other runs out of it entirely.
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { accountKeyPublic } from '../../src/chain/kaia/account-key.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
@@ -19,7 +19,7 @@ import { sendKaiaTx } from './send-kaia-tx.js';
 
 export const ACCOUNT_UPDATE_NAME = 'kaiaAccountUpdate';
 
-export const kaiaAccountUpdate: TestCase = {
+export const kaiaAccountUpdate = defineTestCase({
   name: ACCOUNT_UPDATE_NAME,
   aliases: ['newAccountUpdateTC'],
   description: "Kaia AccountUpdate (0x20) to the account's own public key; runs alone, and resets the keys to legacy at the end",
@@ -45,4 +45,4 @@ export const kaiaAccountUpdate: TestCase = {
       },
     };
   },
-};
+});

@@ -4,7 +4,7 @@
  * Go tool's 100,000,000 gas limit would need a balance of limit × gas price, several KAIA,
  * in every sender; the limit costs nothing else, so the exact 21,000 is used.)
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import { prepareKaia } from './kaia-setup.js';
@@ -12,7 +12,7 @@ import { sendKaiaTx } from './send-kaia-tx.js';
 
 const NAME = 'kaiaCancel';
 
-export const kaiaCancel: TestCase = {
+export const kaiaCancel = defineTestCase({
   name: NAME,
   aliases: ['newCancelTC'],
   description: "Kaia Cancel (0x38) at a random test account's next nonce (nothing to cancel); success = accepted by the node",
@@ -26,4 +26,4 @@ export const kaiaCancel: TestCase = {
       },
     };
   },
-};
+});

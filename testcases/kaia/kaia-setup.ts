@@ -7,7 +7,7 @@ import { FeeOracle, KAIA_MAX_RISE } from '../../src/chain/chain-context.js';
 import { type KaiaRpcNamespace, probeKaiaNode } from '../../src/chain/kaia/node-probe.js';
 import { parseQuantity } from '../../src/chain/quantity.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
-import { type FundedAccounts, requireTxSession, type TxSettings } from '../../src/chain/tx-session.js';
+import { type FundedAccounts, type TxSettings } from '../../src/chain/tx-session.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { CallLabel } from '../../src/runner/timed-call.js';
 
@@ -44,7 +44,7 @@ export function kaiaNamespaceOf(namespace: RpcNamespace): KaiaRpcNamespace {
  * are the test accounts funded — so pointing these test cases at an Ethereum node spends nothing.
  */
 export async function prepareKaia(ctx: TestCaseContext, name: string): Promise<KaiaSetup> {
-  const tx = requireTxSession(ctx, name);
+  const tx = ctx.tx;
   const namespace = kaiaNamespaceOf(tx.settings.rpcNamespace);
   const chain = await tx.chain();
   const chainId = await probeKaiaNode(ctx.rpc, namespace);

@@ -3,7 +3,7 @@
  * with no recipient (Kaia picks the address), value 0 (its constructor is not payable: the
  * Go tools' 0–2 kei made every deploy revert), humanReadable false and EVM code format.
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { contractGasLimit } from './contract-gas.js';
@@ -14,7 +14,7 @@ const NAME = 'kaiaSmartContractDeploy';
 /** The same bytes every time, so the estimate only misses state the constructor never reads. */
 const DEPLOY_HEADROOM_PERCENT = 20n;
 
-export const kaiaSmartContractDeploy: TestCase = {
+export const kaiaSmartContractDeploy = defineTestCase({
   name: NAME,
   aliases: ['newSmartContractDeployTC'],
   description: 'Kaia SmartContractDeploy (0x28) of the General contract from a random test account; success = accepted by the node',
@@ -32,4 +32,4 @@ export const kaiaSmartContractDeploy: TestCase = {
       },
     };
   },
-};
+});

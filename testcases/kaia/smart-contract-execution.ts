@@ -6,7 +6,7 @@
  */
 import { getAddress, hexlify, Interface, randomBytes } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { contractGasLimit } from './contract-gas.js';
@@ -23,7 +23,7 @@ const EXECUTION_HEADROOM_PERCENT = 50n;
 const MAX_CALL_VALUE = 2;
 
 function executionTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
-  return {
+  return defineTestCase({
     name,
     aliases: [alias],
     description,
@@ -53,7 +53,7 @@ function executionTestCase(name: string, alias: string, type: KaiaTxTypeCode, de
         },
       };
     },
-  };
+  });
 }
 
 export const kaiaSmartContractExecution = executionTestCase(

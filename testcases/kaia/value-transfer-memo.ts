@@ -6,23 +6,22 @@
  * Gas: the memo's data gas under every Kaia fork — 100 per byte before Prague, the EIP-7623
  * floor from Prague — so a 2,000-byte memo gets 221,000 (the Go tools' 100,000 is refused).
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
 import { prepareKaia } from './kaia-setup.js';
 import { MEMO_BYTES, memoSizeOf, randomMemo } from './memo.js';
 import { delegation, FEE_RATIO, randomValue, sendKaiaTx } from './send-kaia-tx.js';
 
 function memoTestCase(name: string, aliases: readonly string[], type: KaiaTxTypeCode, description: string): TestCase {
-  return {
+  return defineTestCase({
     name,
     aliases,
     description,
     async setup(ctx) {
       // Read before anything is funded: a bad size should cost nothing.
-      const bytes = MEMO_BYTES[memoSizeOf(requireTxSession(ctx, name).settings)];
+      const bytes = MEMO_BYTES[memoSizeOf(ctx.tx.settings)];
       const setup = await prepareKaia(ctx, name);
       // Every memo of a size costs the same: the bytes are random but never zero.
       const gas = kaiaMinGasLimitAnyFork({ type, data: randomMemo(bytes) });
@@ -37,7 +36,7 @@ function memoTestCase(name: string, aliases: readonly string[], type: KaiaTxType
         },
       };
     },
-  };
+  });
 }
 
 export const kaiaValueTransferMemo = memoTestCase(

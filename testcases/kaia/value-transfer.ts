@@ -3,7 +3,7 @@
  * (0x0a): a transfer between random test accounts. As in the Go load testers, the fee payer
  * of the delegated ones is the recipient, signing with its own key.
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
@@ -11,7 +11,7 @@ import { prepareKaia } from './kaia-setup.js';
 import { delegation, FEE_RATIO, randomValue, sendKaiaTx } from './send-kaia-tx.js';
 
 function valueTransferTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
-  return {
+  return defineTestCase({
     name,
     aliases: [alias],
     description,
@@ -30,7 +30,7 @@ function valueTransferTestCase(name: string, alias: string, type: KaiaTxTypeCode
         },
       };
     },
-  };
+  });
 }
 
 export const kaiaValueTransfer = valueTransferTestCase(

@@ -1,5 +1,5 @@
 /** blockNumber: the cheapest read, eth_blockNumber, checked to be a hex quantity. */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
 
 const LABEL: CallLabel = { type: 'eth_blockNumber', name: 'blockNumber' };
@@ -11,7 +11,7 @@ export function validateBlockNumber(result: unknown): string | undefined {
   return `invalid eth_blockNumber result: ${describeResult(result)}`;
 }
 
-export const blockNumber: TestCase = {
+export const blockNumber = defineTestCase({
   name: 'blockNumber',
   aliases: ['readBlockNumber'],
   description: 'eth_blockNumber; succeeds when the result is a hex quantity',
@@ -22,4 +22,4 @@ export const blockNumber: TestCase = {
       },
     };
   },
-};
+});

@@ -1,10 +1,10 @@
 /** call: eth_call of UserStorage.get() on a contract deployed at setup. */
 import { Interface } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
 import { loadArtifact } from '../contracts/artifacts.js';
-import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
+import { deployedContract } from './read-context.js';
 
 const NAME = 'call';
 const USER_STORAGE = new Interface(loadArtifact('UserStorage').abi);
@@ -24,22 +24,20 @@ export function validateGetResult(method: string, result: unknown): string | und
   return `invalid ${method} result: not the ABI encoding of get() returns (uint256): ${describeResult(result)}`;
 }
 
-export function createCall(config: ReadConfig): TestCase {
-  return {
-    name: NAME,
-    aliases: ['readCall'],
-    description: "eth_call of UserStorage.get() (deployed at setup), 'latest'; succeeds when the result ABI-decodes as its uint256",
-    async setup(ctx) {
-      const method = `${namespaceOf(ctx, config)}_call`;
-      const address = await deployedContract(ctx, NAME, 'UserStorage');
-      const label: CallLabel = { type: method, name: NAME };
-      const params: readonly unknown[] = [{ to: address, data: GET }, 'latest'];
-      const validate = (result: unknown): string | undefined => validateGetResult(method, result);
-      return {
-        async run(user) {
-          await timedCall(user, ctx.rpc, label, method, params, validate);
-        },
-      };
-    },
-  };
-}
+export const call = defineTestCase({
+  name: NAME,
+  aliases: ['readCall'],
+  description: "eth_call of UserStorage.get() (deployed at setup), 'latest'; succeeds when the result ABI-decodes as its uint256",
+  async setup(ctx) {
+    const method = `${ctx.namespace}_call`;
+    const address = await deployedContract(ctx, NAME, 'UserStorage');
+    const label: CallLabel = { type: method, name: NAME };
+    const params: readonly unknown[] = [{ to: address, data: GET }, 'latest'];
+    const validate = (result: unknown): string | undefined => validateGetResult(method, result);
+    return {
+      async run(user) {
+        await timedCall(user, ctx.rpc, label, method, params, validate);
+      },
+    };
+  },
+});

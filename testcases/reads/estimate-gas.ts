@@ -1,11 +1,11 @@
 /** estimateGas: eth_estimateGas of UserStorage.set(random n) on a contract deployed at setup. */
 import { Interface } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { isPositiveHexQuantity } from '../../src/chain/encoding/hex.js';
 import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
 import { loadArtifact } from '../contracts/artifacts.js';
-import { deployedContract, namespaceOf, type ReadConfig } from './read-context.js';
+import { deployedContract } from './read-context.js';
 
 const NAME = 'estimateGas';
 const SET_SELECTOR = new Interface(loadArtifact('UserStorage').abi).getFunction('set')!.selector;
@@ -21,22 +21,20 @@ export function validateGasEstimate(method: string, result: unknown): string | u
   return isPositiveHexQuantity(result) ? undefined : `invalid ${method} result: ${describeResult(result)}`;
 }
 
-export function createEstimateGas(config: ReadConfig): TestCase {
-  return {
-    name: NAME,
-    aliases: ['readEstimateGas'],
-    description: 'eth_estimateGas of UserStorage.set(random n) (deployed at setup); succeeds when the result is a positive hex quantity',
-    async setup(ctx) {
-      const method = `${namespaceOf(ctx, config)}_estimateGas`;
-      const address = await deployedContract(ctx, NAME, 'UserStorage');
-      const label: CallLabel = { type: method, name: NAME };
-      const validate = (result: unknown): string | undefined => validateGasEstimate(method, result);
-      return {
-        async run(user) {
-          const data = setCalldata(1 + Math.floor(Math.random() * MAX_ARGUMENT));
-          await timedCall(user, ctx.rpc, label, method, [{ to: address, data }], validate);
-        },
-      };
-    },
-  };
-}
+export const estimateGas = defineTestCase({
+  name: NAME,
+  aliases: ['readEstimateGas'],
+  description: 'eth_estimateGas of UserStorage.set(random n) (deployed at setup); succeeds when the result is a positive hex quantity',
+  async setup(ctx) {
+    const method = `${ctx.namespace}_estimateGas`;
+    const address = await deployedContract(ctx, NAME, 'UserStorage');
+    const label: CallLabel = { type: method, name: NAME };
+    const validate = (result: unknown): string | undefined => validateGasEstimate(method, result);
+    return {
+      async run(user) {
+        const data = setCalldata(1 + Math.floor(Math.random() * MAX_ARGUMENT));
+        await timedCall(user, ctx.rpc, label, method, [{ to: address, data }], validate);
+      },
+    };
+  },
+});

@@ -2,10 +2,9 @@
  * gasPrice: the node's suggested price. Any positive price passes: the Go tool's check for a
  * constant 750 gkei failed on every network whose price differs (all of them since Magma).
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import { isPositiveHexQuantity } from '../../src/chain/encoding/hex.js';
 import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
-import { namespaceOf, type ReadConfig } from './read-context.js';
 
 const NAME = 'gasPrice';
 const NO_PARAMS: readonly unknown[] = [];
@@ -14,20 +13,18 @@ export function validateGasPrice(method: string, result: unknown): string | unde
   return isPositiveHexQuantity(result) ? undefined : `invalid ${method} result: ${describeResult(result)}`;
 }
 
-export function createGasPrice(config: ReadConfig): TestCase {
-  return {
-    name: NAME,
-    aliases: ['readGasPrice'],
-    description: 'eth_gasPrice; succeeds when the result is a positive hex quantity',
-    async setup(ctx) {
-      const method = `${namespaceOf(ctx, config)}_gasPrice`;
-      const label: CallLabel = { type: method, name: NAME };
-      const validate = (result: unknown): string | undefined => validateGasPrice(method, result);
-      return {
-        async run(user) {
-          await timedCall(user, ctx.rpc, label, method, NO_PARAMS, validate);
-        },
-      };
-    },
-  };
-}
+export const gasPrice = defineTestCase({
+  name: NAME,
+  aliases: ['readGasPrice'],
+  description: 'eth_gasPrice; succeeds when the result is a positive hex quantity',
+  async setup(ctx) {
+    const method = `${ctx.namespace}_gasPrice`;
+    const label: CallLabel = { type: method, name: NAME };
+    const validate = (result: unknown): string | undefined => validateGasPrice(method, result);
+    return {
+      async run(user) {
+        await timedCall(user, ctx.rpc, label, method, NO_PARAMS, validate);
+      },
+    };
+  },
+});

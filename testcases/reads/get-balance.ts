@@ -1,10 +1,10 @@
 /** getBalance: the balance of one of a fixed set of addresses; no funded accounts needed. */
 import { getAddress } from 'ethers';
 
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import { isHexQuantity } from '../../src/chain/encoding/hex.js';
 import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
-import { namespaceOf, type ReadConfig } from './read-context.js';
+import type { ReadConfig } from './read-context.js';
 
 const NAME = 'getBalance';
 
@@ -30,7 +30,7 @@ export function validateBalance(method: string, result: unknown): string | undef
 }
 
 export function createGetBalance(config: ReadConfig): TestCase {
-  return {
+  return defineTestCase({
     name: NAME,
     aliases: ['readGetBalance'],
     description: "eth_getBalance(random address of a fixed set, 'latest'); succeeds when the result is a hex quantity",
@@ -43,7 +43,7 @@ export function createGetBalance(config: ReadConfig): TestCase {
           throw new Error(`${NAME}: ${JSON.stringify(a)} is not an address`);
         }
       });
-      const method = `${namespaceOf(ctx, config)}_getBalance`;
+      const method = `${ctx.namespace}_getBalance`;
       const label: CallLabel = { type: method, name: NAME };
       const validate = (result: unknown): string | undefined => validateBalance(method, result);
       return {
@@ -53,5 +53,5 @@ export function createGetBalance(config: ReadConfig): TestCase {
         },
       };
     },
-  };
+  });
 }

@@ -2,12 +2,12 @@
  * getBlockByNumber: a random historical block, header only. Random numbers up to the head
  * spread the reads over the whole chain (cold data included), as the Go tool's TC did.
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import { ChainHead } from '../../src/chain/chain-head.js';
 import { isHexQuantity, toHexQuantity } from '../../src/chain/encoding/hex.js';
 import { type CallLabel, timedCall } from '../../src/runner/timed-call.js';
 import { errorMessage } from '../../src/util/errors.js';
-import { namespaceOf, type ReadConfig } from './read-context.js';
+import type { ReadConfig } from './read-context.js';
 
 const NAME = 'getBlockByNumber';
 
@@ -21,12 +21,12 @@ export function validateBlock(method: string, result: unknown, requested: number
 }
 
 export function createGetBlockByNumber(config: ReadConfig): TestCase {
-  return {
+  return defineTestCase({
     name: NAME,
     aliases: ['readGetBlockByNumber'],
     description: 'eth_getBlockByNumber(random block <= head, false), head re-read every 2 s; succeeds when the block has the number asked for',
     async setup(ctx) {
-      const ns = namespaceOf(ctx, config);
+      const ns = ctx.namespace;
       const method = `${ns}_getBlockByNumber`;
       const label: CallLabel = { type: method, name: NAME };
       const head = await ChainHead.open({ rpc: ctx.rpc, method: `${ns}_blockNumber`, refreshMs: config.headRefreshMs, log: ctx.log }).catch((err: unknown) => {
@@ -40,5 +40,5 @@ export function createGetBlockByNumber(config: ReadConfig): TestCase {
         teardown: () => head.close(),
       };
     },
-  };
+  });
 }

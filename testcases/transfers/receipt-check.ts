@@ -4,8 +4,7 @@
  * a transaction that exists. A missing receipt is fine while the transaction is young
  * (not mined yet); after the receipt timeout it is a failure.
  */
-import type { TestCase } from '../../src/api/test-case.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import type { Validate } from '../../src/runner/timed-call.js';
 import { timedCall } from '../../src/runner/timed-call.js';
 import { HashRing } from './hash-ring.js';
@@ -17,12 +16,12 @@ const RING_SIZE = 10_000;
 /** One send, then READS_PER_SEND reads, process-wide across this test case's users. */
 const READS_PER_SEND = 9;
 
-export const receiptCheck: TestCase = {
+export const receiptCheck = defineTestCase({
   name: NAME,
   aliases: ['receiptCheckTx'],
   description: `1 value transfer : ${READS_PER_SEND} getTransactionReceipt reads of accepted transactions`,
   async setup(ctx) {
-    const tx = requireTxSession(ctx, NAME);
+    const tx = ctx.tx;
     const setup = await prepareTransfers(ctx, NAME);
     const readMethod = tx.method('getTransactionReceipt');
     const readLabel = { type: readMethod, name: NAME };
@@ -49,4 +48,4 @@ export const receiptCheck: TestCase = {
       },
     };
   },
-};
+});

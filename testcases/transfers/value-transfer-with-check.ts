@@ -4,10 +4,9 @@
  * send to the block that holds it, as the inclusion tracker saw it; the receipt read and the
  * balance check are not timed.
  */
-import type { TestCase } from '../../src/api/test-case.js';
+import { defineTestCase } from '../../src/api/test-case.js';
 import type { Settlement } from '../../src/chain/inclusion-tracker.js';
 import { readReceipt } from '../../src/chain/receipt-wait.js';
-import { requireTxSession } from '../../src/chain/tx-session.js';
 import { errorMessage } from '../../src/util/errors.js';
 import { type CheckMethods, checkTransferBalances } from './balance-check.js';
 import { sendRandomTransfer } from './random-transfer.js';
@@ -15,12 +14,12 @@ import { prepareTransfers } from './value-transfer.js';
 
 const NAME = 'valueTransferWithCheck';
 
-export const valueTransferWithCheck: TestCase = {
+export const valueTransferWithCheck = defineTestCase({
   name: NAME,
   aliases: ['transferSignedWithCheckTx'],
   description: 'value transfer that waits for its receipt (status 1) and checks both balances; time = send to confirmation',
   async setup(ctx) {
-    const tx = requireTxSession(ctx, NAME);
+    const tx = ctx.tx;
     const setup = await prepareTransfers(ctx, NAME);
     const { label } = setup;
     const receiptMethod = tx.method('getTransactionReceipt');
@@ -67,7 +66,7 @@ export const valueTransferWithCheck: TestCase = {
       },
     };
   },
-};
+});
 
 /** The promise's value, or null once `signal` aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
