@@ -96,9 +96,11 @@ describe('the house plan', () => {
     const handBuilt = files
       .filter((file) => file.startsWith('testcases/'))
       .flatMap((file) =>
-        [...readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(/:\s*TestCase\s*=\s*\{|\):\s*TestCase\s*\{\s*(?:const[^;]*;\s*)*return\s*\{|\}\s*satisfies\s+TestCase\b/g)].map(
-          (m) => `${file}: ${m[0].replace(/\s+/g, ' ')}`,
-        ),
+        [
+          ...readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(
+            /:\s*TestCase\s*=\s*\{|\):\s*TestCase\s*\{\s*(?:const[^;]*;\s*)*return\s*\{|\}\s*satisfies\s+TestCase\b/g,
+          ),
+        ].map((m) => `${file}: ${m[0].replace(/\s+/g, ' ')}`),
       );
     expect(handBuilt).toEqual([]);
   });
