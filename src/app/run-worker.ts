@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 
 import type { PreparedTestCase } from '../api/test-case.js';
 import { deriveTestAccounts, signerAccount } from '../chain/accounts.js';
-import { InclusionTracker } from '../chain/inclusion-tracker.js';
+import { InclusionTracker } from '../chain/inclusion/inclusion-tracker.js';
 import { PrivateKey } from '../chain/keys.js';
 import { waitForNode } from '../chain/wait-for-node.js';
 import { createMetricsRegistry, MetricsRecorder, type MetricsServer, serveMetrics, type WorkerState } from '../metrics/prometheus.js';

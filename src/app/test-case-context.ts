@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 
 import type { TestCaseContext } from '../api/test-case.js';
 import { type ContractDeployer, createContractDeployer, createTransactionSender } from '../chain/deploy.js';
-import type { InclusionTracker } from '../chain/inclusion-tracker.js';
+import type { InclusionTracker } from '../chain/inclusion/inclusion-tracker.js';
 import { KEY_ENV, type PrivateKey } from '../chain/keys.js';
 import { createTxSession, type TxSettings } from '../chain/tx-session.js';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';

@@ -11,7 +11,7 @@
  * find every account busy wait in the lease queue.
  */
 import { type HeldLease, holdLease } from './held-lease.js';
-import type { Settlement as ChainSettlement } from './inclusion-tracker.js';
+import type { Settlement as ChainSettlement } from './inclusion/types.js';
 import type { LeaseOutcome } from './nonce-manager.js';
 import { readReceipt, type Receipt } from './receipt-wait.js';
 import { type SendRequest, type SendResult, sendUnderLease } from './send-transaction.js';

@@ -11,7 +11,7 @@
  * it is held out of the pool until the new nonce plan (gaps first) is known.
  */
 import { Waiter, WaiterQueue } from '../util/waiter-queue.js';
-import type { NonceAccount, NoncePlan } from './inclusion-tracker.js';
+import type { NonceAccount, NoncePlan } from './inclusion/types.js';
 
 /** What became of the transaction sent under a lease. */
 export type LeaseOutcome =

@@ -10,7 +10,7 @@ import { readNonce } from './account-state.js';
 import { deriveTestAccounts, signerAccount, type TestAccount } from './accounts.js';
 import { type ChainContext, loadChainContext, type TxTypeChoice } from './chain-context.js';
 import { fundAccounts } from './funding.js';
-import type { InclusionTracker } from './inclusion-tracker.js';
+import type { InclusionTracker } from './inclusion/inclusion-tracker.js';
 import { KEY_ENV, type PrivateKey } from './keys.js';
 import { NonceManager } from './nonce-manager.js';
 import type { RpcNamespace } from './rpc-namespace.js';

@@ -14,7 +14,7 @@ import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { createContractDeployer, createTransactionSender } from '../../src/chain/deploy.js';
 import { gasLimitWithMargin } from '../../src/chain/gas-limit.js';
 import { holdLease } from '../../src/chain/held-lease.js';
-import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
+import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
 import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';
 import { NonceManager } from '../../src/chain/nonce-manager.js';
 import type { Receipt } from '../../src/chain/receipt-wait.js';

@@ -7,7 +7,9 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { InclusionTracker, MINED_TYPE, type NonceAccount, type NoncePlan, planAfter, type Settlement } from '../../src/chain/inclusion-tracker.js';
+import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
+import { planAfter } from '../../src/chain/inclusion/node-checks.js';
+import { MINED_TYPE, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion/types.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { Recorder } from '../../src/stats/recorder.js';
 import { type FakeRpcServer, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';

@@ -13,7 +13,7 @@ import { type PreparedTestCase, runAloneProblem, type TestCase, type TestCaseCon
 import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
 import { readBalance, readNonce } from '../../src/chain/account-state.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
-import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
+import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
 import { KaiaNodeRequiredError } from '../../src/chain/kaia/node-probe.js';
 import { signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { FeeOracle } from '../../src/chain/chain-context.js';
-import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
+import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
 import { NonceManager } from '../../src/chain/nonce-manager.js';
 import { sendUnderLease } from '../../src/chain/send-transaction.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';

@@ -8,7 +8,7 @@ import pino from 'pino';
 import type { TestCaseContext } from '../../src/api/test-case.js';
 import { createTestCaseContext } from '../../src/app/test-case-context.js';
 import type { ContractDeployer } from '../../src/chain/deploy.js';
-import { InclusionTracker } from '../../src/chain/inclusion-tracker.js';
+import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
 import type { PrivateKey } from '../../src/chain/keys.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
 import type { TxSettings } from '../../src/chain/tx-session.js';

@@ -4,7 +4,7 @@
  */
 import type { TestAccount } from '../../src/chain/accounts.js';
 import type { ChainContext } from '../../src/chain/chain-context.js';
-import type { Settlement } from '../../src/chain/inclusion-tracker.js';
+import type { Settlement } from '../../src/chain/inclusion/types.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
 import { backOff, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
 import { rawForNamespace } from '../../src/chain/signing/eth-tx.js';

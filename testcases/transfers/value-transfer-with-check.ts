@@ -5,7 +5,7 @@
  * balance check are not timed.
  */
 import { defineTestCase } from '../../src/api/test-case.js';
-import type { Settlement } from '../../src/chain/inclusion-tracker.js';
+import type { Settlement } from '../../src/chain/inclusion/types.js';
 import { readReceipt } from '../../src/chain/receipt-wait.js';
 import { errorMessage } from '../../src/util/errors.js';
 import { type CheckMethods, checkTransferBalances } from './balance-check.js';

@@ -1,0 +1,421 @@
+/**
+ * Chain truth: what became of every transaction this process sent. A node that accepts a
+ * transaction has promised nothing; only a block holding it counts. One tracker per process
+ * follows the blocks (../block-follower.ts), matches their hashes against the hashes this
+ * process signed, and settles each accepted transaction exactly once:
+ *
+ * - mined: recorded as a success under type `mined` and the test case's name, timed from the
+ *   send to the moment the worker saw the block holding it;
+ * - dropped: recorded as a failure of that row, when the node no longer knows it (evicted,
+ *   dropped, or its nonce taken by another transaction). The account is then healed: its
+ *   nonce sequence is rebuilt from the chain, so later transactions do not queue behind a gap.
+ *
+ * Checks cost little (node-checks.ts): an account is asked about only when its oldest
+ * transaction has had a block to be mined and the latest block moved none of the account's
+ * transactions; the interval doubles while the node keeps saying it still holds the
+ * transaction. Memory is the backlog: a settled transaction leaves no trace but the counters.
+ *
+ * Starvation: a pool that orders by fee cap (anvil's default `--order fees`) mines the newest
+ * of our transactions first while the base fee rises, because their caps follow it; the
+ * oldest would wait until they are priced out. A transaction the node holds but has not mined
+ * for STARVE_BLOCKS blocks while its account made no progress, and that newer transactions
+ * outbid, is therefore re-sent at its nonce with the current fee (the account's next lease
+ * fills that nonce). It stays one transaction in the counts, known by both hashes, timed from
+ * its first send.
+ */
+import type { Logger } from 'pino';
+
+import type { JsonRpcClient } from '../../rpc/json-rpc.js';
+import type { Recorder } from '../../stats/recorder.js';
+import { BlockFollower, type SeenBlock } from '../block-follower.js';
+import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
+import { type CheckedTracker, NodeChecks } from './node-checks.js';
+import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
+
+export interface InclusionTrackerOptions {
+  /** Its own client, so that its reads do not queue behind the users' sends. */
+  rpc: JsonRpcClient;
+  /** Namespace of the block and transaction reads: eth, kaia or klay. */
+  namespace: string;
+  log: Logger;
+  /** Where the `mined` rows go: the process's stats. */
+  recorder: Recorder;
+  /** --receipt-timeout: a transaction unknown to the node after this is "not mined within" it. */
+  receiptTimeoutMs: number;
+  /** Head polling interval (default 100 ms). */
+  pollMs?: number;
+}
+
+export class InclusionTracker {
+  readonly #o: Required<InclusionTrackerOptions>;
+  readonly #follower: BlockFollower;
+  readonly #checks: NodeChecks;
+  readonly #byHash = new Map<string, Entry>();
+  readonly #accounts = new Map<NonceAccount, AccountState>();
+  readonly #blockListeners: ((block: SeenBlock) => void)[] = [];
+  readonly #counts = { accepted: 0, mined: 0, dropped: 0, resent: 0 };
+  /** Accepted transactions not yet settled. */
+  #pending = 0;
+  /** Those of them sent in the test being recorded: what a drain waits for. */
+  #pendingInTest = 0;
+  #epoch = 0;
+  #recording = false;
+  #drainWaiters: (() => void)[] = [];
+  /** The price of the newest transaction: what a re-send would offer now. */
+  #newestPrice = 0n;
+  /** A stopped test waits for its transactions (see drain). */
+  #draining = false;
+  /** The base fee of the last block seen (null: none yet, or a chain without one). */
+  #lastBaseFee: bigint | null = null;
+  #warnedDrop = false;
+
+  /** What a first send's ticket does, made once: a ticket is then one small object a send. */
+  readonly #sends: SendOutcomes = {
+    accepted: (entry, nodeHash) => {
+      this.#rekey(entry, entry.hash, nodeHash.toLowerCase());
+      entry.state = 'pending';
+      this.#counts.accepted += 1;
+      this.#pending += 1;
+      if (entry.epoch !== CLOSED) this.#pendingInTest += 1;
+      entry.account.handle.pendingAdded();
+      if (entry.seen !== null) this.#settleSeen(entry);
+    },
+    uncertain: (entry) => {
+      entry.state = 'uncertain';
+      if (entry.seen !== null) this.#settleSeen(entry);
+    },
+    refused: (entry) => {
+      this.#remove(entry);
+    },
+  };
+
+  constructor(options: InclusionTrackerOptions) {
+    this.#o = { pollMs: 100, ...options };
+    this.#follower = new BlockFollower({
+      rpc: options.rpc,
+      namespace: options.namespace,
+      log: options.log,
+      pollMs: this.#o.pollMs,
+      onBlock: (block) => this.#onBlock(block),
+    });
+    // The checks reach the tracker's private state only through this narrow view.
+    const core: CheckedTracker = {
+      accounts: () => this.#accounts.values(),
+      draining: () => this.#draining,
+      tracked: (entry) => this.#tracked(entry),
+      outbid: (entry) => this.#outbid(entry),
+      settle: (entry, settlement) => this.#settle(entry, settlement),
+      remove: (entry) => this.#remove(entry),
+      resendWhere: (accounts, which) => this.#resendWhere(accounts, which),
+    };
+    this.#checks = new NodeChecks({ rpc: options.rpc, namespace: options.namespace, log: options.log, receiptTimeoutMs: options.receiptTimeoutMs, core });
+  }
+
+  /** Starts following blocks from the current head; call before the first send. */
+  start(): Promise<void> {
+    return this.#follower.start();
+  }
+
+  /** Told of every block as it is seen (fees follow the base fee this way). */
+  onBlock(listener: (block: SeenBlock) => void): void {
+    this.#blockListeners.push(listener);
+  }
+
+  /** A test starts: settlements from now on are recorded in the stats. */
+  open(): void {
+    this.#epoch += 1;
+    this.#recording = true;
+  }
+
+  counts(): TransactionCounts {
+    return { ...this.#counts, unresolved: this.#pending };
+  }
+
+  /** Registers a transaction before it is sent, so a block can never hold it unnoticed. */
+  expect(tx: Expectation): Ticket {
+    const hash = tx.hash;
+    const existing = this.#byHash.get(hash);
+    if (existing !== undefined) {
+      // The same bytes again (a deterministic signature re-sent at the same nonce, e.g. two
+      // drain checks re-sending before the fee moved): one transaction, followed once; this
+      // send only listens for its end, and counts as a re-send if the node takes it.
+      const first = existing.onSettled;
+      existing.onSettled = (s) => {
+        first?.(s);
+        tx.onSettled?.(s);
+      };
+      return this.#sameBytesTicket();
+    }
+    this.#newestPrice = tx.maxPrice;
+    const account = this.#account(tx.account);
+    if (tx.resend !== undefined) account.resenders.set(tx.name, tx.resend);
+    // A send at the nonce of one the node holds replaces it in the pool: it is a re-send of
+    // it, whether asked for (starved, priced out) or not (a second ask served after the first).
+    const last = account.entries[account.entries.length - 1];
+    if (last !== undefined && tx.nonce <= last.nonce) {
+      const held = account.entries.find((e) => e.nonce === tx.nonce && e.state === 'pending');
+      if (held !== undefined) return this.#resendTicket(held, hash, tx.maxPrice);
+    }
+    const entry: Entry = {
+      hash,
+      hashes: [hash],
+      replaceable: tx.replaceable ?? true,
+      maxPrice: tx.maxPrice,
+      resendAsked: false,
+      sentHeight: this.#follower.nextHeight,
+      nonce: tx.nonce,
+      account,
+      name: tx.name,
+      epoch: this.#recording ? this.#epoch : CLOSED,
+      state: 'sending',
+      sentAt: performance.now(),
+      seen: null,
+      onSettled: tx.onSettled,
+      nextCheck: this.#follower.nextHeight + FIRST_CHECK_BLOCKS - 1,
+      backoff: 1,
+    };
+    this.#byHash.set(hash, entry);
+    insertByNonce(account.entries, entry);
+    return new SendTicket(this.#sends, entry);
+  }
+
+  /**
+   * A send of bytes already followed: accepted (or "already known"), it is one more send the
+   * node took for the same transaction, so `resent` keeps the send rows' successes equal to
+   * accepted + resent (a saturating run's drain once recorded 23 such sends in neither).
+   */
+  #sameBytesTicket(): Ticket {
+    let done = false;
+    const end = (): boolean => {
+      const first = !done;
+      done = true;
+      return first;
+    };
+    return {
+      accepted: () => {
+        if (end()) this.#counts.resent += 1;
+      },
+      uncertain: end,
+      refused: end,
+    };
+  }
+
+  /** The send that stands in for a starved transaction: the same entry, one more hash. */
+  #resendTicket(entry: Entry, hash: string, maxPrice: bigint): Ticket {
+    entry.resendAsked = false;
+    entry.hashes.push(hash);
+    this.#byHash.set(hash, entry);
+    let done = false;
+    const live = (): boolean => !done && this.#byHash.get(hash) === entry;
+    const adopt = (nodeHash: string): void => {
+      this.#rekey(entry, hash, nodeHash);
+      entry.hash = this.#byHash.get(nodeHash) === entry ? nodeHash : hash;
+      entry.maxPrice = maxPrice;
+      entry.sentHeight = this.#follower.nextHeight;
+      entry.nextCheck = entry.sentHeight + FIRST_CHECK_BLOCKS - 1;
+      entry.backoff = 1;
+    };
+    return {
+      accepted: (nodeHash) => {
+        if (done) return;
+        this.#counts.resent += 1;
+        if (live()) adopt(nodeHash.toLowerCase());
+        done = true;
+      },
+      // It may be in the pool: keep listening for it, ask about the old one.
+      uncertain: () => {
+        done = true;
+      },
+      refused: () => {
+        if (live()) {
+          this.#byHash.delete(hash);
+          entry.hashes.splice(entry.hashes.indexOf(hash), 1);
+        }
+        done = true;
+      },
+    };
+  }
+
+  /**
+   * The end of a test: waits up to `timeoutMs` (or until `signal`) for every accepted
+   * transaction to settle, then stops recording. What is still open is told 'unresolved' and
+   * followed on for the counters and the nonces, but recorded nowhere: a later test never
+   * receives this one's settlements.
+   */
+  async drain(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.#pendingInTest > 0 && timeoutMs > 0 && signal?.aborted !== true) {
+      this.#draining = true;
+      this.#rescueAtDrainStart();
+      this.#o.log.info({ pending: this.#pendingInTest, timeoutS: timeoutMs / 1000 }, 'waiting for sent transactions to be mined (--drain-timeout)');
+      await new Promise<void>((resolve) => {
+        const finish = (): void => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', finish);
+          this.#drainWaiters = this.#drainWaiters.filter((w) => w !== finish);
+          resolve();
+        };
+        const timer = setTimeout(finish, timeoutMs);
+        signal?.addEventListener('abort', finish, { once: true });
+        this.#drainWaiters.push(finish);
+      });
+    }
+    const open = this.#pendingInTest;
+    this.#closeTest();
+    if (open > 0) this.#o.log.info({ unresolved: open }, 'transactions still unresolved at the end of the test');
+  }
+
+  /** Stops following blocks; whatever still waits is told 'unresolved'. */
+  async close(): Promise<void> {
+    this.#closeTest();
+    await this.#follower.close();
+  }
+
+  #closeTest(): void {
+    this.#draining = false;
+    this.#recording = false;
+    this.#pendingInTest = 0;
+    for (const entry of this.#byHash.values()) {
+      if (entry.epoch === CLOSED) continue;
+      entry.epoch = CLOSED;
+      const told = entry.onSettled;
+      entry.onSettled = undefined;
+      told?.({ kind: 'unresolved' });
+    }
+  }
+
+  #account(handle: NonceAccount): AccountState {
+    let state = this.#accounts.get(handle);
+    if (state === undefined) {
+      state = { handle, entries: [], progressAt: -1, busy: false, resenders: new Map() };
+      this.#accounts.set(handle, state);
+    }
+    return state;
+  }
+
+  /**
+   * The node answered with another hash than the one computed at signing: ask it by its own,
+   * and match blocks by both (a node or proxy that answers oddly cannot hide a mined send).
+   */
+  #rekey(entry: Entry, signed: string, answered: string): void {
+    if (answered === signed || this.#byHash.get(signed) !== entry || this.#byHash.has(answered)) return;
+    entry.hashes.push(answered);
+    if (entry.hash === signed) entry.hash = answered;
+    this.#byHash.set(answered, entry);
+  }
+
+  #settleSeen(entry: Entry): void {
+    const seen = entry.seen!;
+    this.#settle(entry, { kind: 'mined', blockNumber: seen.number, at: seen.at, hash: seen.hash });
+  }
+
+  #onBlock(block: SeenBlock): void {
+    for (const hash of block.hashes) {
+      const entry = this.#byHash.get(hash);
+      if (entry === undefined) continue;
+      entry.account.progressAt = block.number;
+      if (entry.state === 'sending') entry.seen = { number: block.number, at: block.seenAt, hash };
+      else this.#settle(entry, { kind: 'mined', blockNumber: block.number, at: block.seenAt, hash });
+    }
+    for (const listener of this.#blockListeners) listener(block);
+    // Only a rising base fee prices transactions out (a chain whose fee holds still, like Kaia
+    // at rest, quotes exactly its base fee and must not be re-sent at every block).
+    if (this.#draining && block.baseFee !== null && this.#lastBaseFee !== null && block.baseFee > this.#lastBaseFee) this.#rescuePricedOut(block.baseFee);
+    this.#lastBaseFee = block.baseFee;
+    this.#checks.scan(block.number);
+  }
+
+  /**
+   * While a stopped test drains, its backlog keeps the blocks full and the base fee rising
+   * (12.5 % a block on Ethereum); a pool drops a transaction whose fee cap falls below it (anvil
+   * at once, geth when it makes room), and no user is left to re-send it. One within two such
+   * blocks of that re-sends itself at the current fee before it happens. (While the users run,
+   * the starvation checks ask the account's next lease for a re-send, under --max-rps.)
+   */
+  #rescuePricedOut(baseFee: bigint): void {
+    this.#resendWhere(this.#accounts.values(), (entry) => entry.maxPrice * 4n < baseFee * 5n);
+  }
+
+  /**
+   * The users have just stopped. A re-send a starvation check asked of an account's next lease
+   * will never be leased now, the next block may price out what is near the last base fee
+   * before the drain sees a rise, and what newer transactions outbid is mined last, so the
+   * rising fee reaches it first: all of them re-send themselves at once. (Seen in saturating
+   * runs: a check asked a lease re-send 6 ms before the users stopped, and the next block
+   * evicted it; once more a drop a second into the drain with none of that asked.)
+   */
+  #rescueAtDrainStart(): void {
+    const baseFee = this.#lastBaseFee;
+    const nearCap = (entry: Entry): boolean => baseFee !== null && entry.maxPrice * 4n < baseFee * 5n;
+    this.#resendWhere(this.#accounts.values(), (entry) => entry.resendAsked || nearCap(entry) || this.#outbid(entry));
+  }
+
+  /** Each pending, replaceable transaction that `which` picks re-sends itself now, by its own sender (see Expectation.resend). */
+  #resendWhere(accounts: Iterable<AccountState>, which: (entry: Entry) => boolean): void {
+    for (const account of accounts) {
+      for (const entry of account.entries) {
+        if (entry.state !== 'pending' || !entry.replaceable || !which(entry)) continue;
+        entry.resendAsked = true;
+        account.resenders.get(entry.name)?.(entry.nonce, entry.maxPrice, this.#o.recorder);
+      }
+    }
+  }
+
+  /**
+   * Newer transactions offer at least 10 % more per gas than this one (the replacement rule of
+   * geth-like pools; anvil wants any increase): a re-send at today's price would overtake.
+   */
+  #outbid(entry: Entry): boolean {
+    return entry.replaceable && entry.state === 'pending' && entry.maxPrice * 11n <= this.#newestPrice * 10n;
+  }
+
+  #tracked(entry: Entry): boolean {
+    return this.#byHash.get(entry.hash) === entry;
+  }
+
+  #settle(entry: Entry, settlement: Exclude<Settlement, { kind: 'unresolved' }>): void {
+    if (!this.#remove(entry)) return;
+    if (entry.state === 'uncertain') {
+      if (settlement.kind !== 'mined') return;
+      // Its send failed without an answer, yet a block holds it: the chain says it was accepted.
+      this.#counts.accepted += 1;
+    } else {
+      this.#pending -= 1;
+      if (entry.epoch !== CLOSED) this.#pendingInTest -= 1;
+      entry.account.handle.pendingSettled();
+    }
+    if (settlement.kind === 'mined') this.#counts.mined += 1;
+    else {
+      this.#counts.dropped += 1;
+      if (!this.#warnedDrop) {
+        this.#warnedDrop = true;
+        this.#o.log.warn(
+          { reason: settlement.reason },
+          'the node dropped transactions it had accepted: they are failures of the mined rows, and the accounts resync',
+        );
+      }
+    }
+    if (this.#recording && entry.epoch === this.#epoch) {
+      const ms = Math.max(0, (settlement.kind === 'mined' ? settlement.at : performance.now()) - entry.sentAt);
+      if (settlement.kind === 'mined') this.#o.recorder.success(MINED_TYPE, entry.name, ms, 0);
+      else this.#o.recorder.failure(MINED_TYPE, entry.name, ms, settlement.reason);
+    }
+    const told = entry.onSettled;
+    entry.onSettled = undefined;
+    told?.(settlement);
+    if (this.#pendingInTest === 0) for (const wake of [...this.#drainWaiters]) wake();
+  }
+
+  #remove(entry: Entry): boolean {
+    if (!this.#tracked(entry)) return false;
+    for (const hash of entry.hashes) if (this.#byHash.get(hash) === entry) this.#byHash.delete(hash);
+    if (entry.resendAsked) {
+      entry.resendAsked = false;
+      entry.account.handle.cancelResend(entry.nonce);
+    }
+    const list = entry.account.entries;
+    const at = list.indexOf(entry);
+    if (at === 0) list.shift();
+    else if (at > 0) list.splice(at, 1);
+    return true;
+  }
+}

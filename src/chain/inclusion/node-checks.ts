@@ -1,0 +1,239 @@
+/**
+ * Asking the node about accounts whose transactions stopped moving. After each block, an
+ * account whose oldest transaction has had its chance and which the block did not move is
+ * checked: is that transaction mined (a block we missed), held (then maybe starved: re-sent at
+ * the current fee), or gone (settled as dropped, and the account healed: its nonces rebuilt
+ * from the chain). The interval doubles while the node keeps saying it holds the transaction.
+ */
+import type { Logger } from 'pino';
+
+import type { JsonRpcClient } from '../../rpc/json-rpc.js';
+import { parseSmallQuantity } from '../quantity.js';
+import type { AccountState, Entry } from './entry.js';
+import type { NoncePlan, Settlement } from './types.js';
+
+const MAX_BACKOFF_BLOCKS = 4;
+/** Node reads for checks in flight at once; more suspects wait for the next block. */
+const MAX_CHECKS = 256;
+/** Blocks a held transaction may wait, its account making no progress, before it is re-sent. */
+export const STARVE_BLOCKS = 1;
+
+/** What the checks need of the tracker: its accounts, and the ways an entry ends or is re-sent. */
+export interface CheckedTracker {
+  accounts(): Iterable<AccountState>;
+  /** A stopped test waits for its transactions: nobody leases the accounts any more. */
+  draining(): boolean;
+  /** Still followed under its current hash (not settled or replaced meanwhile). */
+  tracked(entry: Entry): boolean;
+  /** Newer transactions offer 10 % more per gas: a re-send at today's price would overtake. */
+  outbid(entry: Entry): boolean;
+  settle(entry: Entry, settlement: Exclude<Settlement, { kind: 'unresolved' }>): void;
+  remove(entry: Entry): boolean;
+  /** Each pending, replaceable transaction of `accounts` that `which` picks re-sends itself now. */
+  resendWhere(accounts: Iterable<AccountState>, which: (entry: Entry) => boolean): void;
+}
+
+export interface NodeChecksOptions {
+  rpc: JsonRpcClient;
+  namespace: string;
+  log: Logger;
+  receiptTimeoutMs: number;
+  core: CheckedTracker;
+}
+
+export class NodeChecks {
+  readonly #o: NodeChecksOptions;
+  readonly #core: CheckedTracker;
+  #inFlight = 0;
+  #warnedStale = false;
+
+  constructor(options: NodeChecksOptions) {
+    this.#o = options;
+    this.#core = options.core;
+  }
+
+  /** Starts a check of each account whose oldest transaction is overdue (see the tracker's file comment). */
+  scan(height: number): void {
+    const now = performance.now();
+    for (const account of this.#core.accounts()) {
+      if (this.#inFlight >= MAX_CHECKS) return;
+      const oldest = account.entries[0];
+      if (oldest === undefined || account.busy || oldest.state === 'sending' || height < oldest.nextCheck) continue;
+      const overdue = now - oldest.sentAt > this.#o.receiptTimeoutMs;
+      if (account.progressAt >= height && !overdue) continue;
+      void this.#check(account, oldest, height, overdue);
+    }
+  }
+
+  async #check(account: AccountState, entry: Entry, height: number, overdue: boolean): Promise<void> {
+    account.busy = true;
+    this.#inFlight += 1;
+    let heal = false;
+    try {
+      // A re-send that starts while the node is asked replaces the hash being asked about:
+      // an answer about the old hashes alone proves nothing then; ask again at the next block.
+      const sends = entry.hashes.length;
+      const found = await this.#lookUp(entry);
+      if (!this.#core.tracked(entry)) return;
+      if (entry.hashes.length !== sends) {
+        entry.nextCheck = height + 1;
+        return;
+      }
+      if (found.kind === 'mined') {
+        this.#core.settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
+        return;
+      }
+      if (found.kind === 'known') {
+        if (entry.state === 'pending' && account.progressAt <= height - STARVE_BLOCKS) {
+          const latest = await this.#latestNonce(account.handle.address);
+          if (!this.#core.tracked(entry)) return;
+          if (latest < entry.nonce) {
+            // A gap below our oldest transaction: a nonce never filled (its send was refused
+            // after a resync skipped past it). Nothing behind it can be mined: heal.
+            this.#o.log.debug({ account: account.handle.address, nonce: entry.nonce, latest }, "a nonce gap below the account's transactions");
+            heal = true;
+            return;
+          }
+        }
+        const stalled = entry.state === 'pending' && height - entry.sentHeight >= STARVE_BLOCKS && account.progressAt <= height - STARVE_BLOCKS;
+        if (stalled && this.#core.draining()) {
+          // The users have stopped: nobody leases the account to re-send, and the base fee
+          // keeps rising while the pool drains. Each transaction re-sends itself; its send
+          // skips the re-send when the current fee is not 10 % above what it pays.
+          this.#core.resendWhere([account], () => true);
+          entry.nextCheck = height + STARVE_BLOCKS;
+          return;
+        }
+        const starving = stalled && this.#core.outbid(entry);
+        if (starving) {
+          // What waits behind it at the old price is outbid too: re-send all of it. Asked again
+          // at every such check: a re-send the node refused (priced before a jump was seen) or
+          // a resync in between leaves the account with nothing to re-send otherwise.
+          for (const waiting of account.entries) {
+            if (!this.#core.outbid(waiting)) continue;
+            waiting.resendAsked = true;
+            account.handle.resend(waiting.nonce);
+          }
+          this.#o.log.debug(
+            { account: account.handle.address, nonce: entry.nonce },
+            'held by the node but not mined: re-sending at its nonces with the current fee',
+          );
+          entry.nextCheck = height + STARVE_BLOCKS;
+          return;
+        }
+        entry.nextCheck = height + entry.backoff;
+        entry.backoff = Math.min(entry.backoff * 2, MAX_BACKOFF_BLOCKS);
+        if (overdue && !this.#warnedStale) {
+          this.#warnedStale = true;
+          this.#o.log.warn(`transactions are pending in the node for longer than --receipt-timeout (${this.#o.receiptTimeoutMs / 1000} s); they stay followed`);
+        }
+        return;
+      }
+      if (entry.state === 'uncertain') {
+        // Its send never got an answer and the node does not know it: it never was.
+        this.#core.remove(entry);
+        return;
+      }
+      const latest = await this.#latestNonce(account.handle.address);
+      if (!this.#core.tracked(entry)) return;
+      if (entry.hashes.length !== sends) {
+        entry.nextCheck = height + 1;
+        return;
+      }
+      this.#o.log.debug(
+        { account: account.handle.address, nonce: entry.nonce, latest, ageMs: Math.round(performance.now() - entry.sentAt), open: account.entries.length },
+        'dropped',
+      );
+      this.#core.settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, overdue, this.#o.receiptTimeoutMs) });
+      heal = true;
+    } catch {
+      // A failed read proves nothing: ask again at the next block.
+      entry.nextCheck = height + 1;
+    } finally {
+      this.#inFlight -= 1;
+      account.busy = false;
+      if (heal) this.#heal(account);
+    }
+  }
+
+  /** Settles what the node no longer holds and rebuilds the account's nonce sequence from the chain. */
+  #heal(account: AccountState): void {
+    account.busy = true;
+    account.handle.heal(async () => {
+      try {
+        const latest = await this.#latestNonce(account.handle.address);
+        const held: number[] = [];
+        for (const entry of [...account.entries]) {
+          if (entry.state === 'sending') continue;
+          const sends = entry.hashes.length;
+          const found = await this.#lookUp(entry);
+          if (!this.#core.tracked(entry)) continue;
+          // Re-sent meanwhile: the node holds it by its new hash (or refused that, keeping the old).
+          if (entry.hashes.length !== sends && found.kind !== 'mined') {
+            if (entry.nonce >= latest) held.push(entry.nonce);
+          } else if (found.kind === 'mined')
+            this.#core.settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
+          else if (found.kind === 'known' && entry.nonce >= latest) held.push(entry.nonce);
+          else if (entry.state === 'uncertain') this.#core.remove(entry);
+          else {
+            this.#o.log.debug(
+              {
+                account: account.handle.address,
+                nonce: entry.nonce,
+                latest,
+                state: entry.state,
+                hashes: entry.hashes.length,
+                ageMs: Math.round(performance.now() - entry.sentAt),
+              },
+              'dropped while healing',
+            );
+            this.#core.settle(entry, {
+              kind: 'dropped',
+              reason: dropReason(entry, latest, performance.now() - entry.sentAt > this.#o.receiptTimeoutMs, this.#o.receiptTimeoutMs),
+            });
+          }
+        }
+        return planAfter(latest, held);
+      } finally {
+        account.busy = false;
+      }
+    });
+  }
+
+  /** What the node says of the entry, by any of its hashes (the latest first). */
+  async #lookUp(entry: Entry): Promise<{ kind: 'mined'; blockNumber: number; hash: string } | { kind: 'known' } | { kind: 'unknown' }> {
+    const method = `${this.#o.namespace}_getTransactionByHash`;
+    let known = false;
+    for (const hash of [...entry.hashes].reverse()) {
+      const { result } = await this.#o.rpc.call(method, [hash]);
+      if (result === null) continue;
+      if (typeof result !== 'object') throw new Error(`invalid ${method} result`);
+      const { blockNumber } = result as { blockNumber?: unknown };
+      if (blockNumber === null || blockNumber === undefined) known = true;
+      else return { kind: 'mined', blockNumber: parseSmallQuantity(blockNumber, `${method} blockNumber`), hash };
+    }
+    return { kind: known ? 'known' : 'unknown' };
+  }
+
+  async #latestNonce(address: string): Promise<number> {
+    const method = `${this.#o.namespace}_getTransactionCount`;
+    return parseSmallQuantity((await this.#o.rpc.call(method, [address, 'latest'])).result, `${method} result`);
+  }
+}
+
+/** Failure messages name no hash or nonce: Locust groups failures by message. */
+function dropReason(entry: Entry, latestNonce: number, overdue: boolean, timeoutMs: number): string {
+  if (latestNonce > entry.nonce) return 'replaced: its nonce was mined by another transaction';
+  if (overdue) return `dropped: not mined within ${timeoutMs / 1000} s and unknown to the node`;
+  return 'dropped: the node no longer knows it (evicted from its pool)';
+}
+
+/** Fill the nonces from the chain's count up to the highest one the node still holds, then go on after it. */
+export function planAfter(latest: number, held: readonly number[]): NoncePlan {
+  if (held.length === 0) return { holes: [], next: latest };
+  const taken = new Set(held);
+  const top = Math.max(...held);
+  const holes: number[] = [];
+  for (let n = latest; n < top; n++) if (!taken.has(n)) holes.push(n);
+  return { holes, next: top + 1 };
+}
