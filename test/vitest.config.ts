@@ -1,4 +1,7 @@
+import { relative } from 'node:path';
+
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Five projects in three groups, run one after the other (sequence.groupOrder):
@@ -20,10 +23,39 @@ const SATURATING = ['test/e2e/chain-truth.test.ts'];
 const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/user-pool.test.ts', 'test/integration/standalone.test.ts'];
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group). */
 const GROUP_WORKERS = 6;
+/**
+ * The longest files of the shared group (about 25–60 s each here), started first so that
+ * none of them is the last to begin: vitest would start the e2e project's files first (it
+ * orders projects by name), then the largest files, and a long file started late made the
+ * group's tail (a fresh clone has no timings of earlier runs to sort by).
+ */
+const LONG_FIRST = [
+  'test/integration/contract-test-cases.test.ts',
+  'test/integration/value-transfer.test.ts',
+  'test/e2e/locust-master.test.ts',
+  'test/integration/eth-typed-test-cases.test.ts',
+  'test/integration/transfer-faults.test.ts',
+  'test/integration/processes.test.ts',
+  'test/e2e/faults-master.test.ts',
+];
+
+class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (spec: TestSpecification): number => {
+      const at = LONG_FIRST.indexOf(relative(root, spec.moduleId));
+      return at === -1 ? LONG_FIRST.length : at;
+    };
+    const group = (spec: TestSpecification): number => spec.project.config.sequence.groupOrder;
+    // Array.prototype.sort is stable: the rest keep vitest's order.
+    return sorted.sort((a, b) => group(a) - group(b) || rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
     ...shared,
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       { test: { ...shared, name: 'timing', include: TIMING, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: TIMING, maxWorkers: GROUP_WORKERS, sequence: { groupOrder: 1 } } },

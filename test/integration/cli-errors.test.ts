@@ -2,7 +2,7 @@
  * Bad input, flag by flag: one line on stderr that names the flag, exit code 2, no stack
  * trace, nothing started, and never the key that was given.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,19 +16,19 @@ const dir = mkdtempSync(join(tmpdir(), 'klayworker-cli-errors-'));
 const badKeyFile = join(dir, 'bad.key');
 writeFileSync(badKeyFile, `${BAD_KEY}\n`, { mode: 0o600 });
 
-function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number; stderr: string; stdout: string } {
-  try {
-    const stdout = execFileSync(process.execPath, [CLI, ...args], {
-      encoding: 'utf8',
-      stdio: 'pipe',
-      timeout: 20_000,
-      env: { ...process.env, KLAYWORKER_KEY: '', ...env },
-    });
-    return { status: 0, stderr: '', stdout };
-  } catch (err) {
-    const e = err as { status: number; stderr: string; stdout: string };
-    return { status: e.status, stderr: e.stderr, stdout: e.stdout };
-  }
+/** Runs the CLI without blocking the test worker, so the cases below run side by side. */
+function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { encoding: 'utf8', timeout: 20_000, env: { ...process.env, KLAYWORKER_KEY: '', ...env } },
+      (err, stdout, stderr) => {
+        const status = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+        resolve({ status, stderr, stdout });
+      },
+    );
+  });
 }
 
 const BASE = ['--tc', 'blockNumber'];
@@ -102,9 +102,11 @@ const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
   [['refund', '--endpoint', 'http://127.0.0.1:9', '--accounts', 'x'], /--accounts/],
 ];
 
-describe('bad input', () => {
-  it.each(CASES)('%j → one line naming the flag, exit 2', (args, pattern, env) => {
-    const { status, stderr, stdout } = run(args, env);
+// Side by side (vitest's maxConcurrency, 5 at a time): each case is a process start-up, and
+// the file took 100 s one by one.
+describe.concurrent('bad input', () => {
+  it.each(CASES)('%j → one line naming the flag, exit 2', async (args, pattern, env) => {
+    const { status, stderr, stdout } = await run(args, env);
     expect(status).toBe(2);
     expect(stderr).toMatch(pattern);
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -113,8 +115,8 @@ describe('bad input', () => {
     expect(stderr.toLowerCase()).not.toContain(BAD_KEY.slice(2).toLowerCase());
   });
 
-  it('--help and --version exit 0', () => {
-    expect(run(['--help']).status).toBe(0);
-    expect(run(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  it('--help and --version exit 0', async () => {
+    expect((await run(['--help'])).status).toBe(0);
+    expect((await run(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
