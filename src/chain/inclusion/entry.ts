@@ -46,6 +46,8 @@ export interface AccountState {
   busy: boolean;
   /** The latest re-sender of each test case sending from it (see Expectation.resend). */
   readonly resenders: Map<string, Resend>;
+  /** The re-sender last put in `resenders`. */
+  lastResend: Resend | undefined;
 }
 
 export interface SendOutcomes {

@@ -148,7 +148,11 @@ export class InclusionTracker {
     }
     this.#newestPrice = tx.maxPrice;
     const account = this.#account(tx.account);
-    if (tx.resend !== undefined) account.resenders.set(tx.name, tx.resend);
+    // Usually the very re-sender it holds (one per account and test case): compared before a Map write.
+    if (tx.resend !== undefined && account.lastResend !== tx.resend) {
+      account.resenders.set(tx.name, tx.resend);
+      account.lastResend = tx.resend;
+    }
     // A send at the nonce of one the node holds replaces it in the pool: it is a re-send of
     // it, whether asked for (starved, priced out) or not (a second ask served after the first).
     const last = account.entries[account.entries.length - 1];
@@ -286,7 +290,7 @@ export class InclusionTracker {
   #account(handle: NonceAccount): AccountState {
     let state = this.#accounts.get(handle);
     if (state === undefined) {
-      state = { handle, entries: [], progressAt: -1, busy: false, resenders: new Map() };
+      state = { handle, entries: [], progressAt: -1, busy: false, resenders: new Map(), lastResend: undefined };
       this.#accounts.set(handle, state);
     }
     return state;
