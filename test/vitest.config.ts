@@ -11,8 +11,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *   spacing bunched once, and a 50 rps cap reached 47 once);
  * - unit: pure code, no servers or child processes; integration: anvil, a mock master, fake
  *   nodes, the CLI as a child process, on loopback with free ports; e2e: a real Locust master,
- *   Chromium, network namespaces. One group, six files at a time: each mostly waits on its
- *   servers or a run time (four integration files at once used 1.25 cores), and their bounds
+ *   Chromium, network namespaces. One group, eight files at a time: each mostly waits on its
+ *   servers or a run time (four integration files at once used 1.25 cores; the whole group
+ *   about a third of the two), and their bounds
  *   are exact counts, generous deadlines and rates measured in their own clock windows;
  * - saturating: the runs that keep anvil's blocks full and assert it (chain-truth): alone,
  *   so that their throughput bounds measure the worker, not its neighbours.
@@ -22,7 +23,7 @@ const shared = { root, testTimeout: 60_000, hookTimeout: 60_000 };
 const SATURATING = ['test/e2e/chain-truth.test.ts'];
 const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/user-pool.test.ts', 'test/integration/standalone.test.ts'];
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group). */
-const GROUP_WORKERS = 6;
+const GROUP_WORKERS = 8;
 /**
  * The longest files of the shared group (about 25–60 s each here), started first so that
  * none of them is the last to begin: vitest would start the e2e project's files first (it
@@ -31,12 +32,13 @@ const GROUP_WORKERS = 6;
  */
 const LONG_FIRST = [
   'test/integration/contract-test-cases.test.ts',
-  'test/integration/value-transfer.test.ts',
   'test/e2e/locust-master.test.ts',
-  'test/integration/eth-typed-test-cases.test.ts',
   'test/integration/transfer-faults.test.ts',
+  'test/integration/eth-typed-test-cases.test.ts',
+  'test/integration/value-transfer-modes.test.ts',
   'test/integration/processes.test.ts',
   'test/e2e/faults-master.test.ts',
+  'test/integration/value-transfer.test.ts',
 ];
 
 class LongFilesFirst extends BaseSequencer {

@@ -1,7 +1,7 @@
 /**
- * What the contract test cases are built from: the ERC-721 ledger checked against ownerOf
- * after an in-process run on anvil, and the held lease, ledger, gas limits and encodings on
- * their own.
+ * erc721Transfer through the CLI on anvil, its ledger checked against ownerOf after an
+ * in-process run, and what the contract test cases are built from (held lease, ledger, gas
+ * limits, encodings) on their own.
  */
 import { getAddress, Interface, Transaction, Wallet } from 'ethers';
 import { pino } from 'pino';
@@ -23,16 +23,30 @@ import { prepareErc721, TOKENS_EACH, transferOutcome } from '../../testcases/con
 import { NftLedger } from '../../testcases/contracts/nft-ledger.js';
 import { chunks } from '../../testcases/contracts/token-minter.js';
 import { checkMixReceipt } from '../../testcases/eth-typed/eth-typed-mix.js';
-import { anvil, call, useAnvil } from '../support/cli-on-anvil.js';
+import { anvil, call, head, runCli, SEND, sentBy, useAnvil } from '../support/cli-on-anvil.js';
 import { eventually } from '../support/processes.js';
-import { accountsOf } from '../support/test-accounts.js';
+import { accountsOf, row } from '../support/test-accounts.js';
 
 const silent = pino({ level: 'silent' });
 
 useAnvil();
 
-describe('erc721Transfer ledger', () => {
-  it('after a run with six users, every id the ledger holds is owned on chain by whom it says', async () => {
+describe('erc721Transfer', () => {
+  it('erc721Transfer: zero failures, and every success is a status-1 transferFrom the chain holds', async () => {
+    const seed = 'workload-erc721';
+    const start = await head();
+    const run = await runCli('erc721Transfer', seed);
+    expect(run.code, run.output).toBe(0);
+    expect(run.summary.total.failures).toBe(0);
+    const successes = row(run.summary, SEND, 'erc721Transfer')?.requests ?? 0;
+    expect(successes).toBeGreaterThan(0);
+    const selector = new Interface(loadArtifact('TestNft').abi).getFunction('transferFrom')!.selector;
+    const transfers = (await sentBy(seed, start)).filter(({ tx }) => tx.input.startsWith(selector));
+    expect(transfers.length).toBeGreaterThanOrEqual(successes);
+    for (const { tx, receipt } of transfers) expect(receipt.status, tx.hash).toBe('0x1');
+  });
+
+  it('its ledger: after a run with six users, every id the ledger holds is owned on chain by whom it says', async () => {
     const accounts = 8;
     const settings = {
       txType: 'auto',

@@ -5,32 +5,21 @@
  */
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll } from 'vitest';
-
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { KEY_ENV } from '../../src/chain/keys.js';
-import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { CLI, killStarted, startProcess } from './processes.js';
+import { type DevChainFixture, useDevChain } from './dev-chain-fixture.js';
+import { CLI, startProcess } from './processes.js';
 import { accountsOf, drainedNonces, readSummary, tempDir } from './test-accounts.js';
 
 const RUN_DEADLINE_MS = 120_000;
 export const ACCOUNTS = 10;
 export const SEND = 'eth_sendRawTransaction';
 
-/** The file's anvil and a client of it, set in beforeAll. */
-export const anvil = {} as { chain: DevChain; rpc: JsonRpcClient };
+/** The file's anvil and a client of it (useDevChain's), set by useAnvil. */
+export let anvil: DevChainFixture;
 
 /** Starts the file's anvil before its tests and stops it (and every process a test started) after. */
 export function useAnvil(): void {
-  beforeAll(async () => {
-    anvil.chain = await startDevChain({ blockTime: 1 });
-    anvil.rpc = new JsonRpcClient(anvil.chain.url, { timeoutMs: 10_000 });
-  });
-  afterAll(async () => {
-    await anvil.rpc?.close();
-    await anvil.chain?.stop();
-  });
-  afterEach(() => killStarted());
+  anvil = useDevChain();
 }
 
 export async function call(method: string, params: readonly unknown[]): Promise<unknown> {
