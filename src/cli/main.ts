@@ -5,13 +5,15 @@ import { Command, CommanderError } from 'commander';
 
 import { builtInTestCases } from '../../testcases/registry.js';
 import type { TestCase } from '../api/test-case.js';
+import type { Options, RefundOptions } from '../app/options.js';
 import { exitWithParent, PROCESS_INDEX_ENV, runProcesses } from '../app/processes.js';
 import { runRefund, runWorker } from '../app/run-worker.js';
 import { loadTestCaseModules, TestCaseModuleError } from '../app/test-case-modules.js';
 import { errorMessage } from '../util/error-message.js';
 import { createLogger } from '../util/log.js';
+import { type CommandLine, readCommandLine } from './command-line.js';
 import { commanderOptions, type CommandName, withoutPerChildFlags } from './flags.js';
-import { parseOptions, parseRefundOptions, type RawOptions, type RawRefundOptions, UsageError } from './options.js';
+import { parseOptions, parseRefundOptions, UsageError } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -29,7 +31,9 @@ function withFlags(cmd: Command, command: CommandName, testCases?: string): Comm
 function program(): Command {
   const cmd = new Command('klayworker')
     .description(
-      'A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.\nklayworker refund --help: return what is left in the test accounts to the rich account.',
+      'A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.\n' +
+        'klayworker refund --help: return what is left in the test accounts to the rich account.\n' +
+        "The Go load testers' spellings work too (-max-rps 10, -tc=x, -vusigned 100): see the README.",
     )
     .version(version, '--version');
   return withFlags(cmd, 'run', builtInTestCases.map((t) => t.name).join(', '));
@@ -47,18 +51,21 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** Parses argv with `cmd`; help and version exit 0, mistakes exit 2 with one line. */
-function parseArgs(cmd: Command, argv: string[], from: 'node' | 'user', helpHint: string): void {
+/** Reads the arguments and the environment with `cmd`; help and version exit 0, mistakes exit 2 with one line. */
+function parseArgs<C extends CommandName>(cmd: Command, command: C, args: string[], helpHint: string): CommandLine<C> {
+  let line: CommandLine<C>;
   try {
-    cmd.parse(argv, { from });
+    line = readCommandLine(cmd, command, args, process.env);
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
       fail(`${err.message.split('\n')[0]} (see ${helpHint})`);
     }
+    if (err instanceof UsageError) fail(err.message);
     throw err;
   }
   if (cmd.args.length > 0) fail(`unexpected argument ${JSON.stringify(cmd.args[0])} (see ${helpHint})`);
+  return line;
 }
 
 function usage<T>(parse: () => T): T {
@@ -80,22 +87,27 @@ async function loadModules(paths: readonly string[]): Promise<TestCase[]> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const refund = argv[2] === 'refund';
-  const cmd = refund ? refundProgram() : program();
-  parseArgs(cmd, refund ? argv.slice(3) : argv, refund ? 'user' : 'node', refund ? 'klayworker refund --help' : 'klayworker --help');
-  const moduleTestCases = refund ? [] : await loadModules(cmd.opts<RawOptions>().tcModule ?? []);
-  const options = refund
-    ? usage(() => parseRefundOptions(cmd.opts<RawRefundOptions>()))
-    : usage(() => parseOptions(cmd.opts<RawOptions>(), [...builtInTestCases, ...moduleTestCases]));
   const childIndex = process.env[PROCESS_INDEX_ENV];
+  let options: Options | RefundOptions;
+  let line: CommandLine<CommandName>;
+  if (argv[2] === 'refund') {
+    const refund = parseArgs(refundProgram(), 'refund', argv.slice(3), 'klayworker refund --help');
+    options = usage(() => parseRefundOptions(refund.raw, process.env, refund.labels));
+    line = refund;
+  } else {
+    const run = parseArgs(program(), 'run', argv.slice(2), 'klayworker --help');
+    const moduleTestCases = await loadModules(run.raw.tcModule ?? []);
+    options = usage(() => parseOptions(run.raw, [...builtInTestCases, ...moduleTestCases], process.env, run.labels));
+    line = run;
+  }
   const baseLog = createLogger(options.logLevel, options.logFormat);
   // A worker process of --processes tags its lines with its index, and dies with its parent.
   const log = childIndex === undefined ? baseLog : baseLog.child({ process: Number(childIndex) });
   if (childIndex !== undefined) exitWithParent(log);
-  else for (const warning of options.warnings) log.warn(warning);
+  else for (const warning of [...line.warnings, ...options.warnings]) log.warn(warning);
   try {
     if (!('standalone' in options)) process.exitCode = await runRefund(options, log);
-    else if (options.processes > 1) process.exitCode = await runProcesses(options, withoutPerChildFlags(argv.slice(2)), log);
+    else if (options.processes > 1) process.exitCode = await runProcesses(options, { argv: withoutPerChildFlags(line.args), env: process.env }, log);
     else process.exitCode = await runWorker(options, log);
   } catch (err) {
     // Expected failures (node unreachable, port taken...) are one line; a stack only at debug.
