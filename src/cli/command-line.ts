@@ -1,9 +1,11 @@
 /**
- * From the user's arguments to raw flags: Go-style spellings first (go-flags.ts), then
- * commander. main.ts and the tests read a command line through this one path.
+ * From the user's arguments and environment to raw flags: Go-style spellings first
+ * (go-flags.ts), then commander, then the environment for whatever the command line left out
+ * (env-flags.ts). main.ts and the tests read a command line through this one path.
  */
 import type { Command } from 'commander';
 
+import { withEnvFlags } from './env-flags.js';
 import type { CommandName, RawFlags } from './flags.js';
 import { normaliseGoArgs } from './go-flags.js';
 import type { FlagLabels } from './options.js';
@@ -26,7 +28,7 @@ export interface CommandLine<C extends CommandName> {
 export function readCommandLine<C extends CommandName>(cmd: Command, command: C, args: readonly string[], env: NodeJS.ProcessEnv): CommandLine<C> {
   const go = normaliseGoArgs(args);
   cmd.parse(go.args, { from: 'user' });
-  void command;
-  void env;
-  return { raw: cmd.opts<RawFlags<C>>(), labels: {}, args: go.args, warnings: go.warnings };
+  const fromCommandLine = (key: string) => cmd.getOptionValueSource(key) === 'cli';
+  const { raw, labels } = withEnvFlags(command, cmd.opts<RawFlags<C>>(), fromCommandLine, env);
+  return { raw, labels, args: go.args, warnings: go.warnings };
 }

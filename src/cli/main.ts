@@ -12,6 +12,7 @@ import { loadTestCaseModules, TestCaseModuleError } from '../app/test-case-modul
 import { errorMessage } from '../util/error-message.js';
 import { createLogger } from '../util/log.js';
 import { type CommandLine, readCommandLine } from './command-line.js';
+import { ENV_PREFIX, withoutPerChildEnv } from './env-flags.js';
 import { commanderOptions, type CommandName, withoutPerChildFlags } from './flags.js';
 import { parseOptions, parseRefundOptions, UsageError } from './options.js';
 
@@ -33,6 +34,8 @@ function program(): Command {
     .description(
       'A Locust-compatible load-test worker for Kaia/Klaytn and other EVM nodes.\n' +
         'klayworker refund --help: return what is left in the test accounts to the rich account.\n' +
+        `Every flag may also come from the environment as ${ENV_PREFIX}<FLAG> (--max-rps: ${ENV_PREFIX}MAX_RPS=10; lists comma-separated; ` +
+        'switches true/false); a flag given here wins, and LOCUST_MASTER_NODE_HOST/PORT are read last. ' +
         "The Go load testers' spellings work too (-max-rps 10, -tc=x, -vusigned 100): see the README.",
     )
     .version(version, '--version');
@@ -41,7 +44,8 @@ function program(): Command {
 
 function refundProgram(): Command {
   const cmd = new Command('klayworker refund').description(
-    'Sweep what is left in the test accounts back to the rich account (same key, --accounts and --account-seed as the test).',
+    'Sweep what is left in the test accounts back to the rich account (same key, --accounts and --account-seed as the test).\n' +
+      `Every flag may also come from the environment as ${ENV_PREFIX}<FLAG> (--endpoint: ${ENV_PREFIX}ENDPOINT); a flag given here wins.`,
   );
   return withFlags(cmd, 'refund');
 }
@@ -107,7 +111,8 @@ async function main(argv: string[]): Promise<void> {
   else for (const warning of [...line.warnings, ...options.warnings]) log.warn(warning);
   try {
     if (!('standalone' in options)) process.exitCode = await runRefund(options, log);
-    else if (options.processes > 1) process.exitCode = await runProcesses(options, { argv: withoutPerChildFlags(line.args), env: process.env }, log);
+    else if (options.processes > 1)
+      process.exitCode = await runProcesses(options, { argv: withoutPerChildFlags(line.args), env: withoutPerChildEnv(process.env) }, log);
     else process.exitCode = await runWorker(options, log);
   } catch (err) {
     // Expected failures (node unreachable, port taken...) are one line; a stack only at debug.
