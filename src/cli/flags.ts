@@ -63,7 +63,7 @@ export const FLAGS = [
   {
     flags: '--tc-module <path>',
     key: 'tcModule',
-    help: 'load your own test cases from this ES module (repeatable); see "Your own test cases" in the README',
+    help: 'load your own test cases from this module, JavaScript or TypeScript (.ts, .mts: type-checked, then run; repeatable); see "Your own test cases" in the README',
     commands: RUN,
     repeatable: true,
   },

@@ -83,7 +83,8 @@ function usage<T>(parse: () => T): T {
 
 async function loadModules(paths: readonly string[]): Promise<TestCase[]> {
   try {
-    return await loadTestCaseModules(paths, builtInTestCases);
+    // A child of --processes loads what its parent has already type-checked.
+    return await loadTestCaseModules(paths, builtInTestCases, { typeCheck: process.env[PROCESS_INDEX_ENV] === undefined });
   } catch (err) {
     if (err instanceof TestCaseModuleError) fail(err.message);
     throw err;
