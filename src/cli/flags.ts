@@ -290,6 +290,15 @@ export function withoutPerChildFlags(argv: readonly string[]): string[] {
   return withoutFlags(argv, names);
 }
 
+/**
+ * What a child of --processes is given of the parent's arguments: no per-child flag, and no
+ * --key (the parent hands the key over in the child's environment, never in argv, where `ps`
+ * shows it).
+ */
+export function childBaseArgs(argv: readonly string[]): string[] {
+  return withoutFlags(withoutPerChildFlags(argv), ['--key']);
+}
+
 /** `argv` without the given flags and their values, in either `--flag value` or `--flag=value` form. */
 export function withoutFlags(argv: readonly string[], flags: readonly string[]): string[] {
   const out: string[] = [];

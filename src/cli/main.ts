@@ -13,7 +13,7 @@ import { errorMessage } from '../util/error-message.js';
 import { createLogger } from '../util/log.js';
 import { type CommandLine, readCommandLine } from './command-line.js';
 import { ENV_PREFIX, withoutPerChildEnv } from './env-flags.js';
-import { commanderOptions, type CommandName, withoutPerChildFlags } from './flags.js';
+import { childBaseArgs, commanderOptions, type CommandName } from './flags.js';
 import { parseOptions, parseRefundOptions, UsageError } from './options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     if (!('standalone' in options)) process.exitCode = await runRefund(options, log);
     else if (options.processes > 1)
-      process.exitCode = await runProcesses(options, { argv: withoutPerChildFlags(line.args), env: withoutPerChildEnv(process.env) }, log);
+      process.exitCode = await runProcesses(options, { argv: childBaseArgs(line.args), env: withoutPerChildEnv(process.env) }, log);
     else process.exitCode = await runWorker(options, log);
   } catch (err) {
     // Expected failures (node unreachable, port taken...) are one line; a stack only at debug.

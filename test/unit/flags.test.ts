@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 
 import { childPlans } from '../../src/app/processes.js';
-import { commanderOptions, type CommandName, flagDefaults, FLAGS, withoutPerChildFlags } from '../../src/cli/flags.js';
+import { childBaseArgs, commanderOptions, type CommandName, flagDefaults, FLAGS, withoutPerChildFlags } from '../../src/cli/flags.js';
 import { parseOptions, UsageError } from '../../src/cli/options.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 import { meaning, readOptions } from '../support/cli-options.js';
@@ -99,6 +99,16 @@ function section(heading: string): string[] {
   const end = lines.findIndex((l, i) => i > start && new RegExp(`^#{1,${level}} `).test(l));
   return lines.slice(start + 1, end < 0 ? undefined : end);
 }
+
+it('a child of --processes never gets the key in its arguments, however the parent was given it', () => {
+  const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
+  for (const given of [['-key', KEY], ['--key', KEY], [`--key=${KEY}`], [`-key=${KEY}`]]) {
+    const { args, options } = readOptions(['--tc', 'blockNumber', '--processes', '2', '--endpoint', 'http://n:8545', ...given]);
+    const argv = childPlans(childBaseArgs(args), options, 'http://n:8545').flatMap((p) => p.argv);
+    expect(argv.join(' ')).not.toContain(KEY.slice(2));
+    expect(argv).toContain('blockNumber');
+  }
+});
 
 describe("the README's flag table", () => {
   /** `| \`--max-rps <n>\` | 0 (unlimited) | ...` → the first cell's flags and the second cell. */
