@@ -50,8 +50,15 @@ function refundProgram(): Command {
   return withFlags(cmd, 'refund');
 }
 
+/**
+ * Anything shaped like a private key (64 hex digits) in a usage error: commander echoes what it
+ * does not know (`unknown option '-keyy=0x…'`, `unexpected argument "0x…"`), and a mistyped key
+ * flag must not print the key.
+ */
+const KEY_SHAPED = /(0x)?[0-9a-fA-F]{64}/g;
+
 function fail(message: string): never {
-  process.stderr.write(`klayworker: ${message.replace(/^error: /, '')}\n`);
+  process.stderr.write(`klayworker: ${message.replace(/^error: /, '').replace(KEY_SHAPED, '[redacted]')}\n`);
   process.exit(2);
 }
 

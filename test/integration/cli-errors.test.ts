@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI } from '../support/processes.js';
 
 const BAD_KEY = '0x12345678deadbeefcafe';
+const GOOD_KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
 const dir = mkdtempSync(join(tmpdir(), 'klayworker-cli-errors-'));
 const badKeyFile = join(dir, 'bad.key');
 writeFileSync(badKeyFile, `${BAD_KEY}\n`, { mode: 0o600 });
@@ -113,6 +114,9 @@ const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
   [['-tc', 'blockNumber,gasPrice', '--weights', '3,0'], /^klayworker: --weights "3,0"/],
   [['-tc', 'blockNumber', '-standalone=maybe'], /^klayworker: -standalone is a switch/],
   [['refund', '-endpoint', 'node'], /--endpoint/],
+  // A mistyped key flag, or a key where no flag expects it: named, not shown.
+  [[...BASE, `-keyy=${GOOD_KEY}`], /unknown option '-keyy=\[redacted\]'/],
+  [[...BASE, GOOD_KEY], /unexpected argument "\[redacted\]"/],
   [['refund'], /--endpoint/],
   [['refund', '--endpoint', 'node'], /--endpoint/],
   [['refund', '--endpoint', 'http://127.0.0.1:9'], /key/i],
@@ -129,6 +133,7 @@ describe('bad input', () => {
     expect(stderr).not.toMatch(/\n\s+at |Error:|\{$/);
     expect(stdout).toBe('');
     expect(stderr.toLowerCase()).not.toContain(BAD_KEY.slice(2).toLowerCase());
+    expect(stderr.toLowerCase()).not.toContain(GOOD_KEY.slice(2, 30));
   });
 
   it('--help and --version exit 0', () => {
