@@ -120,7 +120,7 @@ export function normaliseGoArgs(args: readonly string[]): GoArgs {
     const reason = refused.get(name);
     if (reason !== undefined) throw new UsageError(`${given}: ${reason}`);
     const flag = known.get(name);
-    // Unknown, or a one-letter flag with its value attached (-u10): commander's to judge.
+    // Unknown (also -u10, a one-letter flag with its value attached), or `--u`: commander's to judge.
     if (flag === undefined || (dashes === '--' && name.length === 1)) {
       items.push({ token: arg });
       continue;
@@ -136,7 +136,7 @@ export function normaliseGoArgs(args: readonly string[]): GoArgs {
   }
   const warnings: string[] = [];
   const folded = foldWeights(items, warnings);
-  const args2 = folded.flatMap((item): string[] => {
+  const rewritten = folded.flatMap((item): string[] => {
     if ('token' in item) return [item.token];
     if (item.flag === '--request-increase-rate' && item.value === BOOMER_NO_RAMP) {
       warnings.push(`${item.given} ${BOOMER_NO_RAMP} (Boomer's "no ramp") is leaving the flag out in klayworker`);
@@ -146,7 +146,7 @@ export function normaliseGoArgs(args: readonly string[]): GoArgs {
     if (old?.oldName === true) warnings.push(`${item.given} is ${item.flag} in klayworker`);
     return item.value === undefined ? [item.flag] : [item.flag, item.value];
   });
-  return { args: args2, warnings: [...new Set(warnings)] };
+  return { args: rewritten, warnings: [...new Set(warnings)] };
 }
 
 /** Go's `-flag=true` / `-flag=false` for a switch; commander takes only the bare switch. */
