@@ -5,8 +5,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Five projects in three groups, run one after the other (sequence.groupOrder):
- * - timing: the tests that measure the real clock (the sub-millisecond timer, the user ramp,
- *   --max-rps held for 20 s): first, by themselves, so that what they measure is our timers
+ * - timing: the tests that measure the real clock (the sub-millisecond timer, the limiters in
+ *   real time, the user ramp, --max-rps held for 20 s): first, by themselves, so that what they measure is our timers
  *   and our rate, not a queue of six test files for two cores (there the smooth limiter's
  *   spacing bunched once, and a 50 rps cap reached 47 once);
  * - unit: pure code, no servers or child processes; integration: anvil, a mock master, fake
@@ -21,7 +21,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const root = new URL('..', import.meta.url).pathname;
 const shared = { root, testTimeout: 60_000, hookTimeout: 60_000 };
 const SATURATING = ['test/e2e/chain-truth.test.ts'];
-const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/user-pool.test.ts', 'test/integration/standalone.test.ts'];
+const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/rate-limiter.test.ts', 'test/unit/user-pool.test.ts', 'test/integration/standalone.test.ts'];
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group). */
 const GROUP_WORKERS = 8;
 /**

@@ -26,6 +26,8 @@ export interface ChainOptions {
 
 export interface Options extends ChainOptions {
   standalone: boolean;
+  /** --run-tasks: run each test case once, without a master, and report each outcome (Boomer's debug mode). */
+  runTasks: boolean;
   /** Speak Locust 0.9's two-port PUSH/PULL protocol (it cannot be detected from one socket). */
   legacy09: boolean;
   users: number;

@@ -9,7 +9,8 @@
  * and stops when it closes (a SIGKILL of the parent closes it too). They run in their own
  * process group, so a Ctrl-C in the terminal reaches the parent only, which passes it on once.
  * Without --endpoint the parent starts one embedded dev chain for all of them and hands the
- * children its URL in argv and its key in the environment, never in argv.
+ * children its URL in argv and its key in the environment; a user's key, however given, reaches
+ * them through the environment too, never through argv.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 
@@ -66,12 +67,19 @@ export function childPlans(base: readonly string[], options: Options, endpoint: 
   });
 }
 
+/** What every child starts from: the user's arguments and environment, without what is set per child. */
+export interface ChildBase {
+  /** The arguments without the flags set per child (see childPlans), and without --key. */
+  argv: readonly string[];
+  /** The environment without the variables of those flags (the CLI reads flags from the environment too). */
+  env: NodeJS.ProcessEnv;
+}
+
 /**
  * The parent of `--processes N`: forks the children, passes signals on, and returns the first
- * non-zero exit code among them (0 when all succeeded). `baseArgv`: the user's arguments
- * without the flags set per child (see childPlans).
+ * non-zero exit code among them (0 when all succeeded).
  */
-export async function runProcesses(options: Options, baseArgv: readonly string[], log: Logger): Promise<number> {
+export async function runProcesses(options: Options, base: ChildBase, log: Logger): Promise<number> {
   let devChain: DevChain | null = null;
   const children: ChildProcess[] = [];
   const forward = (signal: NodeJS.Signals): void => {
@@ -85,10 +93,12 @@ export async function runProcesses(options: Options, baseArgv: readonly string[]
       devChain = await startDevChain({ blockTime: 1, log });
       log.info({ endpoint: devChain.url }, 'no --endpoint given: started an embedded anvil dev chain for all worker processes');
     }
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    // The dev chain's key reaches the children the way a user's would: never through argv.
-    if (devChain !== null && options.richKey === null) env[KEY_ENV] = devChain.richKey;
-    const plans = childPlans(baseArgv, options, devChain?.url ?? options.endpoint!);
+    const env: NodeJS.ProcessEnv = { ...base.env };
+    // The key reaches the children through the environment, never through argv: a user's --key
+    // (or the Go tools' -key) is left out of theirs (see ChildBase), as is the dev chain's.
+    if (options.richKey !== null) env[KEY_ENV] = options.richKey.reveal();
+    else if (devChain !== null) env[KEY_ENV] = devChain.richKey;
+    const plans = childPlans(base.argv, options, devChain?.url ?? options.endpoint!);
     log.info({ processes: plans.length, maxRps: splitEvenly(options.maxRps, plans.length) }, 'starting worker processes');
     const exits = plans.map((plan) => {
       const child = fork(process.argv[1]!, plan.argv, {

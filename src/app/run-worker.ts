@@ -8,6 +8,7 @@ import { waitForNode } from '../chain/wait-for-node.js';
 import { createMetricsRegistry, MetricsRecorder, type MetricsServer, serveMetrics, type WorkerState } from '../metrics/prometheus.js';
 import { JsonRpcClient } from '../rpc/json-rpc.js';
 import { createRateLimiter } from '../runner/limiter/rate-limiter.js';
+import { PrintingRecorder, runEachOnce } from '../runner/run-once.js';
 import { StandaloneRunner } from '../runner/standalone-runner.js';
 import type { Task } from '../runner/task.js';
 import { UserPool } from '../runner/user-pool.js';
@@ -48,7 +49,9 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     rpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs });
     const stats = new RequestStats();
     const metricsRecorder = options.metrics === null ? null : new MetricsRecorder(stats);
-    const recorder = metricsRecorder ?? stats;
+    // --run-tasks prints every outcome, the mined ones the tracker records included.
+    const printing = options.runTasks ? new PrintingRecorder(metricsRecorder ?? stats, (line) => process.stdout.write(`${line}\n`)) : null;
+    const recorder = printing ?? metricsRecorder ?? stats;
     // Its own few sockets: block reads must not queue behind thousands of users' sends.
     trackerRpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs, connections: 8 });
     // Blocks and transactions are read with eth_*, like every setup read (Kaia nodes answer them too).
@@ -79,7 +82,11 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
 
     const backlog = { backlog: tracker, drainTimeoutMs: options.drainTimeoutMs };
     let outcome: { exitCode: number; durationS: number; peakUsers: number };
-    if (options.standalone) {
+    if (printing !== null) {
+      const start = performance.now();
+      const failures = await runEachOnce({ tasks, recorder: printing, ...backlog, print: (line) => process.stdout.write(`${line}\n`) });
+      outcome = { exitCode: failures > 0 ? 1 : 0, durationS: (performance.now() - start) / 1000, peakUsers: 1 };
+    } else if (options.standalone) {
       const runner = new StandaloneRunner({
         users: options.users,
         spawnRate: options.spawnRate,

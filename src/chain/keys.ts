@@ -80,6 +80,8 @@ export function isValidScalar(n: bigint): boolean {
 export interface KeySources {
   /** --key-file PATH */
   keyFile?: string | undefined;
+  /** How messages name the key file's source: "--key-file" (default), or KLAYWORKER_KEY_FILE when the environment gave it. */
+  keyFileLabel?: string | undefined;
   /** --key HEX (visible to other users in the process list) */
   key?: string | undefined;
   /** The environment, for KLAYWORKER_KEY. */
@@ -100,13 +102,13 @@ export interface LoadedKey {
  * over the environment because it is the more specific, more recent choice.
  */
 export function loadRichKey(sources: KeySources): LoadedKey {
-  const { keyFile, key, env } = sources;
+  const { keyFile, key, env, keyFileLabel = '--key-file' } = sources;
   if (keyFile !== undefined && key !== undefined) {
-    throw new KeyError('give the rich key once: --key-file or --key, not both');
+    throw new KeyError(`give the rich key once: ${keyFileLabel} or --key, not both`);
   }
   if (keyFile !== undefined) {
-    const origin = `--key-file ${keyFile}`;
-    return { key: PrivateKey.parse(readKeyFile(keyFile), origin), origin, warnings: keyFileWarnings(keyFile) };
+    const origin = `${keyFileLabel} ${keyFile}`;
+    return { key: PrivateKey.parse(readKeyFile(keyFile, origin), origin), origin, warnings: keyFileWarnings(keyFile) };
   }
   if (key !== undefined) {
     return {
@@ -129,12 +131,13 @@ function keyFileWarnings(path: string): string[] {
   return [`--key-file ${path} is readable by group or others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${path}`];
 }
 
-function readKeyFile(path: string): string {
+/** `origin`: "--key-file PATH" (or "KLAYWORKER_KEY_FILE PATH"), for the message. */
+function readKeyFile(path: string, origin: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'read error');
-    throw new KeyError(`--key-file ${path}: cannot read the key (${why})`);
+    throw new KeyError(`${origin}: cannot read the key (${why})`);
   }
 }

@@ -26,8 +26,10 @@ export interface TxSettings {
   txType: TxTypeChoice;
   /** Namespace of the measured send and read calls (setup always uses eth_*). */
   rpcNamespace: RpcNamespace;
-  /** --accounts */
+  /** --accounts: derived and funded. */
   accounts: number;
+  /** The first this many of them send (--active-percent of --accounts); default: all. */
+  activeAccounts?: number;
   /** --account-seed */
   accountSeed: string;
   /** --charge, in wei */
@@ -96,9 +98,11 @@ export function createTxSession(options: TxSessionOptions): TxSession {
         }
         const context = await session.chain();
         const rich = signerAccount(richKey);
-        const list = deriveTestAccounts(richKey, settings.accountSeed, settings.accounts);
-        log.info({ accounts: list.length, seed: settings.accountSeed, first: list[0]?.address }, 'test accounts derived');
-        await fundAccounts({ rpc, log, chain: context, rich, accounts: list, chargeWei: settings.chargeWei, stallTimeoutMs: settings.receiptTimeoutMs });
+        const all = deriveTestAccounts(richKey, settings.accountSeed, settings.accounts);
+        // Like the Go tools' -activepercent: every account is funded, only the first share sends (and receives).
+        const list = all.slice(0, settings.activeAccounts ?? all.length);
+        log.info({ accounts: all.length, active: list.length, seed: settings.accountSeed, first: list[0]?.address }, 'test accounts derived');
+        await fundAccounts({ rpc, log, chain: context, rich, accounts: all, chargeWei: settings.chargeWei, stallTimeoutMs: settings.receiptTimeoutMs });
         const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'), { maxPending: settings.maxPending });
         // From the head after funding: blocks before it hold nothing of the test's.
         await tracker.start();

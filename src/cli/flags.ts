@@ -13,7 +13,7 @@ import { KEY_ENV } from '../chain/keys.js';
 
 export type CommandName = 'run' | 'refund';
 
-interface FlagSpec {
+export interface FlagSpec {
   /** Commander's spelling: `-u, --users <n>` takes a value, `--standalone` is a switch. */
   readonly flags: string;
   /** Commander's attribute name for it (checked against commander by a unit test). */
@@ -27,6 +27,10 @@ interface FlagSpec {
   readonly perChild?: true;
   /** Repeatable: the values are collected into a list (default empty). */
   readonly repeatable?: true;
+  /** The Go load testers' names for it (klayslave, kaia-load-tester), accepted with a warning (go-flags.ts). */
+  readonly goNames?: readonly string[];
+  /** Locust's own environment variable for it, read after KLAYWORKER_<FLAG> (env-flags.ts). */
+  readonly locustEnv?: string;
 }
 
 const RUN = ['run'] as const;
@@ -59,7 +63,7 @@ export const FLAGS = [
   {
     flags: '--tc-module <path>',
     key: 'tcModule',
-    help: 'load your own test cases from this ES module (repeatable); see "Your own test cases" in the README',
+    help: 'load your own test cases from this module, JavaScript or TypeScript (.ts, .mts: type-checked, then run; repeatable); see "Your own test cases" in the README',
     commands: RUN,
     repeatable: true,
   },
@@ -78,7 +82,22 @@ export const FLAGS = [
     help: `the rich private key itself (visible to other users in ps; prefer --key-file or ${KEY_ENV})`,
     commands: BOTH,
   },
-  { flags: '--accounts <n>', key: 'accounts', help: 'number of test accounts, derived from the rich key and --account-seed', default: '100', commands: BOTH },
+  {
+    flags: '--accounts <n>',
+    key: 'accounts',
+    help: 'number of test accounts, derived from the rich key and --account-seed',
+    default: '100',
+    commands: BOTH,
+    goNames: ['vusigned'],
+  },
+  {
+    flags: '--active-percent <percent>',
+    key: 'activePercent',
+    help: "send from only this percent of the --accounts (all of them are funded), like the Go tools' -activepercent",
+    default: '100',
+    commands: RUN,
+    goNames: ['activepercent', 'activeUserPercent'],
+  },
   {
     flags: '--account-seed <text>',
     key: 'accountSeed',
@@ -154,8 +173,8 @@ export const FLAGS = [
     commands: RUN,
     perChild: true,
   },
-  { flags: '--master-host <host>', key: 'masterHost', help: 'Locust master host', default: '127.0.0.1', commands: RUN },
-  { flags: '--master-port <port>', key: 'masterPort', help: 'Locust master port', default: '5557', commands: RUN },
+  { flags: '--master-host <host>', key: 'masterHost', help: 'Locust master host', default: '127.0.0.1', commands: RUN, locustEnv: 'LOCUST_MASTER_NODE_HOST' },
+  { flags: '--master-port <port>', key: 'masterPort', help: 'Locust master port', default: '5557', commands: RUN, locustEnv: 'LOCUST_MASTER_NODE_PORT' },
   {
     flags: '--connect-timeout <time>',
     key: 'connectTimeout',
@@ -172,6 +191,12 @@ export const FLAGS = [
     commands: RUN,
   },
   { flags: '--standalone', key: 'standalone', help: 'run without a master: ramp, run and report locally', commands: RUN },
+  {
+    flags: '--run-tasks <list>',
+    key: 'runTasks',
+    help: "run each listed test case once, without a master, print each outcome and exit (1 if one failed), like Boomer's --run-tasks",
+    commands: RUN,
+  },
   { flags: '-u, --users <n>', key: 'users', help: 'standalone: number of users (default 1)', commands: RUN },
   { flags: '-r, --spawn-rate <n>', key: 'spawnRate', help: 'standalone: users started per second (default 1)', commands: RUN },
   { flags: '-t, --run-time <time>', key: 'runTime', help: 'standalone: stop after this time, e.g. 30s, 5m, 1h30m (default: until Ctrl-C)', commands: RUN },
@@ -210,6 +235,29 @@ export const FLAGS = [
   { flags: '--log-format <format>', key: 'logFormat', help: 'text or json (log lines go to stderr)', default: 'text', commands: BOTH },
 ] as const satisfies readonly FlagSpec[];
 
+/** The table as plain specs, for code that walks every flag. */
+export const FLAG_SPECS: readonly FlagSpec[] = FLAGS;
+
+/** `--max-rps` of `--max-rps <n>`, `--users` of `-u, --users <n>`. */
+export function longFlag(f: FlagSpec): string {
+  return f.flags.split(/[ ,]+/).find((w) => w.startsWith('--'))!;
+}
+
+/** `-u` of `-u, --users <n>`; undefined for a flag without a one-letter form. */
+export function shortFlag(f: FlagSpec): string | undefined {
+  return f.flags.split(/[ ,]+/).find((w) => /^-[^-]$/.test(w));
+}
+
+/** `--max-rps <n>` takes a value; `--standalone` is a switch. */
+export function takesValue(f: FlagSpec): boolean {
+  return f.flags.includes('<');
+}
+
+/** The flags of `command`, in table order. */
+export function flagsOf(command: CommandName): FlagSpec[] {
+  return FLAG_SPECS.filter((f) => f.commands.includes(command));
+}
+
 type Flag = (typeof FLAGS)[number];
 type FlagOf<C extends CommandName> = Flag extends infer F ? (F extends Flag ? (C extends F['commands'][number] ? F : never) : never) : never;
 type ValueOf<F extends Flag> = F extends { repeatable: true } ? string[] : F['flags'] extends `${string}<${string}` ? string : boolean;
@@ -221,27 +269,34 @@ export type RawFlags<C extends CommandName> = { [F in FlagOf<C> as F extends { d
 
 /** Commander options of `command`; `{testCases}` in a help text becomes `testCases`. */
 export function commanderOptions(command: CommandName, testCases = ''): Option[] {
-  return (FLAGS as readonly FlagSpec[])
-    .filter((f) => f.commands.includes(command))
-    .map((f) => {
-      const help = (typeof f.help === 'string' ? f.help : f.help[command]).replace('{testCases}', testCases);
-      const option = new Option(f.flags, help);
-      if (f.repeatable === true) return option.argParser((value: string, values: string[]) => [...values, value]).default([]);
-      return f.default === undefined ? option : option.default(f.default);
-    });
+  return flagsOf(command).map((f) => {
+    const help = (typeof f.help === 'string' ? f.help : f.help[command]).replace('{testCases}', testCases);
+    const option = new Option(f.flags, help);
+    if (f.repeatable === true) return option.argParser((value: string, values: string[]) => [...values, value]).default([]);
+    return f.default === undefined ? option : option.default(f.default);
+  });
 }
 
 /** What commander hands over for `command` when no flag is given: every default. */
 export function flagDefaults<C extends CommandName>(command: C): RawFlags<C> {
   const raw: Record<string, string> = {};
-  for (const f of FLAGS as readonly FlagSpec[]) if (f.commands.includes(command) && f.default !== undefined) raw[f.key] = f.default;
+  for (const f of flagsOf(command)) if (f.default !== undefined) raw[f.key] = f.default;
   return raw as RawFlags<C>;
 }
 
 /** `argv` without the flags `--processes` sets per child (see perChild), in `--flag value` and `--flag=value` form. */
 export function withoutPerChildFlags(argv: readonly string[]): string[] {
-  const names = (FLAGS as readonly FlagSpec[]).filter((f) => f.perChild === true).flatMap((f) => f.flags.split(/[ ,]+/).filter((w) => w.startsWith('-')));
+  const names = FLAG_SPECS.filter((f) => f.perChild === true).flatMap((f) => f.flags.split(/[ ,]+/).filter((w) => w.startsWith('-')));
   return withoutFlags(argv, names);
+}
+
+/**
+ * What a child of --processes is given of the parent's arguments: no per-child flag, and no
+ * --key (the parent hands the key over in the child's environment, never in argv, where `ps`
+ * shows it).
+ */
+export function childBaseArgs(argv: readonly string[]): string[] {
+  return withoutFlags(withoutPerChildFlags(argv), ['--key']);
 }
 
 /** `argv` without the given flags and their values, in either `--flag value` or `--flag=value` form. */

@@ -2,16 +2,17 @@
  * klayworker against a real Locust master (Debian's 2.12.1) and a real anvil node: what the
  * master aggregates must equal what the workers say they sent.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { parseCsv } from '../support/csv.js';
 import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
-import { CLI, eventually, freePort, killStarted, LOCUST, type Proc, startProcess } from '../support/processes.js';
+import { CLI, eventually, freePort, killStarted, LOCUST, type Proc, REPO_ROOT, startProcess } from '../support/processes.js';
+import { readmeExample } from '../support/readme-example.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
 interface WorkerSummary {
@@ -134,4 +135,67 @@ describe('with a real Locust 2.12.1 master', () => {
     expect(summary.users).toBe(6);
     expect(summary.total.requests).toBe(masterCount);
   }, 120_000);
+
+  it("configured by the environment alone, running the README's TypeScript test case: the master counts what it sent", async (ctx) => {
+    requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
+    const dir = mkdtempSync(join(tmpdir(), 'klayworker-locust-env-'));
+    // Inside the package, so that `import ... from 'klayworker'` resolves to this package itself.
+    mkdirSync(join(REPO_ROOT, '.tmp'), { recursive: true });
+    const moduleDir = mkdtempSync(join(REPO_ROOT, '.tmp', 'e2e-tc-module-'));
+    onTestFinished(() => rmSync(moduleDir, { recursive: true, force: true }));
+    const module = join(moduleDir, 'my-tasks.ts');
+    writeFileSync(module, readmeExample());
+    const port = await freePort();
+    const master = startProcess(LOCUST, [
+      '-f',
+      DUMMY,
+      '--master',
+      '--headless',
+      '--master-bind-host',
+      '127.0.0.1',
+      '--master-bind-port',
+      String(port),
+      '--expect-workers',
+      '1',
+      '--expect-workers-max-wait',
+      '60',
+      '-u',
+      '4',
+      '-r',
+      '4',
+      '-t',
+      '10s',
+      '--csv',
+      join(dir, 'run'),
+    ]);
+    // No flag at all: Locust's worker variables and KLAYWORKER_*, as a container would set them.
+    const worker = startProcess(process.execPath, [CLI], {
+      env: {
+        LOCUST_MASTER_NODE_HOST: '127.0.0.1',
+        LOCUST_MASTER_NODE_PORT: String(port),
+        LOCUST_MODE_WORKER: 'true',
+        KLAYWORKER_TC: 'chainIdCheck,blockNumber',
+        KLAYWORKER_TC_MODULE: module,
+        KLAYWORKER_ENDPOINT: chain!.url,
+        KLAYWORKER_MAX_RPS: '100',
+        KLAYWORKER_JSON: join(dir, 'w.json'),
+        KLAYWORKER_LOG_FORMAT: 'json',
+      },
+    });
+
+    expect(await master.exited(120_000), master.output().slice(-1500)).toBe(0);
+    expect(await worker.exited(15_000), worker.output().slice(-1500)).toBe(0);
+    expect(master.output()).not.toMatch(MASTER_CRASH);
+
+    const summary = readSummary(join(dir, 'w.json'));
+    expect(summary.total.failures).toBe(0);
+    const mine = summary.tasks.find((t) => t.name === 'chainIdCheck');
+    expect(mine?.type).toBe('eth_chainId');
+    expect(mine?.requests).toBeGreaterThan(0);
+    const rows = parseCsv(readFileSync(join(dir, 'run_stats.csv'), 'utf8'));
+    const row = rows.find((r) => r.Name === 'chainIdCheck');
+    expect(row?.Type).toBe('eth_chainId');
+    expect(Number(row?.['Request Count'])).toBe(mine!.requests);
+    expect(Number(rows.find((r) => r.Name === 'Aggregated')?.['Request Count'])).toBe(summary.total.requests);
+  }, 150_000);
 });

@@ -272,6 +272,25 @@ describe('--processes 2 under a master', () => {
     expect(new Set(master.ofType('quit').map((m) => m.identity)).size).toBe(2);
   }, 60_000);
 
+  it("a user's key given as the Go tools do (-key) reaches the children in their environment, never in argv", async () => {
+    const key = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
+    const node = await blockNumberNode();
+    const master = await MockMaster.start();
+    cleanup.push(() => master.close());
+    const parent = startProcess(process.execPath, [CLI, '-tc', 'blockNumber', '-endpoint', node.url, '-master-port', String(master.port), '-key', key], {
+      env: { KLAYWORKER_PROCESSES: '2', KLAYWORKER_LOG_FORMAT: 'json' },
+    });
+    await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
+    const pids = childPids(parent.output());
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) {
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(key.slice(2));
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`KLAYWORKER_KEY=${key}`);
+    }
+    parent.kill('SIGTERM');
+    expect(await parent.exited(20_000)).toBe(0);
+  }, 60_000);
+
   it('starts one dev chain for all children and passes its key in the environment, never in argv', async () => {
     const master = await MockMaster.start();
     cleanup.push(() => master.close());

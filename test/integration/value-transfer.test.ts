@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { useDevChain } from '../support/dev-chain-fixture.js';
 import { CLI, startProcess } from '../support/processes.js';
 import { runWorker as runOn } from '../support/standalone-worker.js';
-import { accountsOf, drainedNonces, expectConserved, readSummary, row, sum, tempDir } from '../support/test-accounts.js';
+import { accountsOf, balances, drainedNonces, expectConserved, readSummary, row, sum, tempDir } from '../support/test-accounts.js';
 
 const RUN_DEADLINE_MS = 90_000;
 
@@ -18,6 +18,38 @@ const dev = useDevChain();
 const runWorker = (args: readonly string[]) => runOn(dev, args);
 
 describe('transaction test cases on anvil', () => {
+  it('-vusigned 6 -activepercent 50, as the Go tools spell it: all 6 accounts are funded, only the first 3 send and receive', async () => {
+    const run = await runWorker([
+      '-tc',
+      'transferSignedTx',
+      '-u',
+      '3',
+      '-r',
+      '3',
+      '-t',
+      '3s',
+      '-vusigned',
+      '6',
+      '-activepercent',
+      '50',
+      '--account-seed',
+      'active-half',
+    ]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('-vusigned is --accounts in klayworker');
+    expect(run.output).toContain('-activepercent is --active-percent in klayworker');
+    expect(row(readSummary(run.json), 'mined', 'valueTransfer')?.requests).toBeGreaterThan(10);
+    const addresses = accountsOf(dev.chain.richKey, 'active-half', 6).map((a) => a.address);
+    const nonces = await drainedNonces(dev.rpc, addresses);
+    expect(
+      nonces.slice(0, 3).every((n) => n > 0),
+      `nonces ${nonces.join(',')}`,
+    ).toBe(true);
+    expect(nonces.slice(3)).toEqual([0, 0, 0]);
+    // Funded with the default charge of 1, and never paid anything either.
+    expect(await balances(dev.rpc, addresses.slice(3))).toEqual([10n ** 18n, 10n ** 18n, 10n ** 18n]);
+  }, 120_000);
+
   it('valueTransfer, valueTransferWithCheck and receiptCheck run together with zero failures and one funding', async () => {
     const run = await runWorker([
       '--tc',

@@ -9,9 +9,11 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 
 import { childPlans } from '../../src/app/processes.js';
-import { commanderOptions, type CommandName, flagDefaults, FLAGS, withoutPerChildFlags } from '../../src/cli/flags.js';
+import { childBaseArgs, commanderOptions, type CommandName, flagDefaults, FLAGS, withoutPerChildFlags } from '../../src/cli/flags.js';
 import { parseOptions } from '../../src/cli/options.js';
+import { UsageError } from '../../src/util/errors.js';
 import { builtInTestCases } from '../../testcases/registry.js';
+import { meaning, readOptions } from '../support/cli-options.js';
 
 function parse(command: CommandName, argv: string[]): Record<string, unknown> {
   const cmd = new Command('t').exitOverride();
@@ -87,11 +89,31 @@ describe('the flag table', () => {
   });
 });
 
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The lines of the README section under `heading`, up to the next section of its level or above. */
+function section(heading: string): string[] {
+  const lines = readme.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) throw new Error(`README.md has no "${heading}"`);
+  const level = /^#+/.exec(heading)![0].length;
+  const end = lines.findIndex((l, i) => i > start && new RegExp(`^#{1,${level}} `).test(l));
+  return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+it('a child of --processes never gets the key in its arguments, however the parent was given it', () => {
+  const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
+  for (const given of [['-key', KEY], ['--key', KEY], [`--key=${KEY}`], [`-key=${KEY}`]]) {
+    const { args, options } = readOptions(['--tc', 'blockNumber', '--processes', '2', '--endpoint', 'http://n:8545', ...given]);
+    const argv = childPlans(childBaseArgs(args), options, 'http://n:8545').flatMap((p) => p.argv);
+    expect(argv.join(' ')).not.toContain(KEY.slice(2));
+    expect(argv).toContain('blockNumber');
+  }
+});
+
 describe("the README's flag table", () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   /** `| \`--max-rps <n>\` | 0 (unlimited) | ...` → the first cell's flags and the second cell. */
-  const rows = readme
-    .split('\n')
+  const rows = section('## Flags')
     .filter((line) => line.startsWith('| `-'))
     .map((line) => {
       const [flags = '', defaults = ''] = line.split(' | ');
@@ -113,5 +135,51 @@ describe("the README's flag table", () => {
     const row = rows.find((r) => r.flags.split(/[\s,/`]+/).includes(long));
     expect(row, `README has no row for ${long}`).toBeDefined();
     if ('default' in flag) expect(row!.defaults.startsWith(flag.default), `README says ${long} defaults to "${row!.defaults}"`).toBe(true);
+  });
+});
+
+describe('the README\'s table "Coming from klayslave / kaia-load-tester"', () => {
+  const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
+  /** `| \`-vusigned 100\` | \`--accounts 100\` | notes |` → both command lines ('refused' stays a word). */
+  const rows = section('## Coming from klayslave / kaia-load-tester')
+    .filter((line) => line.startsWith('| `-'))
+    .map((line) => {
+      const [goCell = '', ownCell = ''] = line.slice(2).split(' | ');
+      const args = (cell: string) =>
+        cell
+          .replaceAll('`', '')
+          .replaceAll('"', '')
+          .replaceAll('$KEY', KEY)
+          .split(' ')
+          .filter((w) => w !== '');
+      return [goCell, args(goCell), ownCell === 'refused' ? null : args(ownCell)] as const;
+    });
+
+  it('has a row for every Go name and refused flag family', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(18);
+    const goWords = rows.flatMap(([, go]) => go);
+    for (const name of ['-vusigned', '-activepercent', '--activeUserPercent', '--weights', '-vuunsigned', '--chargeParallel', '--run-tasks']) {
+      expect(
+        goWords.some((w) => w === name || w.startsWith(`${name}=`)),
+        `no row uses ${name}`,
+      ).toBe(true);
+    }
+  });
+
+  it.each(rows)('%s', (_cell, go, own) => {
+    if (own === null) {
+      let message = '';
+      try {
+        readOptions(go);
+      } catch (err) {
+        expect(err).toBeInstanceOf(UsageError);
+        message = (err as Error).message;
+      }
+      const refused = go.find((w) => message.startsWith(`${w}: `));
+      expect(refused, `"${go.join(' ')}" was not refused naming one of its flags: ${message}`).toBeDefined();
+      expect(message).not.toContain('\n');
+      return;
+    }
+    expect(meaning(readOptions(go).options)).toEqual(meaning(readOptions(own).options));
   });
 });

@@ -16,6 +16,7 @@ describe('transaction options', () => {
       txType: 'auto',
       rpcNamespace: 'eth',
       accounts: 100,
+      activeAccounts: 100,
       accountSeed: 'klayworker',
       chargeWei: 10n ** 18n,
       receiptTimeoutMs: 60_000,
@@ -38,6 +39,17 @@ describe('transaction options', () => {
     expect(o.richKey?.reveal()).toBe(KEY);
     expect(o.richKeyOrigin).toBe('KLAYWORKER_KEY');
     expect(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain(KEY.slice(2));
+  });
+
+  it('--active-percent sends from the first share of --accounts, rounded down like the Go tools', () => {
+    expect(parseOptions({ ...DEFAULTS, accounts: '10', activePercent: '50' }, builtInTestCases, {}).tx).toMatchObject({ accounts: 10, activeAccounts: 5 });
+    expect(parseOptions({ ...DEFAULTS, accounts: '7', activePercent: '50' }, builtInTestCases, {}).tx).toMatchObject({ accounts: 7, activeAccounts: 3 });
+    expect(() => parseOptions({ ...DEFAULTS, accounts: '50', activePercent: '1' }, builtInTestCases, {})).toThrow(
+      /^--active-percent 1 of 50 accounts leaves none to send from/,
+    );
+    for (const bad of ['0', '101', '50.5', 'half']) {
+      expect(() => parseOptions({ ...DEFAULTS, activePercent: bad }, builtInTestCases, {})).toThrow(/^--active-percent: expected a whole number from 1 to 100/);
+    }
   });
 
   it('reads --charge as exact wei', () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { renderTable } from '../../src/stats/console-table.js';
 import { RequestStats } from '../../src/stats/request-stats.js';
 import { buildSummaryJson, writeSummaryJson } from '../../src/stats/summary-json.js';
 
@@ -57,36 +56,5 @@ describe('JSON summary', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('console table', () => {
-  it('shows every row and the total in columns that line up within 120 characters', () => {
-    const { rows, total } = recorded().summary(2);
-    const text = renderTable(rows, total);
-    const lines = text.split('\n');
-    expect(lines[0]).toMatch(/Type +Name +# reqs +# fails \| +Median +95% +99% +Avg +Min +Max \| Current RPS/);
-    expect(lines).toHaveLength(rows.length + 4);
-    for (const line of lines) expect(line.length).toBe(lines[0]?.length);
-    expect(lines[0]?.length).toBeLessThanOrEqual(120);
-    const agg = lines.at(-1) ?? '';
-    expect(agg).toMatch(/Aggregated +21 +1\(4\.76%\) \|/);
-    const send = lines.find((l) => l.includes('eth_sendRawTransaction')) ?? '';
-    expect(send).toMatch(/\| +350 +350 +350 +350 +350 +350 \|/);
-  });
-
-  it('cuts long names and shows - where there are no times', () => {
-    let now = 0;
-    const stats = new RequestStats({ now: () => now });
-    now = 1000;
-    stats.success('rpc', 'x'.repeat(200), 1.4, 0);
-    stats.reset();
-    const empty = stats.summary(1);
-    expect(renderTable(empty.rows, empty.total).split('\n').at(-1)).toMatch(/Aggregated +0 +0\(0\.00%\) \| +- +- +- +- +- +- \| +0\.00$/);
-
-    stats.success('rpc', 'y'.repeat(200), 1.4, 0);
-    const s = stats.summary(1);
-    for (const line of renderTable(s.rows, s.total).split('\n')) expect(line.length).toBeLessThanOrEqual(120);
-    expect(renderTable(s.rows, s.total)).toContain('…');
   });
 });
