@@ -142,6 +142,12 @@ export class FeeOracle {
   #quote: FeeQuote;
   #readAt: number;
   #reading: Promise<void> | null = null;
+  /**
+   * The fee cap a re-read found (what the node demands now): a block seen after the re-read may
+   * still be one mined before it, whose lower base fee must not lower the quote again. Cleared
+   * by the first block that asks as much.
+   */
+  #readCap: bigint | null = null;
   /** The steepest base fee rise of one block, as a fraction: Ethereum's 9/8 unless told otherwise. */
   readonly #rise: readonly [bigint, bigint];
 
@@ -170,6 +176,13 @@ export class FeeOracle {
     const quote = this.#quote;
     if (quote.type === '1559') {
       const maxFeePerGas = feeCap(baseFee, quote.maxPriorityFeePerGas);
+      // Seen in a saturating run on a busy machine: after a base fee jump, the block mined just
+      // before it reached the worker after the re-read, lowered the cap again, and every user
+      // was refused a second time.
+      if (this.#readCap !== null) {
+        if (maxFeePerGas < this.#readCap) return;
+        this.#readCap = null;
+      }
       if (maxFeePerGas !== quote.maxFeePerGas) this.#quote = { ...quote, maxFeePerGas };
       return;
     }
@@ -186,6 +199,7 @@ export class FeeOracle {
       .then((quote) => {
         // The same fee keeps the same quote object: signing templates are cached by it.
         if (!sameFee(quote, this.#quote)) this.#quote = quote;
+        this.#readCap = quote.type === '1559' ? quote.maxFeePerGas : null;
       })
       .catch((err: unknown) => {
         this.#log.debug({ err: errorMessage(err) }, 'fee refresh failed; keeping the last quote');

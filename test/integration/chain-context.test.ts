@@ -11,11 +11,16 @@ import { freePort } from '../support/processes.js';
 
 const silent = pino({ level: 'silent' });
 
-/** A node that answers from a method table; a missing method gets JSON-RPC's "Method not found". */
+/**
+ * A node that answers from a method table (a value, or a function of the params); a missing
+ * method gets JSON-RPC's "Method not found".
+ */
 async function node(methods: Record<string, unknown>): Promise<FakeRpcServer> {
   return startFakeRpcServer((req: RpcRequest, res: ServerResponse) => {
     const id = JSON.stringify(req.id);
-    if (req.method in methods) replyJson(res, `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(methods[req.method])}}`);
+    const answer = methods[req.method];
+    const result: unknown = typeof answer === 'function' ? (answer as (params: unknown) => unknown)(req.params) : answer;
+    if (req.method in methods) replyJson(res, `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(result)}}`);
     else replyJson(res, `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"the method ${req.method} does not exist/is not available"}}`);
   });
 }
@@ -70,6 +75,27 @@ describe('fees from the node', () => {
     const kaia = new FeeOracle({} as JsonRpcClient, 'legacy', { type: 'legacy', gasPrice: 27_500_000_000n }, silent, KAIA_MAX_RISE);
     kaia.observeBaseFee(25n * GWEI);
     expect(kaia.current()).toEqual({ type: 'legacy', gasPrice: 27_500_000_000n });
+  });
+
+  it('after a re-read finds a base fee jump, a block mined before the jump and seen late does not lower the cap again', async () => {
+    // The node: latest block at 1 gwei, its pending block at 100 gwei (anvil_setNextBlockBaseFeePerGas).
+    const rpc = await client(
+      await node({
+        eth_getBlockByNumber: (params: unknown[]) => ({ number: '0x10', baseFeePerGas: toHex((params[0] === 'pending' ? 100n : 1n) * GWEI) }),
+        eth_maxPriorityFeePerGas: toHex(GWEI),
+      }),
+    );
+    const fees = new FeeOracle(rpc, '1559', { type: '1559', maxFeePerGas: feeCap(GWEI, GWEI), maxPriorityFeePerGas: GWEI }, silent);
+    await fees.refresh();
+    const jumped = { type: '1559', maxFeePerGas: feeCap(100n * GWEI, GWEI), maxPriorityFeePerGas: GWEI };
+    expect(fees.current()).toEqual(jumped);
+    // The last block before the jump, seen only now: the node still refuses what it would price.
+    fees.observeBaseFee(GWEI);
+    expect(fees.current()).toEqual(jumped);
+    // The first block at the new fee, then the fee falling back: the cap follows the blocks again.
+    fees.observeBaseFee(100n * GWEI);
+    fees.observeBaseFee(40n * GWEI);
+    expect(fees.current()).toEqual({ type: '1559', maxFeePerGas: feeCap(40n * GWEI, GWEI), maxPriorityFeePerGas: GWEI });
   });
 
   it('1559 on a node without eth_maxPriorityFeePerGas: tip = gas price − base fee', async () => {

@@ -181,11 +181,15 @@ export class WorkerHarness {
     return timestamp;
   }
 
-  /** Spawns and waits for the `spawning_complete` that answers it. */
+  /**
+   * Spawns and waits for the `spawning_complete` that answers it: the first one with its user
+   * count (an earlier spawn's may still be on its way on a busy machine).
+   */
   async spawnAndWait(classes: Record<string, number>, extra: { stopTimeout?: number | null } = {}): Promise<Received> {
     const from = this.mark();
+    const users = Object.values(classes).reduce((a, b) => a + b, 0);
     await this.spawn(classes, extra);
-    return this.mock.waitFor('spawning_complete', { from });
+    return this.mock.waitFor((m) => m.type === 'spawning_complete' && (m.data as { user_count?: unknown } | null)?.user_count === users, { from });
   }
 
   /** Waits for a stats message (after `from`) that carries requests. */
