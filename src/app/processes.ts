@@ -19,9 +19,8 @@ import type { Logger } from 'pino';
 import { KEY_ENV } from '../chain/keys.js';
 import { type DevChain, startDevChain } from './dev-chain.js';
 import type { Options } from './options.js';
+import { PROCESS_INDEX_ENV } from './process-index.js';
 
-/** Set in a child's environment: its index (0-based) among the worker processes. */
-export const PROCESS_INDEX_ENV = 'KLAYWORKER_PROCESS_INDEX';
 /** A child that lost its parent gets this long to quit its master cleanly before it exits. */
 const ORPHAN_GRACE_MS = 5_000;
 

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { tsImport } from 'tsx/esm/api';
-
 import type { TestCase } from '../api/test-case.js';
 import { UsageError } from '../util/errors.js';
 import { shown, typeCheck } from './type-check.js';
@@ -64,7 +62,9 @@ async function loadModule(path: string, check: boolean): Promise<Record<string, 
   try {
     // tsx (esbuild) for TypeScript: the one well-kept loader that works on Node 20 without
     // flags; tsImport registers it for this import only, not for the whole process.
-    module = (await (typescript ? tsImport(pathToFileURL(file).href, import.meta.url) : import(pathToFileURL(file).href))) as Record<string, unknown>;
+    // tsx (and esbuild under it) load only for a TypeScript module: most runs have none.
+    const load = typescript ? (await import('tsx/esm/api')).tsImport : (url: string) => import(url);
+    module = (await load(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
   } catch (err) {
     throw new TestCaseModuleError(`--tc-module ${path}: ${loadProblem(err)}`);
   }

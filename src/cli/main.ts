@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 
 import { builtInTestCases } from '../../testcases/registry.js';
 import type { Options, RefundOptions } from '../app/options.js';
-import { exitWithParent, PROCESS_INDEX_ENV, runProcesses } from '../app/processes.js';
+import { PROCESS_INDEX_ENV } from '../app/process-index.js';
 import { loadTestCaseModules } from '../app/test-case-modules.js';
 import { errorMessage, KlayworkerError, UsageError } from '../util/errors.js';
 import { createLogger } from '../util/log.js';
@@ -100,8 +100,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const { options, line } = configured;
   // Loaded once the input is known good: a usage error answers without loading the worker
-  // (ZeroMQ, undici, the metrics server), half of the CLI's start-up time.
+  // (ZeroMQ, undici, the metrics server, the dev chain), half of the CLI's start-up time.
   const { runRefund, runWorker } = await import('../app/run-worker.js');
+  const { exitWithParent, runProcesses } = await import('../app/processes.js');
   const baseLog = createLogger(options.logLevel, options.logFormat);
   // A worker process of --processes tags its lines with its index, and dies with its parent.
   const log = childIndex === undefined ? baseLog : baseLog.child({ process: Number(childIndex) });

@@ -7,8 +7,8 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 
+import { PROCESS_INDEX_ENV } from '../../src/app/process-index.js';
 import { childPlans } from '../../src/app/processes.js';
-import { PROCESS_INDEX_ENV } from '../../src/app/processes.js';
 import { KEY_ENV } from '../../src/chain/keys.js';
 import { SIGNING_ENV } from '../../src/chain/signing/ecdsa.js';
 import { readCommandLine } from '../../src/cli/command-line.js';
