@@ -62,7 +62,9 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
     spawnRate: positiveNumber('-r/--spawn-rate', raw.spawnRate ?? '1'),
     runTimeMs: raw.runTime === undefined ? null : duration('-t/--run-time', raw.runTime, 1),
     csvPrefix: nonEmpty('--csv', raw.csv),
+    csvFullHistory: csvFullHistory(raw),
     jsonFile: nonEmpty('--json', raw.json),
+    htmlFile: nonEmpty('--html', raw.html),
     masterHost: host('--master-host', raw.masterHost),
     masterPort: integer('--master-port', raw.masterPort, 1, 65_535),
     connectTimeoutMs: raw.connectTimeout === undefined ? null : duration('--connect-timeout', raw.connectTimeout, 1),
@@ -76,6 +78,12 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
     processes,
     metrics: raw.metricsPort === undefined ? null : metricsListen(raw.metricsPort, processes),
   };
+}
+
+function csvFullHistory(raw: RawOptions): boolean {
+  if (raw.csvFullHistory === true && raw.csv === undefined)
+    throw new UsageError('--csv-full-history applies only with --csv PREFIX (it adds rows to PREFIX_stats_history.csv)');
+  return raw.csvFullHistory === true;
 }
 
 /** More worker processes than this is a typo, not a machine. */
