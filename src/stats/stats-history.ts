@@ -77,11 +77,14 @@ interface EntryCache {
 }
 
 /**
- * Takes one sample a second (the caller's timer). Locust keeps a histogram copy per entry per
- * second on its hot path to answer "current" percentiles; here the sampler keeps them from its
- * own once-a-second snapshots, so recording a request costs nothing more. The window is thus
- * "about 10 s" as in Locust, give or take the part of a second between a sample and its
- * second's start.
+ * Takes one sample a second (the caller's timer, just after each whole second). Locust keeps
+ * a histogram copy per entry per second on its hot path to answer "current" percentiles: the
+ * first request of second T stores the histogram as it was at the end of T-1, under T-1. Here
+ * the sampler keeps them from its own once-a-second snapshots, so recording a request costs
+ * nothing more: a sample taken at T (plus the few ms a timer is late) is stored under T-1.
+ * Sampled on the second, the rows are Locust's exactly (tested against its own code); they
+ * can differ only around a second in which an entry had no request (Locust then stores no
+ * copy, so its search may settle on a neighbouring second).
  */
 export class StatsHistory {
   readonly #o: StatsHistoryOptions;
@@ -137,7 +140,7 @@ export class StatsHistory {
       // Python: int(value or 0), and None (no histogram copy old enough) is 0.
       percentiles = PERCENTILES_TO_REPORT.map((_, i) => String(Math.trunc(values?.[i] ?? 0)));
     }
-    this.#cache(e, second); // after the percentiles, which read only copies from t-2 and older
+    this.#cache(e, second); // after the percentiles, which read only copies from T-2 and older
     return [
       String(second),
       String(users),
@@ -184,7 +187,8 @@ export class StatsHistory {
       cache = { startTime: e.start_time, bySecond: new Map([[Math.trunc(e.start_time), { histogram: new Map(), numRequests: 0 }]]) };
       this.#caches.set(key, cache);
     }
-    if (!cache.bySecond.has(second)) cache.bySecond.set(second, { histogram: e.response_times, numRequests: e.num_requests });
+    // Overwrites the empty start copy of that second, as Locust's first request of the next second does.
+    cache.bySecond.set(second - 1, { histogram: e.response_times, numRequests: e.num_requests });
     for (const t of cache.bySecond.keys()) if (t < second - CACHE_SECONDS) cache.bySecond.delete(t);
   }
 }
