@@ -180,11 +180,11 @@ function thin<T>(points: readonly T[], max: number): T[] {
   return kept;
 }
 
-/** 1, 2 or 5 times a power of ten, at least `v` (1 when everything is 0). */
+/** 1, 2, 4 or 8 times a power of ten, at least `v` (1 when everything is 0): its quarters are round. */
 function niceCeiling(v: number): number {
   if (!(v > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (m * power >= v) return m * power;
+  for (const m of [1, 2, 4, 8, 10]) if (m * power >= v) return m * power;
   return 10 * power;
 }
 
