@@ -14,7 +14,7 @@ export interface LiveHistoryOptions {
 export interface LiveHistory {
   /** One per second so far, oldest first. */
   readonly points: readonly HistoryPoint[];
-  /** Takes the last sample (the run's final numbers), stops the clock and closes the file. */
+  /** Takes a last sample (unless this second has one), stops the clock and closes the file. */
   stop(): Promise<void>;
 }
 
