@@ -35,7 +35,11 @@ export interface Options extends ChainOptions {
   /** null: run until interrupted. */
   runTimeMs: number | null;
   csvPrefix: string | null;
+  /** --csv-full-history: every (type, name) in the history CSV, not only Aggregated. */
+  csvFullHistory: boolean;
   jsonFile: string | null;
+  /** --html: the end-of-run HTML report. */
+  htmlFile: string | null;
   masterHost: string;
   masterPort: number;
   /** null: wait for the master forever. (The node's timeout is nodeConnectTimeoutMs.) */

@@ -57,6 +57,7 @@ export function childPlans(base: readonly string[], options: Options, endpoint: 
     if (steps !== null) own.push('--request-increase-rate', `${steps[index]}/${options.requestIncreaseRate!.periodMs}ms`);
     if (options.jsonFile !== null) own.push('--json', perProcessPath(options.jsonFile, index));
     if (options.csvPrefix !== null) own.push('--csv', `${options.csvPrefix}-${index}`);
+    if (options.htmlFile !== null) own.push('--html', perProcessPath(options.htmlFile, index));
     if (options.metrics !== null) {
       const { host, port } = options.metrics;
       own.push('--metrics-port', `${host.includes(':') ? `[${host}]` : host}:${port === 0 ? 0 : port + index}`);

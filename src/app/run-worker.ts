@@ -11,13 +11,15 @@ import { createRateLimiter } from '../runner/limiter/rate-limiter.js';
 import { PrintingRecorder, runEachOnce } from '../runner/run-once.js';
 import { StandaloneRunner } from '../runner/standalone-runner.js';
 import type { Task } from '../runner/task.js';
-import { UserPool } from '../runner/user-pool.js';
+import { TASK_ERROR_TYPE, UserPool } from '../runner/user-pool.js';
 import { WorkerRunner } from '../runner/worker-runner.js';
 import { renderTable } from '../stats/console-table.js';
-import { writeCsvFiles } from '../stats/csv.js';
-import { RequestStats } from '../stats/request-stats.js';
+import { type ExceptionRow, writeCsvFiles } from '../stats/csv.js';
+import { writeHtmlReport } from '../stats/html-report.js';
+import { type ErrorRow, RequestStats } from '../stats/request-stats.js';
 import { buildSummaryJson, writeSummaryJson } from '../stats/summary-json.js';
 import { type DevChain, startDevChain } from './dev-chain.js';
+import { type LiveHistory, startLiveHistory } from './live-history.js';
 import type { Options, RefundOptions } from './options.js';
 import { logRefund, refundAccounts } from './refund.js';
 import { createTestCaseContext } from './test-case-context.js';
@@ -38,6 +40,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
   let tracker: InclusionTracker | null = null;
   const prepared: PreparedTestCase[] = [];
   let metrics: MetricsServer | null = null;
+  let history: LiveHistory | null = null;
   let ended = false;
   const releaseSignals = onSignals(log);
   try {
@@ -81,6 +84,16 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     }
 
     const backlog = { backlog: tracker, drainTimeoutMs: options.drainTimeoutMs };
+    // The per-second record behind PREFIX_stats_history.csv and the HTML charts.
+    if (options.csvPrefix !== null || options.htmlFile !== null) {
+      history = await startLiveHistory({
+        stats,
+        users: () => pool.count,
+        csvPath: options.csvPrefix === null ? null : `${options.csvPrefix}_stats_history.csv`,
+        fullHistory: options.csvFullHistory,
+      });
+    }
+    const startedAt = Date.now();
     let outcome: { exitCode: number; durationS: number; peakUsers: number };
     if (printing !== null) {
       const start = performance.now();
@@ -120,6 +133,8 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     }
 
     ended = true;
+    // A failed write of the history must not cost the other reports.
+    await history?.stop().catch((err: unknown) => log.error({ err: String(err) }, 'writing the stats history failed'));
     const transactions = tracker.counts();
     const summary = stats.summary(outcome.durationS);
     if (summary.total.requests > 0) process.stderr.write(`\n${renderTable(summary.rows, summary.total)}\n`);
@@ -128,7 +143,22 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
       'summary',
     );
     if (transactions.accepted > 0) log.info(transactions, 'transactions: accepted by the node, then mined or dropped by the chain, or unresolved at the end');
-    if (options.csvPrefix !== null) await writeCsvFiles(options.csvPrefix, stats.snapshot());
+    const snapshot = stats.snapshot();
+    if (options.csvPrefix !== null) await writeCsvFiles(options.csvPrefix, snapshot, taskExceptions(snapshot.errors));
+    if (options.htmlFile !== null) {
+      await writeHtmlReport(options.htmlFile, {
+        startedAt,
+        endedAt: Date.now(),
+        durationS: outcome.durationS,
+        peakUsers: outcome.peakUsers,
+        mode: options.standalone ? 'standalone' : "worker (this worker's numbers only)",
+        rows: summary.rows,
+        total: summary.total,
+        errors: summary.errors,
+        points: history?.points ?? [],
+        transactions,
+      });
+    }
     if (options.jsonFile !== null) {
       await writeSummaryJson(
         options.jsonFile,
@@ -138,6 +168,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     return outcome.exitCode;
   } finally {
     releaseSignals.release();
+    await history?.stop().catch((err: unknown) => log.warn({ err: String(err) }, 'writing the stats history failed'));
     for (const p of prepared) await p.teardown?.().catch((err: unknown) => log.warn({ err: String(err) }, 'test case teardown failed'));
     await tracker?.close();
     await trackerRpc?.close().catch(() => undefined);
@@ -163,7 +194,17 @@ export async function runRefund(options: RefundOptions, log: Logger): Promise<nu
   }
 }
 
-/** Contracts for the test cases that read or call them, deployed by the rich key on first use. */
+/**
+ * Locust's `_exceptions.csv` lists exceptions that escaped a task (with their Python
+ * traceback). Ours are the errors a test case threw (recorded as failures of type "task"):
+ * one row per message, no traceback (none is kept), this process as the node.
+ */
+function taskExceptions(errors: readonly ErrorRow[]): ExceptionRow[] {
+  return errors
+    .filter((e) => e.method === TASK_ERROR_TYPE)
+    .map((e) => ({ count: e.occurrences, message: `${e.name}: ${e.error}`, traceback: '', nodes: ['local'] }));
+}
+
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

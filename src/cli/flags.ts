@@ -203,7 +203,20 @@ export const FLAGS = [
   {
     flags: '--csv <prefix>',
     key: 'csv',
-    help: 'write Locust-format PREFIX_stats.csv and PREFIX_failures.csv at the end',
+    help: 'write Locust-format PREFIX_stats.csv, PREFIX_failures.csv and PREFIX_exceptions.csv at the end, and PREFIX_stats_history.csv every second',
+    commands: RUN,
+    perChild: true,
+  },
+  {
+    flags: '--csv-full-history',
+    key: 'csvFullHistory',
+    help: 'with --csv: PREFIX_stats_history.csv gets a row per test case every second, not only the Aggregated row',
+    commands: RUN,
+  },
+  {
+    flags: '--html <file>',
+    key: 'html',
+    help: "write an HTML report (tables and charts over time, no network needed to view it) at the end; with a master it holds this worker's own numbers",
     commands: RUN,
     perChild: true,
   },

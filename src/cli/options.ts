@@ -101,7 +101,9 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
     spawnRate: positiveNumber(n('-r/--spawn-rate'), raw.spawnRate ?? '1'),
     runTimeMs: raw.runTime === undefined ? null : duration(n('-t/--run-time'), raw.runTime, 1),
     csvPrefix: nonEmpty(n('--csv'), raw.csv),
+    csvFullHistory: csvFullHistory(raw, n),
     jsonFile: nonEmpty(n('--json'), raw.json),
+    htmlFile: nonEmpty(n('--html'), raw.html),
     masterHost: host(n('--master-host'), raw.masterHost),
     masterPort: integer(n('--master-port'), raw.masterPort, 1, 65_535),
     connectTimeoutMs: raw.connectTimeout === undefined ? null : duration(n('--connect-timeout'), raw.connectTimeout, 1),
@@ -134,6 +136,13 @@ function tasksToRun(list: string, tc: string | undefined, available: readonly Te
       throw new UsageError(`${n('--run-tasks')}: ${stray.testCase.name} is not one of ${n('--tc')}'s test cases (${among.map((t) => t.name).join(', ')})`);
   }
   return picked;
+}
+
+/** --csv-full-history needs --csv. */
+function csvFullHistory(raw: RawOptions, n: (flag: string) => string): boolean {
+  if (raw.csvFullHistory === true && raw.csv === undefined)
+    throw new UsageError(`${n('--csv-full-history')} applies only with ${n('--csv')} PREFIX (it adds rows to PREFIX_stats_history.csv)`);
+  return raw.csvFullHistory === true;
 }
 
 /** More worker processes than this is a typo, not a machine. */

@@ -13,6 +13,9 @@ import type { WireStatsEntry } from './types.js';
 
 export const PERCENTILES_TO_REPORT = [0.5, 0.66, 0.75, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0] as const;
 
+/** Locust's `get_readable_percentiles(PERCENTILES_TO_REPORT)`. */
+export const PERCENTILE_LABELS = ['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%'] as const;
+
 export const STATS_CSV_HEADER = [
   'Type',
   'Name',
@@ -25,10 +28,21 @@ export const STATS_CSV_HEADER = [
   'Average Content Size',
   'Requests/s',
   'Failures/s',
-  ...['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%'],
+  ...PERCENTILE_LABELS,
 ] as const;
 
 export const FAILURES_CSV_HEADER = ['Method', 'Name', 'Error', 'Occurrences'] as const;
+
+export const EXCEPTIONS_CSV_HEADER = ['Count', 'Message', 'Traceback', 'Nodes'] as const;
+
+/** One row of `_exceptions.csv`: what Locust's runner keeps per distinct traceback. */
+export interface ExceptionRow {
+  count: number;
+  message: string;
+  /** Empty where there is no Python-style traceback to give. */
+  traceback: string;
+  nodes: readonly string[];
+}
 
 /** One row per (method, name) sorted by (name, method) as Locust sorts, then "Aggregated". */
 export function renderStatsCsv(snapshot: Pick<RunSnapshot, 'entries' | 'total'>): string {
@@ -44,10 +58,19 @@ export function renderFailuresCsv(errors: readonly ErrorRow[]): string {
   return csvText([FAILURES_CSV_HEADER, ...sorted.map((e) => [e.method, e.name, e.error, String(e.occurrences)])]);
 }
 
-/** Writes `${prefix}_stats.csv` and `${prefix}_failures.csv`, as Locust's `--csv` does. */
-export async function writeCsvFiles(prefix: string, snapshot: RunSnapshot): Promise<void> {
+/** Locust's `_exceptions_data_rows`: count, message, traceback, nodes joined by ", ", in the order given. */
+export function renderExceptionsCsv(rows: readonly ExceptionRow[]): string {
+  return csvText([EXCEPTIONS_CSV_HEADER, ...rows.map((r) => [String(r.count), r.message, r.traceback, r.nodes.join(', ')])]);
+}
+
+/**
+ * Writes `${prefix}_stats.csv`, `${prefix}_failures.csv` and `${prefix}_exceptions.csv`, as
+ * Locust's `--csv` leaves them at the end (`_stats_history.csv` is written live, apart).
+ */
+export async function writeCsvFiles(prefix: string, snapshot: RunSnapshot, exceptions: readonly ExceptionRow[] = []): Promise<void> {
   await writeFile(`${prefix}_stats.csv`, renderStatsCsv(snapshot), 'utf8');
   await writeFile(`${prefix}_failures.csv`, renderFailuresCsv(snapshot.errors), 'utf8');
+  await writeFile(`${prefix}_exceptions.csv`, renderExceptionsCsv(exceptions), 'utf8');
 }
 
 /**
@@ -58,9 +81,31 @@ function statsRow(e: WireStatsEntry, lastRequest: number | null, start: number):
   const n = e.num_requests;
   const percentiles =
     n === 0 ? PERCENTILES_TO_REPORT.map(() => 'N/A') : responseTimePercentiles(e.response_times, n, PERCENTILES_TO_REPORT).map((p) => String(Math.trunc(p)));
+  const [count, failures, median, avg, min, max, avgContent] = totalsCells(e);
   return [
     e.method,
     e.name,
+    count,
+    failures,
+    median,
+    avg,
+    min,
+    max,
+    avgContent,
+    pythonFloat(perSecondOfRun(n, lastRequest, start)),
+    pythonFloat(perSecondOfRun(e.num_failures, lastRequest, start)),
+    ...percentiles,
+  ];
+}
+
+/**
+ * Request and failure counts, median, average, min and max response time and average content
+ * size, as both the stats CSV and the stats history CSV print them (the same StatsEntry
+ * properties in Locust).
+ */
+export function totalsCells(e: WireStatsEntry): [string, string, string, string, string, string, string] {
+  const n = e.num_requests;
+  return [
     String(n),
     String(e.num_failures),
     medianCell(e),
@@ -70,9 +115,6 @@ function statsRow(e: WireStatsEntry, lastRequest: number | null, start: number):
     // Python's max() keeps the initial int 0 until a larger time arrives.
     e.max_response_time === 0 ? '0' : pythonFloat(e.max_response_time),
     n === 0 ? '0' : pythonFloat(e.total_content_length / n),
-    pythonFloat(perSecondOfRun(n, lastRequest, start)),
-    pythonFloat(perSecondOfRun(e.num_failures, lastRequest, start)),
-    ...percentiles,
   ];
 }
 
@@ -96,7 +138,7 @@ function perSecondOfRun(count: number, lastRequest: number | null, start: number
 }
 
 /** Python's csv.writer defaults: CRLF, quote only fields holding `,` `"` CR or LF. */
-function csvText(rows: ReadonlyArray<readonly string[]>): string {
+export function csvText(rows: ReadonlyArray<readonly string[]>): string {
   return rows.map((row) => row.map(csvField).join(',') + '\r\n').join('');
 }
 

@@ -58,7 +58,22 @@ describe('the flag table', () => {
   });
 
   it('a child of --processes gets its own value of every per-child flag, never the user’s, and every other flag as given', () => {
-    const argv = ['--tc', 'blockNumber', '--processes=2', '--account-seed', 'mine', '--max-rps', '9', '--json=s.json', '--csv', 'c', '--metrics-port', '9400'];
+    const argv = [
+      '--tc',
+      'blockNumber',
+      '--processes=2',
+      '--account-seed',
+      'mine',
+      '--max-rps',
+      '9',
+      '--json=s.json',
+      '--csv',
+      'c',
+      '--html',
+      'r.html',
+      '--metrics-port',
+      '9400',
+    ];
     argv.push('--request-increase-rate', '2/1s', '--rpc-timeout', '3s');
     const options = parseOptions(
       {
@@ -69,6 +84,7 @@ describe('the flag table', () => {
         maxRps: '9',
         json: 's.json',
         csv: 'c',
+        html: 'r.html',
         metricsPort: '9400',
         requestIncreaseRate: '2/1s',
         rpcTimeout: '3s',
