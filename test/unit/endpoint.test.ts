@@ -13,6 +13,7 @@ import { childEnvironment, childPlans, ENDPOINT_ENV, HEADER_ENV } from '../../sr
 import { envName } from '../../src/cli/env-flags.js';
 import { childBaseArgs, FLAGS } from '../../src/cli/flags.js';
 import { endpointTarget, parseHeader, parsePemCertificates, redactEndpoint } from '../../src/rpc/endpoint.js';
+import { httpError, transportError } from '../../src/rpc/rpc-error.js';
 import { UsageError } from '../../src/util/errors.js';
 import { readOptions } from '../support/cli-options.js';
 
@@ -132,5 +133,24 @@ describe('a child of --processes', () => {
     // The parent sets the variables the child's CLI reads those flags from.
     const long = (name: string) => FLAGS.find((f) => f.flags.startsWith(`--${name} `))!;
     expect([ENDPOINT_ENV, HEADER_ENV]).toEqual([envName(long('endpoint')), envName(long('header'))]);
+  });
+});
+
+describe('refusals', () => {
+  it('HTTP 401 and 403 name the credentials, in one line without request detail', () => {
+    for (const status of [401, 403]) {
+      expect(httpError(status, 'Unauthorized')).toMatchObject({ kind: 'auth', message: `the endpoint refused the credentials (HTTP ${status})` });
+    }
+    expect(httpError(500, 'Internal Server Error')).toMatchObject({ kind: 'http', message: 'HTTP 500 Internal Server Error' });
+  });
+
+  it.each([
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', "TLS: the endpoint's certificate is not signed by a trusted CA (use --ca-file)"],
+    ['SELF_SIGNED_CERT_IN_CHAIN', "TLS: the endpoint's certificate is not signed by a trusted CA (use --ca-file)"],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', "TLS: the endpoint's certificate is not for this host name"],
+    ['CERT_HAS_EXPIRED', "TLS: the endpoint's certificate has expired"],
+  ])('a TLS failure %s is named by its cause', (code, message) => {
+    const err = Object.assign(new Error('verbose OpenSSL text'), { code });
+    expect(transportError(err, 1_000)).toMatchObject({ kind: 'tls', message });
   });
 });
