@@ -5,6 +5,7 @@
 import type { WeightedTestCase } from '../api/test-case.js';
 import type { PrivateKey } from '../chain/keys.js';
 import type { TxSettings } from '../chain/tx-session.js';
+import type { EndpointAccess } from '../rpc/endpoint.js';
 import type { IncreaseRate } from '../runner/limiter/limiter.js';
 import type { LogFormat, LogLevel } from '../util/log.js';
 
@@ -16,6 +17,8 @@ export interface ChainOptions {
   richKeyOrigin: string | null;
   /** Advice to log once the logger exists (e.g. --key is visible in ps). */
   warnings: string[];
+  /** --header and --ca-file: what every JSON-RPC client of the endpoint is built with. */
+  access: EndpointAccess;
   /** How long to retry an unreachable node at start. */
   nodeConnectTimeoutMs: number;
   rpcTimeoutMs: number;

@@ -9,18 +9,23 @@
  * and stops when it closes (a SIGKILL of the parent closes it too). They run in their own
  * process group, so a Ctrl-C in the terminal reaches the parent only, which passes it on once.
  * Without --endpoint the parent starts one embedded dev chain for all of them and hands the
- * children its URL in argv and its key in the environment; a user's key, however given, reaches
- * them through the environment too, never through argv.
+ * children its URL in argv and its key in the environment; a user's key, endpoint (which may
+ * hold credentials) and --header values, however given, reach them through the environment
+ * too, never through argv.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 
 import type { Logger } from 'pino';
 
 import { KEY_ENV } from '../chain/keys.js';
+import { headerLines } from '../rpc/endpoint.js';
 import { type DevChain, startDevChain } from './dev-chain.js';
 import type { Options } from './options.js';
 import { PROCESS_INDEX_ENV } from './process-index.js';
 
+/** The variables of --endpoint and --header (env-flags.ts reads them in the child). */
+export const ENDPOINT_ENV = 'KLAYWORKER_ENDPOINT';
+export const HEADER_ENV = 'KLAYWORKER_HEADER';
 /** A child that lost its parent gets this long to quit its master cleanly before it exits. */
 const ORPHAN_GRACE_MS = 5_000;
 
@@ -67,6 +72,22 @@ export function childPlans(base: readonly string[], options: Options, endpoint: 
   });
 }
 
+/**
+ * The environment every child gets: `env` (the user's, without per-child variables) with the
+ * secrets their argv leaves out (see childBaseArgs in the CLI's flag table): the rich key (a
+ * user's, however given, else `devChainKey`), the endpoint (credentials in its URL, an API key
+ * in its query) and --header's values, as the variables the child's CLI reads them from.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv, options: Options, devChainKey: string | null): NodeJS.ProcessEnv {
+  // The parent's headers, wherever it read them from (the command line wins over a variable).
+  const out: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name !== HEADER_ENV));
+  if (options.richKey !== null) out[KEY_ENV] = options.richKey.reveal();
+  else if (devChainKey !== null) out[KEY_ENV] = devChainKey;
+  if (options.endpoint !== null) out[ENDPOINT_ENV] = options.endpoint;
+  if (options.access.headers.length > 0) out[HEADER_ENV] = headerLines(options.access.headers);
+  return out;
+}
+
 /** What every child starts from: the user's arguments and environment, without what is set per child. */
 export interface ChildBase {
   /** The arguments without the flags set per child (see childPlans), and without --key. */
@@ -93,11 +114,7 @@ export async function runProcesses(options: Options, base: ChildBase, log: Logge
       devChain = await startDevChain({ blockTime: 1, log });
       log.info({ endpoint: devChain.url }, 'no --endpoint given: started an embedded anvil dev chain for all worker processes');
     }
-    const env: NodeJS.ProcessEnv = { ...base.env };
-    // The key reaches the children through the environment, never through argv: a user's --key
-    // (or the Go tools' -key) is left out of theirs (see ChildBase), as is the dev chain's.
-    if (options.richKey !== null) env[KEY_ENV] = options.richKey.reveal();
-    else if (devChain !== null) env[KEY_ENV] = devChain.richKey;
+    const env = childEnvironment(base.env, options, devChain?.richKey ?? null);
     const plans = childPlans(base.argv, options, devChain?.url ?? options.endpoint!);
     log.info({ processes: plans.length, maxRps: splitEvenly(options.maxRps, plans.length) }, 'starting worker processes');
     const exits = plans.map((plan) => {

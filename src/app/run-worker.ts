@@ -49,14 +49,16 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
       log.info({ endpoint: devChain.url }, 'no --endpoint given: started an embedded anvil dev chain');
     }
     const endpoint = options.endpoint ?? devChain!.url;
-    rpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs });
+    // --header and --ca-file apply to every client of the endpoint (the dev chain needs neither).
+    const access = devChain === null ? options.access : {};
+    rpc = new JsonRpcClient(endpoint, { ...access, timeoutMs: options.rpcTimeoutMs });
     const stats = new RequestStats();
     const metricsRecorder = options.metrics === null ? null : new MetricsRecorder(stats);
     // --run-tasks prints every outcome, the mined ones the tracker records included.
     const printing = options.runTasks ? new PrintingRecorder(metricsRecorder ?? stats, (line) => process.stdout.write(`${line}\n`)) : null;
     const recorder = printing ?? metricsRecorder ?? stats;
     // Its own few sockets: block reads must not queue behind thousands of users' sends.
-    trackerRpc = new JsonRpcClient(endpoint, { timeoutMs: options.rpcTimeoutMs, connections: 8 });
+    trackerRpc = new JsonRpcClient(endpoint, { ...access, timeoutMs: options.rpcTimeoutMs, connections: 8 });
     // Blocks and transactions are read with eth_*, like every setup read (Kaia nodes answer them too).
     tracker = new InclusionTracker({ rpc: trackerRpc, namespace: 'eth', log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs });
 
@@ -180,7 +182,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
 
 /** `klayworker refund`: sweeps the test accounts of this key and seed back to the rich account. */
 export async function runRefund(options: RefundOptions, log: Logger): Promise<number> {
-  const rpc = new JsonRpcClient(options.endpoint, { timeoutMs: options.rpcTimeoutMs });
+  const rpc = new JsonRpcClient(options.endpoint, { ...options.access, timeoutMs: options.rpcTimeoutMs });
   try {
     const chainId = await waitForNode(rpc, { timeoutMs: options.nodeConnectTimeoutMs, endpoint: options.endpoint, log });
     const richKey = options.richKey!;

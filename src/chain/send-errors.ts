@@ -36,6 +36,8 @@ export function classifySendError(err: unknown): SendErrorClass {
     case 'timeout':
     case 'network':
     case 'malformed':
+    case 'auth':
+    case 'tls':
       return 'uncertain';
     case 'http':
       // 429 comes from a proxy or gateway in front of the node, before the pool.

@@ -36,6 +36,8 @@ export async function waitForNode(rpc: JsonRpcClient, options: WaitForNodeOption
       // The node answered, but with an error: retrying will not help.
       if (err instanceof RpcError && err.kind === 'rpc')
         throw new Error(`the node at ${where} answered eth_chainId with an error: ${err.message}`, { cause: err });
+      // Refused credentials or an untrusted certificate stay so: stop now, not after --connect-timeout.
+      if (isRefusal(err)) throw new Error(`the node at ${where}: ${err.message}`, { cause: err });
       const reason = errorMessage(err);
       const left = deadline - performance.now();
       if (left <= 0) {
@@ -52,6 +54,11 @@ export async function waitForNode(rpc: JsonRpcClient, options: WaitForNodeOption
     if (attempt > 1) log.info({ node: where, attempts: attempt }, 'node reachable');
     return chainId;
   }
+}
+
+/** A failure that retrying cannot heal: the credentials (HTTP 401/403) or the certificate (TLS). */
+function isRefusal(err: unknown): err is RpcError {
+  return err instanceof RpcError && (err.kind === 'auth' || err.kind === 'tls');
 }
 
 /** A call that cannot outlive the deadline (a black-holed host would hold it for the whole RPC timeout). */

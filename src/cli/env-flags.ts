@@ -6,7 +6,7 @@
  * LOCUST_MASTER_NODE_PORT). A flag on the command line wins over its KLAYWORKER_ variable,
  * which wins over Locust's. LOCUST_MODE_WORKER needs nothing: klayworker is always a worker.
  *
- * - a repeatable flag (--tc-module) takes a comma-separated list;
+ * - a repeatable flag (--tc-module) takes a comma-separated list (--header: one per line);
  * - a switch (--standalone) takes true/false, 1/0, yes/no or on/off;
  * - an empty variable counts as unset (`KLAYWORKER_X=` in a compose file sets nothing).
  *
@@ -70,7 +70,7 @@ export function withEnvFlags<C extends CommandName>(
 function envValue(f: FlagSpec, name: string, text: string): string | string[] | true | undefined {
   if (f.repeatable === true) {
     return text
-      .split(',')
+      .split(f.envSeparator ?? ',')
       .map((v) => v.trim())
       .filter((v) => v !== '');
   }

@@ -27,6 +27,13 @@ export interface FlagSpec {
   readonly perChild?: true;
   /** Repeatable: the values are collected into a list (default empty). */
   readonly repeatable?: true;
+  /** What separates a repeatable flag's values in its environment variable (default a comma). */
+  readonly envSeparator?: string;
+  /**
+   * It may carry a secret (a key, credentials in a URL, an API key): `--processes` children
+   * get it through their environment, never in argv, where `ps` shows it.
+   */
+  readonly secret?: true;
   /** The Go load testers' names for it (klayslave, kaia-load-tester), accepted with a warning (go-flags.ts). */
   readonly goNames?: readonly string[];
   /** Locust's own environment variable for it, read after KLAYWORKER_<FLAG> (env-flags.ts). */
@@ -59,6 +66,23 @@ export const FLAGS = [
       refund: 'JSON-RPC endpoint of the chain (required)',
     },
     commands: BOTH,
+    secret: true,
+  },
+  {
+    flags: '--header <header>',
+    key: 'header',
+    help: 'send this HTTP header with every JSON-RPC request, e.g. "x-api-key: KEY" (repeatable; its value is never shown)',
+    commands: BOTH,
+    repeatable: true,
+    // Header values may hold commas; they never hold line breaks.
+    envSeparator: '\n',
+    secret: true,
+  },
+  {
+    flags: '--ca-file <path>',
+    key: 'caFile',
+    help: "PEM file of CA certificates to trust for an https endpoint, besides Node's own (for a private CA)",
+    commands: BOTH,
   },
   {
     flags: '--tc-module <path>',
@@ -81,6 +105,7 @@ export const FLAGS = [
     key: 'key',
     help: `the rich private key itself (visible to other users in ps; prefer --key-file or ${KEY_ENV})`,
     commands: BOTH,
+    secret: true,
   },
   {
     flags: '--accounts <n>',
@@ -305,11 +330,12 @@ export function withoutPerChildFlags(argv: readonly string[]): string[] {
 
 /**
  * What a child of --processes is given of the parent's arguments: no per-child flag, and no
- * --key (the parent hands the key over in the child's environment, never in argv, where `ps`
- * shows it).
+ * secret one (--key, --endpoint, --header: the parent hands them over in the child's
+ * environment, never in argv, where `ps` shows them).
  */
 export function childBaseArgs(argv: readonly string[]): string[] {
-  return withoutFlags(withoutPerChildFlags(argv), ['--key']);
+  const secret = FLAG_SPECS.filter((f) => f.secret === true).map(longFlag);
+  return withoutFlags(withoutPerChildFlags(argv), secret);
 }
 
 /** `argv` without the given flags and their values, in either `--flag value` or `--flag=value` form. */

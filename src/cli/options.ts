@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { parseUnits } from 'ethers';
 
 import { runAloneProblem, type TestCase } from '../api/test-case.js';
@@ -5,6 +7,7 @@ import type { ChainOptions, Options, RefundOptions } from '../app/options.js';
 import { loadRichKey } from '../chain/keys.js';
 import { RPC_NAMESPACES, type RpcNamespace } from '../chain/rpc-namespace.js';
 import { MEMO_SIZES } from '../chain/tx-session.js';
+import { basicAuthorization, type Header, HeaderError, parseHeader, parsePemCertificates, redactEndpoint } from '../rpc/endpoint.js';
 import type { IncreaseRate } from '../runner/limiter/limiter.js';
 import { parseIncreaseRate } from '../runner/limiter/rate-limiter.js';
 import { parseDuration } from '../util/duration.js';
@@ -185,6 +188,8 @@ type RawChainOptions = Pick<
   | 'rpcTimeout'
   | 'logLevel'
   | 'logFormat'
+  | 'header'
+  | 'caFile'
 >;
 
 function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv, n: (flag: string) => string): ChainOptions {
@@ -194,6 +199,7 @@ function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv, n: (flag: st
     richKey: loaded.key,
     richKeyOrigin: loaded.origin,
     warnings: loaded.warnings,
+    access: { headers: headers(n('--header'), raw.header ?? []), ca: raw.caFile === undefined ? [] : caFile(n('--ca-file'), raw.caFile) },
     nodeConnectTimeoutMs: raw.connectTimeout === undefined ? NODE_CONNECT_TIMEOUT_MS : duration(n('--connect-timeout'), raw.connectTimeout, 1),
     rpcTimeoutMs: duration(n('--rpc-timeout'), raw.rpcTimeout, 1),
     tx: {
@@ -261,15 +267,50 @@ function host(flag: string, text: string): string {
   return text.replace(/^\[(.*)\]$/, '$1');
 }
 
+/** An endpoint URL; a message shows it without its credentials and query values (redactEndpoint). */
 function url(flag: string, text: string): string {
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
-    throw new UsageError(`${flag}: expected an http(s) URL such as http://127.0.0.1:8545, got ${show(text)}`);
+    throw new UsageError(`${flag}: expected an http(s) URL such as http://127.0.0.1:8545`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`${flag}: expected an http:// or https:// URL, got ${show(text)}`);
+    throw new UsageError(`${flag}: expected an http:// or https:// URL, got ${show(redactEndpoint(text))}`);
+  }
+  try {
+    basicAuthorization(parsed);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${errorMessage(err)}`);
   }
   return text;
+}
+
+/** Each `--header "Name: value"`; a message names the flag and the problem, never the value. */
+function headers(flag: string, texts: readonly string[]): Header[] {
+  return texts.map((text, i) => {
+    try {
+      return parseHeader(text);
+    } catch (err) {
+      if (!(err instanceof HeaderError)) throw err;
+      throw new UsageError(`${flag}${texts.length > 1 ? ` (number ${i + 1})` : ''}: ${err.message}`);
+    }
+  });
+}
+
+/** --ca-file's certificates, read once at start. */
+function caFile(flag: string, path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'read error');
+    throw new UsageError(`${flag} ${path}: cannot read it (${why})`);
+  }
+  try {
+    return parsePemCertificates(text);
+  } catch (err) {
+    throw new UsageError(`${flag} ${path}: ${errorMessage(err)}`);
+  }
 }

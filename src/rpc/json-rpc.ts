@@ -6,6 +6,7 @@
 import { Pool } from 'undici';
 
 import { DeadlineQueue } from './deadline-queue.js';
+import { endpointTarget, type Header, trustedCas } from './endpoint.js';
 import { RpcCall, type RpcResponse } from './rpc-call.js';
 
 export type { RpcResponse } from './rpc-call.js';
@@ -18,35 +19,41 @@ export interface JsonRpcClientOptions {
    * included) until the reply is read (default 10 000 ms).
    */
   timeoutMs?: number;
+  /** Sent with every request (e.g. an API key); an Authorization here wins over the URL's credentials. */
+  headers?: readonly Header[];
+  /** PEM certificates of private CAs, trusted for https besides Node's own. */
+  ca?: readonly string[];
 }
 
-const HEADERS = ['content-type', 'application/json'];
 const BACKSTOP_MS = 5_000;
 
 export class JsonRpcClient {
   readonly #pool: Pool;
   readonly #path: string;
+  readonly #headers: string[];
   readonly #timeoutMs: number;
   readonly #deadlines = new DeadlineQueue();
   #nextId = 1;
   #closing: Promise<void> | undefined;
 
   constructor(url: string, options: JsonRpcClientOptions = {}) {
-    const { connections = 100, timeoutMs = 10_000 } = options;
-    const endpoint = new URL(url);
-    if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
-      throw new TypeError(`JSON-RPC endpoint must be an http:// or https:// URL, got ${endpoint.protocol}`);
-    }
+    const { connections = 100, timeoutMs = 10_000, headers = [], ca = [] } = options;
+    // Credentials in the URL become a header here: the origin the pool connects to has none.
+    const target = endpointTarget(url, headers);
     if (!Number.isSafeInteger(connections) || connections < 1) {
       throw new RangeError(`connections must be an integer >= 1, got ${connections}`);
     }
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
     }
-    this.#path = endpoint.pathname + endpoint.search;
+    this.#path = target.path;
+    this.#headers = target.headers;
     this.#timeoutMs = timeoutMs;
-    this.#pool = new Pool(endpoint.origin, {
+    const trusted = trustedCas(ca);
+    this.#pool = new Pool(target.origin, {
       connections,
+      // https is verified against Node's CAs (and --ca-file's) by default; never switched off.
+      ...(trusted === undefined ? {} : { connect: { ca: trusted } }),
       // One request per socket at a time: a slow reply must not hold up the calls behind it.
       pipelining: 1,
       connectTimeout: timeoutMs,
@@ -69,7 +76,7 @@ export class JsonRpcClient {
     }
     const call = new RpcCall(id, this.#timeoutMs, this.#deadlines);
     // A closed pool reports through the handler's onError, like any other transport failure.
-    this.#pool.dispatch({ path: this.#path, method: 'POST', headers: HEADERS, body }, call);
+    this.#pool.dispatch({ path: this.#path, method: 'POST', headers: this.#headers, body }, call);
     return call.promise;
   }
 

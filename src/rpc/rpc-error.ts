@@ -6,7 +6,8 @@
  */
 import { errorMessage, KlayworkerError } from '../util/errors.js';
 
-export type RpcErrorKind = 'timeout' | 'http' | 'rpc' | 'malformed' | 'network';
+/** `auth` (HTTP 401/403) and `tls` (the certificate) do not heal by retrying, unlike `network`. */
+export type RpcErrorKind = 'timeout' | 'http' | 'auth' | 'tls' | 'rpc' | 'malformed' | 'network';
 
 export class RpcError extends KlayworkerError {
   override readonly name = 'RpcError';
@@ -34,6 +35,8 @@ export function oneLine(text: string, max = MAX_TEXT): string {
 }
 
 export function httpError(statusCode: number, statusText: string | undefined): RpcError {
+  // No request detail: Locust groups failures by message, and the credentials are the user's.
+  if (statusCode === 401 || statusCode === 403) return new RpcError('auth', `the endpoint refused the credentials (HTTP ${statusCode})`);
   return new RpcError('http', statusText ? `HTTP ${statusCode} ${statusText}` : `HTTP ${statusCode}`);
 }
 
@@ -71,6 +74,22 @@ const NETWORK_TEXT: Readonly<Record<string, string>> = {
   UND_ERR_DESTROYED: 'client closed',
 };
 
+const NOT_TRUSTED = "the endpoint's certificate is not signed by a trusted CA (use --ca-file)";
+
+/** Node's (OpenSSL's) certificate verification codes, as the reason a user can act on. */
+const TLS_TEXT: Readonly<Record<string, string>> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: NOT_TRUSTED,
+  UNABLE_TO_GET_ISSUER_CERT: NOT_TRUSTED,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: NOT_TRUSTED,
+  SELF_SIGNED_CERT_IN_CHAIN: NOT_TRUSTED,
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the endpoint's certificate is self-signed (use --ca-file with it)",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the endpoint's certificate is not for this host name",
+  CERT_HAS_EXPIRED: "the endpoint's certificate has expired",
+  CERT_NOT_YET_VALID: "the endpoint's certificate is not valid yet",
+  CERT_REVOKED: "the endpoint's certificate has been revoked",
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the endpoint does not speak TLS (is it http://?)',
+};
+
 /** The error code of a transport failure, looking inside happy-eyeballs AggregateErrors. */
 function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
@@ -90,6 +109,8 @@ export function transportError(err: unknown, timeoutMs: number): RpcError {
   if (code !== undefined && TIMEOUT_CODES.has(code)) {
     return timeoutError(timeoutMs, err);
   }
+  const tls = code === undefined ? undefined : TLS_TEXT[code];
+  if (tls !== undefined) return new RpcError('tls', `TLS: ${tls}`, { cause: err });
   const known = code === undefined ? undefined : NETWORK_TEXT[code];
   const text = known ?? (oneLine(errorMessage(err)) || 'network error');
   return new RpcError('network', code === undefined ? text : `${text} (${code})`, { cause: err });

@@ -6,7 +6,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Field names that may carry secrets; pino replaces their values wherever they appear. */
-const REDACT = ['key', 'privateKey', 'richKey', '*.key', '*.privateKey', '*.richKey'];
+const REDACT = ['key', 'privateKey', 'richKey', 'headers', '*.key', '*.privateKey', '*.richKey', '*.headers'];
 
 /**
  * The worker's logger: always stderr (stdout is left for a user's pipes), synchronous so the

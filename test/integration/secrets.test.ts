@@ -1,6 +1,7 @@
 /**
  * The rich private key never leaves the process: not in stdout, stderr, log lines at any
- * level, the CSV and JSON files, error messages, nor the argv of any child process.
+ * level, the CSV and JSON files, error messages, nor the argv of any child process. Nor do
+ * the endpoint's credentials and query values, nor --header's values.
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { type GuardedRpcServer, startGuardedRpcServer } from '../support/guarded-rpc-server.js';
+import { MockMaster } from '../support/mock-master.js';
 import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
 
 let chain: DevChain;
@@ -133,5 +136,124 @@ describe('the private key', () => {
     expect(text).not.toMatch(keyPattern(chain.richKey));
     expect(argv.join('\n')).not.toMatch(keyPattern(chain.richKey));
     expect(argv.join('\n')).not.toMatch(/mnemonic|private/i);
+  }, 120_000);
+});
+
+/** Every spelling of the endpoint's and headers' secrets a leak could take. */
+const ENDPOINT_SECRETS = ['s3cret', 'pa ss', 'pa%20ss', 'q5ecret', Buffer.from('user:pa ss').toString('base64')];
+
+function expectNoEndpointSecret(text: string, what: string): void {
+  for (const secret of ENDPOINT_SECRETS) expect(text, `${what} holds ${secret}`).not.toContain(secret);
+}
+
+/** An endpoint that wants an API key header and Basic auth, with an API key in its query too. */
+async function guardedEndpoint(): Promise<{ server: GuardedRpcServer; url: string }> {
+  const basic = `Basic ${Buffer.from('user:pa ss').toString('base64')}`;
+  const server = await startGuardedRpcServer({ allow: (h) => h['x-api-key'] === 's3cret' && h.authorization === basic });
+  return { server, url: `http://user:pa%20ss@127.0.0.1:${server.port}/rpc?apikey=q5ecret` };
+}
+
+describe("the endpoint's credentials and --header values", () => {
+  it('never appear in output, files or logs at trace level, whether the run succeeds or is refused', async () => {
+    const { server, url } = await guardedEndpoint();
+    try {
+      for (const [name, header, exitCode] of [
+        ['accepted', 'x-api-key: s3cret', 0],
+        ['refused', 'x-api-key: s3cret-wrong', 1],
+      ] as const) {
+        const out = mkdtempSync(join(tmpdir(), `klayworker-secrets-endpoint-${name}-`));
+        const worker = startProcess(process.execPath, [
+          CLI,
+          '--standalone',
+          '-u',
+          '2',
+          '-r',
+          '20',
+          '-t',
+          '2s',
+          '--tc',
+          'blockNumber',
+          '--endpoint',
+          url,
+          '--header',
+          header,
+          '--log-level',
+          'trace',
+          '--log-format',
+          'json',
+          '--csv',
+          join(out, 'run'),
+          '--json',
+          join(out, 'summary.json'),
+        ]);
+        expect(await worker.exited(60_000), worker.output().slice(-1500)).toBe(exitCode);
+        const files = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8'));
+        const text = [worker.output(), ...files].join('\n');
+        if (name === 'refused') expect(text).toContain('the endpoint refused the credentials (HTTP 401)');
+        expectNoEndpointSecret(text, name);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('a bad --header or --endpoint is a usage error that does not print them', async () => {
+    for (const args of [
+      ['--header', 'x-api-key s3cret'],
+      ['--header', 'x-api-key: s3cret\r\nx: y'],
+      ['--endpoint', 'ftp://user:pa%20ss@127.0.0.1/?apikey=q5ecret'],
+      ['--endpoint', 'http://user:pa%20ss%zz@127.0.0.1/'],
+    ]) {
+      const worker = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', ...args]);
+      expect(await worker.exited(30_000)).toBe(2);
+      expect(worker.output().trim().split('\n')).toHaveLength(1);
+      expectNoEndpointSecret(worker.output(), args.join(' '));
+    }
+  }, 60_000);
+
+  it('with --processes 2 the children get them in their environment (they are let in), never in their argv', async () => {
+    const { server, url } = await guardedEndpoint();
+    const master = await MockMaster.start();
+    try {
+      const parent = startProcess(
+        process.execPath,
+        [CLI, '--tc', 'blockNumber', '--endpoint', url, '--master-port', String(master.port), '--processes', '2', '--log-level', 'trace'],
+        { env: { KLAYWORKER_HEADER: 'x-api-key: s3cret' } },
+      );
+      const deadline = performance.now() + 30_000;
+      const ready = () => [...new Set(master.ofType('client_ready').map((m) => m.identity))];
+      while (ready().length < 2) {
+        if (performance.now() > deadline) throw new Error(`no two client_ready within 30 s:\n${parent.output().slice(-1500)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // The parent's own argv holds what the user gave it; its children's must not.
+      const [parentArgv, ...childArgv] = processTreeArgv(parent.child.pid!);
+      expect(parentArgv).toContain('q5ecret');
+      expect(childArgv).toHaveLength(2);
+      expectNoEndpointSecret(childArgv.join('\n'), 'children argv');
+      for (const id of ready()) {
+        await master.send(id, 'ack', { index: 0 });
+        await master.send(id, 'spawn', { timestamp: Date.now() / 1000, user_classes_count: { User: 2 }, host: null, stop_timeout: null, parsed_options: {} });
+      }
+      // Both children reach the guarded endpoint: the header and the credentials arrived.
+      const totals = (id: string) =>
+        master
+          .ofType('stats')
+          .filter((m) => m.identity === id)
+          .map((m) => (m.data as { stats_total: { num_requests: number; num_failures: number } }).stats_total)
+          .reduce((a, t) => ({ requests: a.requests + t.num_requests, failures: a.failures + t.num_failures }), { requests: 0, failures: 0 });
+      while (!ready().every((id) => totals(id).requests > 0)) {
+        if (performance.now() > deadline + 30_000) throw new Error(`no requests from both children:\n${parent.output().slice(-1500)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (const id of ready()) expect(totals(id).failures).toBe(0);
+      expect(server.refused).toBe(0);
+      for (const id of ready()) await master.send(id, 'quit', null);
+      expect(await parent.exited(30_000)).toBe(0);
+      expectNoEndpointSecret(parent.output(), 'output');
+    } finally {
+      await master.close();
+      await server.close();
+    }
   }, 120_000);
 });

@@ -53,7 +53,7 @@ describe('KLAYWORKER_<FLAG>', () => {
   });
 
   it.each(flagsOf('run').filter((f) => longFlag(f) !== '--key'))('gives %s', (f) => {
-    const value = f.repeatable === true ? 'a.mjs, b.ts' : takesValue(f) ? 'some value' : 'true';
+    const value = f.repeatable === true ? ['a.mjs', ' b.ts'].join(f.envSeparator ?? ',') : takesValue(f) ? 'some value' : 'true';
     const expected = f.repeatable === true ? ['a.mjs', 'b.ts'] : takesValue(f) ? 'some value' : true;
     expect(raw([], { [envName(f)]: value })[f.key]).toEqual(expected);
   });

@@ -33,6 +33,7 @@ describe('the flag table', () => {
   it.each(['run', 'refund'] as const)('with no flag, commander hands over exactly flagDefaults (%s)', (command) => {
     const expected: Record<string, unknown> = { ...flagDefaults(command) };
     if (command === 'run') expected.tcModule = [];
+    expected.header = [];
     expect(parse(command, [])).toEqual(expected);
   });
 
