@@ -120,7 +120,15 @@ describe('chain truth on anvil', () => {
 
     const summary = readSummary(run.json);
     const t = expectConserved(summary);
-    expect(t.unresolved).toBe(0);
+    // The worker's account of what it re-sent, dropped and healed, should this fail.
+    const story = () =>
+      run.proc
+        .output()
+        .split('\n')
+        .filter((l) => /drop|heal|re-send|resend|unresolved|refused|gap|waiting/i.test(l))
+        .slice(-40)
+        .join('\n');
+    expect(t.unresolved, story()).toBe(0);
     expect(t.dropped).toBeGreaterThan(0);
     expect((await nonceSum(accounts)) - before).toBe(t.mined);
     const failures = parseCsv(readFileSync(`${run.csv}_failures.csv`, 'utf8'));
