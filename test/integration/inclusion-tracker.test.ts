@@ -450,6 +450,37 @@ describe('InclusionTracker', () => {
     expect(rows.map((r) => r.ok)).toEqual([true]);
   });
 
+  it('while a stopped test drains, a gap below an account’s transactions is filled by its own sender (no lease is left to fill it)', async () => {
+    const { chain, tracker, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const filled: [number, bigint][] = [];
+    const resend = (at: number, paid: bigint) => filled.push([at, paid]);
+    // The chain's count is 4; nonces 6 and 8 are held by the node, 4, 5 and 7 by nothing.
+    for (const n of [6, 8]) {
+      tracker.expect({ hash: hash(60 + n), account, nonce: n, name: 'tc', maxPrice: 10n, resend }).accepted(hash(60 + n));
+      chain.pool.add(hash(60 + n));
+    }
+    chain.latest.set('0xa', 4);
+    const drained = tracker.drain(5_000);
+    // Blocks come without the account's transactions: the check finds the gap and fills it.
+    for (let i = 0; i < 6 && filled.length === 0; i++) {
+      chain.mine(hash(1200 + i));
+      await seen();
+      await eventually(() => (chain.server.requests.some((r) => r.method === 'eth_getTransactionCount') ? true : undefined), 5_000, 'a nonce read');
+    }
+    await eventually(() => (filled.length > 0 ? true : undefined), 5_000, 'the gap filled');
+    expect(filled).toEqual([
+      [4, 0n],
+      [5, 0n],
+      [7, 0n],
+    ]);
+    expect(account.plans).toEqual([]);
+    // Mined, everything settles and the drain ends.
+    chain.mine(hash(66), hash(68));
+    await drained;
+    expect(tracker.counts().unresolved).toBe(0);
+  });
+
   it('a drain ends early when its signal aborts', async () => {
     const { tracker } = await setUp();
     tracker.expect({ hash: hash(100), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(100));

@@ -107,6 +107,7 @@ export class InclusionTracker {
       settle: (entry, settlement) => this.#settle(entry, settlement),
       remove: (entry) => this.#remove(entry),
       resendWhere: (accounts, which) => this.#resendWhere(accounts, which),
+      fillGaps: (account, latest) => this.#fillGaps(account, latest),
     };
     this.#checks = new NodeChecks({ rpc: options.rpc, namespace: options.namespace, log: options.log, receiptTimeoutMs: options.receiptTimeoutMs, core });
   }
@@ -362,6 +363,21 @@ export class InclusionTracker {
         account.resenders.get(entry.name)?.(entry.nonce, entry.maxPrice, this.#o.recorder);
       }
     }
+  }
+
+  /**
+   * The users have stopped, so no lease will fill a gap in an account's nonces, and everything
+   * above it would wait out the drain: each missing nonce, from the chain's count up to the
+   * account's highest transaction, is sent now by the account's own sender (a new transaction,
+   * followed and counted like any other; `paid` 0: nothing to outbid).
+   */
+  #fillGaps(account: AccountState, latest: number): void {
+    const { entries } = account;
+    const top = entries[entries.length - 1];
+    const send = top === undefined ? undefined : (account.resenders.get(top.name) ?? account.resenders.values().next().value);
+    if (top === undefined || send === undefined) return;
+    const held = new Set(entries.map((e) => e.nonce));
+    for (let nonce = latest; nonce < top.nonce; nonce++) if (!held.has(nonce)) send(nonce, 0n, this.#o.recorder);
   }
 
   /**
