@@ -27,6 +27,8 @@ class ScriptedChain {
   readonly latest = new Map<string, number>();
   /** While set, transaction lookups are answered only once it resolves (with the pool as it is then). */
   lookupsHeld: Promise<void> | null = null;
+  /** Called with each looked-up hash before it is answered (the chain may move meanwhile). */
+  onLookup: ((hash: string) => void) | null = null;
   /** The base fee of the blocks made from now on. */
   baseFee = 1n;
   readonly baseFees: bigint[] = [1n];
@@ -61,6 +63,7 @@ class ScriptedChain {
             return;
           }
           const h = String(p[0]);
+          this.onLookup?.(h);
           const at = this.blocks.findIndex((b) => b.includes(h));
           result = at >= 0 ? { hash: h, blockNumber: `0x${at.toString(16)}` } : this.pool.has(h) ? { hash: h, blockNumber: null } : null;
           break;
@@ -222,6 +225,31 @@ describe('InclusionTracker', () => {
     expect(account.pending).toBe(1);
     expect(other.pending).toBe(0);
     expect(tracker.counts()).toEqual({ accepted: 3, mined: 0, dropped: 2, unresolved: 1, resent: 0 });
+  });
+
+  it('a heal plans from the chain as it is after its lookups: what a block mined meanwhile is not sent again', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    // 4 is dropped; 5 and 6 wait in the pool behind it.
+    for (const n of [4, 5, 6]) tracker.expect({ hash: hash(40 + n), account, nonce: n, name: 'tc', maxPrice: 10n }).accepted(hash(40 + n));
+    chain.pool.add(hash(45)).add(hash(46));
+    chain.latest.set('0xa', 4);
+    // While the heal asks about 5 (4 is settled by then), a block mines 4's replacement, 5 and 6.
+    chain.onLookup = (h) => {
+      if (h !== hash(45)) return;
+      chain.onLookup = null;
+      chain.mine(hash(44_4), hash(45), hash(46));
+      chain.latest.set('0xa', 7);
+    };
+    for (let i = 0; i < 4 && account.plans.length === 0; i++) {
+      chain.mine(hash(900 + i));
+      await seen();
+    }
+    await eventually(() => (account.plans.length > 0 ? true : undefined), 5_000, 'a heal');
+    // Sending at 4, 5 or 6 now would be refused as "nonce too low".
+    expect(account.plans[0]).toEqual({ holes: [], next: 7 });
+    expect(rows.map((r) => r.ok)).toEqual([false, true, true]);
+    expect(tracker.counts()).toEqual({ accepted: 3, mined: 2, dropped: 1, unresolved: 0, resent: 0 });
   });
 
   it('a transaction whose nonce the chain moved past without it was replaced', async () => {
@@ -503,5 +531,8 @@ describe('planAfter', () => {
     expect(planAfter(5, [])).toEqual({ holes: [], next: 5 });
     expect(planAfter(5, [5, 6])).toEqual({ holes: [], next: 7 });
     expect(planAfter(5, [7, 9])).toEqual({ holes: [5, 6, 8], next: 10 });
+    // Held when looked up, mined before the count was read.
+    expect(planAfter(8, [5, 6])).toEqual({ holes: [], next: 8 });
+    expect(planAfter(6, [5, 7])).toEqual({ holes: [6], next: 8 });
   });
 });

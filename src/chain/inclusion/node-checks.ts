@@ -177,10 +177,8 @@ export class NodeChecks {
           const found = await this.#lookUp(entry);
           if (!this.#core.tracked(entry)) continue;
           // Re-sent meanwhile: the node holds it by its new hash (or refused that, keeping the old).
-          if (entry.hashes.length !== sends && found.kind !== 'mined') {
-            if (entry.nonce >= latest) held.push(entry.nonce);
-          } else if (found.kind === 'mined')
-            this.#core.settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
+          if (entry.hashes.length !== sends && found.kind !== 'mined') held.push(entry.nonce);
+          else if (found.kind === 'mined') this.#core.settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
           else if (found.kind === 'known' && entry.nonce >= latest) held.push(entry.nonce);
           else if (entry.state === 'uncertain') this.#core.remove(entry);
           else {
@@ -201,7 +199,10 @@ export class NodeChecks {
             });
           }
         }
-        return planAfter(latest, held);
+        // Blocks came while the node was asked, one lookup at a time: what they mined is below
+        // the chain's count now. A plan from the count read first would send at mined nonces
+        // (seen: 18 "nonce too low" sends after a drop, beside a CPU hog).
+        return planAfter(await this.#latestNonce(account.handle.address), held);
       } finally {
         account.busy = false;
       }
@@ -236,11 +237,15 @@ function dropReason(entry: Entry, latestNonce: number, overdue: boolean, timeout
   return 'dropped: the node no longer knows it (evicted from its pool)';
 }
 
-/** Fill the nonces from the chain's count up to the highest one the node still holds, then go on after it. */
+/**
+ * Fill the nonces from the chain's count up to the highest one the node still holds, then go
+ * on after it. A held nonce below the count has been mined since it was looked up.
+ */
 export function planAfter(latest: number, held: readonly number[]): NoncePlan {
-  if (held.length === 0) return { holes: [], next: latest };
-  const taken = new Set(held);
-  const top = Math.max(...held);
+  const pooled = held.filter((n) => n >= latest);
+  if (pooled.length === 0) return { holes: [], next: latest };
+  const taken = new Set(pooled);
+  const top = Math.max(...pooled);
   const holes: number[] = [];
   for (let n = latest; n < top; n++) if (!taken.has(n)) holes.push(n);
   return { holes, next: top + 1 };
