@@ -210,10 +210,13 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
     /** The master's mined row once two reads 2.5 s apart agree (its stats are cached for 2 s). */
     const settledMined = async () => {
       let previous = '';
+      // What each read said, should the row never settle.
+      const reads: string[] = [];
       return eventually(
         async () => {
           const r = await minedRow();
           const now = JSON.stringify(r ?? null);
+          reads.push(`${new Date().toISOString()} ${now}`);
           const stable = now === previous && r !== undefined ? r : undefined;
           previous = now;
           return stable;
@@ -221,7 +224,9 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
         30_000,
         'the mined row to settle',
         2_500,
-      );
+      ).catch((err: unknown) => {
+        throw new Error(`${String(err)}; the reads:\n${reads.join('\n')}\nworkers:\n${workers.map((w) => w.output().slice(-3_000)).join('\n---\n')}`);
+      });
     };
 
     await eventually(() => allWorkers('ready'), 60_000, 'both workers to register');
