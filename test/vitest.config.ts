@@ -16,7 +16,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *   about a third of the two), and their bounds
  *   are exact counts, generous deadlines and rates measured in their own clock windows;
  * - saturating: the runs that keep anvil's blocks full and assert it (chain-truth): alone,
- *   so that their throughput bounds measure the worker, not its neighbours.
+ *   so that their throughput bounds measure the worker, not its neighbours (the uncapped runs
+ *   whose bounds are counts, chain-truth-master, run in the shared group).
  */
 const root = new URL('..', import.meta.url).pathname;
 const shared = { root, testTimeout: 60_000, hookTimeout: 60_000 };
@@ -25,12 +26,16 @@ const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/rate-limiter.test.
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group). */
 const GROUP_WORKERS = 8;
 /**
- * The longest files of the shared group (about 25–60 s each here), started first so that
+ * The longest files of the shared group (about 25–75 s each here), started first so that
  * none of them is the last to begin: vitest would start the e2e project's files first (it
  * orders projects by name), then the largest files, and a long file started late made the
  * group's tail (a fresh clone has no timings of earlier runs to sort by).
  */
 const LONG_FIRST = [
+  'test/integration/tc-module.test.ts',
+  'test/e2e/chain-truth-master.test.ts',
+  'test/integration/endpoint-access.test.ts',
+  'test/integration/secrets.test.ts',
   'test/integration/contract-test-cases.test.ts',
   'test/e2e/locust-master.test.ts',
   'test/integration/transfer-faults.test.ts',

@@ -3,9 +3,10 @@
  * --tc-module next to a built-in, as TypeScript (loaded through tsx after TypeScript's checker)
  * and as JavaScript; broken modules, type errors included, are one-line errors with file and line.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,6 +15,7 @@ import { loadTestCaseModules } from '../../src/app/test-case-modules.js';
 import { CLI, killStarted, REPO_ROOT, startProcess } from '../support/processes.js';
 import { readmeExample, readmeExampleAsJs } from '../support/readme-example.js';
 
+const run = promisify(execFile);
 let chain: DevChain;
 // Inside the package, so that `import ... from 'klayworker'` resolves to this package itself.
 const dir = join(REPO_ROOT, '.tmp');
@@ -29,13 +31,14 @@ afterAll(async () => {
 });
 afterEach(() => killStarted());
 
-function cliError(args: string[]): { status: number; stderr: string } {
+/** The CLI's exit code and stderr (run side by side: each type check is seconds of CPU). */
+async function cliError(args: string[]): Promise<{ status: number; stderr: string }> {
   try {
-    execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: 'pipe', timeout: 60_000 });
+    await run(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
     return { status: 0, stderr: '' };
   } catch (err) {
-    const e = err as { status: number; stderr: string };
-    return { status: e.status, stderr: e.stderr };
+    const e = err as { code: number; stderr: string };
+    return { status: e.code, stderr: e.stderr };
   }
 }
 
@@ -82,7 +85,7 @@ describe('--tc-module', () => {
     120_000,
   );
 
-  it('a type error or a syntax error in a TypeScript module stops the run in one line with its file and line', () => {
+  it('a type error or a syntax error in a TypeScript module stops the run in one line with its file and line', async () => {
     const example = readmeExample();
     const typeError = join(work, 'type-error.ts');
     // `expected` is unknown: comparing is fine, calling a method on it is not.
@@ -92,12 +95,14 @@ describe('--tc-module', () => {
     const wrongType = join(work, 'wrong-export.ts');
     writeFileSync(wrongType, "import { defineTestCase } from 'klayworker';\nexport default defineTestCase({ name: 'x', setup: 42 });\n");
     const line = example.split('\n').findIndex((l) => l.includes('async run(user) {')) + 2;
-    for (const [file, pattern] of [
+    const cases = [
       [typeError, new RegExp(`: type error at .*type-error\\.ts:${line}:\\d+: .*expected.* \\(TS\\d+\\)$`)],
       [syntaxError, new RegExp(`: syntax error at .*syntax-error\\.mts:${line}:\\d+: .* \\(TS\\d+\\)`)],
       [wrongType, /: type error at .*wrong-export\.ts:2:\d+: Type 'number' is not assignable to type .* \(TS2322\)$/],
-    ] as const) {
-      const { status, stderr } = cliError(['--tc', 'blockNumber', '--tc-module', file]);
+    ] as const;
+    const results = await Promise.all(cases.map(([file]) => cliError(['--tc', 'blockNumber', '--tc-module', file])));
+    for (const [i, [file, pattern]] of cases.entries()) {
+      const { status, stderr } = results[i]!;
       expect(status, stderr).toBe(2);
       expect(stderr.trim()).toMatch(new RegExp(`^klayworker: --tc-module ${file.replaceAll('.', '\\.')}`));
       expect(stderr.trim()).toMatch(pattern);
@@ -123,19 +128,21 @@ describe('--tc-module', () => {
     );
   });
 
-  it('refuses a module without test cases, one that does not load, and a name that is taken', () => {
+  it('refuses a module without test cases, one that does not load, and a name that is taken', async () => {
     const empty = join(work, 'empty.mjs');
     writeFileSync(empty, 'export const answer = 42;\n');
     const broken = join(work, 'broken.mjs');
     writeFileSync(broken, 'export default {\n');
     const clash = join(work, 'clash.mjs');
     writeFileSync(clash, "export default { name: 'blockNumber', setup: async () => ({ run: async () => {} }) };\n");
-    for (const [file, pattern] of [
+    const cases = [
       [empty, /exports no test case/],
       [broken, /cannot load it/],
       [clash, /"blockNumber" is already taken/],
-    ] as const) {
-      const { status, stderr } = cliError(['--tc', 'blockNumber', '--tc-module', file]);
+    ] as const;
+    const results = await Promise.all(cases.map(([file]) => cliError(['--tc', 'blockNumber', '--tc-module', file])));
+    for (const [i, [, pattern]] of cases.entries()) {
+      const { status, stderr } = results[i]!;
       expect(status).toBe(2);
       expect(stderr).toMatch(/^klayworker: --tc-module /);
       expect(stderr).toMatch(pattern);

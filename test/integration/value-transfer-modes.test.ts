@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import { useDevChain } from '../support/dev-chain-fixture.js';
 import { runWorker as runOn } from '../support/standalone-worker.js';
-import { accountsOf, drainedNonces, expectConserved, readSummary, sum } from '../support/test-accounts.js';
+import { accountsOf, drainedNonces, expectConserved, nonceSum, readSummary } from '../support/test-accounts.js';
 
 const dev = useDevChain();
 const runWorker = (args: readonly string[]) => runOn(dev, args);
@@ -24,17 +24,17 @@ describe('transaction test cases in their modes, on anvil', () => {
       expect(run.code, run.output).toBe(0);
       const summary = readSummary(run.json);
       expect(summary.total.failures).toBe(0);
-      expect(sum(await drainedNonces(dev.rpc, accounts[i]!))).toBe(expectConserved(summary).mined);
+      expect(await nonceSum(dev.rpc, accounts[i]!)).toBe(expectConserved(summary).mined);
     }
     // Same seed again: funded already, nonces picked up from the chain, zero failures.
-    const before = sum(await drainedNonces(dev.rpc, accounts[0]!));
+    const before = await nonceSum(dev.rpc, accounts[0]!);
     const again = await runWorker(['--tc', 'valueTransfer', '-u', '4', '-r', '4', '-t', '3s', '--accounts', '6', '--account-seed', 'side-a']);
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain('test accounts already funded');
     expect(again.output).not.toContain('funding test accounts');
     const summary = readSummary(again.json);
     expect(summary.total.failures).toBe(0);
-    expect(sum(await drainedNonces(dev.rpc, accounts[0]!)) - before).toBe(expectConserved(summary).mined);
+    expect((await nonceSum(dev.rpc, accounts[0]!)) - before).toBe(expectConserved(summary).mined);
   });
 
   it('--tx-type legacy sends type-0 transactions (the default on anvil is type 2), and --rpc-namespace names the methods', async () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { useDevChain } from '../support/dev-chain-fixture.js';
 import { CLI, startProcess } from '../support/processes.js';
 import { runWorker as runOn } from '../support/standalone-worker.js';
-import { accountsOf, balances, drainedNonces, expectConserved, readSummary, row, sum, tempDir } from '../support/test-accounts.js';
+import { accountsOf, balances, drainedNonces, expectConserved, nonceSum, readSummary, row, tempDir } from '../support/test-accounts.js';
 
 const RUN_DEADLINE_MS = 90_000;
 
@@ -100,7 +100,7 @@ describe('transaction test cases on anvil', () => {
     const t = expectConserved(summary);
     expect(t).toMatchObject({ mined: t.accepted, dropped: 0, unresolved: 0 });
     expect(t.accepted + t.resent).toBe(sends);
-    expect(sum(await drainedNonces(dev.rpc, accounts))).toBe(summary.transactions.mined);
+    expect(await nonceSum(dev.rpc, accounts)).toBe(summary.transactions.mined);
   });
 
   it('with no --endpoint and no key, runs on the embedded dev chain funded by its rich account', async () => {

@@ -12,6 +12,15 @@ export interface AuditedBlock {
   fullness: number;
 }
 
+/** A 30M-gas block of 21,000-gas transfers. */
+export const BLOCK_TRANSFERS = Math.floor(30_000_000 / 21_000);
+
+/** Transactions in the node's pool, pending and queued (anvil, geth: txpool_status). */
+export async function poolSize(rpc: JsonRpcClient): Promise<number> {
+  const { pending, queued } = (await rpc.call('txpool_status', [])).result as { pending: string; queued: string };
+  return Number(pending) + Number(queued);
+}
+
 export async function headOf(rpc: JsonRpcClient): Promise<number> {
   return Number((await rpc.call('eth_blockNumber', [])).result);
 }

@@ -41,6 +41,11 @@ export async function drainedNonces(rpc: JsonRpcClient, addresses: readonly stri
   );
 }
 
+/** The sum of `addresses`' mined nonces once their pool entries are gone (see drainedNonces). */
+export async function nonceSum(rpc: JsonRpcClient, addresses: readonly string[]): Promise<number> {
+  return sum(await drainedNonces(rpc, addresses, 60_000));
+}
+
 export function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
