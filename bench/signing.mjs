@@ -2,7 +2,8 @@
  * Benchmark 4, signing: signed value transfers per second per core, end to end through the
  * nonce manager and the transfer encoder, against raw secp256k1 signatures in the same run
  * (bench/lib/signing-probe.mjs, pinned to one core). Signing is the ceiling of every
- * transaction test case, so the encoding around it must not dominate: target ≥ 60% of raw.
+ * transaction test case, so the encoding around it must not dominate: target ≥ 90% of raw
+ * (issue 12).
  *
  * Both signers are measured: the native libsecp256k1 binding (the default when it loads) and
  * the pure-JS fallback (KLAYWORKER_SIGNING=js), with ethers' own Wallet.signTransaction for
@@ -13,7 +14,7 @@ import { BenchError, CLI, CORES } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'signing';
-const TARGET = 0.6;
+const TARGET = 0.9;
 const PROBE = 'bench/lib/signing-probe.mjs';
 
 export const signing = {

@@ -8,12 +8,12 @@
  *   node bench/lib/mining-stub.mjs <dist dir> <port> [blockMs]   → prints "ready" when listening
  */
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const [dist, portText, blockMsText = '200'] = process.argv.slice(2);
-// js-sha3 from the project's own dependencies (the same keccak the worker signs with).
-const { keccak256 } = createRequire(join(dist, '..', 'package.json'))('js-sha3');
+// The build's own keccak (the one the worker signs with).
+const { keccak256Hex } = await import(pathToFileURL(join(dist, 'src', 'chain', 'encoding', 'keccak.js')).href);
 const blocks = [[]];
 let pool = [];
 /** hash → block number, for the transactions mined. */
@@ -45,7 +45,7 @@ function answer(method, params) {
         : { number: `0x${n.toString(16)}`, baseFeePerGas: '0x3b9aca00', gasUsed: '0x0', gasLimit: '0x1c9c380', transactions: txs };
     }
     case 'eth_sendRawTransaction': {
-      const hash = `0x${keccak256(Buffer.from(params[0].slice(2), 'hex'))}`;
+      const hash = keccak256Hex(Buffer.from(params[0].slice(2), 'hex'));
       pool.push(hash);
       return hash;
     }

@@ -2,8 +2,9 @@
  * Test accounts derived from the rich key and a seed, so the same command finds the same
  * accounts (and their funds) again, and two seeds never share an account.
  */
-import { computeAddress, concat, keccak256, type SigningKey, toUtf8Bytes } from 'ethers';
+import { computeAddress, concat, getBytes, type SigningKey, toUtf8Bytes } from 'ethers';
 
+import { keccak256Hex } from './encoding/keccak.js';
 import { isValidScalar, PrivateKey } from './keys.js';
 
 /** The --account-seed default. */
@@ -32,8 +33,8 @@ export function deriveAccountKey(rich: PrivateKey, seed: string, index: number):
   }
   const indexBytes = new Uint8Array(4);
   new DataView(indexBytes.buffer).setUint32(0, index);
-  let hash = keccak256(concat([DOMAIN, rich.reveal(), toUtf8Bytes(seed), indexBytes]));
-  while (!isValidScalar(BigInt(hash))) hash = keccak256(hash);
+  let hash = keccak256Hex(getBytes(concat([DOMAIN, rich.reveal(), toUtf8Bytes(seed), indexBytes])));
+  while (!isValidScalar(BigInt(hash))) hash = keccak256Hex(getBytes(hash));
   return PrivateKey.fromValidatedHex(hash);
 }
 

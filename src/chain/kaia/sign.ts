@@ -9,8 +9,9 @@
  * Pass SigningKey objects rather than hex strings in loops: building one derives the public
  * key, which costs about as much as a signature.
  */
-import { computeAddress, getBytes, keccak256, SigningKey } from 'ethers';
+import { computeAddress, getBytes, SigningKey } from 'ethers';
 
+import { keccak256, keccak256Hex } from '../encoding/keccak.js';
 import { defaultEcdsaSigner, type RecoverableSignature } from '../signing/ecdsa.js';
 import {
   decodeSenderTxRlp,
@@ -38,7 +39,7 @@ export function signKaiaTx(fields: KaiaTxFields, senderKey: SigningKey | string)
   const info = kaiaTxTypeInfo(fields.type);
   const encodings = encodeFields(info, fields);
   const chainId = BigInt(fields.chainId);
-  const signature = defaultEcdsaSigner().sign(key, getBytes(keccak256(sigRlpOf(info.code, encodings, chainId))));
+  const signature = defaultEcdsaSigner().sign(key, keccak256(sigRlpOf(info.code, encodings, chainId)));
   return toHex(txRlpOf(info.code, encodings, eip155(signature, chainId)));
 }
 
@@ -51,7 +52,7 @@ export function signAsFeePayer(senderRlp: string, feePayerKey: SigningKey | stri
   const key = signingKey(feePayerKey, 'fee payer key');
   const feePayer = encodeAddress(feePayerAddress ?? computeAddress(key.publicKey), 'fee payer address');
   const tx = decodeSenderTxRlp(senderRlp);
-  const signature = defaultEcdsaSigner().sign(key, getBytes(keccak256(feePayerSigRlpOf(tx.info.code, tx.fieldEncodings, feePayer, tx.chainId))));
+  const signature = defaultEcdsaSigner().sign(key, keccak256(feePayerSigRlpOf(tx.info.code, tx.fieldEncodings, feePayer, tx.chainId)));
   const signed = { address: feePayer, signatures: eip155(signature, tx.chainId) };
   return toHex(txRlpOf(tx.info.code, tx.fieldEncodings, tx.senderSignatures, signed));
 }
@@ -61,7 +62,7 @@ export function signAsFeePayer(senderRlp: string, feePayerKey: SigningKey | stri
  * transaction; of a fee-delegated type's SenderTxHashRLP it is the SenderTxHash.
  */
 export function kaiaTxHash(rlp: string): string {
-  return keccak256(rlp);
+  return keccak256Hex(getBytes(rlp));
 }
 
 function eip155(signature: RecoverableSignature, chainId: bigint): Buffer {

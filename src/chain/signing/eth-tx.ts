@@ -5,9 +5,10 @@
  * case that fixes its type still follows the chain's current price. ethers encodes; the
  * signature comes from the one ECDSA signer (ecdsa.ts: native when it loads).
  */
-import { type AccessList, getBytes, hexlify, keccak256, Signature, type SigningKey, Transaction } from 'ethers';
+import { type AccessList, getBytes, hexlify, Signature, type SigningKey, Transaction } from 'ethers';
 
 import { type FeeQuote, maxPricePerGas } from '../chain-context.js';
+import { keccak256Hex } from '../encoding/keccak.js';
 import type { RpcNamespace } from '../rpc-namespace.js';
 import { defaultEcdsaSigner } from './ecdsa.js';
 import type { SignedTx } from './sign-transfer.js';
@@ -70,7 +71,7 @@ export function signEthTx(signer: SigningKey, tx: EthTx): SignedTx {
   const sig = defaultEcdsaSigner().sign(signer, getBytes(t.unsignedHash));
   t.signature = Signature.from({ r: hexlify(sig.r), s: hexlify(sig.s), yParity: sig.recid as 0 | 1 });
   const raw = t.serialized;
-  return { raw, hash: keccak256(raw) };
+  return { raw, hash: keccak256Hex(getBytes(raw)) };
 }
 
 /** Kaia's envelope byte for Ethereum typed transactions. */

@@ -3,13 +3,12 @@
  * one function. A transfer is encoded from a per-fee template (transfer-rlp.ts), hashed, and
  * signed by the native libsecp256k1 binding when it loads, else by ethers' pure-JS signer
  * (ecdsa.ts); the bytes are the same as ethers' own Transaction signing either way.
- * Hashing uses js-sha3's keccak, three times as fast as the @noble/hashes one inside ethers
- * (5 µs against 16 µs for a transfer, hashed twice per transfer).
+ * Hashing uses the project's one keccak (encoding/keccak.ts), hashed twice per transfer.
  */
 import type { SigningKey } from 'ethers';
-import sha3 from 'js-sha3';
 
 import type { FeeQuote } from '../chain-context.js';
+import { keccak256, keccak256Hex } from '../encoding/keccak.js';
 import { encodeSigned, encodeUnsigned, type TransferTemplate, transferTemplate } from '../encoding/transfer-rlp.js';
 import { defaultEcdsaSigner, type EcdsaSigner } from './ecdsa.js';
 
@@ -33,7 +32,6 @@ export interface SignedTx {
   readonly hash: string;
 }
 
-const { keccak256 } = sha3;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /**
@@ -61,11 +59,6 @@ export function signTransfer(signer: SigningKey, transfer: Transfer, ecdsa: Ecds
   if (!ADDRESS.test(to)) throw new TypeError(`invalid recipient address ${JSON.stringify(to)}`);
   const template = templateFor(chainId, fee);
   const fields = { nonce, to: Buffer.from(to.slice(2), 'hex'), value };
-  const digest = new Uint8Array(keccak256.arrayBuffer(encodeUnsigned(template, fields)));
-  const raw = encodeSigned(template, fields, ecdsa.sign(signer, digest));
-  // The hash as Buffer's hex, not js-sha3's hex(): that one appends two characters at a time,
-  // a 64-deep cons string that V8 flattened in its runtime when the tracker first keyed a Map
-  // with it (the costliest line of following a transaction in a profile).
-  const hash = Buffer.from(keccak256.arrayBuffer(raw)).toString('hex');
-  return { raw: `0x${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}`, hash: `0x${hash}` };
+  const raw = encodeSigned(template, fields, ecdsa.sign(signer, keccak256(encodeUnsigned(template, fields))));
+  return { raw: `0x${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}`, hash: keccak256Hex(raw) };
 }
