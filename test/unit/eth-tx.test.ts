@@ -1,6 +1,6 @@
 /**
- * Typed Ethereum transactions signed by the one ECDSA signer (native when it loads) are byte
- * for byte what ethers signs by itself, for every type, with and without a recipient, and the
+ * Typed Ethereum transactions encoded by the one RLP encoder and signed by the one ECDSA signer
+ * (native when it loads) are byte for byte what ethers encodes and signs by itself, for every type, with and without a recipient, and the
  * signature recovers to the sender.
  */
 import { hexlify, randomBytes, SigningKey, Transaction, Wallet } from 'ethers';
@@ -18,7 +18,7 @@ function ethersSigned(key: SigningKey, tx: EthTx): string {
   } else {
     t.gasPrice = tx.fee.type === '1559' ? tx.fee.maxFeePerGas : tx.fee.gasPrice;
   }
-  if (tx.type !== 0) t.accessList = tx.accessList ?? [];
+  if (tx.type !== 0) t.accessList = (tx.accessList ?? []).map((e) => ({ address: e.address, storageKeys: [...e.storageKeys] }));
   Object.assign(t, { chainId: tx.chainId, nonce: tx.nonce, to: tx.to, data: tx.data, value: tx.value, gasLimit: tx.gasLimit });
   t.signature = key.sign(t.unsignedHash);
   return t.serialized;
@@ -30,18 +30,27 @@ describe('signEthTx', () => {
     { type: '1559', maxFeePerGas: 4_294_967_296n, maxPriorityFeePerGas: 1_000_000_000n },
   ];
   it.each([0, 1, 2] as const)('type %i: the same bytes as ethers, over random keys, recipients and data', (type) => {
-    for (let i = 0; i < 40; i++) {
+    // Data across RLP's length boundaries: empty, one byte below and above 0x80, 55 and 56 bytes, a contract's size.
+    const dataLengths = [0, 1, 1, 4, 55, 56, 300, 24_576];
+    for (let i = 0; i < 48; i++) {
       const key = new SigningKey(hexlify(randomBytes(32)));
+      const length = dataLengths[i % dataLengths.length]!;
+      const data = length === 1 ? (i % 2 === 0 ? '0x7f' : '0x80') : hexlify(randomBytes(length));
+      const entries = i % 4;
+      const accessList = Array.from({ length: entries }, (_, e) => ({
+        address: Wallet.createRandom().address,
+        storageKeys: Array.from({ length: e }, () => hexlify(randomBytes(32))),
+      }));
       const tx: EthTx = {
         type,
         chainId: [1n, 31337n, 1001n, 8217n][i % 4]!,
-        nonce: i * 7919,
+        nonce: i === 0 ? 0 : i * 7919,
         to: i % 5 === 0 ? null : Wallet.createRandom().address,
-        data: hexlify(randomBytes(i % 3 === 0 ? 0 : 4 + i)),
-        value: BigInt(i) * 10n ** 15n,
+        data,
+        value: i === 1 ? 0n : BigInt(i) * 10n ** 15n + (i === 2 ? 2n ** 200n : 0n),
         gasLimit: 21_000n + BigInt(i) * 1_000n,
         fee: fees[i % 2]!,
-        ...(type === 0 ? {} : { accessList: i % 2 === 0 ? [] : [{ address: Wallet.createRandom().address, storageKeys: [hexlify(randomBytes(32))] }] }),
+        ...(type === 0 ? {} : { accessList }),
       };
       const signed = signEthTx(key, tx);
       expect(signed.raw).toBe(ethersSigned(key, tx));

@@ -2,18 +2,20 @@
  * Signing any Ethereum transaction our contract and typed-transaction test cases send: legacy
  * (type 0), access list (type 1, EIP-2930) or dynamic fee (type 2, EIP-1559), to a contract or
  * creating one. The fee fields come from the shared fee oracle whatever the type, so a test
- * case that fixes its type still follows the chain's current price. ethers encodes; the
- * signature comes from the one ECDSA signer (ecdsa.ts: native when it loads).
+ * case that fixes its type still follows the chain's current price. The one RLP encoder
+ * encodes (encoding/eth-tx-rlp.ts), the one keccak hashes, the one ECDSA signer signs
+ * (ecdsa.ts: native when it loads).
  */
-import { type AccessList, getBytes, hexlify, Signature, type SigningKey, Transaction } from 'ethers';
+import type { SigningKey } from 'ethers';
 
 import { type FeeQuote, maxPricePerGas } from '../chain-context.js';
-import { keccak256Hex } from '../encoding/keccak.js';
+import { type AccessListEntry, encodeSignedEthTx, encodeUnsignedEthTx, type EthTxFields, type EthTxType } from '../encoding/eth-tx-rlp.js';
+import { keccak256, keccak256Hex } from '../encoding/keccak.js';
 import type { RpcNamespace } from '../rpc-namespace.js';
 import { defaultEcdsaSigner } from './ecdsa.js';
 import type { SignedTx } from './sign-transfer.js';
 
-export type EthTxType = 0 | 1 | 2;
+export type { AccessListEntry, EthTxType } from '../encoding/eth-tx-rlp.js';
 
 export interface EthTx {
   readonly type: EthTxType;
@@ -27,7 +29,7 @@ export interface EthTx {
   readonly gasLimit: bigint;
   readonly fee: FeeQuote;
   /** Type 1 and 2 only. */
-  readonly accessList?: AccessList;
+  readonly accessList?: readonly AccessListEntry[];
 }
 
 /** EIP-2930 intrinsic gas per listed address and per listed storage key. */
@@ -35,7 +37,7 @@ const ACCESS_LIST_ADDRESS_GAS = 2_400n;
 const ACCESS_LIST_KEY_GAS = 1_900n;
 
 /** The gas an access list adds to a transaction's intrinsic cost. Pure. */
-export function accessListGas(list: AccessList): bigint {
+export function accessListGas(list: readonly AccessListEntry[]): bigint {
   let gas = 0n;
   for (const entry of list) gas += ACCESS_LIST_ADDRESS_GAS + ACCESS_LIST_KEY_GAS * BigInt(entry.storageKeys.length);
   return gas;
@@ -52,26 +54,18 @@ export function txTypeForFee(fee: FeeQuote): EthTxType {
  * price as both cap and tip.
  */
 export function signEthTx(signer: SigningKey, tx: EthTx): SignedTx {
-  const t = new Transaction();
-  t.type = tx.type;
   const { fee } = tx;
-  if (tx.type === 2) {
-    t.maxFeePerGas = fee.type === '1559' ? fee.maxFeePerGas : fee.gasPrice;
-    t.maxPriorityFeePerGas = fee.type === '1559' ? fee.maxPriorityFeePerGas : fee.gasPrice;
-  } else {
-    t.gasPrice = maxPricePerGas(fee);
-  }
-  if (tx.type !== 0) t.accessList = tx.accessList ?? [];
-  t.chainId = tx.chainId;
-  t.nonce = tx.nonce;
-  t.to = tx.to;
-  t.data = tx.data;
-  t.value = tx.value;
-  t.gasLimit = tx.gasLimit;
-  const sig = defaultEcdsaSigner().sign(signer, getBytes(t.unsignedHash));
-  t.signature = Signature.from({ r: hexlify(sig.r), s: hexlify(sig.s), yParity: sig.recid as 0 | 1 });
-  const raw = t.serialized;
-  return { raw, hash: keccak256Hex(getBytes(raw)) };
+  const fields: EthTxFields = {
+    ...tx,
+    gasPrice: maxPricePerGas(fee),
+    maxFeePerGas: fee.type === '1559' ? fee.maxFeePerGas : fee.gasPrice,
+    maxPriorityFeePerGas: fee.type === '1559' ? fee.maxPriorityFeePerGas : fee.gasPrice,
+    accessList: tx.accessList ?? [],
+  };
+  if (!Number.isSafeInteger(tx.nonce) || tx.nonce < 0) throw new RangeError(`invalid nonce ${tx.nonce}`);
+  const signature = defaultEcdsaSigner().sign(signer, keccak256(encodeUnsignedEthTx(fields)));
+  const raw = encodeSignedEthTx(fields, signature);
+  return { raw: `0x${raw.toString('hex')}`, hash: keccak256Hex(raw) };
 }
 
 /** Kaia's envelope byte for Ethereum typed transactions. */
