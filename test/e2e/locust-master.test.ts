@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } 
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { parseCsv } from '../support/csv.js';
-import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
-import { CLI, eventually, freePort, killStarted, LOCUST, type Proc, REPO_ROOT, startProcess } from '../support/processes.js';
+import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster, startWebMaster } from '../support/locust.js';
+import { CLI, eventually, freePort, killStarted, type Proc, REPO_ROOT, startProcess } from '../support/processes.js';
 import { readmeExample } from '../support/readme-example.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
@@ -58,28 +58,7 @@ describe('with a real Locust 2.12.1 master', () => {
     requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-locust-'));
     const port = await freePort();
-    const master = startProcess(LOCUST, [
-      '-f',
-      DUMMY,
-      '--master',
-      '--headless',
-      '--master-bind-host',
-      '127.0.0.1',
-      '--master-bind-port',
-      String(port),
-      '--expect-workers',
-      '2',
-      '--expect-workers-max-wait',
-      '60',
-      '-u',
-      '20',
-      '-r',
-      '10',
-      '-t',
-      '15s',
-      '--csv',
-      join(dir, 'run'),
-    ]);
+    const master = startHeadlessMaster({ port, workers: 2, users: 20, rate: 10, seconds: 15, csv: join(dir, 'run') });
     const w1 = startWorker(port, join(dir, 'w1.json'));
     const w2 = startWorker(port, join(dir, 'w2.json'));
 
@@ -146,28 +125,7 @@ describe('with a real Locust 2.12.1 master', () => {
     const module = join(moduleDir, 'my-tasks.ts');
     writeFileSync(module, readmeExample());
     const port = await freePort();
-    const master = startProcess(LOCUST, [
-      '-f',
-      DUMMY,
-      '--master',
-      '--headless',
-      '--master-bind-host',
-      '127.0.0.1',
-      '--master-bind-port',
-      String(port),
-      '--expect-workers',
-      '1',
-      '--expect-workers-max-wait',
-      '60',
-      '-u',
-      '4',
-      '-r',
-      '4',
-      '-t',
-      '10s',
-      '--csv',
-      join(dir, 'run'),
-    ]);
+    const master = startHeadlessMaster({ port, workers: 1, users: 4, rate: 4, seconds: 10, csv: join(dir, 'run') });
     // No flag at all: Locust's worker variables and KLAYWORKER_*, as a container would set them.
     const worker = startProcess(process.execPath, [CLI], {
       env: {

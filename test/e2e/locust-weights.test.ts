@@ -19,8 +19,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { KEY_ENV } from '../../src/chain/keys.js';
 import { parseCsv } from '../support/csv.js';
-import { DUMMY, HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH } from '../support/locust.js';
-import { CLI, freePort, killStarted, LOCUST, type Proc, startProcess } from '../support/processes.js';
+import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster } from '../support/locust.js';
+import { CLI, freePort, killStarted, type Proc, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { readSummary, row } from '../support/test-accounts.js';
 
@@ -68,28 +68,15 @@ describe('test-case weights with a real Locust 2.12.1 master', () => {
     requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
     const port = await freePort();
-    const master = startProcess(LOCUST, [
-      '-f',
-      DUMMY,
-      '--master',
-      '--headless',
-      '--master-bind-host',
-      '127.0.0.1',
-      '--master-bind-port',
-      String(port),
-      '--expect-workers',
-      '2',
-      '--expect-workers-max-wait',
-      '90',
-      '-u',
-      String(2 * USERS_PER_WORKER),
-      '-r',
-      String(2 * USERS_PER_WORKER),
-      '-t',
-      '15s',
-      '--csv',
-      join(dir, 'run'),
-    ]);
+    const master = startHeadlessMaster({
+      port,
+      workers: 2,
+      users: 2 * USERS_PER_WORKER,
+      rate: 2 * USERS_PER_WORKER,
+      seconds: 15,
+      csv: join(dir, 'run'),
+      waitS: 90,
+    });
     const workers = [startWorker(port, join(dir, 'a.json'), 'weights-a'), startWorker(port, join(dir, 'b.json'), 'weights-b')];
 
     expect(await master.exited(150_000)).toBe(0);

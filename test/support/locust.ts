@@ -36,6 +36,33 @@ export interface WebMaster {
   settledCount(timeoutMs?: number): Promise<number>;
 }
 
+/** A headless master on 127.0.0.1:`port` that waits for `workers`, runs `users` (spawned at `rate`) for `seconds` and writes `csv`_*.csv. */
+export function startHeadlessMaster(run: { port: number; workers: number; users: number; rate: number; seconds: number; csv: string; waitS?: number }): Proc {
+  const { port, workers, users, rate, seconds, csv, waitS = 60 } = run;
+  return startProcess(LOCUST, [
+    '-f',
+    DUMMY,
+    '--master',
+    '--headless',
+    '--master-bind-host',
+    '127.0.0.1',
+    '--master-bind-port',
+    String(port),
+    '--expect-workers',
+    String(workers),
+    '--expect-workers-max-wait',
+    String(waitS),
+    '-u',
+    String(users),
+    '-r',
+    String(rate),
+    '-t',
+    `${seconds}s`,
+    '--csv',
+    csv,
+  ]);
+}
+
 /** A master with its web endpoints on 127.0.0.1:`webPort`, listening for workers on `bindHost`:`port`. */
 export function startWebMaster(port: number, webPort: number, bindHost = '127.0.0.1'): WebMaster {
   const proc = startProcess(LOCUST, [
