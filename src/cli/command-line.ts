@@ -30,5 +30,7 @@ export function readCommandLine<C extends CommandName>(cmd: Command, command: C,
   cmd.parse(go.args, { from: 'user' });
   const fromCommandLine = (key: string) => cmd.getOptionValueSource(key) === 'cli';
   const { raw, labels } = withEnvFlags(command, cmd.opts<RawFlags<C>>(), fromCommandLine, env);
-  return { raw, labels, args: go.args, warnings: go.warnings };
+  // A flag the command line gave by a Go tool's name is named so in errors (the environment's
+  // labels are for flags the command line left out).
+  return { raw, labels: { ...labels, ...go.labels }, args: go.args, warnings: go.warnings };
 }

@@ -61,6 +61,8 @@ export interface GoArgs {
   args: string[];
   /** One line per old name that was accepted, naming its new form. */
   warnings: string[];
+  /** How errors name a flag given by an old name: `-vusigned (--accounts)`, by the new name. */
+  labels: Record<string, string>;
 }
 
 /** A flag as given, resolved to the spelling commander knows. */
@@ -135,6 +137,7 @@ export function normaliseGoArgs(args: readonly string[]): GoArgs {
     items.push({ given, flag: flag.flag, value });
   }
   const warnings: string[] = [];
+  const labels: Record<string, string> = {};
   const folded = foldWeights(items, warnings);
   const rewritten = folded.flatMap((item): string[] => {
     if ('token' in item) return [item.token];
@@ -143,10 +146,13 @@ export function normaliseGoArgs(args: readonly string[]): GoArgs {
       return [];
     }
     const old = known.get(item.given.replace(/^--?/, ''));
-    if (old?.oldName === true) warnings.push(`${item.given} is ${item.flag} in klayworker`);
+    if (old?.oldName === true) {
+      warnings.push(`${item.given} is ${item.flag} in klayworker`);
+      labels[item.flag] = `${item.given} (${item.flag})`;
+    }
     return item.value === undefined ? [item.flag] : [item.flag, item.value];
   });
-  return { args: rewritten, warnings: [...new Set(warnings)] };
+  return { args: rewritten, warnings: [...new Set(warnings)], labels };
 }
 
 /** Go's `-flag=true` / `-flag=false` for a switch; commander takes only the bare switch. */

@@ -104,7 +104,8 @@ const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
   [['--run-tasks', 'blockNumber', '--processes', '2'], /--processes applies only with a master/],
   // The Go load testers' spellings: the same one-line errors, and a reason for what is refused.
   [['-tc', 'blockNumber', '-max-rps', 'ten'], /^klayworker: --max-rps: /],
-  [['-tc=blockNumber', '-vusigned=0'], /--accounts/],
+  // A Go tool's name is named as the user typed it, with klayworker's.
+  [['-tc=blockNumber', '-vusigned=0'], /^klayworker: -vusigned \(--accounts\): expected a whole number/],
   [['-tc', 'blockNumber', '-key', BAD_KEY], /--key/],
   [['-tc', 'blockNumber', '-vuunsigned', '5'], /^klayworker: -vuunsigned: .*transferUnsignedTx/],
   [['-tc', 'blockNumber', '--maxidleconns', '100'], /^klayworker: --maxidleconns: /],

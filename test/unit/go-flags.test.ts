@@ -62,7 +62,7 @@ describe("Go's flag spellings", () => {
     [['-help'], ['--help']],
     [['-version'], ['--version']],
   ])('%j → %j', (given, expected) => {
-    expect(normaliseGoArgs(given)).toEqual({ args: expected, warnings: [] });
+    expect(normaliseGoArgs(given)).toEqual({ args: expected, warnings: [], labels: {} });
   });
 
   it.each([
@@ -127,7 +127,14 @@ describe("the Go tools' names", () => {
     [['--weights=2', '-tc=a'], ['--tc', 'a:2'], '--weights 2 is --tc a:2 in klayworker'],
     [['--request-increase-rate', '-1'], [], '--request-increase-rate -1 (Boomer\'s "no ramp") is leaving the flag out in klayworker'],
   ])('%j → %j with one warning', (given, expected, warning) => {
-    expect(normaliseGoArgs(given)).toEqual({ args: expected, warnings: [warning] });
+    expect(normaliseGoArgs(given)).toMatchObject({ args: expected, warnings: [warning] });
+  });
+
+  it('errors name a flag given by its Go name as the user typed it, with klayworker’s name', () => {
+    expect(normaliseGoArgs(['-vusigned=0', '--activeUserPercent', '5']).labels).toEqual({
+      '--accounts': '-vusigned (--accounts)',
+      '--active-percent': '--activeUserPercent (--active-percent)',
+    });
   });
 
   it('warns once per old name, however often it is given', () => {
