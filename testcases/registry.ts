@@ -7,6 +7,7 @@ import { contractTestCases } from './contracts/contract-test-cases.js';
 import { kaiaTestCases } from './kaia/test-cases.js';
 import { blockNumber } from './reads/block-number.js';
 import { readTestCases } from './reads/reads.js';
+import { nodeSignedTransfer } from './transfers/node-signed-transfer.js';
 import { receiptCheck } from './transfers/receipt-check.js';
 import { valueTransfer } from './transfers/value-transfer.js';
 import { valueTransferWithCheck } from './transfers/value-transfer-with-check.js';
@@ -17,6 +18,7 @@ export const builtInTestCases: readonly TestCase[] = [
   valueTransfer,
   valueTransferWithCheck,
   receiptCheck,
+  nodeSignedTransfer,
   ...contractTestCases,
   ...kaiaTestCases,
 ];
