@@ -12,7 +12,7 @@
  */
 import { computeAddress } from 'ethers';
 
-import { replyJson, type RpcRequest, startFakeRpcServer } from './fake-rpc-server.js';
+import { type ForwardingNode, type Reply, rpcError, startForwardingNode } from './forwarding-node.js';
 
 export interface NodeSend {
   readonly method: string;
@@ -23,17 +23,13 @@ export interface NodeSend {
   readonly minedBeforeAnswer: boolean;
 }
 
-export interface PersonalApiNode {
-  readonly url: string;
+export interface PersonalApiNode extends ForwardingNode {
   /** Imported keys: lower-case address → passphrase. */
   readonly imported: ReadonlyMap<string, string>;
   /** Lower-case addresses unlocked now. */
   readonly unlocked: ReadonlySet<string>;
   /** Every send answered with a hash, in order. */
   readonly sends: readonly NodeSend[];
-  /** Requests answered, by method. */
-  readonly methods: readonly string[];
-  close(): Promise<void>;
 }
 
 export interface PersonalApiOptions {
@@ -49,38 +45,26 @@ export async function startPersonalApiNode(anvilUrl: string, options: PersonalAp
   const imported = new Map<string, string>();
   const unlocked = new Set<string>();
   const sends: NodeSend[] = [];
-  const methods: string[] = [];
 
-  const anvil = async (method: string, params: unknown): Promise<{ result?: unknown; error?: unknown }> => {
-    const response = await fetch(anvilUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const { result, error } = (await response.json()) as { result?: unknown; error?: unknown };
-    return error === undefined ? { result } : { error };
-  };
-  const error = (message: string, code = -32000) => ({ error: { code, message } });
-
-  const answer = async (req: RpcRequest): Promise<{ result?: unknown; error?: unknown }> => {
+  const node = await startForwardingNode(anvilUrl, async (req, anvil): Promise<Reply | undefined> => {
     const params = (req.params ?? []) as unknown[];
     if (/^(anvil|hardhat)_/.test(req.method) || (!personal && req.method.startsWith('personal_'))) {
-      return error(`the method ${req.method} does not exist/is not available`, -32601);
+      return rpcError(`the method ${req.method} does not exist/is not available`, -32601);
     }
     switch (req.method) {
       case 'personal_listAccounts':
         return { result: [...imported.keys()] };
       case 'personal_importRawKey': {
         const [key, passphrase] = params as [string, string];
-        if (key.startsWith('0x')) return error('invalid hex character');
-        const address = computeAddress(`0x${key}`).toLowerCase();
-        if (imported.has(address)) return error('account already exists');
-        imported.set(address, passphrase);
-        return { result: computeAddress(`0x${key}`) };
+        if (key.startsWith('0x')) return rpcError('invalid hex character');
+        const address = computeAddress(`0x${key}`);
+        if (imported.has(address.toLowerCase())) return rpcError('account already exists');
+        imported.set(address.toLowerCase(), passphrase);
+        return { result: address };
       }
       case 'personal_unlockAccount': {
         const [address, passphrase] = params as [string, string];
-        if (imported.get(address.toLowerCase()) !== passphrase) return error('could not decrypt key with given password');
+        if (imported.get(address.toLowerCase()) !== passphrase) return rpcError('could not decrypt key with given password');
         await anvil('anvil_impersonateAccount', [address]);
         unlocked.add(address.toLowerCase());
         return { result: true };
@@ -92,27 +76,18 @@ export async function startPersonalApiNode(anvilUrl: string, options: PersonalAp
         return { result: true };
       }
     }
-    if (!SEND_METHODS.has(req.method)) return anvil(req.method, req.params);
+    if (!SEND_METHODS.has(req.method)) return undefined;
     const [request] = params as [Record<string, string>];
-    if (!unlocked.has(String(request.from).toLowerCase())) return error('authentication needed: password or unlock');
+    if (!unlocked.has(String(request.from).toLowerCase())) return rpcError('authentication needed: password or unlock');
     if (req.method === 'kaia_sendTransaction' && (request.gasPrice === undefined || request.maxFeePerGas !== undefined)) {
-      return error('kaia_sendTransaction: legacy gasPrice expected');
+      return rpcError('kaia_sendTransaction: legacy gasPrice expected');
     }
     const sent = await anvil('eth_sendTransaction', [request]);
-    if (typeof sent.result !== 'string') return sent;
-    const hash = sent.result;
+    if (!('result' in sent) || typeof sent.result !== 'string') return sent;
     if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
-    const receipt = await anvil('eth_getTransactionReceipt', [hash]);
-    sends.push({ method: req.method, request, hash, minedBeforeAnswer: receipt.result !== null && receipt.result !== undefined });
+    const receipt = await anvil('eth_getTransactionReceipt', [sent.result]);
+    sends.push({ method: req.method, request, hash: sent.result, minedBeforeAnswer: 'result' in receipt && receipt.result !== null });
     return sent;
-  };
-
-  const server = await startFakeRpcServer((req, res) => {
-    methods.push(req.method);
-    void answer(req).then(
-      (reply) => replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, ...reply })),
-      (err: unknown) => replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, ...error(String(err)) })),
-    );
   });
-  return { url: server.url, imported, unlocked, sends, methods, close: () => server.close() };
+  return { ...node, imported, unlocked, sends };
 }
