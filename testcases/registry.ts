@@ -5,6 +5,7 @@
 import type { TestCase } from '../src/api/test-case.js';
 import { contractTestCases } from './contracts/contract-test-cases.js';
 import { kaiaTestCases } from './kaia/test-cases.js';
+import { analyticTestCases } from './reads/analytic.js';
 import { blockNumber } from './reads/block-number.js';
 import { readTestCases } from './reads/reads.js';
 import { nodeSignedTransfer } from './transfers/node-signed-transfer.js';
@@ -21,4 +22,5 @@ export const builtInTestCases: readonly TestCase[] = [
   nodeSignedTransfer,
   ...contractTestCases,
   ...kaiaTestCases,
+  ...analyticTestCases,
 ];
