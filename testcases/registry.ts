@@ -5,8 +5,10 @@
 import type { TestCase } from '../src/api/test-case.js';
 import { contractTestCases } from './contracts/contract-test-cases.js';
 import { kaiaTestCases } from './kaia/test-cases.js';
+import { analyticTestCases } from './reads/analytic.js';
 import { blockNumber } from './reads/block-number.js';
 import { readTestCases } from './reads/reads.js';
+import { nodeSignedTransfer } from './transfers/node-signed-transfer.js';
 import { receiptCheck } from './transfers/receipt-check.js';
 import { valueTransfer } from './transfers/value-transfer.js';
 import { valueTransferWithCheck } from './transfers/value-transfer-with-check.js';
@@ -17,6 +19,8 @@ export const builtInTestCases: readonly TestCase[] = [
   valueTransfer,
   valueTransferWithCheck,
   receiptCheck,
+  nodeSignedTransfer,
   ...contractTestCases,
   ...kaiaTestCases,
+  ...analyticTestCases,
 ];

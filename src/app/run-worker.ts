@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 
 import type { PreparedTestCase } from '../api/test-case.js';
-import { deriveTestAccounts, signerAccount } from '../chain/accounts.js';
+import { deriveNodeSignedAccounts, deriveTestAccounts, signerAccount } from '../chain/accounts.js';
 import { InclusionTracker } from '../chain/inclusion/inclusion-tracker.js';
 import { PrivateKey } from '../chain/keys.js';
+import { DEFAULT_NODE_SIGNED_ACCOUNTS } from '../chain/tx-session.js';
 import { waitForNode } from '../chain/wait-for-node.js';
 import { createMetricsRegistry, MetricsRecorder, type MetricsServer, serveMetrics, type WorkerState } from '../metrics/prometheus.js';
 import { JsonRpcClient } from '../rpc/json-rpc.js';
@@ -180,14 +181,15 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
   }
 }
 
-/** `klayworker refund`: sweeps the test accounts of this key and seed back to the rich account. */
+/** `klayworker refund`: sweeps the test accounts (and the node-signed ones) of this key and seed back to the rich account. */
 export async function runRefund(options: RefundOptions, log: Logger): Promise<number> {
   const rpc = new JsonRpcClient(options.endpoint, { ...options.access, timeoutMs: options.rpcTimeoutMs });
   try {
     const chainId = await waitForNode(rpc, { timeoutMs: options.nodeConnectTimeoutMs, endpoint: options.endpoint, log });
     const richKey = options.richKey!;
     const rich = signerAccount(richKey);
-    const accounts = deriveTestAccounts(richKey, options.tx.accountSeed, options.tx.accounts);
+    const { accountSeed, nodeSignedAccounts = DEFAULT_NODE_SIGNED_ACCOUNTS } = options.tx;
+    const accounts = [...deriveTestAccounts(richKey, accountSeed, options.tx.accounts), ...deriveNodeSignedAccounts(richKey, accountSeed, nodeSignedAccounts)];
     const report = await refundAccounts({ rpc, log, chainId, richAddress: rich.address, accounts, timeoutMs: options.tx.receiptTimeoutMs });
     logRefund(log, report, accounts.length, rich.address);
     return 0;

@@ -12,6 +12,8 @@ export const DEFAULT_ACCOUNT_SEED = 'klayworker';
 
 /** Keeps these hashes apart from any other use of keccak256(rich key ‖ ...). */
 const DOMAIN = toUtf8Bytes('klayworker/test-account/v1');
+/** The accounts whose node signs for them (--node-signed-accounts): a sequence of their own, never one of --accounts. */
+const NODE_SIGNED_DOMAIN = toUtf8Bytes('klayworker/node-signed-account/v1');
 
 export interface TestAccount {
   /** Position in the derivation, 0-based. */
@@ -27,13 +29,13 @@ export interface TestAccount {
  * case that the result is not a valid secp256k1 key. The rich key has a fixed length and
  * the index is last and fixed-width, so different (seed, index) pairs never share an input.
  */
-export function deriveAccountKey(rich: PrivateKey, seed: string, index: number): PrivateKey {
+export function deriveAccountKey(rich: PrivateKey, seed: string, index: number, domain: Uint8Array = DOMAIN): PrivateKey {
   if (!Number.isSafeInteger(index) || index < 0 || index > 0xffffffff) {
     throw new RangeError(`account index must be an integer from 0 to 2^32-1, got ${index}`);
   }
   const indexBytes = new Uint8Array(4);
   new DataView(indexBytes.buffer).setUint32(0, index);
-  let hash = keccak256Hex(getBytes(concat([DOMAIN, rich.reveal(), toUtf8Bytes(seed), indexBytes])));
+  let hash = keccak256Hex(getBytes(concat([domain, rich.reveal(), toUtf8Bytes(seed), indexBytes])));
   while (!isValidScalar(BigInt(hash))) hash = keccak256Hex(getBytes(hash));
   return PrivateKey.fromValidatedHex(hash);
 }
@@ -45,10 +47,15 @@ export function signerAccount(key: PrivateKey): { readonly address: string; read
 }
 
 /** The first `count` test accounts of `seed`. */
-export function deriveTestAccounts(rich: PrivateKey, seed: string, count: number): TestAccount[] {
+export function deriveTestAccounts(rich: PrivateKey, seed: string, count: number, domain: Uint8Array = DOMAIN): TestAccount[] {
   const accounts: TestAccount[] = [];
   for (let index = 0; index < count; index++) {
-    accounts.push({ index, ...signerAccount(deriveAccountKey(rich, seed, index)) });
+    accounts.push({ index, ...signerAccount(deriveAccountKey(rich, seed, index, domain)) });
   }
   return accounts;
+}
+
+/** The first `count` accounts of `seed` whose node signs for them (apart from the test accounts). */
+export function deriveNodeSignedAccounts(rich: PrivateKey, seed: string, count: number): TestAccount[] {
+  return deriveTestAccounts(rich, seed, count, NODE_SIGNED_DOMAIN);
 }

@@ -2,14 +2,15 @@
  * A transaction that counts only once it is mined. The send is timed and the user moves on
  * at once; the outcome is recorded once, when the inclusion tracker settles it: mined with a
  * receipt of status 1 that passes the caller's check is a success, timed from the send to the
- * block; anything else (reverted, failed check, dropped) is a failure. A failed send is
- * recorded as it happens, as always. Failure messages name no hash or address: Locust groups
- * failures by message.
+ * block; anything else (reverted, failed check, dropped, or not mined within the caller's
+ * timeout) is a failure. A failed send is recorded as it happens, as always. Failure messages
+ * name no hash or address: Locust groups failures by message.
  *
  * Bounded by construction: the account's lease is held until the outcome is known (see
  * held-lease.ts), so at most one check per test account is ever in flight, and users that
  * find every account busy wait in the lease queue.
  */
+import { errorMessage } from '../util/errors.js';
 import { type HeldLease, holdLease } from './held-lease.js';
 import type { Settlement as ChainSettlement } from './inclusion/types.js';
 import type { LeaseOutcome } from './nonce-manager.js';
@@ -29,8 +30,13 @@ export type Settlement =
 export interface ConfirmedSendRequest<A> extends Pick<SendRequest<A>, 'user' | 'rpc' | 'label' | 'method' | 'lease' | 'sign' | 'fees' | 'tracker'> {
   /** e.g. eth_getTransactionReceipt: read once the tracker has seen the block. */
   receiptMethod: string;
-  /** Why a status-1 receipt still does not count (wrong type, no contract address...), or undefined. */
-  check?(receipt: Receipt): string | undefined;
+  /** Why a status-1 receipt still does not count (wrong type, no contract address, state read back...), or undefined. */
+  check?(receipt: Receipt): string | undefined | Promise<string | undefined>;
+  /**
+   * Not mined this long after the send: a failure of the send row then (the account stays
+   * held until the chain settles it, and the mined row still says what the chain did).
+   */
+  timeoutMs?: number;
   /** Told how it ended, just before the account is released. */
   onSettled?: (settlement: Settlement) => void;
 }
@@ -54,14 +60,30 @@ export async function sendConfirmed<A>(request: ConfirmedSendRequest<A>): Promis
     return sent;
   }
   const { startedAt, hash } = sent;
+  // Set when the timeout has recorded this send as a failure: nothing more is recorded for it.
+  let late = false;
+  const timer =
+    request.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          late = true;
+          user.recorder.failure(label.type, label.name, performance.now() - startedAt, `not mined within ${request.timeoutMs! / 1000} s`);
+        }, request.timeoutMs);
+  const succeed = (ms: number, bytes: number): void => {
+    if (!late) user.recorder.success(label.type, label.name, ms, bytes);
+  };
+  const fail = (ms: number, message: string): void => {
+    if (!late) user.recorder.failure(label.type, label.name, ms, message);
+  };
   void settledOnChain.then(async (settled) => {
+    clearTimeout(timer);
     if (settled.kind === 'unresolved') {
       // Its test ended first: nothing is recorded, and the nonce is read again before reuse.
       settleWith(held, { kind: 'unknown' }, 'resync', onSettled);
       return;
     }
     if (settled.kind === 'dropped') {
-      user.recorder.failure(label.type, label.name, performance.now() - startedAt, settled.reason);
+      fail(performance.now() - startedAt, settled.reason);
       // The tracker heals the account's nonces before it is leased again.
       settleWith(held, { kind: 'refused' }, 'sent', onSettled);
       return;
@@ -69,15 +91,20 @@ export async function sendConfirmed<A>(request: ConfirmedSendRequest<A>): Promis
     const ms = settled.at - startedAt;
     const read = await readReceipt(request.rpc, request.receiptMethod, hash);
     if (read === null) {
-      user.recorder.failure(label.type, label.name, ms, `mined, but ${request.receiptMethod} has no receipt for it`);
+      fail(ms, `mined, but ${request.receiptMethod} has no receipt for it`);
       settleWith(held, { kind: 'unknown' }, 'sent', onSettled);
       return;
     }
     const { receipt, bytes } = read;
     const executed = receipt.status === '0x1';
-    const problem = executed ? request.check?.(receipt) : receipt.status === undefined ? 'the receipt has no status' : `reverted (status ${receipt.status})`;
-    if (problem === undefined) user.recorder.success(label.type, label.name, ms, bytes);
-    else user.recorder.failure(label.type, label.name, ms, problem);
+    let problem: string | undefined;
+    try {
+      problem = executed ? await request.check?.(receipt) : receipt.status === undefined ? 'the receipt has no status' : `reverted (status ${receipt.status})`;
+    } catch (err) {
+      problem = `check failed: ${errorMessage(err)}`;
+    }
+    if (problem === undefined) succeed(ms, bytes);
+    else fail(ms, problem);
     // Mined: the next nonce follows it.
     settleWith(held, { kind: 'mined', receipt, executed }, 'sent', onSettled);
   });

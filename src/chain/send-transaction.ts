@@ -1,8 +1,9 @@
 /**
- * One signed transaction sent from a leased test account, timed and recorded, with the
- * send's outcome applied to the account's nonce, and handed to the inclusion tracker, which
- * records what the chain does with it under type `mined`. Every transaction test case sends
- * through here (pass a `sign` that builds a call instead of a transfer).
+ * One transaction sent from a leased test account, timed and recorded, with the send's
+ * outcome applied to the account's nonce, and handed to the inclusion tracker, which records
+ * what the chain does with it under type `mined`. Every transaction test case sends through
+ * here: pass a `sign` that builds a call instead of a transfer, or one that hands the node a
+ * transaction to sign itself (node-signing.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -14,6 +15,7 @@ import { errorMessage } from '../util/errors.js';
 import { type FeeOracle, maxPricePerGas } from './chain-context.js';
 import type { InclusionTracker } from './inclusion/inclusion-tracker.js';
 import type { Settlement } from './inclusion/types.js';
+import type { NodeSignedTx } from './node-signing.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';
 import { classifySendError, type SendErrorClass } from './send-errors.js';
 import type { SignedTx } from './signing/sign-transfer.js';
@@ -32,8 +34,8 @@ export interface SendRequest<A> {
   method: string;
   /** Released here, whatever happens. */
   lease: Lease<A>;
-  /** Builds and signs the transaction for this nonce. */
-  sign(nonce: number): SignedTx;
+  /** Builds and signs the transaction for this nonce (or builds it for the node to sign). */
+  sign(nonce: number): Outgoing;
   /** Told when the node says the fee is too low. */
   fees: FeeOracle;
   /** Follows the transaction into a block (or out of the pool). */
@@ -47,6 +49,14 @@ export interface SendRequest<A> {
    * latency runs to confirmation). Default true.
    */
   recordSuccess?: boolean;
+}
+
+/** What goes out: signed bytes with their hash, or a transaction the node signs (its hash known only from the answer). */
+export type Outgoing = SignedTx | NodeSignedTx;
+
+/** The send method's one parameter. */
+function sendParam(out: Outgoing): unknown {
+  return out.hash === null ? out.request : out.raw;
 }
 
 export type SendResult =
@@ -77,7 +87,8 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     const signed = request.sign(nonce);
     // The quote `sign` just used: the oracle changes it only between turns of the event loop.
     const maxPrice = maxPricePerGas(request.fees.current());
-    // Known before the send: a node that mines at once may put it in a block before it answers.
+    // Known before the send: a node that mines at once may put it in a block before it answers
+    // (one the node signs too: the tracker then remembers the blocks until the answer).
     const ticket = request.tracker.expect({
       hash: signed.hash,
       account: lease.tracked,
@@ -93,7 +104,7 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     let result: unknown;
     let error: unknown;
     try {
-      ({ result, bytes } = await rpc.call(method, [signed.raw]));
+      ({ result, bytes } = await rpc.call(method, [sendParam(signed)]));
     } catch (err) {
       error = err;
     }
@@ -112,13 +123,14 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
       return { accepted: true, hash: result, startedAt };
     }
     const kind = classifySendError(error);
-    if (kind === 'already-known') {
+    if (kind === 'already-known' && signed.hash !== null) {
       outcome = 'sent';
       ticket.accepted(signed.hash);
       if (request.recordSuccess !== false) user.recorder.success(label.type, label.name, ms, 0);
       return { accepted: true, hash: signed.hash, startedAt };
     }
-    if (kind === 'uncertain') ticket.uncertain();
+    // A transaction the node signs and says it already holds: held, but under a hash it did not say.
+    if (kind === 'uncertain' || kind === 'already-known') ticket.uncertain();
     else ticket.refused();
     user.recorder.failure(label.type, label.name, ms, errorMessage(error));
     if (kind === 'overloaded') outcome = 'unused';
@@ -152,7 +164,7 @@ async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint,
   });
   const startedAt = performance.now();
   try {
-    const { result, bytes } = await request.rpc.call(method, [signed.raw]);
+    const { result, bytes } = await request.rpc.call(method, [sendParam(signed)]);
     const ms = performance.now() - startedAt;
     if (typeof result !== 'string' || !TX_HASH.test(result)) {
       ticket.uncertain();
@@ -164,7 +176,7 @@ async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint,
   } catch (error) {
     const ms = performance.now() - startedAt;
     const kind = classifySendError(error);
-    if (kind === 'already-known') {
+    if (kind === 'already-known' && signed.hash !== null) {
       ticket.accepted(signed.hash);
       recorder.success(label.type, label.name, ms, 0);
       return;
@@ -175,7 +187,7 @@ async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint,
       ticket.refused();
       return;
     }
-    if (kind === 'uncertain') ticket.uncertain();
+    if (kind === 'uncertain' || kind === 'already-known') ticket.uncertain();
     else ticket.refused();
     recorder.failure(label.type, label.name, ms, errorMessage(error));
   }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { readNonce } from './account-state.js';
-import { deriveTestAccounts, signerAccount, type TestAccount } from './accounts.js';
+import { deriveNodeSignedAccounts, deriveTestAccounts, signerAccount, type TestAccount } from './accounts.js';
 import { type ChainContext, loadChainContext, type TxTypeChoice } from './chain-context.js';
 import { fundAccounts } from './funding.js';
 import type { InclusionTracker } from './inclusion/inclusion-tracker.js';
@@ -40,7 +40,12 @@ export interface TxSettings {
   memoSize?: MemoSize;
   /** --max-pending: transactions per account waiting for the chain before it is held back; 0: no limit. */
   maxPending: number;
+  /** --node-signed-accounts: the accounts the node signs for (derived apart from --accounts); default 5. */
+  nodeSignedAccounts?: number;
 }
+
+/** --node-signed-accounts' default: the Go tools' -vuunsigned default. */
+export const DEFAULT_NODE_SIGNED_ACCOUNTS = 5;
 
 export interface FundedAccounts {
   /** The rich account's address (its key stays inside the session). */
@@ -59,6 +64,13 @@ export interface TxSession {
   chain(): Promise<ChainContext>;
   /** Derives and funds the test accounts on the first call; later calls share the result. */
   accounts(): Promise<FundedAccounts>;
+  /**
+   * The --node-signed-accounts accounts, for test cases whose node signs: derived, handed to
+   * `enable` (which makes the node able to sign for them, and throws if it cannot: that comes
+   * before anything is funded), then funded with a nonce manager of their own. The first call
+   * does it; later calls share the result.
+   */
+  nodeSignedAccounts(enable: (accounts: readonly TestAccount[]) => Promise<void>): Promise<FundedAccounts>;
 }
 
 export interface TxSessionOptions {
@@ -79,6 +91,21 @@ export function createTxSession(options: TxSessionOptions): TxSession {
   const { rpc, log, settings, richKey, endpoint, connectTimeoutMs, tracker } = options;
   let chain: Promise<ChainContext> | undefined;
   let funded: Promise<FundedAccounts> | undefined;
+  let nodeSigned: Promise<FundedAccounts> | undefined;
+  const needKey = (): PrivateKey => {
+    if (richKey === null) throw new Error(`the transaction test cases need a funded rich key: give --key-file PATH or ${KEY_ENV} (or --key)`);
+    return richKey;
+  };
+  /** Funds `all` from the rich key; `list` (those that send) then get leases. Setups run one at a time, so the rich key's nonces never race. */
+  const fund = async (key: PrivateKey, all: readonly TestAccount[], list: readonly TestAccount[]): Promise<FundedAccounts> => {
+    const context = await session.chain();
+    const rich = signerAccount(key);
+    await fundAccounts({ rpc, log, chain: context, rich, accounts: all, chargeWei: settings.chargeWei, stallTimeoutMs: settings.receiptTimeoutMs });
+    const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'), { maxPending: settings.maxPending });
+    // From the head after funding: blocks before it hold nothing of the test's.
+    await tracker.start();
+    return { richAddress: rich.address, list, nonces, tracker };
+  };
   const session: TxSession = {
     settings,
     method: (name) => `${settings.rpcNamespace}_${name}`,
@@ -93,22 +120,26 @@ export function createTxSession(options: TxSessionOptions): TxSession {
     },
     accounts() {
       funded ??= (async () => {
-        if (richKey === null) {
-          throw new Error(`the transaction test cases need a funded rich key: give --key-file PATH or ${KEY_ENV} (or --key)`);
-        }
-        const context = await session.chain();
-        const rich = signerAccount(richKey);
-        const all = deriveTestAccounts(richKey, settings.accountSeed, settings.accounts);
+        const key = needKey();
+        await session.chain();
+        const all = deriveTestAccounts(key, settings.accountSeed, settings.accounts);
         // Like the Go tools' -activepercent: every account is funded, only the first share sends (and receives).
         const list = all.slice(0, settings.activeAccounts ?? all.length);
         log.info({ accounts: all.length, active: list.length, seed: settings.accountSeed, first: list[0]?.address }, 'test accounts derived');
-        await fundAccounts({ rpc, log, chain: context, rich, accounts: all, chargeWei: settings.chargeWei, stallTimeoutMs: settings.receiptTimeoutMs });
-        const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'), { maxPending: settings.maxPending });
-        // From the head after funding: blocks before it hold nothing of the test's.
-        await tracker.start();
-        return { richAddress: rich.address, list, nonces, tracker };
+        return fund(key, all, list);
       })();
       return funded;
+    },
+    nodeSignedAccounts(enable) {
+      nodeSigned ??= (async () => {
+        const key = needKey();
+        await session.chain();
+        const all = deriveNodeSignedAccounts(key, settings.accountSeed, settings.nodeSignedAccounts ?? DEFAULT_NODE_SIGNED_ACCOUNTS);
+        log.info({ accounts: all.length, seed: settings.accountSeed, first: all[0]?.address }, 'node-signed accounts derived');
+        await enable(all);
+        return fund(key, all, all);
+      })();
+      return nodeSigned;
     },
   };
   return session;

@@ -10,6 +10,7 @@ import { Option } from 'commander';
 
 import { DEFAULT_ACCOUNT_SEED } from '../chain/accounts.js';
 import { KEY_ENV } from '../chain/keys.js';
+import { DEFAULT_NODE_SIGNED_ACCOUNTS } from '../chain/tx-session.js';
 
 export type CommandName = 'run' | 'refund';
 
@@ -114,6 +115,14 @@ export const FLAGS = [
     default: '100',
     commands: BOTH,
     goNames: ['vusigned'],
+  },
+  {
+    flags: '--node-signed-accounts <n>',
+    key: 'nodeSignedAccounts',
+    help: 'number of accounts the node signs for (nodeSignedTransfer), derived from the rich key and --account-seed apart from the --accounts',
+    default: String(DEFAULT_NODE_SIGNED_ACCOUNTS),
+    commands: BOTH,
+    goNames: ['vuunsigned'],
   },
   {
     flags: '--active-percent <percent>',

@@ -24,11 +24,6 @@ import { FLAG_SPECS, type FlagSpec, longFlag, shortFlag, takesValue } from './fl
 /** The Go tools' flags klayworker refuses, and why (each reason completes "<flag>: "). */
 export const REFUSED_GO_FLAGS: readonly { readonly names: readonly string[]; readonly reason: string }[] = [
   {
-    names: ['vuunsigned'],
-    reason:
-      'its accounts are for transferUnsignedTx (the node signs with personal_* keys), a test case klayworker does not have yet; leave it out (signed senders are --accounts)',
-  },
-  {
     names: ['http.maxidleconns', 'maxidleconns'],
     reason:
       "it sized the Go HTTP client's idle connections (and kaia-load-tester never read it); klayworker keeps its own connection pool per node: leave it out",

@@ -42,7 +42,7 @@ function program(): Command {
 
 function refundProgram(): Command {
   const cmd = new Command('klayworker refund').description(
-    'Sweep what is left in the test accounts back to the rich account (same key, --accounts and --account-seed as the test).\n' +
+    'Sweep what is left in the test accounts back to the rich account (same key, --accounts, --node-signed-accounts and --account-seed as the test).\n' +
       `Every flag may also come from the environment as ${ENV_PREFIX}<FLAG> (--endpoint: ${ENV_PREFIX}ENDPOINT); a flag given here wins.`,
   );
   return withFlags(cmd, 'refund');

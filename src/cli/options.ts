@@ -177,6 +177,7 @@ type RawChainOptions = Pick<
   | 'keyFile'
   | 'key'
   | 'accounts'
+  | 'nodeSignedAccounts'
   | 'accountSeed'
   | 'charge'
   | 'txType'
@@ -206,6 +207,7 @@ function chainOptions(raw: RawChainOptions, env: NodeJS.ProcessEnv, n: (flag: st
       txType: oneOf(n('--tx-type'), raw.txType, ['auto', 'legacy', '1559'] as const),
       rpcNamespace: oneOf<RpcNamespace>(n('--rpc-namespace'), raw.rpcNamespace, RPC_NAMESPACES),
       accounts: integer(n('--accounts'), raw.accounts, 1, 1_000_000),
+      nodeSignedAccounts: integer(n('--node-signed-accounts'), raw.nodeSignedAccounts, 1, 1_000_000),
       accountSeed: raw.accountSeed,
       chargeWei: coinAmount(n('--charge'), raw.charge),
       receiptTimeoutMs: duration(n('--receipt-timeout'), raw.receiptTimeout, 1),

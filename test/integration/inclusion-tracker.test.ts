@@ -306,6 +306,70 @@ describe('InclusionTracker', () => {
     expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 1 });
   });
 
+  describe('transactions the node signs (their hash known only from the answer)', () => {
+    it('are settled when a block held them before the node answered, and followed from the answer otherwise', async () => {
+      const { chain, tracker, rows, seen } = await setUp();
+      const account = new FakeAccount('0xa');
+      const settled: Settlement[] = [];
+      const early = tracker.expect({ hash: null, account, nonce: 0, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n });
+      const late = tracker.expect({ hash: null, account, nonce: 1, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n });
+      // The node mines the first before answering its send; blocks of others come too.
+      chain.mine(hash(900), hash(100));
+      chain.mine(hash(901));
+      await seen();
+      expect(rows).toEqual([]);
+      early.accepted(hash(100));
+      expect(rows).toMatchObject([{ ok: true, type: MINED_TYPE, name: 'tc' }]);
+      expect(settled).toMatchObject([{ kind: 'mined', blockNumber: 1, hash: hash(100) }]);
+      // The second is answered first and mined after: followed by the node's hash as usual.
+      late.accepted(hash(101));
+      expect(account.pending).toBe(1);
+      chain.mine(hash(101));
+      await seen();
+      expect(settled).toMatchObject([{ kind: 'mined' }, { kind: 'mined', blockNumber: 3, hash: hash(101) }]);
+      expect(tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 0 });
+      expect(account.pending).toBe(0);
+    });
+
+    it('one without an answer, or refused, is not followed: nothing counts it and its account holds nothing', async () => {
+      const { chain, tracker, rows, seen } = await setUp();
+      const account = new FakeAccount('0xa');
+      tracker.expect({ hash: null, account, nonce: 0, name: 'tc', maxPrice: 10n }).refused();
+      tracker.expect({ hash: null, account, nonce: 0, name: 'tc', maxPrice: 10n }).uncertain();
+      // A later send at the same nonce is a first send again, not a re-send of a held one.
+      tracker.expect({ hash: null, account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(110));
+      chain.mine(hash(110));
+      await seen();
+      expect(rows).toMatchObject([{ ok: true }]);
+      expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 0 });
+      expect(account.pending).toBe(0);
+    });
+
+    it('a re-send is no drop while its answer is awaited, though the node no longer knows the hash it replaced; mined before the answer, it counts once', async () => {
+      const { chain, tracker, rows, seen } = await setUp();
+      const account = new FakeAccount('0xa');
+      const settled: Settlement[] = [];
+      tracker.expect({ hash: null, account, nonce: 0, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(120));
+      chain.latest.set('0xa', 0);
+      // The re-send at nonce 0 replaces 120 in the pool at once; its answer is slow.
+      const resend = tracker.expect({ hash: null, account, nonce: 0, name: 'tc', maxPrice: 20n });
+      for (let i = 0; i < 4; i++) {
+        chain.mine(hash(910 + i));
+        await seen();
+      }
+      chain.mine(hash(121));
+      chain.latest.set('0xa', 1);
+      await seen();
+      expect(rows).toEqual([]);
+      expect(account.plans).toEqual([]);
+      resend.accepted(hash(121));
+      expect(rows).toMatchObject([{ ok: true, type: MINED_TYPE }]);
+      expect(settled).toMatchObject([{ kind: 'mined', hash: hash(121) }]);
+      expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 1 });
+      expect(account.pending).toBe(0);
+    });
+  });
+
   it('a transaction refused by the node is forgotten; one whose send had no answer counts only if a block holds it', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');

@@ -75,9 +75,9 @@ export interface ChainReceipt {
   contractAddress: string | null;
 }
 
-/** Every transaction the test accounts of `seed` sent in blocks after `from`, once none is pending, with its receipt. */
-export async function sentBy(seed: string, from: number): Promise<{ tx: ChainTx; receipt: ChainReceipt }[]> {
-  const addresses = accountsOf(anvil.chain.richKey, seed, ACCOUNTS).map((a) => a.address);
+/** Every transaction the `count` test accounts of `seed` sent in blocks after `from`, once none is pending, with its receipt. */
+export async function sentBy(seed: string, from: number, count = ACCOUNTS): Promise<{ tx: ChainTx; receipt: ChainReceipt }[]> {
+  const addresses = accountsOf(anvil.chain.richKey, seed, count).map((a) => a.address);
   await drainedNonces(anvil.rpc, addresses, 60_000);
   const senders = new Set(addresses.map((a) => a.toLowerCase()));
   const found: { tx: ChainTx; receipt: ChainReceipt }[] = [];

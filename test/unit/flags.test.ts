@@ -155,6 +155,28 @@ describe("the README's flag table", () => {
   });
 });
 
+describe("the README's test-case tables", () => {
+  /** The first cell's names of every `| name (alias) | ...` table under "## Test cases": `name` (`alias`, `alias`). */
+  const listed: string[] = [];
+  let inNameTable = false;
+  for (const line of section('## Test cases')) {
+    if (!line.startsWith('|')) inNameTable = false;
+    else if (line.startsWith('| name (alias) |')) inNameTable = true;
+    else if (inNameTable && !line.startsWith('|---')) listed.push(...[...line.split(' | ')[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+  }
+
+  it.each(listed)('%s is accepted by --tc', (name) => {
+    const { options } = readOptions(['--tc', name]);
+    expect(options.testCases).toHaveLength(1);
+  });
+
+  it('list every built-in test case under its name and each of its aliases', () => {
+    expect(listed.length).toBeGreaterThan(50);
+    const missing = builtInTestCases.flatMap((tc) => [tc.name, ...tc.aliases]).filter((name) => !listed.includes(name));
+    expect(missing, 'names missing from the README').toEqual([]);
+  });
+});
+
 describe('the README\'s table "Coming from klayslave / kaia-load-tester"', () => {
   const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
   /** `| \`-vusigned 100\` | \`--accounts 100\` | notes |` → both command lines ('refused' stays a word). */

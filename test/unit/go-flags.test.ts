@@ -121,6 +121,7 @@ describe("the Go tools' names", () => {
   it.each([
     [['-vusigned', '100'], ['--accounts', '100'], '-vusigned is --accounts in klayworker'],
     [['--vusigned=100'], ['--accounts', '100'], '--vusigned is --accounts in klayworker'],
+    [['-vuunsigned', '3'], ['--node-signed-accounts', '3'], '-vuunsigned is --node-signed-accounts in klayworker'],
     [['-activepercent=50'], ['--active-percent', '50'], '-activepercent is --active-percent in klayworker'],
     [['--activeUserPercent', '50'], ['--active-percent', '50'], '--activeUserPercent is --active-percent in klayworker'],
     [['-tc', 'a,b', '--weights', '3,1'], ['--tc', 'a:3,b:1'], '--weights 3,1 is --tc a:3,b:1 in klayworker'],
@@ -163,10 +164,6 @@ describe("the Go tools' names", () => {
     expect(text.startsWith(`${flag}: `)).toBe(true);
     expect(text.length).toBeGreaterThan(flag.length + 30);
     expect(text).not.toContain('\n');
-  });
-
-  it('-vuunsigned says its test case does not exist yet', () => {
-    expect(refusal(['-vuunsigned', '5'])).toMatch(/^-vuunsigned: .*transferUnsignedTx.*does not have yet/);
   });
 });
 

@@ -10,12 +10,13 @@ const DEFAULTS: RawOptions = { ...flagDefaults('run'), tc: 'valueTransfer' };
 const KEY = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
 
 describe('transaction options', () => {
-  it('defaults: 100 accounts, 1 coin each, auto tx type, eth namespace; node waits 30 s, the master forever', () => {
+  it('defaults: 100 accounts (5 the node signs for), 1 coin each, auto tx type, eth namespace; node waits 30 s, the master forever', () => {
     const o = parseOptions(DEFAULTS, builtInTestCases, {});
     expect(o.tx).toEqual({
       txType: 'auto',
       rpcNamespace: 'eth',
       accounts: 100,
+      nodeSignedAccounts: 5,
       activeAccounts: 100,
       accountSeed: 'klayworker',
       chargeWei: 10n ** 18n,
@@ -63,6 +64,7 @@ describe('transaction options', () => {
     [{ txType: 'eip1559' }, /^--tx-type: expected one of auto, legacy, 1559/],
     [{ rpcNamespace: 'web3' }, /^--rpc-namespace: expected one of eth, kaia, klay/],
     [{ accounts: '0' }, /^--accounts: expected a whole number from 1/],
+    [{ nodeSignedAccounts: '0' }, /^--node-signed-accounts: expected a whole number from 1/],
     [{ accountSeed: '' }, /^--account-seed: /],
     [{ receiptTimeout: '0s' }, /^--receipt-timeout: /],
     [{ key: 'nonsense' }, /^the private key from --key is malformed/],
@@ -72,10 +74,16 @@ describe('transaction options', () => {
   });
 
   it('refund needs an endpoint and a key', () => {
-    const raw = { accounts: '10', accountSeed: 's', rpcTimeout: '10s', receiptTimeout: '60s', logLevel: 'info', logFormat: 'text' };
+    const raw = { accounts: '10', nodeSignedAccounts: '5', accountSeed: 's', rpcTimeout: '10s', receiptTimeout: '60s', logLevel: 'info', logFormat: 'text' };
     expect(() => parseRefundOptions(raw, { KLAYWORKER_KEY: KEY })).toThrow(/--endpoint is required/);
     expect(() => parseRefundOptions({ ...raw, endpoint: 'http://127.0.0.1:8545' }, {})).toThrow(/a rich key is required/);
     const o = parseRefundOptions({ ...raw, endpoint: 'http://127.0.0.1:8545' }, { KLAYWORKER_KEY: KEY });
-    expect([o.endpoint, o.tx.accounts, o.tx.accountSeed, o.nodeConnectTimeoutMs]).toEqual(['http://127.0.0.1:8545', 10, 's', 30_000]);
+    expect([o.endpoint, o.tx.accounts, o.tx.nodeSignedAccounts, o.tx.accountSeed, o.nodeConnectTimeoutMs]).toEqual([
+      'http://127.0.0.1:8545',
+      10,
+      5,
+      's',
+      30_000,
+    ]);
   });
 });

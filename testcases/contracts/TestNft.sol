@@ -99,6 +99,15 @@ contract TestNft {
         }
     }
 
+    /// Mints the next id to `to` (for contracts built on this one).
+    function mintNext(address to) internal returns (uint256 id) {
+        if (to == address(0)) revert ZeroAddress();
+        id = nextTokenId++;
+        owners[id] = to;
+        balanceOf[to] += 1;
+        emit Transfer(address(0), to, id);
+    }
+
     /// Mints `perOwner` consecutive ids to each address of `to`, in order, starting at
     /// `nextTokenId`: to[k] gets ids first + k*perOwner ... first + (k+1)*perOwner - 1.
     /// About 25k gas per token (one fresh slot and one event each).

@@ -7,15 +7,35 @@
  */
 import type { InterfaceAbi } from 'ethers';
 
+import CardNft from './artifacts/CardNft.json' with { type: 'json' };
 import CpuHeavy from './artifacts/CpuHeavy.json' with { type: 'json' };
+import DoNothing from './artifacts/DoNothing.json' with { type: 'json' };
 import General from './artifacts/General.json' with { type: 'json' };
+import InternalTx from './artifacts/InternalTx.json' with { type: 'json' };
+import IoHeavy from './artifacts/IoHeavy.json' with { type: 'json' };
+import KvStore from './artifacts/KvStore.json' with { type: 'json' };
 import LargeMemo from './artifacts/LargeMemo.json' with { type: 'json' };
+import SmallBank from './artifacts/SmallBank.json' with { type: 'json' };
 import StorageWrite from './artifacts/StorageWrite.json' with { type: 'json' };
 import TestNft from './artifacts/TestNft.json' with { type: 'json' };
 import TestToken from './artifacts/TestToken.json' with { type: 'json' };
 import UserStorage from './artifacts/UserStorage.json' with { type: 'json' };
 
-const ARTIFACTS = { CpuHeavy, General, LargeMemo, StorageWrite, TestNft, TestToken, UserStorage } as const;
+const ARTIFACTS = {
+  CardNft,
+  CpuHeavy,
+  DoNothing,
+  General,
+  InternalTx,
+  IoHeavy,
+  KvStore,
+  LargeMemo,
+  SmallBank,
+  StorageWrite,
+  TestNft,
+  TestToken,
+  UserStorage,
+} as const;
 
 export type ArtifactName = keyof typeof ARTIFACTS;
 

@@ -13,15 +13,14 @@ import { Interface } from 'ethers';
 
 import { defineTestCase, type PreparedTestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
-import { sendConfirmed, type Settlement } from '../../src/chain/confirmed-send.js';
-import { estimateGasLimit, randomAddress } from '../../src/chain/gas-limit.js';
+import type { Settlement } from '../../src/chain/confirmed-send.js';
+import { randomAddress } from '../../src/chain/gas-limit.js';
 import type { Lease } from '../../src/chain/nonce-manager.js';
-import { backOff } from '../../src/chain/send-transaction.js';
-import { rawForNamespace, signEthTx, txTypeForFee } from '../../src/chain/signing/eth-tx.js';
 import { type FundedAccounts } from '../../src/chain/tx-session.js';
 import type { User } from '../../src/runner/task.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
 import { loadArtifact } from './artifacts.js';
+import { sendConfirmedCall, withContract } from './contract-call.js';
 import { NftLedger, type TransferOutcome } from './nft-ledger.js';
 import { chunks, withMinter } from './token-minter.js';
 
@@ -95,16 +94,12 @@ export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepare
   const accounts = await tx.accounts();
   const timeoutMs = tx.settings.receiptTimeoutMs;
   const { contract, ledger } = await mintAll(ctx, accounts, timeoutMs);
-  const probe = accounts.list[0]!.address;
   // The costliest transfer: to an address that owns no token yet.
-  const gasLimit = await estimateGasLimit(
-    ctx.rpc,
-    { from: probe, to: contract, data: NFT.encodeFunctionData('transferFrom', [probe, randomAddress(), ledger.peek(probe)!]) },
-    `${NAME}'s call`,
-  );
-  const label = { type: tx.method('sendRawTransaction'), name: NAME };
-  const namespace = tx.settings.rpcNamespace;
-  const receiptMethod = tx.method('getTransactionReceipt');
+  const setup = await withContract(ctx, NAME, { chain, accounts, contract }, (to, from) => ({
+    from: from.address,
+    to,
+    data: NFT.encodeFunctionData('transferFrom', [from.address, randomAddress(), ledger.peek(from.address)!]),
+  }));
   return {
     contract,
     ledger,
@@ -115,25 +110,7 @@ export async function prepareErc721(ctx: TestCaseContext): Promise<Erc721Prepare
       const from = lease.account;
       const to = pickRecipient(accounts.list, from.index);
       const data = NFT.encodeFunctionData('transferFrom', [from.address, to.address, id]);
-      const sent = await sendConfirmed({
-        user,
-        rpc: ctx.rpc,
-        label,
-        method: label.type,
-        lease,
-        fees: chain.fees,
-        tracker: accounts.tracker,
-        receiptMethod,
-        sign: (nonce) => {
-          const fee = chain.fees.current();
-          return rawForNamespace(
-            signEthTx(from.signer, { type: txTypeForFee(fee), chainId: chain.chainId, nonce, to: contract, data, value: 0n, gasLimit, fee }),
-            namespace,
-          );
-        },
-        onSettled: (settlement) => ledger.settle(id, to.address, transferOutcome(settlement)),
-      });
-      if (!sent.accepted && sent.reason === 'overloaded') await backOff(user.signal);
+      await sendConfirmedCall(user, setup, lease, data, { onSettled: (settlement) => ledger.settle(id, to.address, transferOutcome(settlement)) });
     },
   };
 }

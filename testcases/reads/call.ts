@@ -12,16 +12,26 @@ const GET = USER_STORAGE.encodeFunctionData('get', []);
 
 /** Succeeds when the result is exactly the ABI encoding of get()'s return value. */
 export function validateGetResult(method: string, result: unknown): string | undefined {
+  return validateAbiResult(USER_STORAGE, 'get', method, result);
+}
+
+/** Why `result` is not exactly the ABI encoding of what `contract`'s `fn` returns, or undefined. */
+export function validateAbiResult(contract: Interface, fn: string, method: string, result: unknown): string | undefined {
   if (typeof result === 'string') {
     try {
       // Decoding alone accepts trailing bytes; re-encoding must give the same text back.
-      const decoded = USER_STORAGE.decodeFunctionResult('get', result);
-      if (USER_STORAGE.encodeFunctionResult('get', decoded) === result.toLowerCase()) return undefined;
+      const decoded = contract.decodeFunctionResult(fn, result);
+      if (contract.encodeFunctionResult(fn, decoded) === result.toLowerCase()) return undefined;
     } catch {
       // Not decodable: reported below.
     }
   }
-  return `invalid ${method} result: not the ABI encoding of get() returns (uint256): ${describeResult(result)}`;
+  const outputs =
+    contract
+      .getFunction(fn)
+      ?.outputs.map((o) => o.type)
+      .join(', ') ?? '';
+  return `invalid ${method} result: not the ABI encoding of ${fn}() returns (${outputs}): ${describeResult(result)}`;
 }
 
 export const call = defineTestCase({

@@ -1,12 +1,13 @@
 /**
  * One value transfer between random test accounts: lease a sender, pick another account as
- * recipient and a small non-zero value, sign, send. Shared by the transfer test cases.
+ * recipient and a small non-zero value, sign (or have the node sign), send. Shared by the
+ * transfer test cases.
  */
 import type { TestAccount } from '../../src/chain/accounts.js';
 import type { ChainContext } from '../../src/chain/chain-context.js';
 import type { Settlement } from '../../src/chain/inclusion/types.js';
 import type { RpcNamespace } from '../../src/chain/rpc-namespace.js';
-import { backOff, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
+import { backOff, type Outgoing, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
 import { rawForNamespace } from '../../src/chain/signing/eth-tx.js';
 import { signTransfer } from '../../src/chain/signing/sign-transfer.js';
 import type { FundedAccounts } from '../../src/chain/tx-session.js';
@@ -26,6 +27,8 @@ export interface TransferSetup {
   sendMethod: string;
   /** Kaia's kaia_/klay_ send methods take Ethereum typed transactions in a 0x78 envelope. */
   namespace: RpcNamespace;
+  /** Builds the transfer at a nonce for the node to sign; absent: it is signed here. */
+  build?: (transfer: { from: TestAccount; to: TestAccount; value: bigint; nonce: number }) => Outgoing;
 }
 
 export interface TransferAttempt {
@@ -66,6 +69,7 @@ export async function sendRandomTransfer(
     // A caller that waits for this transfer checks its own balances: nothing may stand in for it.
     replaceable: onSettled === undefined,
     sign: (nonce) =>
+      setup.build?.({ from, to, value, nonce }) ??
       rawForNamespace(signTransfer(from.signer, { chainId: chain.chainId, nonce, to: to.address, value, fee: chain.fees.current() }), setup.namespace),
   });
   if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);

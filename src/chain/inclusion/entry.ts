@@ -18,6 +18,11 @@ export interface Entry {
   maxPrice: bigint;
   /** A re-send was asked for and has not been accepted yet. */
   resendAsked: boolean;
+  /**
+   * Sends of it that the node signs and has not answered yet: until it does, the hash it holds
+   * the transaction by is unknown, so asking about the older hashes proves nothing.
+   */
+  awaiting: number;
   /** The first height that could hold its latest send. */
   sentHeight: number;
   readonly nonce: number;

@@ -22,6 +22,13 @@
  * outbid, is therefore re-sent at its nonce with the current fee (the account's next lease
  * fills that nonce). It stays one transaction in the counts, known by both hashes, timed from
  * its first send.
+ *
+ * Node-signed transactions (eth_sendTransaction) have no hash until the node answers the send.
+ * They are registered before the send all the same (under a placeholder no block holds), and
+ * while any such answer is awaited the tracker keeps the hashes of the blocks it sees that
+ * match nothing, from the height the oldest of those sends could first be mined at: the answer
+ * then finds a block that already held its transaction. What no awaited answer can need any
+ * more is let go at once, so following signed transactions costs nothing more.
  */
 import type { Logger } from 'pino';
 
@@ -31,6 +38,12 @@ import { BlockFollower, type SeenBlock } from '../block-follower.js';
 import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
 import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
+
+/** Where a block held a hash: its height, and when the worker saw it. */
+interface Sighting {
+  readonly number: number;
+  readonly at: number;
+}
 
 export interface InclusionTrackerOptions {
   /** Its own client, so that its reads do not queue behind the users' sends. */
@@ -68,11 +81,25 @@ export class InclusionTracker {
   /** The base fee of the last block seen (null: none yet, or a chain without one). */
   #lastBaseFee: bigint | null = null;
   #warnedDrop = false;
+  #warnedUnanswered = false;
+  /**
+   * Sends the node signs whose answer (their hash) is awaited, each with the first height that
+   * could hold it; in insertion order, which is height order, so the first is the oldest.
+   */
+  readonly #unanswered = new Map<object, number>();
+  /** While any is awaited: each hash of a block seen since the oldest was sent that matched no transaction followed. */
+  readonly #unclaimed = new Map<string, Sighting>();
+  /** The blocks behind #unclaimed, oldest first, so that they can be let go. */
+  readonly #unclaimedBlocks: { readonly number: number; readonly hashes: readonly string[] }[] = [];
+  /** Numbers the keys a node-signed transaction is registered under until its hash is known. */
+  #placeholders = 0;
 
   /** What a first send's ticket does, made once: a ticket is then one small object a send. */
   readonly #sends: SendOutcomes = {
     accepted: (entry, nodeHash) => {
-      this.#rekey(entry, entry.hash, nodeHash.toLowerCase());
+      if (entry.awaiting > 0) {
+        if (!this.#takeNodeHash(entry, nodeHash.toLowerCase())) return;
+      } else this.#rekey(entry, entry.hash, nodeHash.toLowerCase());
       entry.state = 'pending';
       this.#counts.accepted += 1;
       this.#pending += 1;
@@ -81,10 +108,22 @@ export class InclusionTracker {
       if (entry.seen !== null) this.#settleSeen(entry);
     },
     uncertain: (entry) => {
+      if (entry.awaiting > 0) {
+        // Signed by the node, and no answer: nothing says which hash to look for.
+        entry.awaiting -= 1;
+        this.#answered(entry, null);
+        this.#remove(entry);
+        this.#warnUnanswered();
+        return;
+      }
       entry.state = 'uncertain';
       if (entry.seen !== null) this.#settleSeen(entry);
     },
     refused: (entry) => {
+      if (entry.awaiting > 0) {
+        entry.awaiting -= 1;
+        this.#answered(entry, null);
+      }
       this.#remove(entry);
     },
   };
@@ -135,7 +174,7 @@ export class InclusionTracker {
   /** Registers a transaction before it is sent, so a block can never hold it unnoticed. */
   expect(tx: Expectation): Ticket {
     const hash = tx.hash;
-    const existing = this.#byHash.get(hash);
+    const existing = hash === null ? undefined : this.#byHash.get(hash);
     if (existing !== undefined) {
       // The same bytes again (a deterministic signature re-sent at the same nonce, e.g. two
       // drain checks re-sending before the fee moved): one transaction, followed once; this
@@ -161,12 +200,15 @@ export class InclusionTracker {
       const held = account.entries.find((e) => e.nonce === tx.nonce && e.state === 'pending');
       if (held !== undefined) return this.#resendTicket(held, hash, tx.maxPrice);
     }
+    // A node-signed one is followed under a key of its own until the node says its hash.
+    const key = hash ?? `node-signed:${++this.#placeholders}`;
     const entry: Entry = {
-      hash,
-      hashes: [hash],
+      hash: key,
+      hashes: [key],
       replaceable: tx.replaceable ?? true,
       maxPrice: tx.maxPrice,
       resendAsked: false,
+      awaiting: hash === null ? 1 : 0,
       sentHeight: this.#follower.nextHeight,
       nonce: tx.nonce,
       account,
@@ -179,8 +221,9 @@ export class InclusionTracker {
       nextCheck: this.#follower.nextHeight + FIRST_CHECK_BLOCKS - 1,
       backoff: 1,
     };
-    this.#byHash.set(hash, entry);
+    this.#byHash.set(key, entry);
     insertByNonce(account.entries, entry);
+    if (hash === null) this.#unanswered.set(entry, entry.sentHeight);
     return new SendTicket(this.#sends, entry);
   }
 
@@ -206,8 +249,9 @@ export class InclusionTracker {
   }
 
   /** The send that stands in for a starved transaction: the same entry, one more hash. */
-  #resendTicket(entry: Entry, hash: string, maxPrice: bigint): Ticket {
+  #resendTicket(entry: Entry, hash: string | null, maxPrice: bigint): Ticket {
     entry.resendAsked = false;
+    if (hash === null) return this.#nodeSignedResendTicket(entry, maxPrice);
     entry.hashes.push(hash);
     this.#byHash.set(hash, entry);
     let done = false;
@@ -239,6 +283,92 @@ export class InclusionTracker {
         done = true;
       },
     };
+  }
+
+  /**
+   * A node-signed re-send: its hash joins the entry when the node answers, and a block that held
+   * it before the answer settles the entry then. Until the answer the node is not asked about
+   * the entry (entry.awaiting), since it may already have replaced the older hashes.
+   */
+  #nodeSignedResendTicket(entry: Entry, maxPrice: bigint): Ticket {
+    const token = {};
+    this.#unanswered.set(token, this.#follower.nextHeight);
+    entry.awaiting += 1;
+    let done = false;
+    const end = (nodeHash: string | null): Sighting | undefined => {
+      done = true;
+      entry.awaiting -= 1;
+      return this.#answered(token, nodeHash);
+    };
+    return {
+      accepted: (nodeHash) => {
+        if (done) return;
+        const answered = nodeHash.toLowerCase();
+        const seen = end(answered);
+        this.#counts.resent += 1;
+        if (!this.#tracked(entry) || this.#byHash.has(answered)) return;
+        entry.hashes.push(answered);
+        this.#byHash.set(answered, entry);
+        entry.hash = answered;
+        entry.maxPrice = maxPrice;
+        entry.sentHeight = this.#follower.nextHeight;
+        entry.nextCheck = entry.sentHeight + FIRST_CHECK_BLOCKS - 1;
+        entry.backoff = 1;
+        if (seen !== undefined) this.#settle(entry, { kind: 'mined', blockNumber: seen.number, at: seen.at, hash: answered });
+      },
+      uncertain: () => {
+        if (!done) end(null);
+      },
+      refused: () => {
+        if (!done) end(null);
+      },
+    };
+  }
+
+  /**
+   * The node answered a send it signed with `nodeHash`: the entry is followed under it from
+   * now on, and is seen mined if a block already held it. false: another entry already has
+   * that hash (the node answered with one it gave before), so this one is no transaction of
+   * its own and leaves the books like the same bytes sent twice.
+   */
+  #takeNodeHash(entry: Entry, nodeHash: string): boolean {
+    entry.awaiting -= 1;
+    const seen = this.#answered(entry, nodeHash);
+    if (this.#byHash.has(nodeHash)) {
+      this.#remove(entry);
+      this.#counts.resent += 1;
+      return false;
+    }
+    this.#byHash.delete(entry.hash);
+    entry.hashes.splice(0, entry.hashes.length, nodeHash);
+    this.#byHash.set(nodeHash, entry);
+    entry.hash = nodeHash;
+    if (seen !== undefined) entry.seen = { number: seen.number, at: seen.at, hash: nodeHash };
+    return true;
+  }
+
+  /**
+   * A node-signed send has its answer (`nodeHash`), or will have none (null): it stops holding
+   * the block memory, and what no awaited answer can need any more is let go. Returns the block
+   * seen holding `nodeHash` before the answer came, if one did.
+   */
+  #answered(token: object, nodeHash: string | null): Sighting | undefined {
+    const seen = nodeHash === null ? undefined : this.#unclaimed.get(nodeHash);
+    this.#unanswered.delete(token);
+    const oldest = this.#unanswered.values().next();
+    const keepFrom = oldest.done === true ? Infinity : oldest.value;
+    while (this.#unclaimedBlocks.length > 0 && this.#unclaimedBlocks[0]!.number < keepFrom) {
+      for (const hash of this.#unclaimedBlocks.shift()!.hashes) this.#unclaimed.delete(hash);
+    }
+    return seen;
+  }
+
+  #warnUnanswered(): void {
+    if (this.#warnedUnanswered) return;
+    this.#warnedUnanswered = true;
+    this.#o.log.warn(
+      'a send the node signs had no answer: its hash is unknown, so it cannot be followed (should the node have taken it, the chain holds a transaction no mined row counts)',
+    );
   }
 
   /**
@@ -314,12 +444,21 @@ export class InclusionTracker {
   }
 
   #onBlock(block: SeenBlock): void {
+    // Kept only while a node-signed send awaits its answer (its hash may be one of them).
+    const unclaimed: string[] | null = this.#unanswered.size > 0 ? [] : null;
     for (const hash of block.hashes) {
       const entry = this.#byHash.get(hash);
-      if (entry === undefined) continue;
+      if (entry === undefined) {
+        unclaimed?.push(hash);
+        continue;
+      }
       entry.account.progressAt = block.number;
       if (entry.state === 'sending') entry.seen = { number: block.number, at: block.seenAt, hash };
       else this.#settle(entry, { kind: 'mined', blockNumber: block.number, at: block.seenAt, hash });
+    }
+    if (unclaimed !== null && unclaimed.length > 0) {
+      this.#unclaimedBlocks.push({ number: block.number, hashes: unclaimed });
+      for (const hash of unclaimed) this.#unclaimed.set(hash, { number: block.number, at: block.seenAt });
     }
     for (const listener of this.#blockListeners) listener(block);
     // Only a rising base fee prices transactions out (a chain whose fee holds still, like Kaia

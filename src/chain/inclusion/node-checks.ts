@@ -60,7 +60,8 @@ export class NodeChecks {
     for (const account of this.#core.accounts()) {
       if (this.#inFlight >= MAX_CHECKS) return;
       const oldest = account.entries[0];
-      if (oldest === undefined || account.busy || oldest.state === 'sending' || height < oldest.nextCheck) continue;
+      // A send the node signs and has not answered may have replaced what the node would be asked about.
+      if (oldest === undefined || account.busy || oldest.state === 'sending' || oldest.awaiting > 0 || height < oldest.nextCheck) continue;
       const overdue = now - oldest.sentAt > this.#o.receiptTimeoutMs;
       if (account.progressAt >= height && !overdue) continue;
       void this.#check(account, oldest, height, overdue);
@@ -77,7 +78,7 @@ export class NodeChecks {
       const sends = entry.hashes.length;
       const found = await this.#lookUp(entry);
       if (!this.#core.tracked(entry)) return;
-      if (entry.hashes.length !== sends) {
+      if (entry.hashes.length !== sends || entry.awaiting > 0) {
         entry.nextCheck = height + 1;
         return;
       }
@@ -144,7 +145,7 @@ export class NodeChecks {
       }
       const latest = await this.#latestNonce(account.handle.address);
       if (!this.#core.tracked(entry)) return;
-      if (entry.hashes.length !== sends) {
+      if (entry.hashes.length !== sends || entry.awaiting > 0) {
         entry.nextCheck = height + 1;
         return;
       }
@@ -180,7 +181,7 @@ export class NodeChecks {
           const found = answers[i]!;
           if (!this.#core.tracked(entry)) continue;
           // Re-sent meanwhile: the node holds it by its new hash (or refused that, keeping the old).
-          if (entry.hashes.length !== sends && found.kind !== 'mined') held.push(entry.nonce);
+          if ((entry.hashes.length !== sends || entry.awaiting > 0) && found.kind !== 'mined') held.push(entry.nonce);
           else if (found.kind === 'mined') this.#core.settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });
           else if (found.kind === 'known' && entry.nonce >= latest) held.push(entry.nonce);
           else if (entry.state === 'uncertain') this.#core.remove(entry);

@@ -48,8 +48,11 @@ export interface Expectation {
    * The hash the chain will know it by, computed at signing: lower-case 0x hex, as every signer
    * here makes it (not lower-cased again: a signer's `0x${hex}` is a cons string, and
    * toLowerCase on it went through V8's runtime, a third of what following a transaction cost).
+   * null: the node signs it (eth_sendTransaction), so only the send's answer says its hash; the
+   * blocks seen while that answer is awaited are remembered, so one that holds the transaction
+   * before the node answers is not missed.
    */
-  readonly hash: string;
+  readonly hash: string | null;
   readonly account: NonceAccount;
   readonly nonce: number;
   /** The test case: the name of its `mined` row. */
