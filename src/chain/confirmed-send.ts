@@ -47,15 +47,25 @@ export async function sendConfirmed<A>(request: ConfirmedSendRequest<A>): Promis
   const held = holdLease(request.lease);
   let chainSettled: (s: ChainSettlement) => void = () => undefined;
   const settledOnChain = new Promise<ChainSettlement>((resolve) => (chainSettled = resolve));
+  // The tracker is handed the end of the work below: a drain waits for the outcome's record.
+  let recorded: () => void = () => undefined;
+  const outcomeRecorded = new Promise<void>((resolve) => (recorded = resolve));
+  const onChain = (s: ChainSettlement): Promise<void> => {
+    chainSettled(s);
+    return outcomeRecorded;
+  };
   let sent: SendResult;
   try {
-    sent = await sendUnderLease({ ...request, lease: held.lease, recordSuccess: false, onSettled: (s) => chainSettled(s), replaceable: false });
+    sent = await sendUnderLease({ ...request, lease: held.lease, recordSuccess: false, onSettled: onChain, replaceable: false });
   } catch (err) {
     // e.g. signing threw: nothing was sent, and the account must not stay leased.
+    recorded();
     settleWith(held, { kind: 'refused' }, undefined, onSettled);
     throw err;
   }
   if (!sent.accepted) {
+    // Its failure is recorded; nothing more will be, even should a block hold it after all.
+    recorded();
     settleWith(held, sent.reason === 'uncertain' ? { kind: 'unknown' } : { kind: 'refused' }, undefined, onSettled);
     return sent;
   }
@@ -75,7 +85,7 @@ export async function sendConfirmed<A>(request: ConfirmedSendRequest<A>): Promis
   const fail = (ms: number, message: string): void => {
     if (!late) user.recorder.failure(label.type, label.name, ms, message);
   };
-  void settledOnChain.then(async (settled) => {
+  const recordOutcome = async (settled: ChainSettlement): Promise<void> => {
     clearTimeout(timer);
     if (settled.kind === 'unresolved') {
       // Its test ended first: nothing is recorded, and the nonce is read again before reuse.
@@ -107,6 +117,13 @@ export async function sendConfirmed<A>(request: ConfirmedSendRequest<A>): Promis
     else fail(ms, problem);
     // Mined: the next nonce follows it.
     settleWith(held, { kind: 'mined', receipt, executed }, 'sent', onSettled);
+  };
+  void settledOnChain.then(async (settled) => {
+    try {
+      await recordOutcome(settled);
+    } finally {
+      recorded();
+    }
   });
   return sent;
 }

@@ -14,7 +14,7 @@ import type { Recorder } from '../stats/recorder.js';
 import { errorMessage } from '../util/errors.js';
 import { type FeeOracle, maxPricePerGas } from './chain-context.js';
 import type { InclusionTracker } from './inclusion/inclusion-tracker.js';
-import type { Settlement } from './inclusion/types.js';
+import type { Expectation } from './inclusion/types.js';
 import type { NodeSignedTx } from './node-signing.js';
 import type { Lease, LeaseOutcome } from './nonce-manager.js';
 import { classifySendError, type SendErrorClass } from './send-errors.js';
@@ -41,7 +41,7 @@ export interface SendRequest<A> {
   /** Follows the transaction into a block (or out of the pool). */
   tracker: InclusionTracker;
   /** Told once what the chain did with an accepted transaction (see InclusionTracker). */
-  onSettled?: (settlement: Settlement) => void;
+  onSettled?: Expectation['onSettled'];
   /** false: the caller checks this very transaction, so no re-send may stand in for it (default true). */
   replaceable?: boolean;
   /**

@@ -161,7 +161,7 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     const settled: Settlement[] = [];
     const sentAt = performance.now();
-    tracker.expect({ hash: hash(1), account, nonce: 0, name: 'valueTransfer', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(1));
+    tracker.expect({ hash: hash(1), account, nonce: 0, name: 'valueTransfer', onSettled: (s) => void settled.push(s), maxPrice: 10n }).accepted(hash(1));
     chain.pool.add(hash(1));
     expect(account.pending).toBe(1);
     expect(tracker.counts()).toEqual({ accepted: 1, mined: 0, dropped: 0, unresolved: 1, resent: 0 });
@@ -273,7 +273,7 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     const settled: Settlement[] = [];
     for (const n of [0, 1]) {
-      tracker.expect({ hash: hash(60 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(60 + n));
+      tracker.expect({ hash: hash(60 + n), account, nonce: n, name: 'tc', onSettled: (s) => void settled.push(s), maxPrice: 10n }).accepted(hash(60 + n));
       chain.pool.add(hash(60 + n));
     }
     // Waiting is not starving while nothing newer pays more: no re-send could overtake.
@@ -311,8 +311,8 @@ describe('InclusionTracker', () => {
       const { chain, tracker, rows, seen } = await setUp();
       const account = new FakeAccount('0xa');
       const settled: Settlement[] = [];
-      const early = tracker.expect({ hash: null, account, nonce: 0, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n });
-      const late = tracker.expect({ hash: null, account, nonce: 1, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n });
+      const early = tracker.expect({ hash: null, account, nonce: 0, name: 'tc', onSettled: (s) => void settled.push(s), maxPrice: 10n });
+      const late = tracker.expect({ hash: null, account, nonce: 1, name: 'tc', onSettled: (s) => void settled.push(s), maxPrice: 10n });
       // The node mines the first before answering its send; blocks of others come too.
       chain.mine(hash(900), hash(100));
       chain.mine(hash(901));
@@ -349,7 +349,7 @@ describe('InclusionTracker', () => {
       const { chain, tracker, rows, seen } = await setUp();
       const account = new FakeAccount('0xa');
       const settled: Settlement[] = [];
-      tracker.expect({ hash: null, account, nonce: 0, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(120));
+      tracker.expect({ hash: null, account, nonce: 0, name: 'tc', onSettled: (s) => void settled.push(s), maxPrice: 10n }).accepted(hash(120));
       chain.latest.set('0xa', 0);
       // The re-send at nonce 0 replaces 120 in the pool at once; its answer is slow.
       const resend = tracker.expect({ hash: null, account, nonce: 0, name: 'tc', maxPrice: 20n });
@@ -389,7 +389,7 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     const settled: Settlement[] = [];
     for (const n of [0, 1])
-      tracker.expect({ hash: hash(90 + n), account, nonce: n, name: 'tc', onSettled: (s) => settled.push(s), maxPrice: 10n }).accepted(hash(90 + n));
+      tracker.expect({ hash: hash(90 + n), account, nonce: n, name: 'tc', onSettled: (s) => void settled.push(s), maxPrice: 10n }).accepted(hash(90 + n));
     chain.pool.add(hash(91));
     // The first is mined while the drain waits.
     setTimeout(() => chain.mine(hash(90)), 50);
@@ -576,6 +576,29 @@ describe('InclusionTracker', () => {
     chain.mine(hash(66), hash(68));
     await drained;
     expect(tracker.counts().unresolved).toBe(0);
+  });
+
+  it('a drain waits for what a test case still does with a settled transaction (a receipt read), within its timeout', async () => {
+    const { chain, tracker } = await setUp();
+    const account = new FakeAccount('0xa');
+    const recorded: string[] = [];
+    // The first records its outcome 300 ms after the tracker settles it; the second never does.
+    const later = (what: string, ms: number) => () => new Promise<void>((resolve) => setTimeout(() => resolve(void recorded.push(what)), ms));
+    tracker.expect({ hash: hash(110), account, nonce: 0, name: 'tc', onSettled: later('first', 300), maxPrice: 10n }).accepted(hash(110));
+    chain.mine(hash(110));
+    const started = performance.now();
+    await tracker.drain(5_000);
+    expect(recorded).toEqual(['first']);
+    expect(performance.now() - started).toBeLessThan(4_000);
+
+    tracker.open();
+    tracker.expect({ hash: hash(111), account, nonce: 1, name: 'tc', onSettled: () => new Promise<void>(() => undefined), maxPrice: 10n }).accepted(hash(111));
+    chain.mine(hash(111));
+    const again = performance.now();
+    await tracker.drain(600);
+    // Bounded by the drain's timeout, which the wait for the block counts against.
+    expect(performance.now() - again).toBeGreaterThanOrEqual(590);
+    expect(performance.now() - again).toBeLessThan(4_000);
   });
 
   it('a drain ends early when its signal aborts', async () => {

@@ -34,7 +34,7 @@ export interface Entry {
   readonly sentAt: number;
   /** Seen in a block while its send was still in flight (a node that mines at once). */
   seen: { readonly number: number; readonly at: number; readonly hash: string } | null;
-  onSettled: ((settlement: Settlement) => void) | undefined;
+  onSettled: ((settlement: Settlement) => void | Promise<void>) | undefined;
   /** The height at which it is next asked about. */
   nextCheck: number;
   /** Blocks between checks while the node says it holds the transaction. */

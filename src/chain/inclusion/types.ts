@@ -57,8 +57,12 @@ export interface Expectation {
   readonly nonce: number;
   /** The test case: the name of its `mined` row. */
   readonly name: string;
-  /** Told once how it ended (mined, dropped, or unresolved at the end of its test). */
-  readonly onSettled?: (settlement: Settlement) => void;
+  /**
+   * Told once how it ended (mined, dropped, or unresolved at the end of its test). A promise it
+   * returns is work the test case still does before recording the transaction (a receipt read,
+   * a check): a drain waits for it too, so that record lands in the transaction's own test.
+   */
+  readonly onSettled?: (settlement: Settlement) => void | Promise<void>;
   /**
    * Whether another transaction at the same nonce may stand in for it when it starves
    * (default true). A test case that checks its own transaction's effects says false.
