@@ -6,7 +6,7 @@ import type { TestCase } from '../src/api/test-case.js';
 import { contractTestCases } from './contracts/contract-test-cases.js';
 import { kaiaTestCases } from './kaia/test-cases.js';
 import { blockNumber } from './reads/block-number.js';
-import { readTestCases } from './reads/reads.js';
+import { kaiaReadTestCases, readTestCases } from './reads/reads.js';
 import { receiptCheck } from './transfers/receipt-check.js';
 import { valueTransfer } from './transfers/value-transfer.js';
 import { valueTransferWithCheck } from './transfers/value-transfer-with-check.js';
@@ -19,4 +19,5 @@ export const builtInTestCases: readonly TestCase[] = [
   receiptCheck,
   ...contractTestCases,
   ...kaiaTestCases,
+  ...kaiaReadTestCases,
 ];

@@ -15,6 +15,7 @@
  */
 import { keccak256 } from 'ethers';
 
+import { kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
 import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from './fake-rpc-server.js';
 import { decodeKaiaTx } from './kaia-tx-decode.js';
 
@@ -29,6 +30,8 @@ export const FAKE_START_NONCE = 5;
 /** kaia_estimateGas of a deployment, and of a call. */
 export const FAKE_DEPLOY_ESTIMATE = 125_000n;
 export const FAKE_CALL_ESTIMATE = 50_000n;
+/** The one validator of kaia_getBlockWithConsensusInfoByNumber's committee. */
+export const FAKE_PROPOSER = '0x0000000000000000000000000000000000000abc';
 
 export interface FakeKaiaNode {
   readonly url: string;
@@ -90,8 +93,10 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
   };
   const block = (tag: unknown) => {
     const n = tag === 'latest' ? head() : Number(tag);
-    if (!(n >= START_HEIGHT && n <= head())) return null;
-    return { number: hex(n), baseFeePerGas: hex(FAKE_BASE_FEE), gasUsed: '0x0', gasLimit: hex(30_000_000), transactions: blocks[n - START_HEIGHT] };
+    if (!(n >= 0 && n <= head())) return null;
+    // The blocks before the test's first are empty.
+    const transactions = n < START_HEIGHT ? [] : blocks[n - START_HEIGHT];
+    return { number: hex(n), baseFeePerGas: hex(FAKE_BASE_FEE), gasUsed: '0x0', gasLimit: hex(30_000_000), transactions };
   };
   const txByHash = (hash: unknown) => {
     const h = String(hash).toLowerCase();
@@ -148,11 +153,23 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
           // An Ethereum typed transaction in Kaia's 0x78 envelope is accepted as it is.
           if (raw.startsWith('0x78')) return accept(keccak256(raw), null, 0);
           const { fields } = decodeKaiaTx(raw);
-          if (fields.type === 0x20 && !keysPending) keyTypes.set(fields.from.toLowerCase(), Number.parseInt(fields.key!.slice(2, 4), 16));
+          if (kaiaTxTypeInfo(fields.type).family === 'accountUpdate' && !keysPending)
+            keyTypes.set(fields.from.toLowerCase(), Number.parseInt(fields.key!.slice(2, 4), 16));
           return accept(keccak256(raw), nonces ? fields.from.toLowerCase() : null, Number(fields.nonce));
         }
         case 'getAccountKey':
           return { result: { keyType: keyTypes.get(String(params[0]).toLowerCase()) ?? 1, key: {} } };
+        case 'getAccount': {
+          // Every address is a funded EOA here (as eth_getBalance says), with its key type.
+          const keyType = keyTypes.get(String(params[0]).toLowerCase()) ?? 1;
+          return { result: { accType: 1, account: { nonce: FAKE_START_NONCE, balance: hex(10n ** 20n), humanReadable: false, key: { keyType, key: {} } } } };
+        }
+        case 'getBlockWithConsensusInfoByNumber': {
+          const found = block(params[0]);
+          if (found === null) return { error: { code: -32000, message: `the block does not exist (block number: ${Number(params[0])})` } };
+          const genesis = found.number === '0x0';
+          return { result: { ...found, committee: genesis ? null : [FAKE_PROPOSER], proposer: genesis ? null : FAKE_PROPOSER, round: 0 } };
+        }
         case 'getTransactionReceipt':
           return { result: { status: node.receiptStatus, blockNumber: '0x11', gasUsed: '0x5208', transactionHash: params[0] } };
       }

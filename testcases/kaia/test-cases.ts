@@ -1,8 +1,8 @@
 /** The Kaia-native transaction test cases, sent with kaia_sendRawTransaction (klay_ with --rpc-namespace klay). */
 import type { TestCase } from '../../src/api/test-case.js';
-import { kaiaAccountUpdate } from './account-update.js';
-import { kaiaCancel } from './cancel.js';
-import { kaiaSmartContractDeploy } from './smart-contract-deploy.js';
+import { kaiaAccountUpdate, kaiaFeeDelegatedAccountUpdate, kaiaFeeDelegatedAccountUpdateWithRatio } from './account-update.js';
+import { kaiaCancel, kaiaFeeDelegatedCancel, kaiaFeeDelegatedCancelWithRatio } from './cancel.js';
+import { kaiaFeeDelegatedSmartContractDeploy, kaiaFeeDelegatedSmartContractDeployWithRatio, kaiaSmartContractDeploy } from './smart-contract-deploy.js';
 import {
   kaiaFeeDelegatedSmartContractExecution,
   kaiaFeeDelegatedSmartContractExecutionWithRatio,
@@ -19,9 +19,15 @@ export const kaiaTestCases: readonly TestCase[] = [
   kaiaFeeDelegatedValueTransferMemo,
   kaiaFeeDelegatedValueTransferMemoWithRatio,
   kaiaSmartContractDeploy,
+  kaiaFeeDelegatedSmartContractDeploy,
+  kaiaFeeDelegatedSmartContractDeployWithRatio,
   kaiaSmartContractExecution,
   kaiaFeeDelegatedSmartContractExecution,
   kaiaFeeDelegatedSmartContractExecutionWithRatio,
   kaiaCancel,
+  kaiaFeeDelegatedCancel,
+  kaiaFeeDelegatedCancelWithRatio,
   kaiaAccountUpdate,
+  kaiaFeeDelegatedAccountUpdate,
+  kaiaFeeDelegatedAccountUpdateWithRatio,
 ];
