@@ -12,6 +12,7 @@ import { runAloneProblem } from '../../src/api/test-case.js';
 import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
 import { readBalance, readNonce } from '../../src/chain/account-state.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
+import { KAIA_GAS_RULES, kaiaGasLimitProblem } from '../../src/chain/kaia/gas.js';
 import { KaiaNodeRequiredError } from '../../src/chain/kaia/node-probe.js';
 import { signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import { KEY_ENV } from '../../src/chain/keys.js';
@@ -139,6 +140,17 @@ const EXPECTATIONS: Expectation[] = [
   { name: 'kaiaFeeDelegatedValueTransferWithRatio', type: 0x0a, gas: 36_000n, check: (tx) => transfer(tx, true, 30) },
   { name: 'kaiaValueTransferMemo', type: 0x10, gas: 41_000n, check: (tx) => memo(tx, 200, false) },
   { name: 'kaiaValueTransferMemo', type: 0x10, gas: 221_000n, settings: { memoSize: 'large' }, check: (tx) => memo(tx, 2_000, false) },
+  // Large whatever --memo-size says; 221,000 is above both Prague's EIP-7623 floor (101,000) and the pre-Prague data gas.
+  {
+    name: 'kaiaValueTransferLargeMemo',
+    type: 0x10,
+    gas: 221_000n,
+    settings: { memoSize: 'small' },
+    check: (tx) => {
+      for (const rules of Object.values(KAIA_GAS_RULES)) expect(kaiaGasLimitProblem(tx.fields, BigInt(tx.fields.gas), rules)).toBeUndefined();
+      return memo(tx, 2_000, false);
+    },
+  },
   { name: 'kaiaFeeDelegatedValueTransferMemo', type: 0x11, gas: 51_000n, check: (tx) => memo(tx, 200, true) },
   { name: 'kaiaFeeDelegatedValueTransferMemoWithRatio', type: 0x12, gas: 236_000n, settings: { memoSize: 'large' }, check: (tx) => memo(tx, 2_000, true, 30) },
   { name: 'kaiaSmartContractDeploy', type: 0x28, gas: (FAKE_DEPLOY_ESTIMATE * 120n) / 100n, check: (tx) => deployment(tx, false) },
@@ -203,6 +215,7 @@ describe('Kaia test cases on a scripted Kaia node', () => {
     expect(tc('newValueTransferTC').name).toBe('kaiaValueTransfer');
     expect(tc('newFeeDelegatedSmartContractExecutionWithRatioTC').name).toBe('kaiaFeeDelegatedSmartContractExecutionWithRatio');
     expect(tc('newAccountUpdateTC').name).toBe('kaiaAccountUpdate');
+    expect(tc('newValueTransferLargeMemoTC').name).toBe('kaiaValueTransferLargeMemo');
     expect(tc('newFeeDelegatedSmartContractDeployTC').name).toBe('kaiaFeeDelegatedSmartContractDeploy');
     expect(tc('newFeeDelegatedCancelWithRatioTC').name).toBe('kaiaFeeDelegatedCancelWithRatio');
     expect(tc('newFeeDelegatedAccountUpdateWithRatioTC').name).toBe('kaiaFeeDelegatedAccountUpdateWithRatio');

@@ -9,13 +9,19 @@ import {
   kaiaSmartContractExecution,
 } from './smart-contract-execution.js';
 import { kaiaFeeDelegatedValueTransfer, kaiaFeeDelegatedValueTransferWithRatio, kaiaValueTransfer } from './value-transfer.js';
-import { kaiaFeeDelegatedValueTransferMemo, kaiaFeeDelegatedValueTransferMemoWithRatio, kaiaValueTransferMemo } from './value-transfer-memo.js';
+import {
+  kaiaFeeDelegatedValueTransferMemo,
+  kaiaFeeDelegatedValueTransferMemoWithRatio,
+  kaiaValueTransferLargeMemo,
+  kaiaValueTransferMemo,
+} from './value-transfer-memo.js';
 
 export const kaiaTestCases: readonly TestCase[] = [
   kaiaValueTransfer,
   kaiaFeeDelegatedValueTransfer,
   kaiaFeeDelegatedValueTransferWithRatio,
   kaiaValueTransferMemo,
+  kaiaValueTransferLargeMemo,
   kaiaFeeDelegatedValueTransferMemo,
   kaiaFeeDelegatedValueTransferMemoWithRatio,
   kaiaSmartContractDeploy,
