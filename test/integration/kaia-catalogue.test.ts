@@ -1,15 +1,21 @@
 /**
- * The rest of the Go load testers' Kaia catalogue, against one scripted Kaia node: the Kaia
- * reads (kaia_getAccount, kaia_getBlockWithConsensusInfoByNumber). Each is recorded under its
- * method and name, asks the node for kaia_chainID first, and follows --rpc-namespace klay.
+ * The rest of the Go load testers' Kaia catalogue, against one scripted Kaia node that keeps
+ * nonces as a node does: the Kaia reads (kaia_getAccount,
+ * kaia_getBlockWithConsensusInfoByNumber), recorded under their method and name, asking for
+ * kaia_chainID first and following --rpc-namespace klay; and the test cases that send more
+ * than one transaction an iteration, settled by the chain-truth tracker: what it counts mined
+ * is what the node's blocks hold.
  */
+import { keccak256 } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { validateAccount } from '../../testcases/reads/get-account.js';
 import { validateConsensusBlock } from '../../testcases/reads/get-block-with-consensus-info.js';
-import { type FakeKaiaNode, startFakeKaiaNode } from '../support/fake-kaia-node.js';
-import { kaiaAccounts, runOn, tc } from '../support/kaia-harness.js';
+import { FAKE_KAIA_GAS_PRICE, type FakeKaiaNode, startFakeKaiaNode } from '../support/fake-kaia-node.js';
+import { harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, recordingUser, runOn, tc } from '../support/kaia-harness.js';
+import { decodeKaiaTx } from '../support/kaia-tx-decode.js';
+import { accountsOf } from '../support/test-accounts.js';
 
 let node: FakeKaiaNode;
 beforeAll(async () => {
@@ -83,5 +89,73 @@ describe('Kaia reads', () => {
     expect(validateConsensusBlock(b, { number: '0x0', committee: null }, 0)).toBeUndefined();
     expect(validateConsensusBlock(b, { number: '0x5' }, 5)).toBe(`invalid ${b} result: a block without consensus information (no "committee")`);
     expect(validateConsensusBlock(b, { number: '0x6', committee: [] }, 5)).toBe(`${b} returned a different block than the one asked for`);
+  });
+});
+
+/**
+ * Runs `name` for `iterations` with the node's mining set to `mining`, then lets the node mine
+ * and waits for the tracker to settle everything. Returns what was recorded, sent and mined.
+ */
+async function settledRun(name: string, iterations: number, mining: FakeKaiaNode['mining']) {
+  const sentBefore = node.sent().length;
+  const minedBefore = node.mined().length;
+  const seed = `${name}-${mining}`;
+  const h = harness(node.url, {}, { seed });
+  try {
+    const prepared = await tc(name).setup(h.ctx);
+    const { user, records } = recordingUser();
+    node.mining = mining;
+    try {
+      for (let i = 0; i < iterations; i++) await prepared.run(user);
+    } finally {
+      node.mining = 'on-read';
+    }
+    await h.tracker.drain(10_000);
+    await prepared.teardown?.();
+    const accounts = accountsOf(KAIA_RICH, seed, KAIA_ACCOUNTS).map((a) => a.address);
+    return { accounts, records, counts: h.tracker.counts(), minedRows: h.mined, sent: node.sent().slice(sentBefore), mined: node.mined().slice(minedBefore) };
+  } finally {
+    await h.close();
+  }
+}
+
+describe('kaiaValueTransferWithCancel (newValueTransferWithCancelTC)', () => {
+  it('sends a ValueTransfer and a Cancel at its nonce; the Cancel replaces it, and each pair is one transaction mined once', async () => {
+    expect(tc('newValueTransferWithCancelTC').name).toBe('kaiaValueTransferWithCancel');
+    // Blocks wait until both of every pair are in the pool, as they would with a block time.
+    const run = await settledRun('kaiaValueTransferWithCancel', 6, 'held');
+    expect(run.records).toEqual(Array(12).fill({ ok: true, type: 'kaia_sendRawTransaction', name: 'kaiaValueTransferWithCancel' }));
+    const txs = run.sent.map(decodeKaiaTx);
+    expect(txs.map((t) => t.fields.type)).toEqual(Array(6).fill([0x08, 0x38]).flat());
+    for (let i = 0; i < txs.length; i += 2) {
+      const [transfer, cancel] = [txs[i]!, txs[i + 1]!];
+      expect(cancel.fields.from).toBe(transfer.fields.from);
+      expect(cancel.fields.nonce).toBe(transfer.fields.nonce);
+      expect(cancel.signer).toBe(cancel.fields.from);
+      expect(cancel.fields).toMatchObject({ gas: 21_000n, gasPrice: FAKE_KAIA_GAS_PRICE });
+      expect(run.accounts).toContain(transfer.fields.to);
+      expect(run.accounts).toContain(transfer.fields.from);
+    }
+    // One transaction per pair: accepted == mined, the Cancel counted as the transfer's re-send.
+    expect(run.counts).toEqual({ accepted: 6, mined: 6, dropped: 0, unresolved: 0, resent: 6 });
+    // What the chain holds is the six Cancels, and no transfer.
+    expect(run.mined).toEqual(run.sent.filter((raw) => raw.startsWith('0x38')).map(keccak256));
+    expect(run.minedRows).toEqual(Array(6).fill({ ok: true, name: 'kaiaValueTransferWithCancel' }));
+  });
+
+  it('a Cancel that arrives after its transfer was mined is refused as a failed send; the transfer is the pair’s mined transaction', async () => {
+    // A node that mines each transaction as it comes (like anvil's automine).
+    const run = await settledRun('kaiaValueTransferWithCancel', 3, 'each-send');
+    expect(run.records).toEqual(
+      Array(3)
+        .fill([
+          { ok: true, type: 'kaia_sendRawTransaction', name: 'kaiaValueTransferWithCancel' },
+          { ok: false, type: 'kaia_sendRawTransaction', name: 'kaiaValueTransferWithCancel', error: 'JSON-RPC error -32000: nonce too low' },
+        ])
+        .flat(),
+    );
+    expect(run.counts).toEqual({ accepted: 3, mined: 3, dropped: 0, unresolved: 0, resent: 0 });
+    expect(run.mined).toEqual(run.sent.filter((raw) => raw.startsWith('0x08')).map(keccak256));
+    expect(run.minedRows).toEqual(Array(3).fill({ ok: true, name: 'kaiaValueTransferWithCancel' }));
   });
 });

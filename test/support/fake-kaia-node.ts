@@ -11,7 +11,10 @@
  * transactions it accepts (as a pool evicting them), for drop tests. With `nonces: true` it
  * keeps nonces as a node does: a block takes each sender's transactions only in nonce order
  * from its mined count, so a forgotten one leaves the later ones queued behind the gap;
- * without, every account always reports FAKE_START_NONCE.
+ * without, every account always reports FAKE_START_NONCE. In that mode a Cancel replaces what
+ * its sender has pending at its nonce (Kaia's pool rule), and any other transaction at a taken
+ * nonce is refused. It also answers `<ns>_getAccount` (every address a funded EOA) and
+ * `<ns>_getBlockWithConsensusInfoByNumber` (one validator, FAKE_PROPOSER).
  */
 import { keccak256 } from 'ethers';
 
@@ -46,6 +49,12 @@ export interface FakeKaiaNode {
   mined(): string[];
   /** The next n accepted transactions are forgotten instead of mined. */
   dropNext(n: number): void;
+  /**
+   * 'held': head reads mine nothing (the pool keeps what it gets); 'each-send': a block is
+   * mined right after every accepted transaction, as a node with instant blocks would;
+   * 'on-read' (the default): every head read mines a block.
+   */
+  mining: 'on-read' | 'held' | 'each-send';
   close(): Promise<void>;
 }
 
@@ -54,7 +63,7 @@ const hex = (n: bigint | number) => `0x${n.toString(16)}`;
 export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?: boolean; nonces?: boolean } = {}): Promise<FakeKaiaNode> {
   const { kaia = true, keysPending = false, nonces = false } = options;
   const keyTypes = new Map<string, number>();
-  const node: { receiptStatus: string } = { receiptStatus: '0x1' };
+  const node: { receiptStatus: string; mining: FakeKaiaNode['mining'] } = { receiptStatus: '0x1', mining: 'on-read' };
   // The chain: blocks of hashes from START_HEIGHT on; the pool; each tx's sender and nonce.
   const START_HEIGHT = 0x10;
   const blocks: string[][] = [[]];
@@ -71,10 +80,17 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
   const latest = new Map<string, number>();
   const nonceOf = (from: string) => latest.get(from) ?? FAKE_START_NONCE;
   const head = () => START_HEIGHT + blocks.length - 1;
-  const accept = (hash: string, from: string | null, nonce: number): { result: string } | { error: { code: number; message: string } } => {
+  const accept = (hash: string, from: string | null, nonce: number, cancel = false): { result: string } | { error: { code: number; message: string } } => {
     if (from !== null && nonce < nonceOf(from)) return { error: { code: -32000, message: 'nonce too low' } };
+    const taken = from === null ? undefined : pool.find((p) => p.from === from && p.nonce === nonce && p.hash !== hash);
+    if (taken !== undefined) {
+      // Kaia's pool: a Cancel replaces what the sender has pending at its nonce, whatever its price.
+      if (!cancel) return { error: { code: -32000, message: 'there is another tx which has the same nonce in the tx pool' } };
+      pool = pool.filter((p) => p !== taken);
+    }
     if (dropping > 0) dropping -= 1;
     else if (!minedIn.has(hash) && !pool.some((p) => p.hash === hash)) pool.push({ hash, from, nonce });
+    if (node.mining === 'each-send') mine();
     return { result: hash };
   };
   const mine = (): void => {
@@ -110,7 +126,7 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
     if (ns === 'eth' || (kaia && (ns === 'kaia' || ns === 'klay'))) {
       switch (name) {
         case 'blockNumber':
-          mine();
+          if (node.mining === 'on-read') mine();
           return { result: hex(head()) };
         case 'getBlockByNumber':
           return { result: block(params[0]) };
@@ -155,7 +171,8 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
           const { fields } = decodeKaiaTx(raw);
           if (kaiaTxTypeInfo(fields.type).family === 'accountUpdate' && !keysPending)
             keyTypes.set(fields.from.toLowerCase(), Number.parseInt(fields.key!.slice(2, 4), 16));
-          return accept(keccak256(raw), nonces ? fields.from.toLowerCase() : null, Number(fields.nonce));
+          const cancel = kaiaTxTypeInfo(fields.type).family === 'cancel';
+          return accept(keccak256(raw), nonces ? fields.from.toLowerCase() : null, Number(fields.nonce), cancel);
         }
         case 'getAccountKey':
           return { result: { keyType: keyTypes.get(String(params[0]).toLowerCase()) ?? 1, key: {} } };

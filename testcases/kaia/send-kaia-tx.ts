@@ -6,6 +6,7 @@
  */
 import type { TestAccount } from '../../src/chain/accounts.js';
 import type { FeeQuote } from '../../src/chain/chain-context.js';
+import type { Settlement } from '../../src/chain/inclusion/types.js';
 import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import type { KaiaTxFields } from '../../src/chain/kaia/tx-encoding.js';
 import { type KaiaTxTypeCode, kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
@@ -25,6 +26,18 @@ export interface KaiaTxPlan {
   readonly fields: Omit<KaiaTxFields, 'nonce' | 'gasPrice' | 'chainId' | 'from'>;
   /** Fee-delegated types: the test account that signs as fee payer (and pays). */
   readonly feePayer?: TestAccount;
+  /** Sent from the same account once this one is accepted (see SendRequest.followUps). */
+  readonly followUps?: readonly KaiaFollowUp[];
+  /** Told each time this plan is signed (its first send, and any re-send). */
+  readonly onSigned?: (signed: SignedTx) => void;
+  /** Told once what the chain did with it (see InclusionTracker). */
+  readonly onSettled?: (settlement: Settlement) => void;
+}
+
+export interface KaiaFollowUp {
+  /** 0: replaces the first at its nonce (a Cancel); 1: the nonce after it. */
+  readonly nonceOffset: 0 | 1;
+  readonly plan: KaiaTxPlan;
 }
 
 export interface KaiaSendAttempt {
@@ -55,6 +68,13 @@ export function signKaiaPlan(plan: KaiaTxPlan, from: TestAccount, nonce: number,
   return { raw, hash: kaiaTxHash(raw) };
 }
 
+/** Signs a plan with the current gas price and tells it. */
+function signPlanned(plan: KaiaTxPlan, from: TestAccount, nonce: number, setup: KaiaSetup): SignedTx {
+  const signed = signKaiaPlan(plan, from, nonce, setup.fees.current(), setup.chainId);
+  plan.onSigned?.(signed);
+  return signed;
+}
+
 /**
  * Leases a sender, asks `plan` what to send from it, signs at its nonce and sends. Returns
  * null when the user was stopped while waiting for a free account (nothing recorded).
@@ -78,7 +98,9 @@ export async function sendKaiaTx(user: User, setup: KaiaSetup, plan: (from: Test
     lease,
     fees: setup.fees,
     tracker: setup.accounts.tracker,
-    sign: (nonce) => signKaiaPlan(planned, from, nonce, setup.fees.current(), setup.chainId),
+    sign: (nonce) => signPlanned(planned, from, nonce, setup),
+    onSettled: planned.onSettled,
+    followUps: planned.followUps?.map(({ nonceOffset, plan: next }) => ({ nonceOffset, sign: (nonce) => signPlanned(next, from, nonce, setup) })),
   });
   if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);
   return { from, result };

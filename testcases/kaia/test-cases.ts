@@ -15,6 +15,7 @@ import {
   kaiaValueTransferLargeMemo,
   kaiaValueTransferMemo,
 } from './value-transfer-memo.js';
+import { kaiaValueTransferWithCancel } from './value-transfer-with-cancel.js';
 
 export const kaiaTestCases: readonly TestCase[] = [
   kaiaValueTransfer,
@@ -31,6 +32,7 @@ export const kaiaTestCases: readonly TestCase[] = [
   kaiaFeeDelegatedSmartContractExecution,
   kaiaFeeDelegatedSmartContractExecutionWithRatio,
   kaiaCancel,
+  kaiaValueTransferWithCancel,
   kaiaFeeDelegatedCancel,
   kaiaFeeDelegatedCancelWithRatio,
   kaiaAccountUpdate,
