@@ -9,12 +9,15 @@
 import { keccak256 } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { KaiaFeatureMissingError } from '../../src/chain/kaia/node-probe.js';
+import { KEY_ENV } from '../../src/chain/keys.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { validateAccount } from '../../testcases/reads/get-account.js';
 import { validateConsensusBlock } from '../../testcases/reads/get-block-with-consensus-info.js';
 import { FAKE_KAIA_GAS_PRICE, type FakeKaiaNode, startFakeKaiaNode } from '../support/fake-kaia-node.js';
-import { harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, recordingUser, runOn, tc } from '../support/kaia-harness.js';
+import { harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, recordingUser, runOn, setupError, tc } from '../support/kaia-harness.js';
 import { decodeKaiaTx } from '../support/kaia-tx-decode.js';
+import { CLI, startProcess } from '../support/processes.js';
 import { accountsOf } from '../support/test-accounts.js';
 
 let node: FakeKaiaNode;
@@ -157,5 +160,69 @@ describe('kaiaValueTransferWithCancel (newValueTransferWithCancelTC)', () => {
     expect(run.counts).toEqual({ accepted: 3, mined: 3, dropped: 0, unresolved: 0, resent: 0 });
     expect(run.mined).toEqual(run.sent.filter((raw) => raw.startsWith('0x08')).map(keccak256));
     expect(run.minedRows).toEqual(Array(3).fill({ ok: true, name: 'kaiaValueTransferWithCancel' }));
+  });
+});
+
+describe('kaiaAccountCreation (newAccountCreationTC)', () => {
+  it('a node that does not decode 0x18 (every Kaia build) is refused in one line, before any account is read, funded or sent from', async () => {
+    expect(tc('newAccountCreationTC').name).toBe('kaiaAccountCreation');
+    const before = node.requests.length;
+    const h = harness(node.url, {}, { seed: 'account-creation-refused' });
+    try {
+      const err = await setupError(tc('kaiaAccountCreation').setup(h.ctx));
+      expect(err).toBeInstanceOf(KaiaFeatureMissingError);
+      expect(err.message).toBe(
+        'kaiaAccountCreation: the node does not take AccountCreation (0x18) transactions (kaia_recoverFromTransaction: JSON-RPC error -32000: undefined tx type); kaiachain/kaia leaves the type out of every network',
+      );
+    } finally {
+      await h.close();
+    }
+    const methods = node.requests.slice(before).map((r) => r.method);
+    expect(methods).toContain('kaia_recoverFromTransaction');
+    expect(methods.filter((m) => /getBalance|getTransactionCount|sendRawTransaction/.test(m))).toEqual([]);
+  });
+
+  it('through the CLI, the Go name ends the worker with that line and exit code 1, having sent nothing', async () => {
+    const before = node.requests.length;
+    const cli = startProcess(process.execPath, [CLI, '--standalone', '-t', '2s', '--tc', 'newAccountCreationTC', '--endpoint', node.url], {
+      env: { [KEY_ENV]: KAIA_RICH },
+    });
+    expect(await cli.exited(20_000)).toBe(1);
+    const errors = cli
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('ERROR'));
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /ERROR: kaiaAccountCreation: the node does not take AccountCreation \(0x18\) transactions \(.*\); kaiachain\/kaia leaves the type out of every network$/,
+      ),
+    ]);
+    expect(node.requests.slice(before).filter((r) => r.method.endsWith('_sendRawTransaction'))).toEqual([]);
+  });
+
+  it('on a node that takes 0x18, creates random accounts with public keys, and what is mined is what the node holds', async () => {
+    node.accountCreation = true;
+    try {
+      const run = await settledRun('kaiaAccountCreation', 4, 'on-read');
+      expect(run.records).toEqual(Array(4).fill({ ok: true, type: 'kaia_sendRawTransaction', name: 'kaiaAccountCreation' }));
+      const txs = run.sent.map(decodeKaiaTx);
+      expect(txs).toHaveLength(4);
+      for (const tx of txs) {
+        expect(tx.fields).toMatchObject({ type: 0x18, gas: 41_000n, gasPrice: FAKE_KAIA_GAS_PRICE, humanReadable: false });
+        expect(tx.signer).toBe(tx.fields.from);
+        expect(run.accounts).toContain(tx.fields.from);
+        expect(run.accounts).not.toContain(tx.fields.to);
+        // AccountKeyPublic: 0x02, then the RLP of a 33-byte compressed key.
+        expect(tx.fields.key).toMatch(/^0x02a10[23][0-9a-f]{64}$/);
+        expect(tx.fields.value).toBeGreaterThanOrEqual(1n);
+        expect(tx.fields.value).toBeLessThanOrEqual(1000n);
+      }
+      expect(new Set(txs.map((t) => t.fields.to)).size).toBe(4);
+      expect(run.counts).toEqual({ accepted: 4, mined: 4, dropped: 0, unresolved: 0, resent: 0 });
+      expect(run.mined).toEqual(run.sent.map(keccak256));
+      expect(run.minedRows).toEqual(Array(4).fill({ ok: true, name: 'kaiaAccountCreation' }));
+    } finally {
+      node.accountCreation = false;
+    }
   });
 });

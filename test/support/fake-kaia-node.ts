@@ -55,6 +55,8 @@ export interface FakeKaiaNode {
    * 'on-read' (the default): every head read mines a block.
    */
   mining: 'on-read' | 'held' | 'each-send';
+  /** Decodes and takes AccountCreation (0x18), which no Kaia build does (default false: "undefined tx type"). */
+  accountCreation: boolean;
   close(): Promise<void>;
 }
 
@@ -63,7 +65,8 @@ const hex = (n: bigint | number) => `0x${n.toString(16)}`;
 export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?: boolean; nonces?: boolean } = {}): Promise<FakeKaiaNode> {
   const { kaia = true, keysPending = false, nonces = false } = options;
   const keyTypes = new Map<string, number>();
-  const node: { receiptStatus: string; mining: FakeKaiaNode['mining'] } = { receiptStatus: '0x1', mining: 'on-read' };
+  const node: Pick<FakeKaiaNode, 'receiptStatus' | 'mining' | 'accountCreation'> = { receiptStatus: '0x1', mining: 'on-read', accountCreation: false };
+  const UNDEFINED_TX_TYPE = { error: { code: -32000, message: 'undefined tx type' } };
   // The chain: blocks of hashes from START_HEIGHT on; the pool; each tx's sender and nonce.
   const START_HEIGHT = 0x10;
   const blocks: string[][] = [[]];
@@ -169,10 +172,16 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
           // An Ethereum typed transaction in Kaia's 0x78 envelope is accepted as it is.
           if (raw.startsWith('0x78')) return accept(keccak256(raw), null, 0);
           const { fields } = decodeKaiaTx(raw);
+          if (fields.type === 0x18 && !node.accountCreation) return UNDEFINED_TX_TYPE;
           if (kaiaTxTypeInfo(fields.type).family === 'accountUpdate' && !keysPending)
             keyTypes.set(fields.from.toLowerCase(), Number.parseInt(fields.key!.slice(2, 4), 16));
           const cancel = kaiaTxTypeInfo(fields.type).family === 'cancel';
           return accept(keccak256(raw), nonces ? fields.from.toLowerCase() : null, Number(fields.nonce), cancel);
+        }
+        case 'recoverFromTransaction': {
+          const raw = params[0] as string;
+          if (raw.startsWith('0x18') && !node.accountCreation) return UNDEFINED_TX_TYPE;
+          return { result: decodeKaiaTx(raw).signer.toLowerCase() };
         }
         case 'getAccountKey':
           return { result: { keyType: keyTypes.get(String(params[0]).toLowerCase()) ?? 1, key: {} } };

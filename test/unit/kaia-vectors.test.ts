@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { computeAddress, decodeRlp, getBytes, keccak256, recoverAddress, Signature, SigningKey } from 'ethers';
+import { computeAddress, decodeRlp, encodeRlp, getAddress, getBytes, keccak256, recoverAddress, Signature, SigningKey, toBeHex } from 'ethers';
 import { describe, expect, it } from 'vitest';
 
 import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../../src/chain/kaia/account-key.js';
@@ -105,13 +105,14 @@ function signerOf(digest: string, [v, r, s]: RlpSignature): string {
 }
 
 describe('published vectors', () => {
-  it('come with a source, and cover every Kaia type we support with private keys', () => {
+  it('come with a source, and cover every Kaia type we support with private keys (AccountCreation, which no node takes, has none)', () => {
     for (const v of fixture.vectors) {
       expect(v.source.repo, v.name).toMatch(/^kaiachain\//);
       expect(v.source.commit, v.name).toMatch(/^[0-9a-f]{40}$/);
     }
     const covered = new Set(signed.map((v) => Number(v.type)));
-    expect(KAIA_TX_TYPES.filter((t) => !covered.has(t.code)).map((t) => t.name)).toEqual([]);
+    expect(KAIA_TX_TYPES.filter((t) => !covered.has(t.code)).map((t) => t.name)).toEqual(['AccountCreation']);
+    expect(KAIA_TX_TYPES.filter((t) => t.disabled).map((t) => t.name)).toEqual(['AccountCreation']);
   });
 });
 
@@ -218,6 +219,34 @@ describe('account keys', () => {
 
   it('refuses a private key where a public key is expected', () => {
     expect(() => accountKeyPublic(`0x${'11'.repeat(32)}`)).toThrow(/public key/);
+  });
+});
+
+describe('AccountCreation (0x18): no published vector, so checked against kaiachain/kaia’s layout with ethers’ own RLP encoder', () => {
+  // TxInternalDataAccountCreation.SerializeForSignToBytes and its serializable form: nonce,
+  // price, gas, recipient, amount, from, humanReadable, key, then the signatures. The
+  // inputs are the docs' ValueTransfer example's, with the sender's own public key as the new key.
+  const vector = signed.find((v) => v.name === 'TxTypeValueTransfer')!;
+  const senderKey = new SigningKey(vector.senderKey!);
+  const key = accountKeyPublic(senderKey.compressedPublicKey);
+  const { nonce, gasPrice, gas, from, to, value } = vector.tx;
+  const fields: KaiaTxFields = { ...fieldsOf({ ...vector, type: '0x18' }), humanReadable: false, key };
+  // Minimal big-endian integers (0 is empty), as RLP items.
+  const q = (x: string): string => (BigInt(x) === 0n ? '0x' : toBeHex(BigInt(x)));
+  const body = [q(nonce), q(gasPrice), q(gas), to!, q(value!), from, '0x', key];
+  const chainId = q(vector.chainId);
+
+  it('builds SigRLP = rlp([rlp([0x18, nonce, gasPrice, gas, to, value, from, humanReadable, key]), chainId, 0, 0])', () => {
+    expect(kaiaSigRlp(fields)).toBe(encodeRlp([encodeRlp(['0x18', ...body]), chainId, '0x', '0x']));
+  });
+
+  it('signs to 0x18 ‖ rlp([...fields, [[v, r, s]]]), a signature of the SigRLP by the sender', () => {
+    const rlp = signKaiaTx(fields, senderKey);
+    const sig = lastSignature(rlp);
+    expect(rlp).toBe(`0x18${encodeRlp([...body, [[...sig]]]).slice(2)}`);
+    expect(signerOf(keccak256(kaiaSigRlp(fields)), sig)).toBe(getAddress(from));
+    // humanReadable true is the one-byte 0x01, as Go's RLP encodes a bool.
+    expect(kaiaSigRlp({ ...fields, humanReadable: true })).toBe(encodeRlp([encodeRlp(['0x18', ...body.slice(0, 6), '0x01', key]), chainId, '0x', '0x']));
   });
 });
 

@@ -1,5 +1,6 @@
 /** The Kaia-native transaction test cases, sent with kaia_sendRawTransaction (klay_ with --rpc-namespace klay). */
 import type { TestCase } from '../../src/api/test-case.js';
+import { kaiaAccountCreation } from './account-creation.js';
 import { kaiaAccountUpdate, kaiaFeeDelegatedAccountUpdate, kaiaFeeDelegatedAccountUpdateWithRatio } from './account-update.js';
 import { kaiaCancel, kaiaFeeDelegatedCancel, kaiaFeeDelegatedCancelWithRatio } from './cancel.js';
 import { kaiaFeeDelegatedSmartContractDeploy, kaiaFeeDelegatedSmartContractDeployWithRatio, kaiaSmartContractDeploy } from './smart-contract-deploy.js';
@@ -25,6 +26,7 @@ export const kaiaTestCases: readonly TestCase[] = [
   kaiaValueTransferLargeMemo,
   kaiaFeeDelegatedValueTransferMemo,
   kaiaFeeDelegatedValueTransferMemoWithRatio,
+  kaiaAccountCreation,
   kaiaSmartContractDeploy,
   kaiaFeeDelegatedSmartContractDeploy,
   kaiaFeeDelegatedSmartContractDeployWithRatio,
