@@ -6,7 +6,7 @@
  * than one transaction an iteration, settled by the chain-truth tracker: what it counts mined
  * is what the node's blocks hold.
  */
-import { keccak256 } from 'ethers';
+import { Interface, keccak256, MaxUint256, Transaction } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KaiaFeatureMissingError } from '../../src/chain/kaia/node-probe.js';
@@ -14,9 +14,11 @@ import { KEY_ENV } from '../../src/chain/keys.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { validateAccount } from '../../testcases/reads/get-account.js';
 import { validateConsensusBlock } from '../../testcases/reads/get-block-with-consensus-info.js';
-import { FAKE_KAIA_GAS_PRICE, type FakeKaiaNode, startFakeKaiaNode } from '../support/fake-kaia-node.js';
-import { harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, recordingUser, runOn, setupError, tc } from '../support/kaia-harness.js';
+import { FAKE_GSR, FAKE_TOKEN, FAKE_TOKENS_PER_KEI, type FakeGasless, installFakeGasless } from '../support/fake-kaia-modules.js';
+import { FAKE_CHAIN_ID, FAKE_KAIA_GAS_PRICE, FAKE_START_NONCE, type FakeKaiaNode, startFakeKaiaNode } from '../support/fake-kaia-node.js';
+import { harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, type LooseSettings, recordingUser, runOn, setupError, tc } from '../support/kaia-harness.js';
 import { decodeKaiaTx } from '../support/kaia-tx-decode.js';
+import { kip247Violations } from '../support/kip247-rules.js';
 import { CLI, startProcess } from '../support/processes.js';
 import { accountsOf } from '../support/test-accounts.js';
 
@@ -99,11 +101,11 @@ describe('Kaia reads', () => {
  * Runs `name` for `iterations` with the node's mining set to `mining`, then lets the node mine
  * and waits for the tracker to settle everything. Returns what was recorded, sent and mined.
  */
-async function settledRun(name: string, iterations: number, mining: FakeKaiaNode['mining']) {
+async function settledRun(name: string, iterations: number, mining: FakeKaiaNode['mining'], settings: LooseSettings = {}) {
   const sentBefore = node.sent().length;
   const minedBefore = node.mined().length;
   const seed = `${name}-${mining}`;
-  const h = harness(node.url, {}, { seed });
+  const h = harness(node.url, settings, { seed });
   try {
     const prepared = await tc(name).setup(h.ctx);
     const { user, records } = recordingUser();
@@ -224,5 +226,103 @@ describe('kaiaAccountCreation (newAccountCreationTC)', () => {
     } finally {
       node.accountCreation = false;
     }
+  });
+});
+
+describe('the KIP-247 gasless test cases', () => {
+  const NAMES = ['kaiaGaslessTransaction', 'kaiaGaslessRevertTransaction', 'kaiaGaslessOnlyApprove'] as const;
+  const SWAP = new Interface(['function swapForGas(address token, uint256 amountIn, uint256 minAmountOut, uint256 amountRepay, uint256 deadline)']);
+  let gasless: FakeGasless;
+  beforeAll(() => {
+    gasless = installFakeGasless(node);
+  });
+
+  it.for([
+    [
+      null,
+      "debug_gaslessInfo: JSON-RPC error -32601: the method debug_gaslessInfo does not exist/is not available (it needs Kaia v2's gasless module and the debug API)",
+    ],
+    [{ isDisabled: true }, 'debug_gaslessInfo says the module is disabled'],
+    [{ swapRouter: '0x0000000000000000000000000000000000000000' }, 'debug_gaslessInfo names no GaslessSwapRouter (none registered in the KIP-149 registry)'],
+    [{ allowedTokens: [] as string[] }, 'debug_gaslessInfo lists no token the GaslessSwapRouter swaps'],
+  ] as const)('a node whose gasless info is %j is refused in one line naming what is missing, before anything is funded', async ([change, what]) => {
+    const info = gasless.info;
+    gasless.info = change === null ? null : { ...info!, ...change };
+    const before = node.requests.length;
+    try {
+      for (const name of NAMES) {
+        const h = harness(node.url, {}, { seed: 'gasless-refused' });
+        try {
+          const err = await setupError(tc(name).setup(h.ctx));
+          expect(err).toBeInstanceOf(KaiaFeatureMissingError);
+          expect(err.message).toBe(`${name}: the node cannot run KIP-247 gasless transactions: ${what}`);
+        } finally {
+          await h.close();
+        }
+      }
+    } finally {
+      gasless.info = info;
+    }
+    expect(node.requests.slice(before).filter((r) => /getBalance|getTransactionCount|sendRawTransaction/.test(r.method))).toEqual([]);
+  });
+
+  /** The sent pairs, in order: [approve, swap] per iteration. */
+  function pairs(sent: readonly string[]): [string, string][] {
+    const out: [string, string][] = [];
+    for (let i = 0; i < sent.length; i += 2) out.push([sent[i]!, sent[i + 1]!]);
+    return out;
+  }
+
+  it('kaiaGaslessTransaction buys each account its tokens, then sends approve and swap pairs the KIP-247 rules take as gasless; both of each are mined', async () => {
+    expect(tc('gaslessTransactionTC').name).toBe('kaiaGaslessTransaction');
+    const buysBefore = node.requests.filter((r) => r.method === 'eth_sendRawTransaction').length;
+    // Blocks wait, so every approve is still at its account's mined nonce when checked.
+    const run = await settledRun('kaiaGaslessTransaction', KAIA_ACCOUNTS, 'held', { maxPending: 1 });
+    const buys = node.requests.filter((r) => r.method === 'eth_sendRawTransaction').slice(buysBefore);
+    expect(buys).toHaveLength(KAIA_ACCOUNTS);
+    expect(run.records).toEqual(Array(2 * KAIA_ACCOUNTS).fill({ ok: true, type: 'kaia_sendRawTransaction', name: 'kaiaGaslessTransaction' }));
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const senders = new Set<string>();
+    for (const [approve, swap] of pairs(run.sent)) {
+      const from = Transaction.from(approve).from!;
+      senders.add(from);
+      expect(run.accounts).toContain(from);
+      // Each account's purchase was mined at its first nonce: the approve is at the next.
+      expect(kip247Violations(approve, swap, { swapRouter: FAKE_GSR, allowedTokens: [FAKE_TOKEN], stateNonce: FAKE_START_NONCE + 1, now })).toEqual([]);
+      const [, amountIn, minAmountOut] = SWAP.decodeFunctionData('swapForGas', Transaction.from(swap).data) as unknown as bigint[];
+      // The router's price for the repayment, plus the 20 % margin; the account holds enough for it.
+      expect(amountIn).toBe((minAmountOut! * FAKE_TOKENS_PER_KEI * 120n + 99n) / 100n);
+      expect(gasless.balances.get(from.toLowerCase())).toBeGreaterThanOrEqual(amountIn!);
+    }
+    expect(senders.size).toBe(KAIA_ACCOUNTS);
+    expect(run.counts).toEqual({ accepted: 2 * KAIA_ACCOUNTS, mined: 2 * KAIA_ACCOUNTS, dropped: 0, unresolved: 0, resent: 0 });
+    expect(run.mined).toEqual(expect.arrayContaining(run.sent.map(keccak256)));
+  });
+
+  it('kaiaGaslessRevertTransaction sends the same pairs, offering more tokens than exist, and buys nothing', async () => {
+    expect(tc('gaslessRevertTransactionTC').name).toBe('kaiaGaslessRevertTransaction');
+    const buysBefore = node.requests.filter((r) => r.method === 'eth_sendRawTransaction').length;
+    const run = await settledRun('kaiaGaslessRevertTransaction', KAIA_ACCOUNTS, 'held', { maxPending: 1 });
+    expect(node.requests.filter((r) => r.method === 'eth_sendRawTransaction').length).toBe(buysBefore);
+    expect(run.records.every((r) => r.ok)).toBe(true);
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    for (const [approve, swap] of pairs(run.sent)) {
+      expect(kip247Violations(approve, swap, { swapRouter: FAKE_GSR, allowedTokens: [FAKE_TOKEN], stateNonce: FAKE_START_NONCE, now })).toEqual([]);
+      expect(SWAP.decodeFunctionData('swapForGas', Transaction.from(swap).data)[1]).toBe(MaxUint256);
+    }
+    expect(run.counts).toEqual({ accepted: 2 * KAIA_ACCOUNTS, mined: 2 * KAIA_ACCOUNTS, dropped: 0, unresolved: 0, resent: 0 });
+  });
+
+  it('kaiaGaslessOnlyApprove sends the approve alone, followed by the tracker like any transaction', async () => {
+    expect(tc('gaslessOnlyApproveTC').name).toBe('kaiaGaslessOnlyApprove');
+    const run = await settledRun('kaiaGaslessOnlyApprove', 4, 'on-read');
+    expect(run.records).toEqual(Array(4).fill({ ok: true, type: 'kaia_sendRawTransaction', name: 'kaiaGaslessOnlyApprove' }));
+    for (const raw of run.sent) {
+      const tx = Transaction.from(raw);
+      expect(tx).toMatchObject({ type: 0, to: FAKE_TOKEN, gasLimit: 100_000n, gasPrice: FAKE_KAIA_GAS_PRICE, chainId: FAKE_CHAIN_ID });
+      expect(tx.data).toBe(new Interface(['function approve(address,uint256)']).encodeFunctionData('approve', [FAKE_GSR, MaxUint256]));
+    }
+    // The scripted node mines a lone approve (Kaia's pool would drop it after 10 s: a `mined` failure there).
+    expect(run.counts).toEqual({ accepted: 4, mined: 4, dropped: 0, unresolved: 0, resent: 0 });
   });
 });

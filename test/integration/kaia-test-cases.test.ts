@@ -202,7 +202,13 @@ const EXPECTATIONS: Expectation[] = [
 ];
 
 /** Test cases that send more than one transaction an iteration, or need more of the node: test/integration/kaia-catalogue.test.ts. */
-const TESTED_IN_CATALOGUE = ['kaiaValueTransferWithCancel', 'kaiaAccountCreation'];
+const TESTED_IN_CATALOGUE = [
+  'kaiaValueTransferWithCancel',
+  'kaiaAccountCreation',
+  'kaiaGaslessTransaction',
+  'kaiaGaslessRevertTransaction',
+  'kaiaGaslessOnlyApprove',
+];
 
 describe('Kaia test cases on a scripted Kaia node', () => {
   let node: FakeKaiaNode;

@@ -14,9 +14,11 @@
  * without, every account always reports FAKE_START_NONCE. In that mode a Cancel replaces what
  * its sender has pending at its nonce (Kaia's pool rule), and any other transaction at a taken
  * nonce is refused. It also answers `<ns>_getAccount` (every address a funded EOA) and
- * `<ns>_getBlockWithConsensusInfoByNumber` (one validator, FAKE_PROPOSER).
+ * `<ns>_getBlockWithConsensusInfoByNumber` (one validator, FAKE_PROPOSER), takes legacy
+ * transactions on every send method, and asks `handlers` first (the modules of
+ * fake-kaia-modules.ts: KIP-247 gasless, KIP-249 auction).
  */
-import { keccak256 } from 'ethers';
+import { keccak256, Transaction } from 'ethers';
 
 import { kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
 import { type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from './fake-rpc-server.js';
@@ -57,16 +59,33 @@ export interface FakeKaiaNode {
   mining: 'on-read' | 'held' | 'each-send';
   /** Decodes and takes AccountCreation (0x18), which no Kaia build does (default false: "undefined tx type"). */
   accountCreation: boolean;
+  /** Asked first about every request (a module the node runs, see fake-kaia-modules.ts); undefined passes it on. */
+  readonly handlers: ((req: RpcRequest) => FakeAnswer | undefined)[];
   close(): Promise<void>;
 }
 
+export type FakeAnswer = { result: unknown } | { error: { code: number; message: string } };
+
 const hex = (n: bigint | number) => `0x${n.toString(16)}`;
+
+/** A legacy (type 0) transaction's sender and nonce: an RLP list, first byte 0xc0 or more. */
+function legacySender(raw: string): { from: string; nonce: number } | null {
+  if (Number.parseInt(raw.slice(2, 4), 16) < 0xc0) return null;
+  const tx = Transaction.from(raw);
+  return { from: tx.from!.toLowerCase(), nonce: tx.nonce };
+}
 
 export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?: boolean; nonces?: boolean } = {}): Promise<FakeKaiaNode> {
   const { kaia = true, keysPending = false, nonces = false } = options;
   const keyTypes = new Map<string, number>();
   const node: Pick<FakeKaiaNode, 'receiptStatus' | 'mining' | 'accountCreation'> = { receiptStatus: '0x1', mining: 'on-read', accountCreation: false };
   const UNDEFINED_TX_TYPE = { error: { code: -32000, message: 'undefined tx type' } };
+  const handlers: FakeKaiaNode['handlers'] = [];
+  /** A legacy transaction on any send method, as Kaia takes it on each. */
+  const acceptLegacy = (raw: string): FakeAnswer | undefined => {
+    const legacy = legacySender(raw);
+    return legacy === null ? undefined : accept(keccak256(raw), nonces ? legacy.from : null, legacy.nonce);
+  };
   // The chain: blocks of hashes from START_HEIGHT on; the pool; each tx's sender and nonce.
   const START_HEIGHT = 0x10;
   const blocks: string[][] = [[]];
@@ -122,7 +141,11 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
     if (minedIn.has(h)) return { hash: h, blockNumber: hex(minedIn.get(h)!) };
     return pool.some((p) => p.hash === h) ? { hash: h, blockNumber: null } : null;
   };
-  const answer = (req: RpcRequest): { result: unknown } | { error: { code: number; message: string } } => {
+  const answer = (req: RpcRequest): FakeAnswer => {
+    for (const handler of handlers) {
+      const handled = handler(req);
+      if (handled !== undefined) return handled;
+    }
     const params = (req.params ?? []) as unknown[];
     const [ns, name] = req.method.split('_') as [string, string];
     // The chain reads answer in every namespace the node speaks.
@@ -157,6 +180,14 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
           return { result: '0x0' };
         case 'getBalance':
           return { result: hex(10n ** 20n) };
+        case 'sendRawTransaction':
+          return acceptLegacy(params[0] as string) ?? { error: { code: -32000, message: 'the scripted node takes only legacy transactions on eth_' } };
+        case 'getTransactionReceipt': {
+          const at = minedIn.get(String(params[0]).toLowerCase());
+          return {
+            result: at === undefined ? null : { status: node.receiptStatus, blockNumber: hex(at), gasUsed: '0x5208', transactionHash: params[0], logs: [] },
+          };
+        }
       }
     }
     if (kaia && (ns === 'kaia' || ns === 'klay')) {
@@ -171,6 +202,8 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
           const raw = params[0] as string;
           // An Ethereum typed transaction in Kaia's 0x78 envelope is accepted as it is.
           if (raw.startsWith('0x78')) return accept(keccak256(raw), null, 0);
+          const legacy = acceptLegacy(raw);
+          if (legacy !== undefined) return legacy;
           const { fields } = decodeKaiaTx(raw);
           if (fields.type === 0x18 && !node.accountCreation) return UNDEFINED_TX_TYPE;
           if (kaiaTxTypeInfo(fields.type).family === 'accountUpdate' && !keysPending)
@@ -206,6 +239,7 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
     replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, ...answer(req) }));
   });
   return Object.assign(node, {
+    handlers,
     url: server.url,
     requests: server.requests,
     keyTypes,

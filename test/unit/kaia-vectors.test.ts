@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { computeAddress, decodeRlp, encodeRlp, getAddress, getBytes, keccak256, recoverAddress, Signature, SigningKey, toBeHex } from 'ethers';
+import { computeAddress, decodeRlp, encodeRlp, getAddress, getBytes, hashMessage, keccak256, recoverAddress, Signature, SigningKey, toBeHex } from 'ethers';
 import { describe, expect, it } from 'vitest';
 
 import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../../src/chain/kaia/account-key.js';
+import { type AuctionBid, auctionBidDigest, signAuctionBid } from '../../src/chain/kaia/auction-bid.js';
 import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import { assembleKaiaTx, kaiaFeePayerSigRlp, kaiaSigRlp, type KaiaTxFields, quantityItem, type RlpSignature } from '../../src/chain/kaia/tx-encoding.js';
 import { KAIA_TX_TYPES, KaiaTxType, type KaiaTxTypeCode, kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
@@ -345,3 +346,46 @@ function decodeFullTx(txHashRlp: string): { senderPart: unknown[]; feePayer: str
   const feePayerSigs = list[list.length - 1] as RlpSignature[];
   return { senderPart: list.slice(0, -2), feePayer: list[list.length - 2] as string, feePayerSignature: feePayerSigs[0]! };
 }
+
+describe('KIP-249 auction bids (kaiachain/kaia kaiax/auction/bid_test.go)', () => {
+  interface BidVector {
+    chainId: string;
+    entryPoint: string;
+    searcherKey: string;
+    auctioneerKey: string;
+    auctioneer: string;
+    bid: Record<'targetTxHash' | 'blockNumber' | 'sender' | 'to' | 'nonce' | 'bid' | 'callGasLimit' | 'data', string>;
+    expected: { digest: string; searcherSig: string; ethSignedSearcherSig: string; auctioneerSig: string };
+  }
+  const { vectors, source } = (fixture as unknown as { auctionBids: { vectors: BidVector[]; source: Source } }).auctionBids;
+
+  it('come from kaiachain/kaia at a commit', () => {
+    expect(source.repo).toBe('kaiachain/kaia');
+    expect(source.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(vectors.length).toBeGreaterThan(0);
+  });
+
+  it.each(vectors.map((v) => [v.bid.targetTxHash, v] as const))('bid on %s: the EIP-712 digest and both signatures, byte for byte', (_, v) => {
+    const bid: AuctionBid = {
+      targetTxHash: v.bid.targetTxHash,
+      blockNumber: BigInt(v.bid.blockNumber),
+      sender: v.bid.sender,
+      to: v.bid.to,
+      nonce: BigInt(v.bid.nonce),
+      bid: BigInt(v.bid.bid),
+      callGasLimit: BigInt(v.bid.callGasLimit),
+      data: v.bid.data,
+    };
+    const chainId = BigInt(v.chainId);
+    expect(auctionBidDigest(bid, chainId, v.entryPoint)).toBe(v.expected.digest);
+    const searcher = new SigningKey(v.searcherKey);
+    const auctioneer = new SigningKey(v.auctioneerKey);
+    expect(computeAddress(searcher.publicKey)).toBe(v.bid.sender);
+    expect(computeAddress(auctioneer.publicKey)).toBe(v.auctioneer);
+    expect(hashMessage(getBytes(v.expected.searcherSig))).toBe(v.expected.ethSignedSearcherSig);
+    expect(signAuctionBid(bid, chainId, v.entryPoint, searcher, auctioneer)).toEqual({
+      searcherSig: v.expected.searcherSig,
+      auctioneerSig: v.expected.auctioneerSig,
+    });
+  });
+});

@@ -3,6 +3,7 @@ import type { TestCase } from '../../src/api/test-case.js';
 import { kaiaAccountCreation } from './account-creation.js';
 import { kaiaAccountUpdate, kaiaFeeDelegatedAccountUpdate, kaiaFeeDelegatedAccountUpdateWithRatio } from './account-update.js';
 import { kaiaCancel, kaiaFeeDelegatedCancel, kaiaFeeDelegatedCancelWithRatio } from './cancel.js';
+import { kaiaGaslessOnlyApprove, kaiaGaslessRevertTransaction, kaiaGaslessTransaction } from './gasless.js';
 import { kaiaFeeDelegatedSmartContractDeploy, kaiaFeeDelegatedSmartContractDeployWithRatio, kaiaSmartContractDeploy } from './smart-contract-deploy.js';
 import {
   kaiaFeeDelegatedSmartContractExecution,
@@ -40,4 +41,7 @@ export const kaiaTestCases: readonly TestCase[] = [
   kaiaAccountUpdate,
   kaiaFeeDelegatedAccountUpdate,
   kaiaFeeDelegatedAccountUpdateWithRatio,
+  kaiaGaslessTransaction,
+  kaiaGaslessRevertTransaction,
+  kaiaGaslessOnlyApprove,
 ];
