@@ -6,17 +6,29 @@
  * than one transaction an iteration, settled by the chain-truth tracker: what it counts mined
  * is what the node's blocks hold.
  */
-import { Interface, keccak256, MaxUint256, Transaction } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeAddress, Interface, keccak256, MaxUint256, SigningKey, Transaction } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { AUCTIONEER_KEY_ENV } from '../../src/chain/kaia/auction-probe.js';
 import { KaiaFeatureMissingError } from '../../src/chain/kaia/node-probe.js';
 import { KEY_ENV } from '../../src/chain/keys.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { loadArtifact } from '../../testcases/contracts/artifacts.js';
+import { validateBidResult } from '../../testcases/kaia/auction.js';
 import { validateAccount } from '../../testcases/reads/get-account.js';
 import { validateConsensusBlock } from '../../testcases/reads/get-block-with-consensus-info.js';
-import { FAKE_GSR, FAKE_TOKEN, FAKE_TOKENS_PER_KEI, type FakeGasless, installFakeGasless } from '../support/fake-kaia-modules.js';
+import {
+  FAKE_GSR,
+  FAKE_MIN_DEPOSIT,
+  FAKE_TOKEN,
+  FAKE_TOKENS_PER_KEI,
+  type FakeAuction,
+  type FakeGasless,
+  installFakeAuction,
+  installFakeGasless,
+} from '../support/fake-kaia-modules.js';
 import { FAKE_CHAIN_ID, FAKE_KAIA_GAS_PRICE, FAKE_START_NONCE, type FakeKaiaNode, startFakeKaiaNode } from '../support/fake-kaia-node.js';
-import { harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, type LooseSettings, recordingUser, runOn, setupError, tc } from '../support/kaia-harness.js';
+import { GENERAL, harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, type LooseSettings, recordingUser, runOn, setupError, tc } from '../support/kaia-harness.js';
 import { decodeKaiaTx } from '../support/kaia-tx-decode.js';
 import { kip247Violations } from '../support/kip247-rules.js';
 import { CLI, startProcess } from '../support/processes.js';
@@ -324,5 +336,120 @@ describe('the KIP-247 gasless test cases', () => {
     }
     // The scripted node mines a lone approve (Kaia's pool would drop it after 10 s: a `mined` failure there).
     expect(run.counts).toEqual({ accepted: 4, mined: 4, dropped: 0, unresolved: 0, resent: 0 });
+  });
+});
+
+describe('the KIP-249 auction test cases', () => {
+  const NAMES = ['kaiaAuctionBid', 'kaiaAuctionRevertedBid'] as const;
+  /** The auctioneer: a key of this test, given as the operator would, in the environment. */
+  const AUCTIONEER = new SigningKey(`0x${'a7'.repeat(32)}`);
+  let auction: FakeAuction;
+  beforeAll(() => {
+    auction = installFakeAuction(node, computeAddress(AUCTIONEER.publicKey));
+    vi.stubEnv(AUCTIONEER_KEY_ENV, AUCTIONEER.privateKey);
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+
+  const other = computeAddress(new SigningKey(`0x${'b8'.repeat(32)}`).publicKey);
+  it.for([
+    [
+      'without the auction namespace',
+      { enabled: false },
+      undefined,
+      /^auction_call \(getActiveAddr\): JSON-RPC error -32601: .* \(it needs a Kaia v2 consensus node with the auction module and its auction API\)$/,
+    ],
+    [
+      'with no entry point registered',
+      { entryPoint: '0x0000000000000000000000000000000000000000' },
+      undefined,
+      /^no AuctionEntryPoint is registered in the KIP-149 registry$/,
+    ],
+    ['without the auctioneer key', {}, '', /^the auctioneer 0x[0-9a-fA-F]{40} co-signs every bid: give its key in KLAYWORKER_AUCTIONEER_KEY$/],
+    [
+      'with another key than the auctioneer',
+      { auctioneer: other },
+      undefined,
+      /^KLAYWORKER_AUCTIONEER_KEY is the key of 0x[0-9a-fA-F]{40}, not of the auctioneer 0x[0-9a-fA-F]{40}$/,
+    ],
+  ] as const)('a node %s is refused in one line naming what is missing, before anything is funded', async ([, change, key, what]) => {
+    const saved = { enabled: auction.enabled, entryPoint: auction.entryPoint, auctioneer: auction.auctioneer };
+    Object.assign(auction, change);
+    if (key !== undefined) vi.stubEnv(AUCTIONEER_KEY_ENV, key);
+    const before = node.requests.length;
+    try {
+      for (const name of NAMES) {
+        const h = harness(node.url, {}, { seed: 'auction-refused' });
+        try {
+          const err = await setupError(tc(name).setup(h.ctx));
+          expect(err).toBeInstanceOf(KaiaFeatureMissingError);
+          const prefix = `${name}: the node cannot take KIP-249 auction bids: `;
+          expect(err.message.startsWith(prefix), err.message).toBe(true);
+          expect(err.message.slice(prefix.length)).toMatch(what);
+          expect(err.message).not.toContain(AUCTIONEER.privateKey.slice(2));
+        } finally {
+          await h.close();
+        }
+      }
+    } finally {
+      Object.assign(auction, saved);
+      vi.stubEnv(AUCTIONEER_KEY_ENV, AUCTIONEER.privateKey);
+    }
+    expect(node.requests.slice(before).filter((r) => /getBalance|getTransactionCount|sendRawTransaction/.test(r.method))).toEqual([]);
+  });
+
+  it('a --charge that cannot cover the vault’s minimum deposit is refused before funding', async () => {
+    const h = harness(node.url, { chargeWei: FAKE_MIN_DEPOSIT }, { seed: 'auction-poor' });
+    try {
+      const err = await setupError(tc('kaiaAuctionBid').setup(h.ctx));
+      expect(err.message).toBe(
+        `kaiaAuctionBid: each test account deposits the auction vault's minimum, ${FAKE_MIN_DEPOSIT} kei, as a searcher: give a --charge above it (and fewer --accounts to fund)`,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it.for([
+    ['kaiaAuctionBid', 'auctionBidTC', 0n],
+    ['kaiaAuctionRevertedBid', 'auctionRevertedBidTC', BigInt(Number.MAX_SAFE_INTEGER)],
+  ] as const)(
+    '%s (%s): each searcher deposits once; each iteration sends its target and bids on it for the next block; the node takes every bid',
+    async ([name, alias, nonce]) => {
+      expect(tc(alias).name).toBe(name);
+      const bidsBefore = auction.bids.length;
+      // Blocks wait, so every bid is for the block after the one the test case read.
+      const run = await settledRun(name, 4, 'held');
+      const deposited = run.accounts.map((a) => auction.deposits.get(a.toLowerCase()));
+      expect(deposited).toEqual(run.accounts.map(() => FAKE_MIN_DEPOSIT));
+      expect(run.records).toEqual(
+        Array(4)
+          .fill([
+            { ok: true, type: 'kaia_sendRawTransaction', name },
+            { ok: true, type: 'auction_submitBid', name },
+          ])
+          .flat(),
+      );
+      const bids = auction.bids.slice(bidsBefore);
+      expect(bids).toHaveLength(4);
+      for (const [i, bid] of bids.entries()) {
+        const target = decodeKaiaTx(run.sent[i]!);
+        expect(bid.targetTxRaw).toBe(run.sent[i]);
+        expect(bid.targetTxHash).toBe(keccak256(run.sent[i]!));
+        expect(target.fields.type).toBe(0x08);
+        expect(bid.sender).toBe(target.fields.from);
+        expect(bid).toMatchObject({ to: GENERAL, nonce: Number(nonce), callGasLimit: 200_000, bid: '0x3b9aca00' });
+        expect(bid.data).toBe(new Interface(loadArtifact('General').abi).encodeFunctionData('reward', [target.fields.from]));
+      }
+      // The targets are ours to follow; the bids' own transactions are the proposer's.
+      expect(run.counts).toEqual({ accepted: 4, mined: 4, dropped: 0, unresolved: 0, resent: 0 });
+    },
+  );
+
+  it('a bid for a block the chain has passed is the node’s refusal, recorded as a failure of auction_submitBid', () => {
+    expect(validateBidResult({ err: 'invalid block number' })).toBe('auction_submitBid: invalid block number');
+    expect(validateBidResult({ bidHash: `0x${'11'.repeat(32)}` })).toBeUndefined();
+    expect(validateBidResult(null)).toBe('invalid auction_submitBid result: null');
   });
 });

@@ -208,6 +208,8 @@ const TESTED_IN_CATALOGUE = [
   'kaiaGaslessTransaction',
   'kaiaGaslessRevertTransaction',
   'kaiaGaslessOnlyApprove',
+  'kaiaAuctionBid',
+  'kaiaAuctionRevertedBid',
 ];
 
 describe('Kaia test cases on a scripted Kaia node', () => {

@@ -49,6 +49,8 @@ export interface FakeKaiaNode {
   receiptStatus: string;
   /** Hashes of every mined transaction, in block order. */
   mined(): string[];
+  /** The latest block's number (reading it mines nothing). */
+  head(): number;
   /** The next n accepted transactions are forgotten instead of mined. */
   dropNext(n: number): void;
   /**
@@ -244,6 +246,7 @@ export async function startFakeKaiaNode(options: { kaia?: boolean; keysPending?:
     requests: server.requests,
     keyTypes,
     mined: () => blocks.flat(),
+    head,
     dropNext: (n: number) => {
       dropping += n;
     },

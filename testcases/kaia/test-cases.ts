@@ -2,6 +2,7 @@
 import type { TestCase } from '../../src/api/test-case.js';
 import { kaiaAccountCreation } from './account-creation.js';
 import { kaiaAccountUpdate, kaiaFeeDelegatedAccountUpdate, kaiaFeeDelegatedAccountUpdateWithRatio } from './account-update.js';
+import { kaiaAuctionBid, kaiaAuctionRevertedBid } from './auction.js';
 import { kaiaCancel, kaiaFeeDelegatedCancel, kaiaFeeDelegatedCancelWithRatio } from './cancel.js';
 import { kaiaGaslessOnlyApprove, kaiaGaslessRevertTransaction, kaiaGaslessTransaction } from './gasless.js';
 import { kaiaFeeDelegatedSmartContractDeploy, kaiaFeeDelegatedSmartContractDeployWithRatio, kaiaSmartContractDeploy } from './smart-contract-deploy.js';
@@ -44,4 +45,6 @@ export const kaiaTestCases: readonly TestCase[] = [
   kaiaGaslessTransaction,
   kaiaGaslessRevertTransaction,
   kaiaGaslessOnlyApprove,
+  kaiaAuctionBid,
+  kaiaAuctionRevertedBid,
 ];

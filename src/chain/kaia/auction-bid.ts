@@ -66,6 +66,14 @@ export function signAuctionBid(bid: AuctionBid, chainId: bigint, entryPoint: str
 
 /** The parameter of `auction_submitBid` (kaiax/auction/impl BidInput). */
 export function auctionBidInput(bid: AuctionBid, targetTxRaw: string, signed: SignedBid): Record<string, unknown> {
+  // Kaia reads these as JSON numbers: past 2^53 a number would arrive as another value than the one signed.
+  for (const [what, n] of [
+    ['blockNumber', bid.blockNumber],
+    ['nonce', bid.nonce],
+    ['callGasLimit', bid.callGasLimit],
+  ] as const) {
+    if (n < 0n || n > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`auction bid ${what} ${n} does not fit a JSON number exactly`);
+  }
   return {
     targetTxRaw,
     targetTxHash: bid.targetTxHash,
