@@ -50,6 +50,25 @@ async function requestsDuring<T>(run: () => Promise<T>): Promise<{ result: T; me
   return { result, methods: made.map((r) => r.method), params: made.map((r) => (r.params ?? []) as unknown[]) };
 }
 
+/**
+ * Sets up each of `names` (with `seed`'s accounts) and hands its error to `check`; then checks
+ * that nothing was funded, nonce-read or sent meanwhile: every refusal came before funding.
+ */
+async function expectRefusedBeforeFunding(names: readonly string[], seed: string, check: (err: Error, name: string) => void): Promise<void> {
+  const before = node.requests.length;
+  for (const name of names) {
+    const h = harness(node.url, {}, { seed });
+    try {
+      const err = await setupError(tc(name).setup(h.ctx));
+      expect(err).toBeInstanceOf(KaiaFeatureMissingError);
+      check(err, name);
+    } finally {
+      await h.close();
+    }
+  }
+  expect(node.requests.slice(before).filter((r) => /getBalance|getTransactionCount|sendRawTransaction/.test(r.method))).toEqual([]);
+}
+
 describe('Kaia reads', () => {
   it.for([
     ['eth', 'kaia'],
@@ -181,19 +200,12 @@ describe('kaiaAccountCreation (newAccountCreationTC)', () => {
   it('a node that does not decode 0x18 (every Kaia build) is refused in one line, before any account is read, funded or sent from', async () => {
     expect(tc('newAccountCreationTC').name).toBe('kaiaAccountCreation');
     const before = node.requests.length;
-    const h = harness(node.url, {}, { seed: 'account-creation-refused' });
-    try {
-      const err = await setupError(tc('kaiaAccountCreation').setup(h.ctx));
-      expect(err).toBeInstanceOf(KaiaFeatureMissingError);
+    await expectRefusedBeforeFunding(['kaiaAccountCreation'], 'account-creation-refused', (err) => {
       expect(err.message).toBe(
         'kaiaAccountCreation: the node does not take AccountCreation (0x18) transactions (kaia_recoverFromTransaction: JSON-RPC error -32000: undefined tx type); kaiachain/kaia leaves the type out of every network',
       );
-    } finally {
-      await h.close();
-    }
-    const methods = node.requests.slice(before).map((r) => r.method);
-    expect(methods).toContain('kaia_recoverFromTransaction');
-    expect(methods.filter((m) => /getBalance|getTransactionCount|sendRawTransaction/.test(m))).toEqual([]);
+    });
+    expect(node.requests.slice(before).map((r) => r.method)).toContain('kaia_recoverFromTransaction');
   });
 
   it('through the CLI, the Go name ends the worker with that line and exit code 1, having sent nothing', async () => {
@@ -260,22 +272,13 @@ describe('the KIP-247 gasless test cases', () => {
   ] as const)('a node whose gasless info is %j is refused in one line naming what is missing, before anything is funded', async ([change, what]) => {
     const info = gasless.info;
     gasless.info = change === null ? null : { ...info!, ...change };
-    const before = node.requests.length;
     try {
-      for (const name of NAMES) {
-        const h = harness(node.url, {}, { seed: 'gasless-refused' });
-        try {
-          const err = await setupError(tc(name).setup(h.ctx));
-          expect(err).toBeInstanceOf(KaiaFeatureMissingError);
-          expect(err.message).toBe(`${name}: the node cannot run KIP-247 gasless transactions: ${what}`);
-        } finally {
-          await h.close();
-        }
-      }
+      await expectRefusedBeforeFunding(NAMES, 'gasless-refused', (err, name) => {
+        expect(err.message).toBe(`${name}: the node cannot run KIP-247 gasless transactions: ${what}`);
+      });
     } finally {
       gasless.info = info;
     }
-    expect(node.requests.slice(before).filter((r) => /getBalance|getTransactionCount|sendRawTransaction/.test(r.method))).toEqual([]);
   });
 
   /** The sent pairs, in order: [approve, swap] per iteration. */
@@ -377,26 +380,17 @@ describe('the KIP-249 auction test cases', () => {
     const saved = { enabled: auction.enabled, entryPoint: auction.entryPoint, auctioneer: auction.auctioneer };
     Object.assign(auction, change);
     if (key !== undefined) vi.stubEnv(AUCTIONEER_KEY_ENV, key);
-    const before = node.requests.length;
     try {
-      for (const name of NAMES) {
-        const h = harness(node.url, {}, { seed: 'auction-refused' });
-        try {
-          const err = await setupError(tc(name).setup(h.ctx));
-          expect(err).toBeInstanceOf(KaiaFeatureMissingError);
-          const prefix = `${name}: the node cannot take KIP-249 auction bids: `;
-          expect(err.message.startsWith(prefix), err.message).toBe(true);
-          expect(err.message.slice(prefix.length)).toMatch(what);
-          expect(err.message).not.toContain(AUCTIONEER.privateKey.slice(2));
-        } finally {
-          await h.close();
-        }
-      }
+      await expectRefusedBeforeFunding(NAMES, 'auction-refused', (err, name) => {
+        const prefix = `${name}: the node cannot take KIP-249 auction bids: `;
+        expect(err.message.startsWith(prefix), err.message).toBe(true);
+        expect(err.message.slice(prefix.length)).toMatch(what);
+        expect(err.message).not.toContain(AUCTIONEER.privateKey.slice(2));
+      });
     } finally {
       Object.assign(auction, saved);
       vi.stubEnv(AUCTIONEER_KEY_ENV, AUCTIONEER.privateKey);
     }
-    expect(node.requests.slice(before).filter((r) => /getBalance|getTransactionCount|sendRawTransaction/.test(r.method))).toEqual([]);
   });
 
   it('a --charge that cannot cover the vault’s minimum deposit is refused before funding', async () => {

@@ -14,6 +14,7 @@
  */
 import { getAddress, getBytes, Interface, keccak256, Transaction, verifyMessage, verifyTypedData } from 'ethers';
 
+import { AUCTION_DOMAIN, AUCTION_TX_TYPES } from '../../src/chain/kaia/auction-bid.js';
 import { AUCTION_DEPOSIT_VAULT, AUCTION_ENTRY_POINT, KIP149, KIP149_REGISTRY } from '../../src/chain/kaia/auction-probe.js';
 import { ERC20_GASLESS, GASLESS_SWAP_ROUTER } from '../../src/chain/kaia/gasless.js';
 import type { FakeAnswer, FakeKaiaNode } from './fake-kaia-node.js';
@@ -108,28 +109,15 @@ export interface FakeAuction {
   readonly bids: Record<string, unknown>[];
 }
 
-const TYPES = {
-  AuctionTx: [
-    { name: 'targetTxHash', type: 'bytes32' },
-    { name: 'blockNumber', type: 'uint256' },
-    { name: 'sender', type: 'address' },
-    { name: 'to', type: 'address' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'bid', type: 'uint256' },
-    { name: 'callGasLimit', type: 'uint256' },
-    { name: 'data', type: 'bytes' },
-  ],
-};
-
 /** Why the bid pool refuses `bid` (kaiax/auction validateBid), or undefined. */
 function bidProblem(auction: FakeAuction, bid: Record<string, unknown>, head: number): string | undefined {
   if (keccak256(bid.targetTxRaw as string) !== bid.targetTxHash) return 'invalid target tx hash';
   const block = bid.blockNumber as number;
   if (!(block > head && block <= head + 2)) return 'invalid block number';
   if (BigInt(bid.bid as string) <= 0n) return 'zero bid';
-  const domain = { name: 'KAIA_AUCTION', version: '0.0.1', chainId: FAKE_CHAIN_ID, verifyingContract: auction.entryPoint };
+  const domain = { ...AUCTION_DOMAIN, chainId: FAKE_CHAIN_ID, verifyingContract: auction.entryPoint };
   const value = { ...bid, bid: BigInt(bid.bid as string) };
-  if (verifyTypedData(domain, TYPES, value, bid.searcherSig as string) !== getAddress(bid.sender as string)) return 'invalid searcher sig';
+  if (verifyTypedData(domain, AUCTION_TX_TYPES, value, bid.searcherSig as string) !== getAddress(bid.sender as string)) return 'invalid searcher sig';
   if (verifyMessage(getBytes(bid.searcherSig as string), bid.auctioneerSig as string) !== getAddress(auction.auctioneer)) return 'invalid auctioneer sig';
   return undefined;
 }

@@ -9,12 +9,11 @@
  */
 import { hexlify, randomBytes, SigningKey } from 'ethers';
 
-import { defineTestCase } from '../../src/api/test-case.js';
 import { probeAccountCreation } from '../../src/chain/kaia/account-creation-probe.js';
 import { accountKeyPublic } from '../../src/chain/kaia/account-key.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
-import { prepareKaia } from './kaia-setup.js';
+import { defineKaiaTestCase } from './kaia-test-case.js';
 import { randomValue, sendKaiaTx } from './send-kaia-tx.js';
 
 const NAME = 'kaiaAccountCreation';
@@ -25,15 +24,13 @@ function newAccount(): { address: string; key: string } {
   return { address: hexlify(randomBytes(20)), key: accountKeyPublic(key.compressedPublicKey) };
 }
 
-export const kaiaAccountCreation = defineTestCase({
+export const kaiaAccountCreation = defineKaiaTestCase({
   name: NAME,
-  aliases: ['newAccountCreationTC'],
+  alias: 'newAccountCreationTC',
   description:
     'Kaia AccountCreation (0x18) of a random address with a public key; refused before funding by a node that does not take 0x18 (every Kaia network)',
-  async setup(ctx) {
-    const setup = await prepareKaia(ctx, NAME, {
-      beforeFunding: ({ namespace, chainId }) => probeAccountCreation(ctx.rpc, namespace, chainId, NAME),
-    });
+  probe: (ctx, { namespace, chainId }) => probeAccountCreation(ctx.rpc, namespace, chainId, NAME),
+  async ready(setup) {
     const type = KaiaTxType.AccountCreation;
     // Every public key costs the same to install.
     const gas = kaiaMinGasLimitAnyFork({ type, key: newAccount().key });

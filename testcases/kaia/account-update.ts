@@ -11,12 +11,12 @@
  *   its teardown leaves public keys behind: the next run of one of them with the same
  *   --account-seed resets them. A separate --account-seed keeps other runs out of it entirely.
  */
-import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { accountKeyPublic } from '../../src/chain/kaia/account-key.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
-import { prepareKaia } from './kaia-setup.js';
+import { defineKaiaTestCase } from './kaia-test-case.js';
 import { restoreLegacyKeys } from './restore-legacy-keys.js';
 import { delegation, FEE_RATIO, sendKaiaTx } from './send-kaia-tx.js';
 
@@ -24,13 +24,12 @@ const RUNS_ALONE =
   'it gives the test accounts public keys, and Kaia refuses Ethereum-typed transactions from such accounts; run it on its own, ideally with its own --account-seed';
 
 function accountUpdateTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
-  return defineTestCase({
+  return defineKaiaTestCase({
     name,
-    aliases: [alias],
+    alias,
     description,
     runsAlone: RUNS_ALONE,
-    async setup(ctx) {
-      const setup = await prepareKaia(ctx, name);
+    async ready(setup, ctx) {
       const { list } = setup.accounts;
       const keys = new Map(list.map((a) => [a.address, accountKeyPublic(a.signer.compressedPublicKey)]));
       // Every public key costs the same to install.

@@ -22,7 +22,7 @@
  */
 import { Interface } from 'ethers';
 
-import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { ChainHead } from '../../src/chain/chain-head.js';
 import { type AuctionBid, auctionBidInput, signAuctionBid } from '../../src/chain/kaia/auction-bid.js';
 import { AUCTION_DEPOSIT_VAULT, AUCTION_ENTRY_POINT, type AuctionInfo, probeAuction } from '../../src/chain/kaia/auction-probe.js';
@@ -32,7 +32,7 @@ import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
-import { prepareKaia } from './kaia-setup.js';
+import { defineKaiaTestCase } from './kaia-test-case.js';
 import { randomValue, sendKaiaTx } from './send-kaia-tx.js';
 import { sendFromEach, view } from './setup-sends.js';
 
@@ -54,23 +54,21 @@ export function validateBidResult(result: unknown): string | undefined {
 }
 
 function auctionTestCase(name: string, alias: string, reverted: boolean, description: string): TestCase {
-  return defineTestCase({
+  return defineKaiaTestCase<AuctionInfo>({
     name,
-    aliases: [alias],
+    alias,
     description,
-    async setup(ctx) {
-      let info: AuctionInfo | undefined;
-      const setup = await prepareKaia(ctx, name, {
-        beforeFunding: async () => {
-          info = await probeAuction(ctx.rpc, name);
-          if (ctx.tx.settings.chargeWei <= info.minDeposit) {
-            throw new KaiaFeatureMissingError(
-              `${name}: each test account deposits the auction vault's minimum, ${info.minDeposit} kei, as a searcher: give a --charge above it (and fewer --accounts to fund)`,
-            );
-          }
-        },
-      });
-      const { entryPoint, depositVault, minDeposit, auctioneer } = info!;
+    async probe(ctx) {
+      const info = await probeAuction(ctx.rpc, name);
+      if (ctx.tx.settings.chargeWei <= info.minDeposit) {
+        throw new KaiaFeatureMissingError(
+          `${name}: each test account deposits the auction vault's minimum, ${info.minDeposit} kei, as a searcher: give a --charge above it (and fewer --accounts to fund)`,
+        );
+      }
+      return info;
+    },
+    async ready(setup, ctx, info) {
+      const { entryPoint, depositVault, minDeposit, auctioneer } = info;
       const deposits = await Promise.all(
         setup.accounts.list.map(async (a) => (await view(setup, AUCTION_DEPOSIT_VAULT, depositVault, 'depositBalances', [a.address]))[0] as bigint),
       );

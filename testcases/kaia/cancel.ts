@@ -6,30 +6,20 @@
  * (The Go tools' 100,000,000 gas limit would need a balance of limit × gas price, several
  * KAIA, in every payer; the limit costs nothing else, so the exact intrinsic gas is used.)
  */
-import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
-import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
-import { pickRecipient } from '../transfers/random-transfer.js';
-import { prepareKaia } from './kaia-setup.js';
-import { delegation, FEE_RATIO, sendKaiaTx } from './send-kaia-tx.js';
+import { defineFixedGasTestCase } from './kaia-test-case.js';
+import { delegation, FEE_RATIO } from './send-kaia-tx.js';
 
 function cancelTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
-  return defineTestCase({
+  return defineFixedGasTestCase({
     name,
-    aliases: [alias],
+    alias,
     description,
-    async setup(ctx) {
-      const setup = await prepareKaia(ctx, name);
-      const gas = kaiaMinGasLimitAnyFork({ type });
-      const { list } = setup.accounts;
-      return {
-        async run(user) {
-          await sendKaiaTx(user, setup, (from) => {
-            const { feeRatio, feePayer } = delegation(type, pickRecipient(list, from.index));
-            return { fields: { type, gas, feeRatio }, feePayer };
-          });
-        },
-      };
+    type,
+    plan: (_from, other, gas) => {
+      const { feeRatio, feePayer } = delegation(type, other);
+      return { fields: { type, gas, feeRatio }, feePayer };
     },
   });
 }

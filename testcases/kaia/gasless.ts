@@ -24,14 +24,15 @@
  */
 import { MaxUint256 } from 'ethers';
 
-import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { GASLESS_SWAP_ROUTER, gaslessApproveData, gaslessRepayAmount, gaslessSwapData } from '../../src/chain/kaia/gasless.js';
 import { type GaslessInfo, probeGasless } from '../../src/chain/kaia/gasless-probe.js';
 import { signEthTx } from '../../src/chain/signing/eth-tx.js';
 import type { SignedTx } from '../../src/chain/signing/sign-transfer.js';
 import { buyGaslessTokens } from './gasless-tokens.js';
-import { type KaiaSetup, prepareKaia } from './kaia-setup.js';
+import type { KaiaSetup } from './kaia-setup.js';
+import { defineKaiaTestCase } from './kaia-test-case.js';
 import { sendFromTestAccount, type SignedPlan } from './send-kaia-tx.js';
 import { view } from './setup-sends.js';
 
@@ -71,19 +72,14 @@ function pairFrom(setup: KaiaSetup, plan: GaslessPlan, variant: Variant, from: T
 }
 
 function gaslessTestCase(name: string, alias: string, variant: Variant, description: string): TestCase {
-  return defineTestCase({
+  return defineKaiaTestCase<GaslessInfo>({
     name,
-    aliases: [alias],
+    alias,
     description,
-    async setup(ctx) {
-      let info: GaslessInfo | undefined;
-      const setup = await prepareKaia(ctx, name, {
-        beforeFunding: async () => {
-          info = await probeGasless(ctx.rpc, name);
-        },
-      });
-      const token = [...info!.tokens].sort()[0]!;
-      const { swapRouter } = info!;
+    probe: (ctx) => probeGasless(ctx.rpc, name),
+    async ready(setup, ctx, info) {
+      const token = [...info.tokens].sort()[0]!;
+      const { swapRouter } = info;
       if (setup.settings.maxPending !== 1) {
         ctx.log.warn(
           { testCase: name, maxPending: setup.settings.maxPending },

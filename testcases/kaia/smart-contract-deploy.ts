@@ -7,23 +7,22 @@
  * kaia-load-tester before 2025, the delegated deploys carry no recipient either: the node
  * refuses a deploy with one (ErrInvalidContractAddress), so theirs always failed.
  */
-import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { contractGasLimit } from './contract-gas.js';
-import { prepareKaia } from './kaia-setup.js';
+import { defineKaiaTestCase } from './kaia-test-case.js';
 import { delegation, FEE_RATIO, sendKaiaTx } from './send-kaia-tx.js';
 
 /** The same bytes every time, so the estimate only misses state the constructor never reads. */
 const DEPLOY_HEADROOM_PERCENT = 20n;
 
 function deployTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
-  return defineTestCase({
+  return defineKaiaTestCase({
     name,
-    aliases: [alias],
+    alias,
     description,
-    async setup(ctx) {
-      const setup = await prepareKaia(ctx, name);
+    async ready(setup) {
       const { bytecode } = loadArtifact('General');
       const from = setup.accounts.list[0]!.address;
       const gas = await contractGasLimit(setup, { type, data: bytecode }, { from, value: 0n, data: bytecode }, DEPLOY_HEADROOM_PERCENT);

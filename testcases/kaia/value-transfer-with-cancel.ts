@@ -11,21 +11,19 @@
  * transfer), settled mined when a block holds either of them. The teardown logs how many pairs
  * each of the two settled. The Go tool's returned hash was always zero; here both are followed.
  */
-import { defineTestCase } from '../../src/api/test-case.js';
 import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
 import { KaiaTxType } from '../../src/chain/kaia/tx-types.js';
 import { pickRecipient } from '../transfers/random-transfer.js';
-import { prepareKaia } from './kaia-setup.js';
+import { defineKaiaTestCase } from './kaia-test-case.js';
 import { randomValue, sendKaiaTx } from './send-kaia-tx.js';
 
 const NAME = 'kaiaValueTransferWithCancel';
 
-export const kaiaValueTransferWithCancel = defineTestCase({
+export const kaiaValueTransferWithCancel = defineKaiaTestCase({
   name: NAME,
-  aliases: ['newValueTransferWithCancelTC'],
+  alias: 'newValueTransferWithCancelTC',
   description: 'Kaia ValueTransfer (0x08) and a Cancel (0x38) at the same nonce right after it; one of the two is mined, one mined row per pair',
-  async setup(ctx) {
-    const setup = await prepareKaia(ctx, NAME);
+  async ready(setup, ctx) {
     const transferGas = kaiaMinGasLimitAnyFork({ type: KaiaTxType.ValueTransfer });
     const cancelGas = kaiaMinGasLimitAnyFork({ type: KaiaTxType.Cancel });
     const { list } = setup.accounts;

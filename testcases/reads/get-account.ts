@@ -6,9 +6,8 @@
  * `kaia_chainID` before the accounts are funded, so on a node that is not Kaia nothing is spent.
  */
 import { defineTestCase } from '../../src/api/test-case.js';
-import { probeKaiaNode } from '../../src/chain/kaia/node-probe.js';
-import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';
-import { kaiaNamespaceOf } from '../kaia/kaia-setup.js';
+import { describeResult, timedCall } from '../../src/runner/timed-call.js';
+import { kaiaRead } from './read-context.js';
 
 const NAME = 'kaiaGetAccount';
 /** account.ExternallyOwnedAccountType in Kaia (0 legacy, 1 EOA, 2 smart contract). */
@@ -30,11 +29,8 @@ export const kaiaGetAccount = defineTestCase({
   aliases: ['readGetAccount'],
   description: "kaia_getAccount(random test account, 'latest'), Kaia only; succeeds when the account is an EOA (accType 1)",
   async setup(ctx) {
-    const namespace = kaiaNamespaceOf(ctx.namespace);
-    await probeKaiaNode(ctx.rpc, namespace);
+    const { method, label } = await kaiaRead(ctx, NAME, 'getAccount');
     const { list } = await ctx.tx.accounts();
-    const method = `${namespace}_getAccount`;
-    const label: CallLabel = { type: method, name: NAME };
     const params = list.map((a) => [a.address, 'latest'] as const);
     const validate = (result: unknown): string | undefined => validateAccount(method, result);
     return {

@@ -6,11 +6,9 @@
  */
 import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import { toHexQuantity } from '../../src/chain/encoding/hex.js';
-import { probeKaiaNode } from '../../src/chain/kaia/node-probe.js';
-import { type CallLabel, timedCall } from '../../src/runner/timed-call.js';
-import { kaiaNamespaceOf } from '../kaia/kaia-setup.js';
+import { timedCall } from '../../src/runner/timed-call.js';
 import { validateBlock } from './get-block-by-number.js';
-import { openChainHead, type ReadConfig } from './read-context.js';
+import { kaiaRead, openChainHead, type ReadConfig } from './read-context.js';
 
 const NAME = 'kaiaGetBlockWithConsensusInfoByNumber';
 
@@ -27,10 +25,7 @@ export function createGetBlockWithConsensusInfo(config: ReadConfig): TestCase {
     aliases: ['readGetBlockWithConsensusInfoByNumber'],
     description: 'kaia_getBlockWithConsensusInfoByNumber(random block <= head), Kaia only; succeeds when it is that block with its committee',
     async setup(ctx) {
-      const namespace = kaiaNamespaceOf(ctx.namespace);
-      await probeKaiaNode(ctx.rpc, namespace);
-      const method = `${namespace}_getBlockWithConsensusInfoByNumber`;
-      const label: CallLabel = { type: method, name: NAME };
+      const { namespace, method, label } = await kaiaRead(ctx, NAME, 'getBlockWithConsensusInfoByNumber');
       const head = await openChainHead(ctx, NAME, `${namespace}_blockNumber`, config);
       return {
         async run(user) {

@@ -11,8 +11,9 @@ import { getBytes, hashMessage, hexlify, type SigningKey, toQuantity, TypedDataE
 
 import { defaultEcdsaSigner } from '../signing/ecdsa.js';
 
-const DOMAIN = { name: 'KAIA_AUCTION', version: '0.0.1' } as const;
-const TYPES = {
+/** The EIP-712 domain's name and version, and the bid's type (kaiax/auction eip712.go). */
+export const AUCTION_DOMAIN = { name: 'KAIA_AUCTION', version: '0.0.1' } as const;
+export const AUCTION_TX_TYPES = {
   AuctionTx: [
     { name: 'targetTxHash', type: 'bytes32' },
     { name: 'blockNumber', type: 'uint256' },
@@ -44,7 +45,7 @@ export interface AuctionBid {
 
 /** The digest the searcher signs. Pure. */
 export function auctionBidDigest(bid: AuctionBid, chainId: bigint, entryPoint: string): string {
-  return TypedDataEncoder.hash({ ...DOMAIN, chainId, verifyingContract: entryPoint }, TYPES, bid);
+  return TypedDataEncoder.hash({ ...AUCTION_DOMAIN, chainId, verifyingContract: entryPoint }, AUCTION_TX_TYPES, bid);
 }
 
 /** `digest` signed as r ‖ s ‖ v (v = 27 + recovery id), as Kaia's auction checks it. */
