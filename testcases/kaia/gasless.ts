@@ -26,6 +26,7 @@ import { MaxUint256 } from 'ethers';
 
 import type { TestCase } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
+import { maxPricePerGas } from '../../src/chain/chain-context.js';
 import { GASLESS_SWAP_ROUTER, gaslessApproveData, gaslessRepayAmount, gaslessSwapData } from '../../src/chain/kaia/gasless.js';
 import { type GaslessInfo, probeGasless } from '../../src/chain/kaia/gasless-probe.js';
 import { signEthTx } from '../../src/chain/signing/eth-tx.js';
@@ -61,8 +62,7 @@ function legacyCall(setup: KaiaSetup, from: TestAccount, gasPrice: bigint, to: s
 
 /** One iteration's transactions, all at one gas price (the repayment depends on it). */
 function pairFrom(setup: KaiaSetup, plan: GaslessPlan, variant: Variant, from: TestAccount): SignedPlan {
-  const quote = setup.fees.current();
-  const gasPrice = quote.type === 'legacy' ? quote.gasPrice : quote.maxFeePerGas;
+  const gasPrice = maxPricePerGas(setup.fees.current());
   const approve = legacyCall(setup, from, gasPrice, plan.token, gaslessApproveData(plan.swapRouter), APPROVE_GAS);
   if (variant === 'approveOnly') return { sign: approve, replaceable: false };
   const amountRepay = gaslessRepayAmount({ gasPrice, approveGas: APPROVE_GAS, swapGas: SWAP_GAS });
@@ -90,12 +90,7 @@ function gaslessTestCase(name: string, alias: string, variant: Variant, descript
       let amountIn: (repay: bigint) => bigint = () => MaxUint256;
       if (variant === 'swap') {
         // The router's price for one repayment now, scaled with the repayment (it follows the gas price).
-        const quote = setup.fees.current();
-        const baseRepay = gaslessRepayAmount({
-          gasPrice: quote.type === 'legacy' ? quote.gasPrice : quote.maxFeePerGas,
-          approveGas: APPROVE_GAS,
-          swapGas: SWAP_GAS,
-        });
+        const baseRepay = gaslessRepayAmount({ gasPrice: maxPricePerGas(setup.fees.current()), approveGas: APPROVE_GAS, swapGas: SWAP_GAS });
         const baseIn = (await view(setup, GASLESS_SWAP_ROUTER, swapRouter, 'getAmountIn', [token, baseRepay]))[0] as bigint;
         amountIn = (repay) => (baseIn * repay * (100n + AMOUNT_IN_MARGIN_PERCENT) + baseRepay * 100n - 1n) / (baseRepay * 100n);
         const { bought } = await buyGaslessTokens(setup, {
