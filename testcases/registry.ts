@@ -7,7 +7,7 @@ import { contractTestCases } from './contracts/contract-test-cases.js';
 import { kaiaTestCases } from './kaia/test-cases.js';
 import { analyticTestCases } from './reads/analytic.js';
 import { blockNumber } from './reads/block-number.js';
-import { readTestCases } from './reads/reads.js';
+import { kaiaReadTestCases, readTestCases } from './reads/reads.js';
 import { nodeSignedTransfer } from './transfers/node-signed-transfer.js';
 import { receiptCheck } from './transfers/receipt-check.js';
 import { valueTransfer } from './transfers/value-transfer.js';
@@ -23,4 +23,5 @@ export const builtInTestCases: readonly TestCase[] = [
   ...contractTestCases,
   ...kaiaTestCases,
   ...analyticTestCases,
+  ...kaiaReadTestCases,
 ];

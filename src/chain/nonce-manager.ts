@@ -36,8 +36,13 @@ export interface Lease<A> {
    * for a re-send, and the transaction to re-send settled before this was asked.
    */
   nonce(): Promise<number | null>;
-  /** Ends the lease. Only the first call counts, so a `finally` may release as a safety net. */
-  release(outcome: LeaseOutcome): void;
+  /**
+   * Ends the lease. Only the first call counts, so a `finally` may release as a safety net.
+   * `count`: with 'sent', how many consecutive nonces from the one issued the pool now holds
+   * (a pair of transactions that must follow each other, e.g. KIP-247's approve and swap);
+   * default 1.
+   */
+  release(outcome: LeaseOutcome, count?: number): void;
 }
 
 interface Slot<A> {
@@ -200,10 +205,13 @@ export class NonceManager<A extends { readonly address: string }> {
         }
         return issued;
       },
-      release: (outcome) => {
+      release: (given, count = 1) => {
         if (released) return;
         released = true;
         slot.leased = false;
+        // Past a gap or a re-send, the nonces after the issued one belong to other
+        // transactions: what the pool holds there now is for the node to say.
+        const outcome = given === 'sent' && count > 1 && from !== 'next' ? 'resync' : given;
         if (outcome === 'resync') {
           slot.nonce = null;
           slot.holes = [];
@@ -212,7 +220,7 @@ export class NonceManager<A extends { readonly address: string }> {
           if (issued === null) slot.nonce = null;
           else if (from === 'resend') slot.resends = slot.resends.filter((n) => n !== issued);
           else if (from === 'hole') slot.holes = slot.holes.filter((n) => n !== issued);
-          else slot.nonce = issued + 1;
+          else slot.nonce = issued + count;
         }
         if (slot.healing !== null && slot.healing !== 'running') void this.#runHeal(slot);
         else this.#offer(slot);

@@ -49,6 +49,23 @@ export interface SendRequest<A> {
    * latency runs to confirmation). Default true.
    */
   recordSuccess?: boolean;
+  /**
+   * Transactions sent under the same lease once the first is accepted, in order, each only
+   * while the ones before it were accepted (a ValueTransfer's Cancel, KIP-247's swap after
+   * its approve). Each is recorded under `label` and followed by the tracker like the first.
+   */
+  followUps?: readonly FollowUp[];
+}
+
+/** A transaction that goes with the first one of a send (see SendRequest.followUps). */
+export interface FollowUp {
+  /**
+   * Its nonce is the first one's plus this. 0: it replaces the first in the pool, so the
+   * tracker knows the two as one transaction and only one can be mined (Kaia lets a Cancel
+   * replace whatever is pending at its nonce); 1: it follows the first.
+   */
+  readonly nonceOffset: 0 | 1;
+  sign(nonce: number): SignedTx;
 }
 
 /** What goes out: signed bytes with their hash, or a transaction the node signs (its hash known only from the answer). */
@@ -70,6 +87,8 @@ export type SendResult =
 export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendResult> {
   const { user, rpc, label, method, lease } = request;
   let outcome: LeaseOutcome = 'resync';
+  /** Consecutive nonces the pool holds from this lease's (follow-ups at the next nonce add one). */
+  let count = 1;
   try {
     const readStart = performance.now();
     let nonce: number | null;
@@ -120,6 +139,7 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
       // The node's hash is what its blocks and receipts answer to (it is also ours on Ethereum types).
       ticket.accepted(result);
       if (request.recordSuccess !== false) user.recorder.success(label.type, label.name, ms, bytes);
+      if (request.followUps !== undefined) ({ outcome, count } = await sendFollowUps(request, nonce));
       return { accepted: true, hash: result, startedAt };
     }
     const kind = classifySendError(error);
@@ -127,6 +147,7 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
       outcome = 'sent';
       ticket.accepted(signed.hash);
       if (request.recordSuccess !== false) user.recorder.success(label.type, label.name, ms, 0);
+      if (request.followUps !== undefined) ({ outcome, count } = await sendFollowUps(request, nonce));
       return { accepted: true, hash: signed.hash, startedAt };
     }
     // A transaction the node signs and says it already holds: held, but under a hash it did not say.
@@ -139,8 +160,28 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
     if (kind === 'underpriced') await request.fees.refresh();
     return { accepted: false, reason: kind };
   } finally {
-    lease.release(outcome);
+    lease.release(outcome, count);
   }
+}
+
+/**
+ * The follow-ups of an accepted first transaction at `nonce`, in order while each is
+ * accepted; recorded on the user. Returns what the lease then holds.
+ */
+async function sendFollowUps<A>(request: SendRequest<A>, nonce: number): Promise<{ outcome: LeaseOutcome; count: number }> {
+  let count = 1;
+  for (const followUp of request.followUps ?? []) {
+    const at = nonce + followUp.nonceOffset;
+    const sent = await sendAt(request, at, followUp.sign(at), request.user.recorder);
+    if (sent === 'accepted') {
+      count = Math.max(count, followUp.nonceOffset + 1);
+      continue;
+    }
+    // At a new nonce and unanswered, it may be in the pool: read the nonce again before reuse.
+    if (sent === 'uncertain' && followUp.nonceOffset > 0) return { outcome: 'resync', count };
+    break;
+  }
+  return { outcome: 'sent', count };
 }
 
 /**
@@ -151,9 +192,28 @@ export async function sendUnderLease<A>(request: SendRequest<A>): Promise<SendRe
  * same test case and account: the tracker keeps one re-sender per account and test case).
  */
 async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint, recorder: Recorder): Promise<void> {
-  const { label, method } = request;
   if (maxPricePerGas(request.fees.current()) * 10n < paid * 11n) return;
-  const signed = request.sign(nonce);
+  // What stands at the nonce in the end: the last follow-up that replaces the first, if any.
+  const last = request.followUps?.filter((f) => f.nonceOffset === 0).at(-1) ?? request;
+  await sendAt(request, nonce, last.sign(nonce), recorder, { staleIsMoot: true });
+}
+
+type SendAtResult = 'accepted' | 'refused' | 'uncertain';
+
+/**
+ * One more transaction of `request` at `nonce` (a re-send or a follow-up): followed by the
+ * tracker (as the same transaction when one of the account's is pending at that nonce),
+ * sent, and recorded on `recorder`. `staleIsMoot`: a "nonce too low" or underpriced refusal is
+ * not recorded (a re-send whose transaction was mined meanwhile, or that the pool outranks).
+ */
+async function sendAt<A>(
+  request: SendRequest<A>,
+  nonce: number,
+  signed: Outgoing,
+  recorder: Recorder,
+  options: { staleIsMoot?: boolean } = {},
+): Promise<SendAtResult> {
+  const { label, method } = request;
   const ticket = request.tracker.expect({
     hash: signed.hash,
     account: request.lease.tracked,
@@ -169,27 +229,25 @@ async function resendAt<A>(request: SendRequest<A>, nonce: number, paid: bigint,
     if (typeof result !== 'string' || !TX_HASH.test(result)) {
       ticket.uncertain();
       recorder.failure(label.type, label.name, ms, `invalid ${method} result: not a transaction hash`);
-      return;
+      return 'uncertain';
     }
     ticket.accepted(result);
     recorder.success(label.type, label.name, ms, bytes);
+    return 'accepted';
   } catch (error) {
     const ms = performance.now() - startedAt;
     const kind = classifySendError(error);
     if (kind === 'already-known' && signed.hash !== null) {
       ticket.accepted(signed.hash);
       recorder.success(label.type, label.name, ms, 0);
-      return;
-    }
-    if (kind === 'stale-nonce') {
-      // The transaction it stands for was mined meanwhile (nonce too low), or the pool keeps it
-      // at a price this one does not beat: the re-send is moot, not a failure of the test.
-      ticket.refused();
-      return;
+      return 'accepted';
     }
     if (kind === 'uncertain' || kind === 'already-known') ticket.uncertain();
     else ticket.refused();
-    recorder.failure(label.type, label.name, ms, errorMessage(error));
+    // A re-send's transaction was mined meanwhile (nonce too low), or the pool keeps it at a
+    // price this one does not beat: the re-send is moot, not a failure of the test.
+    if (!(kind === 'stale-nonce' && options.staleIsMoot === true)) recorder.failure(label.type, label.name, ms, errorMessage(error));
+    return kind === 'uncertain' ? 'uncertain' : 'refused';
   }
 }
 

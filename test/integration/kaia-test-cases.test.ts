@@ -1,30 +1,25 @@
 /**
  * The Kaia-native test cases against a scripted Kaia node: each builds its type with the
  * right fields, gas, gas price, signer and fee payer and sends it with kaia_ (klay_ with
- * --rpc-namespace klay) sendRawTransaction; kaiaAccountUpdate runs alone and puts the keys
+ * --rpc-namespace klay) sendRawTransaction; the AccountUpdate ones run alone and put the keys
  * back; and against a node without Kaia's methods — scripted, and a real anvil — setup
  * stops with the Kaia node error before anything is funded.
  */
-import { getAddress, Interface, keccak256, Transaction, Wallet } from 'ethers';
-import pino from 'pino';
+import { Interface, keccak256, Transaction, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type PreparedTestCase, runAloneProblem, type TestCase, type TestCaseContext } from '../../src/api/test-case.js';
+import { runAloneProblem } from '../../src/api/test-case.js';
 import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
 import { readBalance, readNonce } from '../../src/chain/account-state.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
-import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
+import { KAIA_GAS_RULES, kaiaGasLimitProblem } from '../../src/chain/kaia/gas.js';
 import { KaiaNodeRequiredError } from '../../src/chain/kaia/node-probe.js';
 import { signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
-import { KEY_ENV, PrivateKey } from '../../src/chain/keys.js';
-import { createTxSession, type TxSettings } from '../../src/chain/tx-session.js';
-import { findTestCase } from '../../src/cli/test-case-spec.js';
+import { KEY_ENV } from '../../src/chain/keys.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import type { User } from '../../src/runner/task.js';
-import type { Recorder } from '../../src/stats/recorder.js';
 import { loadArtifact } from '../../testcases/contracts/artifacts.js';
 import { kaiaTestCases } from '../../testcases/kaia/test-cases.js';
-import { builtInTestCases } from '../../testcases/registry.js';
+import { kaiaReadTestCases } from '../../testcases/reads/reads.js';
 import {
   FAKE_CALL_ESTIMATE,
   FAKE_CHAIN_ID,
@@ -34,109 +29,29 @@ import {
   type FakeKaiaNode,
   startFakeKaiaNode,
 } from '../support/fake-kaia-node.js';
+import {
+  GENERAL,
+  harness,
+  KAIA_ACCOUNTS,
+  KAIA_RICH,
+  kaiaAccount,
+  kaiaAccounts,
+  NEED_KAIA,
+  recordingUser,
+  runOn,
+  setupError,
+  tc,
+} from '../support/kaia-harness.js';
 import { type DecodedKaiaTx, decodeKaiaTx } from '../support/kaia-tx-decode.js';
 import { CLI, eventually, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { accountsOf } from '../support/test-accounts.js';
 
-const RICH = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
-const SEED = 'kaia-unit';
-const ACCOUNTS = 3;
-const GENERAL = getAddress('0x00000000000000000000000000000000000c0ffe');
-const NEED_KAIA = /^these test cases need a Kaia node \(kaia_chainID \/ klay_chainID not available at the endpoint\): /;
-const silent = pino({ level: 'silent' });
-const accounts = accountsOf(RICH, SEED, ACCOUNTS);
 const general = new Interface(loadArtifact('General').abi);
-
-function tc(name: string): TestCase {
-  const found = findTestCase(name, builtInTestCases);
-  if (found === undefined) throw new Error(`no test case ${name}`);
-  return found;
-}
-
-/** Settings as a test gives them: a memo size may be deliberately wrong. */
-type LooseSettings = Omit<Partial<TxSettings>, 'memoSize'> & { memoSize?: unknown };
-
-interface Harness {
-  ctx: TestCaseContext;
-  tracker: InclusionTracker;
-  /** What the tracker recorded: the `mined` rows. */
-  mined: { ok: boolean; name: string; error?: string }[];
-  close(): Promise<void>;
-}
-
-function harness(url: string, settings: LooseSettings = {}, extra: { richKey?: string; seed?: string } = {}): Harness {
-  const rpc = new JsonRpcClient(url, { timeoutMs: 5_000 });
-  const full = {
-    txType: 'auto',
-    rpcNamespace: 'eth',
-    accounts: ACCOUNTS,
-    accountSeed: extra.seed ?? SEED,
-    chargeWei: 10n ** 18n,
-    receiptTimeoutMs: 5_000,
-    maxPending: 16,
-    ...settings,
-  } as TxSettings;
-  const mined: Harness['mined'] = [];
-  const recorder: Recorder = {
-    success: (_type, name) => mined.push({ ok: true, name }),
-    failure: (_type, name, _ms, error) => mined.push({ ok: false, name, error }),
-  };
-  const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder, receiptTimeoutMs: full.receiptTimeoutMs, pollMs: 20 });
-  tracker.open();
-  const tx = createTxSession({
-    rpc,
-    log: silent,
-    endpoint: url,
-    connectTimeoutMs: 5_000,
-    settings: full,
-    richKey: PrivateKey.parse(extra.richKey ?? RICH, 'test'),
-    tracker,
-  });
-  const ctx = { rpc, endpoint: url, log: silent, namespace: full.rpcNamespace, tx, contracts: { deployContract: () => Promise.resolve(GENERAL) } };
-  return {
-    ctx,
-    tracker,
-    mined,
-    close: async () => {
-      await tracker.close();
-      await rpc.close();
-    },
-  };
-}
-
-function recordingUser() {
-  const records: { ok: boolean; type: string; name: string; error?: string }[] = [];
-  const recorder: Recorder = {
-    success: (type, name) => records.push({ ok: true, type, name }),
-    failure: (type, name, _ms, error) => records.push({ ok: false, type, name, error }),
-  };
-  const user: User = { id: 0, recorder, signal: new AbortController().signal };
-  return { user, records };
-}
-
-/** Sets up `name` on the fake node and runs `iterations` one after another. */
-async function runOn(node: FakeKaiaNode, name: string, iterations: number, settings: LooseSettings = {}) {
-  const h = harness(node.url, settings);
-  try {
-    const prepared = await tc(name).setup(h.ctx);
-    const { user, records } = recordingUser();
-    for (let i = 0; i < iterations; i++) await prepared.run(user);
-    return { prepared, records };
-  } finally {
-    await h.close();
-  }
-}
-
-function account(address: string): TestAccount {
-  const found = accounts.find((a) => a.address === address);
-  if (found === undefined) throw new Error(`${address} is not a test account`);
-  return found;
-}
 
 /** The same fields signed again by the accounts we expect must give the same bytes. */
 function expectResigned(raw: string, tx: DecodedKaiaTx, feePayer?: TestAccount): void {
-  const sender = signKaiaTx(tx.fields, account(tx.fields.from).signer);
+  const sender = signKaiaTx(tx.fields, kaiaAccount(tx.fields.from).signer);
   expect(feePayer === undefined ? sender : signAsFeePayer(sender, feePayer.signer)).toBe(raw);
 }
 
@@ -155,7 +70,7 @@ interface Expectation {
 /** Checks shared by the transfer types; returns the expected fee payer (the recipient). */
 function transfer(tx: DecodedKaiaTx, delegated: boolean, ratio?: number): TestAccount | undefined {
   const { fields } = tx;
-  const to = account(fields.to!);
+  const to = kaiaAccount(fields.to!);
   expect(to.address).not.toBe(fields.from);
   expect(fields.value).toBeGreaterThanOrEqual(1n);
   expect(fields.value).toBeLessThanOrEqual(1000n);
@@ -172,6 +87,36 @@ function memo(tx: DecodedKaiaTx, bytes: number, delegated: boolean, ratio?: numb
   return transfer(tx, delegated, ratio);
 }
 
+/** The fee payer of the delegated Cancel and AccountUpdate types: another test account, signing for itself. */
+function otherPayer(tx: DecodedKaiaTx, ratio?: number): TestAccount {
+  expect(tx.fields.feeRatio).toBe(ratio);
+  const payer = kaiaAccount(tx.feePayer!);
+  expect(payer.address).not.toBe(tx.fields.from);
+  expect(tx.feePayerSigner).toBe(payer.address);
+  return payer;
+}
+
+/** AccountKeyPublic of the sender's own key: type 0x02, then the RLP of the 33-byte compressed key (0xa1 prefix). */
+function ownPublicKey(tx: DecodedKaiaTx): void {
+  expect(tx.fields.key).toBe(`0x02a1${kaiaAccount(tx.fields.from).signer.compressedPublicKey.slice(2)}`);
+}
+
+/** The General contract's deployment; `payer` is the sender itself for the delegated ones (as in the Go tools). */
+function deployment(tx: DecodedKaiaTx, delegated: boolean, ratio?: number): TestAccount | undefined {
+  const { fields } = tx;
+  // No recipient, also for the delegated ones (the Go tools' random recipient made the node refuse them).
+  expect(fields.to).toBeNull();
+  expect(fields.value).toBe(0n);
+  expect(fields.data).toBe(loadArtifact('General').bytecode);
+  expect(fields.humanReadable).toBe(false);
+  expect(fields.codeFormat).toBe(0);
+  expect(fields.feeRatio).toBe(ratio);
+  if (!delegated) return undefined;
+  expect(tx.feePayer).toBe(fields.from);
+  expect(tx.feePayerSigner).toBe(fields.from);
+  return kaiaAccount(fields.from);
+}
+
 function execution(tx: DecodedKaiaTx, delegated: boolean, ratio?: number): TestAccount | undefined {
   const { fields } = tx;
   expect(fields.to).toBe(GENERAL);
@@ -183,7 +128,7 @@ function execution(tx: DecodedKaiaTx, delegated: boolean, ratio?: number): TestA
   // As in the Go tools: the sender pays as fee payer too.
   expect(tx.feePayer).toBe(fields.from);
   expect(tx.feePayerSigner).toBe(fields.from);
-  return account(fields.from);
+  return kaiaAccount(fields.from);
 }
 
 // Gas from Kaia's params: 21,000 per tx, +10,000 fee-delegated, +15,000 with ratio; 100 per
@@ -195,20 +140,26 @@ const EXPECTATIONS: Expectation[] = [
   { name: 'kaiaFeeDelegatedValueTransferWithRatio', type: 0x0a, gas: 36_000n, check: (tx) => transfer(tx, true, 30) },
   { name: 'kaiaValueTransferMemo', type: 0x10, gas: 41_000n, check: (tx) => memo(tx, 200, false) },
   { name: 'kaiaValueTransferMemo', type: 0x10, gas: 221_000n, settings: { memoSize: 'large' }, check: (tx) => memo(tx, 2_000, false) },
+  // Large whatever --memo-size says; 221,000 is above both Prague's EIP-7623 floor (101,000) and the pre-Prague data gas.
+  {
+    name: 'kaiaValueTransferLargeMemo',
+    type: 0x10,
+    gas: 221_000n,
+    settings: { memoSize: 'small' },
+    check: (tx) => {
+      for (const rules of Object.values(KAIA_GAS_RULES)) expect(kaiaGasLimitProblem(tx.fields, BigInt(tx.fields.gas), rules)).toBeUndefined();
+      return memo(tx, 2_000, false);
+    },
+  },
   { name: 'kaiaFeeDelegatedValueTransferMemo', type: 0x11, gas: 51_000n, check: (tx) => memo(tx, 200, true) },
   { name: 'kaiaFeeDelegatedValueTransferMemoWithRatio', type: 0x12, gas: 236_000n, settings: { memoSize: 'large' }, check: (tx) => memo(tx, 2_000, true, 30) },
+  { name: 'kaiaSmartContractDeploy', type: 0x28, gas: (FAKE_DEPLOY_ESTIMATE * 120n) / 100n, check: (tx) => deployment(tx, false) },
+  { name: 'kaiaFeeDelegatedSmartContractDeploy', type: 0x29, gas: (FAKE_DEPLOY_ESTIMATE * 120n) / 100n + 10_000n, check: (tx) => deployment(tx, true) },
   {
-    name: 'kaiaSmartContractDeploy',
-    type: 0x28,
-    gas: (FAKE_DEPLOY_ESTIMATE * 120n) / 100n,
-    check: ({ fields }) => {
-      expect(fields.to).toBeNull();
-      expect(fields.value).toBe(0n);
-      expect(fields.data).toBe(loadArtifact('General').bytecode);
-      expect(fields.humanReadable).toBe(false);
-      expect(fields.codeFormat).toBe(0);
-      return undefined;
-    },
+    name: 'kaiaFeeDelegatedSmartContractDeployWithRatio',
+    type: 0x2a,
+    gas: (FAKE_DEPLOY_ESTIMATE * 120n) / 100n + 15_000n,
+    check: (tx) => deployment(tx, true, 30),
   },
   { name: 'kaiaSmartContractExecution', type: 0x30, gas: (FAKE_CALL_ESTIMATE * 150n) / 100n, check: (tx) => execution(tx, false) },
   { name: 'kaiaFeeDelegatedSmartContractExecution', type: 0x31, gas: (FAKE_CALL_ESTIMATE * 150n) / 100n + 10_000n, check: (tx) => execution(tx, true) },
@@ -219,16 +170,46 @@ const EXPECTATIONS: Expectation[] = [
     check: (tx) => execution(tx, true, 30),
   },
   { name: 'kaiaCancel', type: 0x38, gas: 21_000n, check: () => undefined },
+  { name: 'kaiaFeeDelegatedCancel', type: 0x39, gas: 31_000n, check: (tx) => otherPayer(tx) },
+  { name: 'kaiaFeeDelegatedCancelWithRatio', type: 0x3a, gas: 36_000n, check: (tx) => otherPayer(tx, 30) },
   {
     name: 'kaiaAccountUpdate',
     type: 0x20,
     gas: 41_000n,
-    check: ({ fields }) => {
-      // AccountKeyPublic: type 0x02, then the RLP of the 33-byte compressed key (0xa1 prefix).
-      expect(fields.key).toBe(`0x02a1${account(fields.from).signer.compressedPublicKey.slice(2)}`);
+    check: (tx) => {
+      ownPublicKey(tx);
       return undefined;
     },
   },
+  {
+    name: 'kaiaFeeDelegatedAccountUpdate',
+    type: 0x21,
+    gas: 51_000n,
+    check: (tx) => {
+      ownPublicKey(tx);
+      return otherPayer(tx);
+    },
+  },
+  {
+    name: 'kaiaFeeDelegatedAccountUpdateWithRatio',
+    type: 0x22,
+    gas: 56_000n,
+    check: (tx) => {
+      ownPublicKey(tx);
+      return otherPayer(tx, 30);
+    },
+  },
+];
+
+/** Test cases that send more than one transaction an iteration, or need more of the node: test/integration/kaia-catalogue.test.ts. */
+const TESTED_IN_CATALOGUE = [
+  'kaiaValueTransferWithCancel',
+  'kaiaAccountCreation',
+  'kaiaGaslessTransaction',
+  'kaiaGaslessRevertTransaction',
+  'kaiaGaslessOnlyApprove',
+  'kaiaAuctionBid',
+  'kaiaAuctionRevertedBid',
 ];
 
 describe('Kaia test cases on a scripted Kaia node', () => {
@@ -241,10 +222,14 @@ describe('Kaia test cases on a scripted Kaia node', () => {
   });
 
   it('cover every Kaia test case of the registry, with the Go tools\u2019 names as aliases', () => {
-    expect(new Set(EXPECTATIONS.map((e) => e.name))).toEqual(new Set(kaiaTestCases.map((t) => t.name)));
+    expect(new Set([...EXPECTATIONS.map((e) => e.name), ...TESTED_IN_CATALOGUE])).toEqual(new Set(kaiaTestCases.map((t) => t.name)));
     expect(tc('newValueTransferTC').name).toBe('kaiaValueTransfer');
     expect(tc('newFeeDelegatedSmartContractExecutionWithRatioTC').name).toBe('kaiaFeeDelegatedSmartContractExecutionWithRatio');
     expect(tc('newAccountUpdateTC').name).toBe('kaiaAccountUpdate');
+    expect(tc('newValueTransferLargeMemoTC').name).toBe('kaiaValueTransferLargeMemo');
+    expect(tc('newFeeDelegatedSmartContractDeployTC').name).toBe('kaiaFeeDelegatedSmartContractDeploy');
+    expect(tc('newFeeDelegatedCancelWithRatioTC').name).toBe('kaiaFeeDelegatedCancelWithRatio');
+    expect(tc('newFeeDelegatedAccountUpdateWithRatioTC').name).toBe('kaiaFeeDelegatedAccountUpdateWithRatio');
   });
 
   it.for(EXPECTATIONS.map((e) => [`${e.name}${e.settings ? ` ${JSON.stringify(e.settings)}` : ''}`, e] as const))(
@@ -296,8 +281,8 @@ describe('Kaia test cases on a scripted Kaia node', () => {
     expect(call).toMatchObject({ to: GENERAL, value: '0x2' });
     // reward(someone never rewarded): not one of the test accounts.
     const receiver = general.decodeFunctionData('reward', call.data!)[0] as string;
-    expect(accounts.map((a) => a.address)).not.toContain(receiver);
-    expect(deploy).toEqual({ from: accounts[0]!.address, value: '0x0', data: loadArtifact('General').bytecode });
+    expect(kaiaAccounts.map((a) => a.address)).not.toContain(receiver);
+    expect(deploy).toEqual({ from: kaiaAccounts[0]!.address, value: '0x0', data: loadArtifact('General').bytecode });
   });
 
   it.for([
@@ -366,6 +351,9 @@ describe('chain truth on the scripted Kaia node', () => {
 describe('kaiaAccountUpdate runs alone and resets the keys', () => {
   it('is refused with any other test case, before the node is asked anything', async () => {
     expect(runAloneProblem([tc('kaiaAccountUpdate')])).toBeUndefined();
+    for (const name of ['kaiaFeeDelegatedAccountUpdate', 'kaiaFeeDelegatedAccountUpdateWithRatio']) {
+      expect(runAloneProblem([tc('kaiaCancel'), tc(name)])).toMatch(new RegExp(`^--tc: ${name} must run alone, not with kaiaCancel: `));
+    }
     expect(runAloneProblem([tc('kaiaValueTransfer'), tc('valueTransfer')])).toBeUndefined();
     const problem = runAloneProblem([tc('kaiaValueTransfer'), tc('kaiaAccountUpdate'), tc('valueTransfer')]);
     expect(problem).toMatch(/^--tc: kaiaAccountUpdate must run alone, not with kaiaValueTransfer, valueTransfer: /);
@@ -375,7 +363,7 @@ describe('kaiaAccountUpdate runs alone and resets the keys', () => {
     const node = await startFakeKaiaNode();
     try {
       const cli = startProcess(process.execPath, [CLI, '--standalone', '-t', '1s', '--tc', 'kaiaAccountUpdate,valueTransfer', '--endpoint', node.url], {
-        env: { [KEY_ENV]: RICH },
+        env: { [KEY_ENV]: KAIA_RICH },
       });
       expect(await cli.exited(20_000)).toBe(2);
       expect(cli.output().trim().split('\n')).toEqual([expect.stringMatching(/--tc: kaiaAccountUpdate must run alone, not with valueTransfer: /)]);
@@ -396,9 +384,9 @@ describe('kaiaAccountUpdate runs alone and resets the keys', () => {
       expect(records.map((r) => r.ok)).toEqual([true]);
       const [updated] = node.sent().map((raw) => decodeKaiaTx(raw).fields.from);
       // An earlier run killed before its teardown left this one with a public key.
-      const leftOver = accounts.find((a) => a.address !== updated)!.address;
+      const leftOver = kaiaAccounts.find((a) => a.address !== updated)!.address;
       node.keyTypes.set(leftOver.toLowerCase(), 2);
-      const untouched = accounts.find((a) => a.address !== updated && a.address !== leftOver)!.address;
+      const untouched = kaiaAccounts.find((a) => a.address !== updated && a.address !== leftOver)!.address;
 
       const before = node.sent().length;
       await prepared.teardown!();
@@ -420,31 +408,40 @@ describe('kaiaAccountUpdate runs alone and resets the keys', () => {
     }
   });
 
-  it('teardown fails in one line naming the seed when a reset does not succeed', async () => {
-    const node = await startFakeKaiaNode();
-    const h = harness(node.url);
-    try {
-      const prepared = await tc('kaiaAccountUpdate').setup(h.ctx);
-      await prepared.run(recordingUser().user);
-      node.receiptStatus = '0x0';
-      const err = await prepared.teardown!().then(
-        () => null,
-        (e: unknown) => e as Error,
-      );
-      expect(err?.message).toMatch(/^kaiaAccountUpdate: 1 of 1 test accounts keep a public key \(0x[0-9a-f]{64}: status 0x0\); .* --account-seed kaia-unit$/);
-      expect(err?.message).not.toContain('\n');
-    } finally {
-      await h.close();
-      await node.close();
-    }
-  });
+  it.for(['kaiaAccountUpdate', 'kaiaFeeDelegatedAccountUpdateWithRatio'])(
+    '%s: teardown fails in one line naming itself and the seed when a reset does not succeed',
+    async (name) => {
+      const node = await startFakeKaiaNode();
+      const h = harness(node.url);
+      try {
+        const prepared = await tc(name).setup(h.ctx);
+        await prepared.run(recordingUser().user);
+        node.receiptStatus = '0x0';
+        const err = await prepared.teardown!().then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+        expect(err?.message).toMatch(
+          new RegExp(
+            `^${name}: 1 of 1 test accounts keep a public key \\(0x[0-9a-f]{64}: status 0x0\\); .* until ${name} runs again with --account-seed kaia-unit$`,
+          ),
+        );
+        expect(err?.message).not.toContain('\n');
+      } finally {
+        await h.close();
+        await node.close();
+      }
+    },
+  );
 });
 
 describe('Kaia test cases on a node without Kaia methods', () => {
+  const kaiaOnly = [...kaiaTestCases, ...kaiaReadTestCases];
+
   it('every one stops in setup with the Kaia node error before reading or funding any test account (scripted)', async () => {
     const node = await startFakeKaiaNode({ kaia: false });
     try {
-      for (const testCase of kaiaTestCases) {
+      for (const testCase of kaiaOnly) {
         const h = harness(node.url);
         try {
           const err = await setupError(testCase.setup(h.ctx));
@@ -475,7 +472,7 @@ describe('Kaia test cases on a node without Kaia methods', () => {
     try {
       const richAddress = new Wallet(chain.richKey).address;
       const nonceBefore = await readNonce(rpc, richAddress, 'pending');
-      for (const testCase of kaiaTestCases) {
+      for (const testCase of kaiaOnly) {
         const seed = `anvil-${testCase.name}`;
         const h = harness(chain.url, {}, { richKey: chain.richKey, seed });
         try {
@@ -486,7 +483,7 @@ describe('Kaia test cases on a node without Kaia methods', () => {
         } finally {
           await h.close();
         }
-        for (const a of accountsOf(chain.richKey, seed, ACCOUNTS)) expect(await readBalance(rpc, a.address)).toBe(0n);
+        for (const a of accountsOf(chain.richKey, seed, KAIA_ACCOUNTS)) expect(await readBalance(rpc, a.address)).toBe(0n);
       }
       expect(await readNonce(rpc, richAddress, 'pending')).toBe(nonceBefore);
     } finally {
@@ -495,15 +492,6 @@ describe('Kaia test cases on a node without Kaia methods', () => {
     }
   });
 });
-
-async function setupError(setup: Promise<PreparedTestCase>): Promise<Error> {
-  try {
-    await setup;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('setup succeeded, but it should have failed');
-}
 
 describe('Ethereum typed transfers through the kaia namespace', () => {
   it('valueTransfer with --rpc-namespace kaia wraps its type-2 transaction in the 0x78 envelope Kaia expects', async () => {

@@ -222,3 +222,22 @@ describe('the README\'s table "Coming from klayslave / kaia-load-tester"', () =>
     expect(meaning(readOptions(go).options)).toEqual(meaning(readOptions(own).options));
   });
 });
+
+describe("the README's test-case tables", () => {
+  /** `| \`kaiaCancel\` (\`newCancelTC\`) | ... |` → every name in the first cell, name and aliases alike. */
+  const firstCell = (line: string): string => line.slice(2).split(' | ')[0]!;
+  const rows = section('## Test cases')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => [...firstCell(line).matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+
+  it.each(rows.map((names) => [names.join(', '), names] as const))('%s: --tc takes every name of the row, as one test case', (_, names) => {
+    const chosen = names.map((name) => readOptions(['--tc', name]).options.testCases.map((t) => t.testCase.name));
+    expect(chosen).toEqual(names.map(() => [names[0]]));
+  });
+
+  it('list every built-in test case with all its aliases', () => {
+    const listed = rows.flat();
+    const missing = builtInTestCases.flatMap((t) => [t.name, ...t.aliases]).filter((name) => !listed.includes(name));
+    expect(missing).toEqual([]);
+  });
+});

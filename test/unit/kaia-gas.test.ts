@@ -58,6 +58,7 @@ describe('type gas (txTypeToGasMap)', () => {
     0x10: 21_000n,
     0x11: 31_000n,
     0x12: 36_000n,
+    0x18: 21_000n,
     0x20: 21_000n,
     0x21: 31_000n,
     0x22: 36_000n,
@@ -121,6 +122,12 @@ describe('other types', () => {
     expect(() => kaiaIntrinsicGas({ type: KaiaTxType.AccountUpdate, key: '0x04c0' }, KAIA_GAS_RULES.prague)).toThrow(
       'AccountUpdate (0x20): gas is known only for legacy, public and fail account keys',
     );
+  });
+
+  it('an AccountCreation with a public key costs 41,000, as kaiachain/kaia prices it (TxGasAccountCreation + one key)', () => {
+    const key = accountKeyPublic(new SigningKey(`0x${'11'.repeat(32)}`).compressedPublicKey);
+    expect(kaiaMinGasLimitAnyFork({ type: KaiaTxType.AccountCreation, key })).toBe(41_000n);
+    expect(kaiaIntrinsicGas({ type: KaiaTxType.AccountCreation, key, humanReadable: true }, KAIA_GAS_RULES.prague)).toBe(4_000_041_000n);
   });
 
   it('a deploy pays 2 gas per init-code word from Shanghai', () => {

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { computeAddress, decodeRlp, getBytes, keccak256, recoverAddress, Signature, SigningKey } from 'ethers';
+import { computeAddress, decodeRlp, encodeRlp, getAddress, getBytes, hashMessage, keccak256, recoverAddress, Signature, SigningKey, toBeHex } from 'ethers';
 import { describe, expect, it } from 'vitest';
 
 import { ACCOUNT_KEY_LEGACY, accountKeyPublic } from '../../src/chain/kaia/account-key.js';
+import { type AuctionBid, auctionBidDigest, signAuctionBid } from '../../src/chain/kaia/auction-bid.js';
 import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import { assembleKaiaTx, kaiaFeePayerSigRlp, kaiaSigRlp, type KaiaTxFields, quantityItem, type RlpSignature } from '../../src/chain/kaia/tx-encoding.js';
 import { KAIA_TX_TYPES, KaiaTxType, type KaiaTxTypeCode, kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
@@ -105,13 +106,14 @@ function signerOf(digest: string, [v, r, s]: RlpSignature): string {
 }
 
 describe('published vectors', () => {
-  it('come with a source, and cover every Kaia type we support with private keys', () => {
+  it('come with a source, and cover every Kaia type we support with private keys (AccountCreation, which no node takes, has none)', () => {
     for (const v of fixture.vectors) {
       expect(v.source.repo, v.name).toMatch(/^kaiachain\//);
       expect(v.source.commit, v.name).toMatch(/^[0-9a-f]{40}$/);
     }
     const covered = new Set(signed.map((v) => Number(v.type)));
-    expect(KAIA_TX_TYPES.filter((t) => !covered.has(t.code)).map((t) => t.name)).toEqual([]);
+    expect(KAIA_TX_TYPES.filter((t) => !covered.has(t.code)).map((t) => t.name)).toEqual(['AccountCreation']);
+    expect(KAIA_TX_TYPES.filter((t) => t.disabled).map((t) => t.name)).toEqual(['AccountCreation']);
   });
 });
 
@@ -221,6 +223,34 @@ describe('account keys', () => {
   });
 });
 
+describe('AccountCreation (0x18): no published vector, so checked against kaiachain/kaia’s layout with ethers’ own RLP encoder', () => {
+  // TxInternalDataAccountCreation.SerializeForSignToBytes and its serializable form: nonce,
+  // price, gas, recipient, amount, from, humanReadable, key, then the signatures. The
+  // inputs are the docs' ValueTransfer example's, with the sender's own public key as the new key.
+  const vector = signed.find((v) => v.name === 'TxTypeValueTransfer')!;
+  const senderKey = new SigningKey(vector.senderKey!);
+  const key = accountKeyPublic(senderKey.compressedPublicKey);
+  const { nonce, gasPrice, gas, from, to, value } = vector.tx;
+  const fields: KaiaTxFields = { ...fieldsOf({ ...vector, type: '0x18' }), humanReadable: false, key };
+  // Minimal big-endian integers (0 is empty), as RLP items.
+  const q = (x: string): string => (BigInt(x) === 0n ? '0x' : toBeHex(BigInt(x)));
+  const body = [q(nonce), q(gasPrice), q(gas), to!, q(value!), from, '0x', key];
+  const chainId = q(vector.chainId);
+
+  it('builds SigRLP = rlp([rlp([0x18, nonce, gasPrice, gas, to, value, from, humanReadable, key]), chainId, 0, 0])', () => {
+    expect(kaiaSigRlp(fields)).toBe(encodeRlp([encodeRlp(['0x18', ...body]), chainId, '0x', '0x']));
+  });
+
+  it('signs to 0x18 ‖ rlp([...fields, [[v, r, s]]]), a signature of the SigRLP by the sender', () => {
+    const rlp = signKaiaTx(fields, senderKey);
+    const sig = lastSignature(rlp);
+    expect(rlp).toBe(`0x18${encodeRlp([...body, [[...sig]]]).slice(2)}`);
+    expect(signerOf(keccak256(kaiaSigRlp(fields)), sig)).toBe(getAddress(from));
+    // humanReadable true is the one-byte 0x01, as Go's RLP encodes a bool.
+    expect(kaiaSigRlp({ ...fields, humanReadable: true })).toBe(encodeRlp([encodeRlp(['0x18', ...body.slice(0, 6), '0x01', key]), chainId, '0x', '0x']));
+  });
+});
+
 describe('our encoding beyond the vectors', () => {
   const sender = new SigningKey(`0x${'01'.repeat(32)}`);
   const from = computeAddress(sender.publicKey);
@@ -316,3 +346,46 @@ function decodeFullTx(txHashRlp: string): { senderPart: unknown[]; feePayer: str
   const feePayerSigs = list[list.length - 1] as RlpSignature[];
   return { senderPart: list.slice(0, -2), feePayer: list[list.length - 2] as string, feePayerSignature: feePayerSigs[0]! };
 }
+
+describe('KIP-249 auction bids (kaiachain/kaia kaiax/auction/bid_test.go)', () => {
+  interface BidVector {
+    chainId: string;
+    entryPoint: string;
+    searcherKey: string;
+    auctioneerKey: string;
+    auctioneer: string;
+    bid: Record<'targetTxHash' | 'blockNumber' | 'sender' | 'to' | 'nonce' | 'bid' | 'callGasLimit' | 'data', string>;
+    expected: { digest: string; searcherSig: string; ethSignedSearcherSig: string; auctioneerSig: string };
+  }
+  const { vectors, source } = (fixture as unknown as { auctionBids: { vectors: BidVector[]; source: Source } }).auctionBids;
+
+  it('come from kaiachain/kaia at a commit', () => {
+    expect(source.repo).toBe('kaiachain/kaia');
+    expect(source.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(vectors.length).toBeGreaterThan(0);
+  });
+
+  it.each(vectors.map((v) => [v.bid.targetTxHash, v] as const))('bid on %s: the EIP-712 digest and both signatures, byte for byte', (_, v) => {
+    const bid: AuctionBid = {
+      targetTxHash: v.bid.targetTxHash,
+      blockNumber: BigInt(v.bid.blockNumber),
+      sender: v.bid.sender,
+      to: v.bid.to,
+      nonce: BigInt(v.bid.nonce),
+      bid: BigInt(v.bid.bid),
+      callGasLimit: BigInt(v.bid.callGasLimit),
+      data: v.bid.data,
+    };
+    const chainId = BigInt(v.chainId);
+    expect(auctionBidDigest(bid, chainId, v.entryPoint)).toBe(v.expected.digest);
+    const searcher = new SigningKey(v.searcherKey);
+    const auctioneer = new SigningKey(v.auctioneerKey);
+    expect(computeAddress(searcher.publicKey)).toBe(v.bid.sender);
+    expect(computeAddress(auctioneer.publicKey)).toBe(v.auctioneer);
+    expect(hashMessage(getBytes(v.expected.searcherSig))).toBe(v.expected.ethSignedSearcherSig);
+    expect(signAuctionBid(bid, chainId, v.entryPoint, searcher, auctioneer)).toEqual({
+      searcherSig: v.expected.searcherSig,
+      auctioneerSig: v.expected.auctioneerSig,
+    });
+  });
+});

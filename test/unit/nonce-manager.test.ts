@@ -80,6 +80,26 @@ describe('NonceManager', () => {
     expect(chain.reads).toEqual(['0xa', '0xa']);
   });
 
+  it('after a pair at consecutive nonces (sent with a count of 2), goes on after both; past a re-send it asks the node instead', async () => {
+    const chain = fakeChain({ '0xa': 4 });
+    const m = new NonceManager([A], chain.read);
+    let lease = await take(m);
+    expect(await lease.nonce()).toBe(4);
+    lease.release('sent', 2);
+    lease = await take(m);
+    expect(await lease.nonce()).toBe(6);
+    lease.release('sent');
+    // A re-send at 6: the nonce after it is another transaction's, so a pair there ends in a resync.
+    lease.tracked.resend(6);
+    lease = await take(m);
+    expect(await lease.nonce()).toBe(6);
+    lease.release('sent', 2);
+    chain.pending['0xa'] = 8;
+    lease = await take(m);
+    expect(await lease.nonce()).toBe(8);
+    expect(chain.reads).toEqual(['0xa', '0xa']);
+  });
+
   it('keeps the nonce after an unused outcome (the pool refused it outright)', async () => {
     const chain = fakeChain({ '0xa': 5 });
     const m = new NonceManager([A], chain.read);

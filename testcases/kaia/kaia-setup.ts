@@ -30,6 +30,14 @@ export interface KaiaSetup {
   readonly settings: TxSettings;
 }
 
+export interface PrepareOptions {
+  /**
+   * Asks the node for what else the test case needs (a feature, a module), once it is known
+   * to speak Kaia and before anything is funded: a throw refuses the test case at no cost.
+   */
+  beforeFunding?: (node: { namespace: KaiaRpcNamespace; chainId: bigint }) => Promise<void>;
+}
+
 /**
  * The namespace Kaia's own types are sent with: `--rpc-namespace eth` (the default) means
  * kaia_, because eth_sendRawTransaction on a Kaia node takes Ethereum types only.
@@ -43,7 +51,7 @@ export function kaiaNamespaceOf(namespace: RpcNamespace): KaiaRpcNamespace {
  * gets the connect timeout), then the node must answer `<namespace>_chainID`, and only then
  * are the test accounts funded — so pointing these test cases at an Ethereum node spends nothing.
  */
-export async function prepareKaia(ctx: TestCaseContext, name: string): Promise<KaiaSetup> {
+export async function prepareKaia(ctx: TestCaseContext, name: string, options: PrepareOptions = {}): Promise<KaiaSetup> {
   const tx = ctx.tx;
   const namespace = kaiaNamespaceOf(tx.settings.rpcNamespace);
   const chain = await tx.chain();
@@ -52,6 +60,7 @@ export async function prepareKaia(ctx: TestCaseContext, name: string): Promise<K
     // Funding signs with eth_chainId's id and the test case with this one: they must agree.
     throw new Error(`${name}: the node reports chain id ${chain.chainId} on eth_chainId but ${chainId} on ${namespace}_chainID`);
   }
+  await options.beforeFunding?.({ namespace, chainId });
   const accounts = await tx.accounts();
   const gasPrice = parseQuantity((await ctx.rpc.call(`${namespace}_gasPrice`, [])).result, `${namespace}_gasPrice result`);
   ctx.log.info({ testCase: name, namespace, chainId: chainId.toString(), gasPrice: gasPrice.toString() }, 'Kaia node ready');

@@ -1,5 +1,5 @@
 /**
- * Puts the test accounts' keys back to AccountKeyLegacy after kaiaAccountUpdate. With a
+ * Puts the test accounts' keys back to AccountKeyLegacy after an AccountUpdate test case. With a
  * public key an account still signs Kaia's own types, but Kaia refuses every Ethereum-typed
  * transaction from it (ErrLegacyTransactionMustBeWithLegacyKey): the other transaction test
  * cases and `klayworker refund` could not use it any more. The accounts' addresses are
@@ -30,6 +30,8 @@ export interface RestoreOptions {
    * shows a non-legacy key (a run killed before its teardown leaves those behind).
    */
   touched: ReadonlySet<string>;
+  /** The AccountUpdate test case that ran: named in the error, as what to run again. */
+  testCase: string;
 }
 
 export interface RestoreReport {
@@ -45,7 +47,7 @@ const LEGACY_PLAN: KaiaTxPlan = {
 
 /** Resets every test account that needs it; rejects with one line if any keeps another key. */
 export async function restoreLegacyKeys(options: RestoreOptions): Promise<RestoreReport> {
-  const { setup, log, touched } = options;
+  const { setup, log, touched, testCase } = options;
   const { list } = setup.accounts;
   const needed = new Set(touched);
   const keyTypes = await mapLimit(
@@ -75,8 +77,8 @@ export async function restoreLegacyKeys(options: RestoreOptions): Promise<Restor
   log.info({ restored, needed: needed.size }, 'test account keys reset to AccountKeyLegacy');
   if (restored < needed.size) {
     throw new Error(
-      `kaiaAccountUpdate: ${needed.size - restored} of ${needed.size} test accounts keep a public key (${problems[0] ?? 'unknown'}); ` +
-        `Ethereum-typed test cases and klayworker refund cannot use them until kaiaAccountUpdate runs again with --account-seed ${setup.settings.accountSeed}`,
+      `${testCase}: ${needed.size - restored} of ${needed.size} test accounts keep a public key (${problems[0] ?? 'unknown'}); ` +
+        `Ethereum-typed test cases and klayworker refund cannot use them until ${testCase} runs again with --account-seed ${setup.settings.accountSeed}`,
     );
   }
   return { needed: needed.size, restored };

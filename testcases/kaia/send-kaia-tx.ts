@@ -6,10 +6,11 @@
  */
 import type { TestAccount } from '../../src/chain/accounts.js';
 import type { FeeQuote } from '../../src/chain/chain-context.js';
+import type { Settlement } from '../../src/chain/inclusion/types.js';
 import { kaiaTxHash, signAsFeePayer, signKaiaTx } from '../../src/chain/kaia/sign.js';
 import type { KaiaTxFields } from '../../src/chain/kaia/tx-encoding.js';
 import { type KaiaTxTypeCode, kaiaTxTypeInfo } from '../../src/chain/kaia/tx-types.js';
-import { backOff, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
+import { backOff, type FollowUp, type SendResult, sendUnderLease } from '../../src/chain/send-transaction.js';
 import type { SignedTx } from '../../src/chain/signing/sign-transfer.js';
 import type { User } from '../../src/runner/task.js';
 import type { KaiaSetup } from './kaia-setup.js';
@@ -25,6 +26,18 @@ export interface KaiaTxPlan {
   readonly fields: Omit<KaiaTxFields, 'nonce' | 'gasPrice' | 'chainId' | 'from'>;
   /** Fee-delegated types: the test account that signs as fee payer (and pays). */
   readonly feePayer?: TestAccount;
+  /** Sent from the same account once this one is accepted (see SendRequest.followUps). */
+  readonly followUps?: readonly KaiaFollowUp[];
+  /** Told each time this plan is signed (its first send, and any re-send). */
+  readonly onSigned?: (signed: SignedTx) => void;
+  /** Told once what the chain did with it (see InclusionTracker). */
+  readonly onSettled?: (settlement: Settlement) => void;
+}
+
+export interface KaiaFollowUp {
+  /** 0: replaces the first at its nonce (a Cancel); 1: the nonce after it. */
+  readonly nonceOffset: 0 | 1;
+  readonly plan: KaiaTxPlan;
 }
 
 export interface KaiaSendAttempt {
@@ -55,17 +68,34 @@ export function signKaiaPlan(plan: KaiaTxPlan, from: TestAccount, nonce: number,
   return { raw, hash: kaiaTxHash(raw) };
 }
 
+/** Signs a plan with the current gas price and tells it. */
+function signPlanned(plan: KaiaTxPlan, from: TestAccount, nonce: number, setup: KaiaSetup): SignedTx {
+  const signed = signKaiaPlan(plan, from, nonce, setup.fees.current(), setup.chainId);
+  plan.onSigned?.(signed);
+  return signed;
+}
+
+/** Any transaction from a test account, signed by the test case (Kaia's own types go through sendKaiaTx). */
+export interface SignedPlan {
+  sign(nonce: number): SignedTx;
+  readonly followUps?: readonly FollowUp[];
+  readonly onSettled?: (settlement: Settlement) => void;
+  /** false: no re-send may stand in for it (see SendRequest.replaceable). */
+  readonly replaceable?: boolean;
+}
+
 /**
- * Leases a sender, asks `plan` what to send from it, signs at its nonce and sends. Returns
- * null when the user was stopped while waiting for a free account (nothing recorded).
+ * Leases a sender, asks `build` how to sign from it, and sends at its nonce with
+ * `<namespace>_sendRawTransaction`. Returns null when the user was stopped while waiting for
+ * a free account (nothing recorded).
  */
-export async function sendKaiaTx(user: User, setup: KaiaSetup, plan: (from: TestAccount) => KaiaTxPlan): Promise<KaiaSendAttempt | null> {
+export async function sendFromTestAccount(user: User, setup: KaiaSetup, build: (from: TestAccount) => SignedPlan): Promise<KaiaSendAttempt | null> {
   const lease = await setup.accounts.nonces.lease(user.signal);
   if (lease === null) return null;
   const from = lease.account;
-  let planned: KaiaTxPlan;
+  let planned: SignedPlan;
   try {
-    planned = plan(from);
+    planned = build(from);
   } catch (err) {
     lease.release('unused');
     throw err;
@@ -78,8 +108,23 @@ export async function sendKaiaTx(user: User, setup: KaiaSetup, plan: (from: Test
     lease,
     fees: setup.fees,
     tracker: setup.accounts.tracker,
-    sign: (nonce) => signKaiaPlan(planned, from, nonce, setup.fees.current(), setup.chainId),
+    sign: (nonce) => planned.sign(nonce),
+    onSettled: planned.onSettled,
+    followUps: planned.followUps,
+    replaceable: planned.replaceable,
   });
   if (!result.accepted && result.reason === 'overloaded') await backOff(user.signal);
   return { from, result };
+}
+
+/** Leases a sender, asks `plan` what Kaia type to send from it, signs at its nonce and sends (see sendFromTestAccount). */
+export function sendKaiaTx(user: User, setup: KaiaSetup, plan: (from: TestAccount) => KaiaTxPlan): Promise<KaiaSendAttempt | null> {
+  return sendFromTestAccount(user, setup, (from) => {
+    const planned = plan(from);
+    return {
+      sign: (nonce) => signPlanned(planned, from, nonce, setup),
+      onSettled: planned.onSettled,
+      followUps: planned.followUps?.map(({ nonceOffset, plan: next }) => ({ nonceOffset, sign: (nonce) => signPlanned(next, from, nonce, setup) })),
+    };
+  });
 }

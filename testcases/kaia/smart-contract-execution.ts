@@ -6,11 +6,11 @@
  */
 import { getAddress, hexlify, Interface, randomBytes } from 'ethers';
 
-import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
 import { loadArtifact } from '../contracts/artifacts.js';
 import { contractGasLimit } from './contract-gas.js';
-import { prepareKaia } from './kaia-setup.js';
+import { defineKaiaTestCase } from './kaia-test-case.js';
 import { delegation, FEE_RATIO, sendKaiaTx } from './send-kaia-tx.js';
 
 /**
@@ -23,12 +23,11 @@ const EXECUTION_HEADROOM_PERCENT = 50n;
 const MAX_CALL_VALUE = 2;
 
 function executionTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
-  return defineTestCase({
+  return defineKaiaTestCase({
     name,
-    aliases: [alias],
+    alias,
     description,
-    async setup(ctx) {
-      const setup = await prepareKaia(ctx, name);
+    async ready(setup, ctx) {
       if (ctx.contracts === undefined) throw new Error(`${name} needs the rich key to deploy its General contract`);
       const general = await ctx.contracts.deployContract(loadArtifact('General'));
       const abi = new Interface(loadArtifact('General').abi);

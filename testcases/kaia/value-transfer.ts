@@ -3,32 +3,21 @@
  * (0x0a): a transfer between random test accounts. As in the Go load testers, the fee payer
  * of the delegated ones is the recipient, signing with its own key.
  */
-import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
-import { kaiaMinGasLimitAnyFork } from '../../src/chain/kaia/gas.js';
+import type { TestCase } from '../../src/api/test-case.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';
-import { pickRecipient } from '../transfers/random-transfer.js';
-import { prepareKaia } from './kaia-setup.js';
-import { delegation, FEE_RATIO, randomValue, sendKaiaTx } from './send-kaia-tx.js';
+import { defineFixedGasTestCase } from './kaia-test-case.js';
+import { delegation, FEE_RATIO, randomValue } from './send-kaia-tx.js';
 
 function valueTransferTestCase(name: string, alias: string, type: KaiaTxTypeCode, description: string): TestCase {
-  return defineTestCase({
+  // A transfer to an account without code costs its intrinsic gas, no more.
+  return defineFixedGasTestCase({
     name,
-    aliases: [alias],
+    alias,
     description,
-    async setup(ctx) {
-      const setup = await prepareKaia(ctx, name);
-      // A transfer to an account without code costs its intrinsic gas, no more.
-      const gas = kaiaMinGasLimitAnyFork({ type });
-      const { list } = setup.accounts;
-      return {
-        async run(user) {
-          await sendKaiaTx(user, setup, (from) => {
-            const to = pickRecipient(list, from.index);
-            const { feeRatio, feePayer } = delegation(type, to);
-            return { fields: { type, gas, to: to.address, value: randomValue(), feeRatio }, feePayer };
-          });
-        },
-      };
+    type,
+    plan: (_from, to, gas) => {
+      const { feeRatio, feePayer } = delegation(type, to);
+      return { fields: { type, gas, to: to.address, value: randomValue(), feeRatio }, feePayer };
     },
   });
 }

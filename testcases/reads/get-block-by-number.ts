@@ -3,11 +3,9 @@
  * spread the reads over the whole chain (cold data included), as the Go tool's TC did.
  */
 import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
-import { ChainHead } from '../../src/chain/chain-head.js';
 import { isHexQuantity, toHexQuantity } from '../../src/chain/encoding/hex.js';
 import { type CallLabel, timedCall } from '../../src/runner/timed-call.js';
-import { errorMessage } from '../../src/util/errors.js';
-import type { ReadConfig } from './read-context.js';
+import { openChainHead, type ReadConfig } from './read-context.js';
 
 const NAME = 'getBlockByNumber';
 
@@ -29,9 +27,7 @@ export function createGetBlockByNumber(config: ReadConfig): TestCase {
       const ns = ctx.namespace;
       const method = `${ns}_getBlockByNumber`;
       const label: CallLabel = { type: method, name: NAME };
-      const head = await ChainHead.open({ rpc: ctx.rpc, method: `${ns}_blockNumber`, refreshMs: config.headRefreshMs, log: ctx.log }).catch((err: unknown) => {
-        throw new Error(`${NAME}: ${errorMessage(err)}`, { cause: err });
-      });
+      const head = await openChainHead(ctx, NAME, `${ns}_blockNumber`, config);
       return {
         async run(user) {
           const requested = Math.floor(Math.random() * (head.current() + 1));

@@ -4,7 +4,7 @@
  * `gas < floor` (EIP-7623, "insufficient gas for floor data gas cost"), and `gas > 500,000,000`
  * ("exceeds the upper limit").
  *
- *   intrinsic = typeGas + data gas + init-code words (deploys, Shanghai) + key gas (AccountUpdate)
+ *   intrinsic = typeGas + data gas + init-code words (deploys, Shanghai) + key gas (AccountUpdate, AccountCreation)
  *   typeGas   = 21,000 (53,000 deploys) + 10,000 fee-delegated | + 15,000 with ratio
  *   data gas  = 100 per byte before Prague; 16 per non-zero and 4 per zero byte from Prague
  *   floor     = typeGas + 10 × (4 × non-zero bytes + zero bytes) + sigValidation   (Prague)
@@ -37,7 +37,7 @@ export interface KaiaGasInput {
   readonly type: KaiaTxTypeCode;
   /** Memo, call data or init code, 0x-prefixed hex. */
   readonly data?: string;
-  /** AccountUpdate types: the encoded new key. */
+  /** AccountUpdate types and AccountCreation: the encoded new key. */
   readonly key?: string;
   readonly humanReadable?: boolean;
 }
@@ -74,7 +74,8 @@ export function kaiaIntrinsicGas(tx: KaiaGasInput, rules: KaiaGasRules): bigint 
     if (rules.shanghai) gas += ((nonZero + zero + 31n) / 32n) * INIT_CODE_WORD_GAS;
     if (tx.humanReadable === true) gas += TX_GAS_HUMAN_READABLE;
   }
-  if (info.family === 'accountUpdate') gas += keyCreationGas(tx);
+  if (info.family === 'accountUpdate' || info.family === 'accountCreation') gas += keyCreationGas(tx);
+  if (info.family === 'accountCreation' && tx.humanReadable === true) gas += TX_GAS_HUMAN_READABLE;
   return gas;
 }
 

@@ -18,6 +18,11 @@ export class KaiaNodeRequiredError extends KlayworkerError {
   override readonly name = 'KaiaNodeRequiredError';
 }
 
+/** A Kaia node without something a test case needs (a transaction type, a module); the message names it. */
+export class KaiaFeatureMissingError extends KlayworkerError {
+  override readonly name = 'KaiaFeatureMissingError';
+}
+
 const QUANTITY = /^0x(0|[1-9a-fA-F][0-9a-fA-F]*)$/;
 
 /**

@@ -34,9 +34,9 @@ export interface KaiaTxFields {
   readonly value?: bigint | number;
   /** Memo (ValueTransferMemo types), call data (executions) or init code (deploys); 0x when absent. */
   readonly data?: string;
-  /** AccountUpdate types: the RLP-encoded new account key (see account-key.ts). */
+  /** AccountUpdate types and AccountCreation: the RLP-encoded (new) account key (see account-key.ts). */
   readonly key?: string;
-  /** Deploys: false when absent. Kaia has this feature switched off. */
+  /** Deploys and AccountCreation: false when absent. Kaia has this feature switched off. */
   readonly humanReadable?: boolean;
   /** Deploys: 0 (EVM) when absent. */
   readonly codeFormat?: number;

@@ -2,11 +2,13 @@
  * The Kaia-native transaction types (Klaytn's "typed" transactions): their one-byte codes,
  * names, what kind of transaction each is, and the order of their RLP fields.
  *
- * Every type is one of six families, each in three flavours: basic (the sender pays),
+ * Every type but one is one of six families, each in three flavours: basic (the sender pays),
  * fee-delegated (a fee payer pays everything) and fee-delegated with a ratio (the fee payer
- * pays `feeRatio` percent). Kaia numbers them base, base+1, base+2. AccountCreation (0x18)
- * and ChainDataAnchoring (0x48) are left out: the first is disabled on every Kaia chain, the
- * second is for service chains, not load.
+ * pays `feeRatio` percent). Kaia numbers them base, base+1, base+2. AccountCreation (0x18) has
+ * the basic flavour only, and is `disabled`: kaiachain/kaia defines its fields and encoding
+ * but leaves it out of its transaction factory, so no Kaia node decodes it (and none has
+ * published a vector of it). ChainDataAnchoring (0x48) is left out: it is for service
+ * chains, not load.
  */
 
 export const KaiaTxType = {
@@ -16,6 +18,7 @@ export const KaiaTxType = {
   ValueTransferMemo: 0x10,
   FeeDelegatedValueTransferMemo: 0x11,
   FeeDelegatedValueTransferMemoWithRatio: 0x12,
+  AccountCreation: 0x18,
   AccountUpdate: 0x20,
   FeeDelegatedAccountUpdate: 0x21,
   FeeDelegatedAccountUpdateWithRatio: 0x22,
@@ -33,7 +36,8 @@ export const KaiaTxType = {
 export type KaiaTxTypeName = keyof typeof KaiaTxType;
 export type KaiaTxTypeCode = (typeof KaiaTxType)[KaiaTxTypeName];
 
-export type KaiaTxFamily = 'valueTransfer' | 'valueTransferMemo' | 'accountUpdate' | 'smartContractDeploy' | 'smartContractExecution' | 'cancel';
+export type KaiaTxFamily =
+  'valueTransfer' | 'valueTransferMemo' | 'accountCreation' | 'accountUpdate' | 'smartContractDeploy' | 'smartContractExecution' | 'cancel';
 
 /** The fields after `nonce, gasPrice, gas`, which every type starts with. */
 export type KaiaLayoutField = 'to' | 'value' | 'from' | 'data' | 'key' | 'humanReadable' | 'codeFormat' | 'feeRatio';
@@ -49,6 +53,8 @@ export interface KaiaTxTypeInfo {
   readonly memo: boolean;
   /** Deploys or calls a contract. */
   readonly contract: boolean;
+  /** No Kaia node takes it (AccountCreation): encoded from kaiachain/kaia's sources, not verified against a vector. */
+  readonly disabled: boolean;
   /** RLP field order after `nonce, gasPrice, gas`, as the Kaia docs and node define it. */
   readonly layout: readonly KaiaLayoutField[];
 }
@@ -56,6 +62,8 @@ export interface KaiaTxTypeInfo {
 const FAMILY_LAYOUT: Readonly<Record<KaiaTxFamily, readonly KaiaLayoutField[]>> = {
   valueTransfer: ['to', 'value', 'from'],
   valueTransferMemo: ['to', 'value', 'from', 'data'],
+  // kaiachain/kaia TxInternalDataAccountCreation: the new account's address, value, sender, key.
+  accountCreation: ['to', 'value', 'from', 'humanReadable', 'key'],
   accountUpdate: ['from', 'key'],
   smartContractDeploy: ['to', 'value', 'from', 'data', 'humanReadable', 'codeFormat'],
   smartContractExecution: ['to', 'value', 'from', 'data'],
@@ -65,6 +73,7 @@ const FAMILY_LAYOUT: Readonly<Record<KaiaTxFamily, readonly KaiaLayoutField[]>> 
 const FAMILY_OF_BASE: ReadonlyArray<readonly [number, KaiaTxFamily]> = [
   [0x08, 'valueTransfer'],
   [0x10, 'valueTransferMemo'],
+  [0x18, 'accountCreation'],
   [0x20, 'accountUpdate'],
   [0x28, 'smartContractDeploy'],
   [0x30, 'smartContractExecution'],
@@ -89,6 +98,7 @@ function describe(name: KaiaTxTypeName): KaiaTxTypeInfo {
     withRatio,
     memo: family === 'valueTransferMemo',
     contract: family === 'smartContractDeploy' || family === 'smartContractExecution',
+    disabled: family === 'accountCreation',
     layout,
   };
 }
