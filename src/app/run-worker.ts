@@ -5,7 +5,7 @@ import { deriveNodeSignedAccounts, deriveTestAccounts, signerAccount } from '../
 import { InclusionTracker } from '../chain/inclusion/inclusion-tracker.js';
 import { PrivateKey } from '../chain/keys.js';
 import { DEFAULT_NODE_SIGNED_ACCOUNTS } from '../chain/tx-session.js';
-import { waitForNode } from '../chain/wait-for-node.js';
+import { refuseLockedOut, waitForNode } from '../chain/wait-for-node.js';
 import { createMetricsRegistry, MetricsRecorder, type MetricsServer, serveMetrics, type WorkerState } from '../metrics/prometheus.js';
 import { JsonRpcClient } from '../rpc/json-rpc.js';
 import { createRateLimiter } from '../runner/limiter/rate-limiter.js';
@@ -67,6 +67,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     const richKey = options.richKey ?? (devChain === null ? null : PrivateKey.parse(devChain.richKey, 'the dev chain'));
     // Test cases that need the chain wait for the node there (up to the connect timeout);
     // plain reads start at once and record an unreachable node as failures.
+    if (devChain === null) await refuseLockedOut(rpc, endpoint);
     const ctx = createTestCaseContext({ rpc, endpoint, log, settings: options.tx, richKey, tracker, connectTimeoutMs: options.nodeConnectTimeoutMs });
     const tasks: Task[] = [];
     for (const { testCase, weight } of options.testCases) {

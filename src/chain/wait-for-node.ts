@@ -56,6 +56,23 @@ export async function waitForNode(rpc: JsonRpcClient, options: WaitForNodeOption
   }
 }
 
+/** How long `refuseLockedOut` waits for its one answer before letting the run start anyway. */
+const ACCESS_CHECK_MS = 3_000;
+
+/**
+ * One eth_chainId before a run whose test cases wait for nothing (plain reads): credentials the
+ * endpoint refuses, or a certificate it cannot prove, stop the run at the start in one line
+ * (they do not heal), instead of a whole test of failures. Anything else (a node still
+ * starting, an error answer) is left to the test cases to record.
+ */
+export async function refuseLockedOut(rpc: JsonRpcClient, endpoint: string): Promise<void> {
+  try {
+    await withinDeadline(rpc.call('eth_chainId', []), performance.now() + ACCESS_CHECK_MS);
+  } catch (err) {
+    if (isRefusal(err)) throw new Error(`the node at ${hostOf(endpoint)}: ${err.message}`, { cause: err });
+  }
+}
+
 /** A failure that retrying cannot heal: the credentials (HTTP 401/403) or the certificate (TLS). */
 function isRefusal(err: unknown): err is RpcError {
   return err instanceof RpcError && (err.kind === 'auth' || err.kind === 'tls');
