@@ -34,6 +34,7 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import type { Recorder } from '../../stats/recorder.js';
+import { settledWithin } from '../../util/settled-within.js';
 import { BlockFollower, type SeenBlock } from '../block-follower.js';
 import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
@@ -593,23 +594,5 @@ export class InclusionTracker {
     if (at === 0) list.shift();
     else if (at > 0) list.splice(at, 1);
     return true;
-  }
-}
-
-/** Resolves once every promise of `work` (as it grows) has settled, after `timeoutMs`, or on `signal`. */
-async function settledWithin(work: ReadonlySet<Promise<void>>, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const stop = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
-    signal?.addEventListener('abort', () => resolve(), { once: true });
-  });
-  try {
-    // A follow-up may settle another transaction and start one more: wait until none is left.
-    while (work.size > 0) {
-      const next = Promise.allSettled([...work]).then(() => 'done' as const);
-      if ((await Promise.race([next, stop.then(() => 'stopped' as const)])) === 'stopped') return;
-    }
-  } finally {
-    clearTimeout(timer);
   }
 }
