@@ -1,4 +1,5 @@
 /** Waiting for a set of promises that may grow while it is waited for, bounded in time. */
+
 /** Resolves once every promise of `work` (as it grows) has settled, after `timeoutMs`, or on `signal`. */
 export async function settledWithin(work: ReadonlySet<Promise<void>>, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
