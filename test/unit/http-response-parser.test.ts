@@ -81,7 +81,8 @@ describe('ResponseParser', () => {
   });
 
   it.each([
-    ['not HTTP', 'SSH-2.0-OpenSSH\r\n', 'no HTTP/1.x status line'],
+    ['not HTTP', 'SSH-2.0-OpenSSH\r\n', 'malformed status line'],
+    ['not HTTP, before a line ends', 'SSH-2.0', 'no HTTP/1.x status line'],
     ['bare LF', 'HTTP/1.1 200 OK\nContent-Length: 2\n\n{}\r\n\r\n', 'malformed status line'],
     ['two lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 'conflicting Content-Length headers'],
     ['length and chunked', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n', 'both Content-Length and Transfer-Encoding'],
