@@ -7,6 +7,7 @@
  * `apt-get install -y nginx libnginx-mod-http-echo`. The request count comes from nginx's own
  * stub_status counter, so every client is counted the same way, by the server.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +15,8 @@ import { ECHO_MODULE, INSTALL_HINT, nginxConfig, STATUS_PATH } from './nginx-con
 import { BenchError, eventually, freePort, which } from './processes.mjs';
 
 export { BLOCK_NUMBER_RESULT, ECHO_MODULE, INSTALL_HINT, nginxConfig } from './nginx-config.mjs';
+
+const OPENSSL = '/usr/bin/openssl';
 
 /** The nginx binary, or a BenchError that says how to install it. */
 export function findNginx() {
@@ -24,16 +27,19 @@ export function findNginx() {
 }
 
 /**
- * Starts nginx pinned to `core`, waits until it answers.
+ * Starts nginx pinned to `core`, waits until it answers. With `tls`, it serves https on a
+ * second port too, with a self-signed certificate for 127.0.0.1 made by /usr/bin/openssl:
+ * `httpsUrl`, and `caFile` for the clients to trust it (--ca-file), are then set.
  * @param {import('./processes.mjs').ProcessGroup} group
- * @param {{ core: number, dir: string }} options
+ * @param {{ core: number, dir: string, tls?: boolean }} options
  */
-export async function startNginx(group, { core, dir }) {
+export async function startNginx(group, { core, dir, tls = false }) {
   const nginx = findNginx();
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
+  const https = tls ? { port: await freePort(), ...selfSignedCertificate(dir) } : undefined;
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, nginxConfig({ port, dir }));
+  writeFileSync(conf, nginxConfig({ port, dir, tls: https }));
   const proc = group.start(core, nginx, ['-p', dir, '-c', conf]);
   const origin = `http://127.0.0.1:${port}`;
   let probes = 0;
@@ -55,6 +61,8 @@ export async function startNginx(group, { core, dir }) {
   );
   return {
     url: `${origin}/`,
+    httpsUrl: https === undefined ? undefined : `https://127.0.0.1:${https.port}/`,
+    caFile: https?.cert,
     proc,
     /** JSON-RPC requests served so far (the status probes themselves left out). */
     async served() {
@@ -63,6 +71,18 @@ export async function startNginx(group, { core, dir }) {
     },
     stop: () => proc.stop(),
   };
+}
+
+/** A P-256 key and a self-signed certificate for IP 127.0.0.1 in `dir`: their paths. */
+function selfSignedCertificate(dir) {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
+  args.push('-keyout', key, '-out', cert, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
+  const made = spawnSync(OPENSSL, args, { encoding: 'utf8' });
+  if (made.status !== 0)
+    throw new BenchError(`${OPENSSL} could not make a certificate: ${(made.stderr ?? made.error?.message ?? '').trim().split('\n').pop()}`);
+  return { cert, key };
 }
 
 /** nginx's stub_status page: active connections, accepts, handled, requests. */

@@ -11,7 +11,7 @@
  * - anything else: the exchange fails with what happened (reset, closed by the server).
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type SecureContext } from 'node:tls';
 
 import { KlayworkerError } from '../util/errors.js';
 import { HttpProtocolError, ResponseParser } from './http-response-parser.js';
@@ -21,8 +21,8 @@ import type { ExchangeHandler } from './transport.js';
 export interface SocketTarget {
   host: string;
   port: number;
-  /** For https: the CAs to trust (undefined: Node's own) and the SNI name (undefined for an IP). */
-  tls: { ca: string[] | undefined; servername: string | undefined } | undefined;
+  /** For https: the context with the CAs to trust, and the SNI name (undefined for an IP). */
+  tls: { context: SecureContext; servername: string | undefined } | undefined;
   connectTimeoutMs: number;
 }
 
@@ -90,7 +90,7 @@ export class NetConnection {
         ? netConnect({ host, port }, this.#onConnect)
         : tlsConnect(
             // Node's checks stay on: rejectUnauthorized defaults to true and is never set here.
-            { host, port, ca: target.tls.ca, servername: target.tls.servername, ALPNProtocols: ['http/1.1'] },
+            { host, port, secureContext: target.tls.context, servername: target.tls.servername, ALPNProtocols: ['http/1.1'] },
             this.#onConnect,
           );
     // Small requests go out at once (no Nagle delay); TCP keep-alive finds dead idle peers.
