@@ -56,8 +56,11 @@ export class SocketFailure extends KlayworkerError {
   }
 }
 
-/** Errors after which a request that got no answer on a reused socket may be sent again. */
-const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+/**
+ * Errors after which a request that got no answer on a reused socket may be sent again: the
+ * server closed or reset it, or it had ended before the write (the write then never left).
+ */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED']);
 /** How long an idle socket is trusted without a Keep-Alive hint (undici's default as well). */
 const DEFAULT_IDLE_MS = 4_000;
 /** A hinted timeout is cut by this much, so that we stop using a socket before the server drops it. */
@@ -67,13 +70,14 @@ export class NetConnection {
   readonly #socket: Socket;
   readonly #owner: ConnectionOwner;
   readonly #parser = new ResponseParser();
-  #connected = false;
   /** The owner destroyed it, or its close was reported: nothing more is said to the owner. */
   #done = false;
   #handler: ExchangeHandler | undefined = undefined;
   #request = '';
   /** The request of `#handler` has been written: aborting it now ends the socket too. */
   #written = false;
+  /** The socket keeps the process alive (Node's default): while it has work, or its pool has. */
+  #refed = true;
   /** Responses completed on this socket: a request on a socket that has served one may meet a stale socket. */
   #served = 0;
   #error: Error | undefined = undefined;
@@ -113,7 +117,10 @@ export class NetConnection {
     if (this.#handler === undefined) return false;
     this.#parser.start(handler);
     this.#written = true;
-    this.#socket.ref();
+    if (!this.#refed) {
+      this.#refed = true;
+      this.#socket.ref();
+    }
     this.#socket.write(request);
     return true;
   }
@@ -125,9 +132,8 @@ export class NetConnection {
   }
 
   readonly #onConnect = (): void => {
-    this.#connected = true;
     this.#socket.setTimeout(0);
-    if (!this.send(this.#handler!, this.#request)) this.#toIdle();
+    if (!this.send(this.#handler!, this.#request)) this.#owner.idle(this);
   };
 
   readonly #onConnectTimeout = (): void => {
@@ -177,14 +183,22 @@ export class NetConnection {
     handler.onComplete();
     if (parser.http10) this.#owner.http10();
     this.#owner.ended();
-    if (reusable) this.#toIdle();
+    if (reusable) this.#owner.idle(this);
     else this.#owner.closed(this, undefined);
   };
 
   readonly #onEnd = (): void => {
-    // A body read until close ends with the connection.
     const handler = this.#handler;
-    if (handler === undefined || !this.#parser.end()) return;
+    if (handler === undefined) {
+      // The server closed an idle socket: out of the pool at once, not at its 'close'.
+      if (this.#done) return;
+      this.#done = true;
+      this.#socket.destroy();
+      this.#owner.closed(this, undefined);
+      return;
+    }
+    // A body read until close ends with the connection.
+    if (!this.#parser.end()) return;
     this.#handler = undefined;
     this.#request = '';
     this.#written = false;
@@ -233,14 +247,13 @@ export class NetConnection {
     this.#owner.closed(this, undefined);
   }
 
-  #toIdle(): void {
-    // An idle socket must not keep the process alive; one in use does.
+  /**
+   * Lets the process exit while this idle socket is open. The pool calls it when nothing is in
+   * flight, not on every release: a busy pool would pay two native calls a request for it.
+   */
+  release(): void {
+    if (!this.#refed) return;
+    this.#refed = false;
     this.#socket.unref();
-    this.#owner.idle(this);
-  }
-
-  /** Connected and not closed: for tests and the owner's bookkeeping. */
-  get connected(): boolean {
-    return this.#connected && !this.#done;
   }
 }

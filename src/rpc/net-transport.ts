@@ -99,7 +99,8 @@ export class NetTransport implements RpcTransport, ConnectionOwner {
   // ConnectionOwner
 
   ended(): void {
-    this.#active--;
+    // Nothing in flight: the idle sockets must not keep the process alive.
+    if (--this.#active === 0) for (const c of this.#idle) c.release();
     this.#closeIfDone();
   }
 
@@ -112,6 +113,7 @@ export class NetTransport implements RpcTransport, ConnectionOwner {
       if (connection.send(next.handler, next.request)) return;
     }
     this.#idle.push(connection);
+    if (this.#active === 0) connection.release();
   }
 
   closed(connection: NetConnection, retry: Pending | undefined): void {

@@ -4,6 +4,8 @@
  * call itself as the handler (see rpc-call.ts); with a proxy in the environment, undici's
  * EnvHttpProxyAgent, which honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY as curl does.
  */
+import { createSecureContext } from 'node:tls';
+
 import { type Dispatcher, EnvHttpProxyAgent, Pool } from 'undici';
 
 import type { EndpointTarget } from './endpoint.js';
@@ -39,8 +41,11 @@ export class UndiciTransport implements RpcTransport {
       bodyTimeout: timeoutMs + BACKSTOP_MS,
     };
     // https is verified against Node's CAs (and --ca-file's) by default; never switched off.
-    // Through a proxy's tunnel the endpoint's TLS is `requestTls`; direct, it is `connect`.
-    const tls = ca === undefined ? {} : { connect: { ca }, ...(proxy ? { requestTls: { ca } } : {}) };
+    // One context for every socket, as in the lean transport: given `ca`, each connect would
+    // parse Node's root certificates again. Through a proxy's tunnel the endpoint's TLS is
+    // `requestTls`; direct, it is `connect`.
+    const secureContext = ca === undefined ? undefined : createSecureContext({ ca });
+    const tls = secureContext === undefined ? {} : { connect: { secureContext }, ...(proxy ? { requestTls: { secureContext } } : {}) };
     this.#dispatcher = proxy ? new EnvHttpProxyAgent({ ...pool, ...tls }) : new Pool(target.origin, { ...pool, ...tls });
     this.#origin = target.origin;
     this.#path = target.path;

@@ -7,6 +7,7 @@
  * one-line RpcError by its deadline, nothing crashes, and no socket is left open. Then the
  * fallbacks to undici: a proxy in the environment, an HTTP/1.0 server.
  */
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 
@@ -14,8 +15,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { RpcError } from '../../src/rpc/rpc-error.js';
+import { startGuardedRpcServer } from '../support/guarded-rpc-server.js';
 import { prng } from '../support/prng.js';
 import { okReply, type RawHttpServer, type RawRequest, resultBody, startRawHttpServer } from '../support/raw-http-server.js';
+import { makeTestCa } from '../support/test-ca.js';
 
 const TIMEOUT_MS = 400;
 
@@ -222,6 +225,23 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
     }
   });
 
+  it('idle sockets do not keep the process alive; sockets in use do', async () => {
+    const own = new JsonRpcClient(server.url, { connections: 2, timeoutMs: TIMEOUT_MS });
+    try {
+      await own.call('plain', []);
+      const idle = socketHandles();
+      const busy = own.call('stallMidBody', []).catch(() => undefined);
+      await settle(() => socketHandles() > idle);
+      // The client's busy socket, and the server's end of it (its own sockets are always counted).
+      expect(socketHandles()).toBeGreaterThan(idle);
+      await busy;
+      await settle(() => socketHandles() <= idle);
+      expect(socketHandles()).toBeLessThanOrEqual(idle);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a slow reply holds up no call behind it', async () => {
     const slow = failure(client.call('stallMidBody', []));
     const started = performance.now();
@@ -355,37 +375,43 @@ describe('where the lean transport does not serve, undici does, said in one log 
     }
   });
 
-  it('HTTP_PROXY set: calls go through the proxy (undici honours it); the log names the variable, never its value', async () => {
-    const node = await startRawHttpServer((req, socket) => socket.write(okReply(resultBody(req, 'via proxy'))));
-    const tunnels: string[] = [];
-    const proxy: Server = createHttpServer();
-    proxy.on('connect', (req, client: Socket, head: Buffer) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = netConnect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
+  it.each(['http', 'https'] as const)(
+    '%s endpoint with a proxy variable set: calls go through the proxy (undici honours it), a private CA still trusted; the log names the variable, never its value',
+    async (scheme) => {
+      const ca = scheme === 'https' ? makeTestCa() : undefined;
+      const node = await startGuardedRpcServer(ca === undefined ? {} : { tls: ca.leaf('IP:127.0.0.1') });
+      const tunnels: string[] = [];
+      const proxy: Server = createHttpServer();
+      proxy.on('connect', (req, client: Socket, head: Buffer) => {
+        tunnels.push(req.url ?? '');
+        const [host, port] = (req.url ?? '').split(':');
+        const upstream = netConnect(Number(port), host, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(client).pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
       });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const { port } = proxy.address() as { port: number };
-    process.env.HTTP_PROXY = `http://user:proxy-secret@127.0.0.1:${port}`;
-    const lines: string[] = [];
-    const client = new JsonRpcClient(node.url, { timeoutMs: 2_000, log: { info: (m) => lines.push(m) } });
-    try {
-      expect((await client.call('x', [])).result).toBe('via proxy');
-      expect(tunnels).toEqual([node.url.slice('http://'.length, -1)]);
-      expect(lines).toEqual(['HTTP_PROXY is set: JSON-RPC calls go through undici, which honours it']);
-    } finally {
-      await client.close();
-      proxy.closeAllConnections();
-      await new Promise((r) => proxy.close(r));
-      await node.close();
-    }
-  });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const { port } = proxy.address() as { port: number };
+      const variable = scheme === 'https' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+      process.env[variable] = `http://user:proxy-secret@127.0.0.1:${port}`;
+      const lines: string[] = [];
+      const caPem = ca === undefined ? [] : [readFileSync(ca.caFile, 'utf8')];
+      const client = new JsonRpcClient(node.url, { timeoutMs: 2_000, ca: caPem, log: { info: (m) => lines.push(m) } });
+      try {
+        expect((await client.call('eth_blockNumber', [])).result).toBe('0x10');
+        expect(tunnels).toEqual([`127.0.0.1:${node.port}`]);
+        expect(lines).toEqual([`${variable} is set: JSON-RPC calls go through undici, which honours it`]);
+      } finally {
+        await client.close();
+        proxy.closeAllConnections();
+        await new Promise((r) => proxy.close(r));
+        await node.close();
+      }
+    },
+  );
 
   it('an HTTP/1.0 server: the call is read, and later calls go through undici, said once', async () => {
     const node = await startRawHttpServer((req, socket) => socket.end(`HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n${resultBody(req, 'old')}`));
