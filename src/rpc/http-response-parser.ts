@@ -126,26 +126,16 @@ export class ResponseParser {
     }
     while (at < chunk.length) {
       switch (this.#state) {
-        case State.Length: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          this.#data(chunk, at, at + take);
-          at += take;
-          this.#remaining -= take;
-          if (this.#remaining === 0) this.#state = State.Done;
+        case State.Length:
+          at = this.#take(chunk, at, State.Done);
           break;
-        }
         case State.UntilClose:
           this.#data(chunk, at, chunk.length);
           at = chunk.length;
           break;
-        case State.ChunkData: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          this.#data(chunk, at, at + take);
-          at += take;
-          this.#remaining -= take;
-          if (this.#remaining === 0) this.#state = State.ChunkDataCr;
+        case State.ChunkData:
+          at = this.#take(chunk, at, State.ChunkDataCr);
           break;
-        }
         case State.Done:
           this.extra = chunk.length - at;
           return;
@@ -165,6 +155,15 @@ export class ResponseParser {
     this.#state = State.Done;
     this.#close = true;
     return true;
+  }
+
+  /** Hands on the body bytes still due (of the body, or of the chunk) from `at`; then `next`. Returns where it stopped. */
+  #take(chunk: Buffer, at: number, next: State): number {
+    const take = Math.min(this.#remaining, chunk.length - at);
+    this.#data(chunk, at, at + take);
+    this.#remaining -= take;
+    if (this.#remaining === 0) this.#state = next;
+    return at + take;
   }
 
   #data(chunk: Buffer, from: number, to: number): void {

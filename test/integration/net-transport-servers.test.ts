@@ -16,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_NUMBER_RESULT, ECHO_MODULE, nginxConfig } from '../../bench/lib/nginx-config.mjs';
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import { RpcError } from '../../src/rpc/rpc-error.js';
 import { freePort } from '../../src/util/ports.js';
 import { type GuardedRpcServer, startGuardedRpcServer } from '../support/guarded-rpc-server.js';
 import { requireOrSkip } from '../support/require-tool.js';
+import { rpcFailure } from '../support/rpc-failure.js';
 import { makeTestCa, type TestCa } from '../support/test-ca.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -36,15 +36,6 @@ beforeAll(() => {
 async function manyAtOnce(client: JsonRpcClient, method: string, expected: unknown): Promise<void> {
   const replies = await Promise.all(Array.from({ length: CALLS }, () => client.call(method, [])));
   expect(replies.every((r) => r.result === expected)).toBe(true);
-}
-
-async function refusal(pending: Promise<unknown>): Promise<RpcError> {
-  const err = await pending.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RpcError);
-  return err as RpcError;
 }
 
 async function untilAnswers(client: JsonRpcClient): Promise<void> {
@@ -119,7 +110,7 @@ describe('anvil', () => {
     try {
       const chainId = (await client.call('eth_chainId', [])).result;
       await manyAtOnce(client, 'eth_chainId', chainId);
-      expect((await refusal(client.call('eth_noSuchMethod', []))).code).toBe(-32601);
+      expect((await rpcFailure(client.call('eth_noSuchMethod', []))).code).toBe(-32601);
     } finally {
       await client.close();
     }
@@ -143,7 +134,7 @@ describe('https, API keys and Basic auth', () => {
     const plain = new JsonRpcClient(node.url);
     try {
       await manyAtOnce(trusting, 'eth_blockNumber', '0x10');
-      const untrusted = await refusal(plain.call('eth_blockNumber', []));
+      const untrusted = await rpcFailure(plain.call('eth_blockNumber', []));
       expect([untrusted.kind, untrusted.message]).toEqual(['tls', "TLS: the endpoint's certificate is not signed by a trusted CA (use --ca-file)"]);
     } finally {
       await trusting.close();
@@ -152,7 +143,7 @@ describe('https, API keys and Basic auth', () => {
     const other = await serve({ tls: ca.leaf('DNS:node.example') });
     const wrongName = new JsonRpcClient(other.url, { ca: [caPem] });
     try {
-      expect((await refusal(wrongName.call('eth_blockNumber', []))).message).toBe("TLS: the endpoint's certificate is not for this host name");
+      expect((await rpcFailure(wrongName.call('eth_blockNumber', []))).message).toBe("TLS: the endpoint's certificate is not for this host name");
     } finally {
       await wrongName.close();
     }
@@ -193,7 +184,7 @@ describe('https, API keys and Basic auth', () => {
       await manyAtOnce(withKey, 'eth_blockNumber', '0x10');
       await manyAtOnce(withCredentials, 'eth_blockNumber', '0x10');
       for (const refused of [wrongKey, wrongPassword]) {
-        const err = await refusal(refused.call('eth_blockNumber', []));
+        const err = await rpcFailure(refused.call('eth_blockNumber', []));
         expect([err.kind, err.message]).toEqual(['auth', 'the endpoint refused the credentials (HTTP 401)']);
         expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).not.toMatch(/s3cret|user:/);
       }

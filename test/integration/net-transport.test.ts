@@ -18,6 +18,7 @@ import { RpcError } from '../../src/rpc/rpc-error.js';
 import { startGuardedRpcServer } from '../support/guarded-rpc-server.js';
 import { prng } from '../support/prng.js';
 import { okReply, type RawHttpServer, type RawRequest, resultBody, startRawHttpServer } from '../support/raw-http-server.js';
+import { rpcFailure } from '../support/rpc-failure.js';
 import { makeTestCa } from '../support/test-ca.js';
 
 const TIMEOUT_MS = 400;
@@ -109,15 +110,6 @@ function script(req: RawRequest, socket: Socket): void {
   }
 }
 
-async function failure(pending: Promise<unknown>): Promise<RpcError> {
-  const err = await pending.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RpcError);
-  return err as RpcError;
-}
-
 /** Sockets of this process (TCP and TLS) as Node counts them. */
 function socketHandles(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSSocketWrap').length;
@@ -189,7 +181,7 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
 
       // Once only: dropped again on the fresh socket, the call fails.
       const againSeen = server.requests.length;
-      const err = await failure(single.call('dropAlways', []));
+      const err = await rpcFailure(single.call('dropAlways', []));
       expect(err.message).toBe('connection closed by the server (UND_ERR_SOCKET)');
       expect(server.requests.slice(againSeen).map((r) => r.index)).toEqual([1, 0]);
     } finally {
@@ -199,7 +191,7 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
     const fresh = new JsonRpcClient(server.url, { connections: 1, timeoutMs: TIMEOUT_MS });
     try {
       const seen = server.requests.length;
-      expect((await failure(fresh.call('dropAlways', []))).message).toBe('connection closed by the server (UND_ERR_SOCKET)');
+      expect((await rpcFailure(fresh.call('dropAlways', []))).message).toBe('connection closed by the server (UND_ERR_SOCKET)');
       expect(server.requests.length - seen).toBe(1);
     } finally {
       await fresh.close();
@@ -217,7 +209,7 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
     ];
     for (const [method, kind, message] of cases) {
       const seen = server.requests.length;
-      const err = await failure(client.call(method, []));
+      const err = await rpcFailure(client.call(method, []));
       expect([method, err.kind, err.message]).toEqual([method, kind, message]);
       // Only the reset leaves nothing of a reply; on this reused socket it was sent once more (and reset again).
       expect(server.requests.length - seen, method).toBe(method === 'reset' ? 2 : 1);
@@ -243,7 +235,7 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
   });
 
   it('a slow reply holds up no call behind it', async () => {
-    const slow = failure(client.call('stallMidBody', []));
+    const slow = rpcFailure(client.call('stallMidBody', []));
     const started = performance.now();
     await Promise.all(Array.from({ length: 10 }, () => client.call('plain', [])));
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS / 2);
