@@ -133,6 +133,8 @@ export class NetConnection {
 
   readonly #onConnect = (): void => {
     this.#socket.setTimeout(0);
+    // Its first call may have failed meanwhile; the fresh socket then waits for the next.
+    this.idleUntil = performance.now() + DEFAULT_IDLE_MS;
     if (!this.send(this.#handler!, this.#request)) this.#owner.idle(this);
   };
 
