@@ -5,7 +5,12 @@
  * - klayworker: blockNumber, 50 users, no rps cap, attached to a real Locust master (so its
  *   stats, master link and limiter all run, as in production);
  * - a stock Python Locust worker with a FastHttpUser doing the same POST, under its own master;
- * - a bare undici Pool loop (bench/lib/undici-loop.mjs): the floor of what Node can do.
+ * - bare undici loops (bench/lib/undici-loop.mjs): what Node's everyday HTTP client costs;
+ * - autocannon (bench/lib/autocannon-loop.mjs), the Node load generator peers are held to;
+ * - a bare node:net loop (bench/lib/net-loop.mjs): prebuilt request bytes, a Content-Length
+ *   parse and JSON.parse, nothing else: the ceiling of any Node client.
+ * Then klayworker, autocannon and the net loop again over https (nginx's TLS, klayworker with
+ * --ca-file for its self-signed certificate).
  *
  * The clients take turns, round after round, against the same nginx; requests are counted by
  * nginx and CPU is read from /proc over the same window, so the ratios come from one run.
@@ -21,7 +26,7 @@ import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'throughput';
 const USERS = 50;
-const TARGETS = { overPython: 3, ofUndici: 0.7 };
+const TARGETS = { overPython: 3, ofUndici: 0.7, overAutocannon: 1.2, ofNetLoop: 0.75 };
 
 export const throughput = {
   name: BENCH,
@@ -30,8 +35,8 @@ export const throughput = {
   async run(ctx) {
     requireLocust();
     const plan = ctx.quick ? { rounds: 1, warmupS: 2, windowS: 6 } : { rounds: 4, warmupS: 3, windowS: 8 };
-    const nginx = await startNginx(ctx.group, { core: CORES.target, dir: join(ctx.tmpDir, 'nginx') });
-    const contestants = [klayworker, pythonWorker, bareUndici, bareDispatch];
+    const nginx = await startNginx(ctx.group, { core: CORES.target, dir: join(ctx.tmpDir, 'nginx'), tls: true });
+    const contestants = [klayworker, pythonWorker, bareUndici, bareDispatch, autocannonPeer, netLoop, klayworkerTls, autocannonTls, netLoopTls];
     /** @type {Map<string, { requests: number, cpuS: number, wallS: number, failures: number, rounds: number[], notes: string[] }>} */
     const totals = new Map(contestants.map((c) => [c.key, { requests: 0, cpuS: 0, wallS: 0, failures: 0, rounds: [], notes: [] }]));
     for (let round = 1; round <= plan.rounds; round++) {
@@ -63,6 +68,7 @@ export const throughput = {
     const overPython = perCpu('klayworker') / perCpu('python');
     const ofUndici = perCpu('klayworker') / perCpu('undici');
     const clean = totals.get('klayworker').failures === 0;
+    const cleanTls = totals.get('klayworker-tls').failures === 0;
     rows.push(
       row({
         bench: BENCH,
@@ -81,30 +87,58 @@ export const throughput = {
       row({ bench: BENCH, measure: 'bare undici loop ÷ Python worker (context)', result: `${fmt(perCpu('undici') / perCpu('python'), 2)}×` }),
       row({
         bench: BENCH,
-        measure: 'klayworker ÷ bare undici dispatch loop, per CPU-second (context: the same API klayworker uses)',
+        measure: 'klayworker ÷ bare undici dispatch loop, per CPU-second (context: the API of the undici fallback)',
         result: `${fmt((100 * perCpu('klayworker')) / perCpu('dispatch'))}%`,
       }),
+      ...peerRows('', perCpu('klayworker'), perCpu('autocannon'), perCpu('net'), clean),
+      ...peerRows(' over https', perCpu('klayworker-tls'), perCpu('autocannon-tls'), perCpu('net-tls'), cleanTls),
     );
-    if (!clean)
-      rows.push(
-        row({
-          bench: BENCH,
-          measure: 'klayworker requests failed',
-          result: `${fmt(totals.get('klayworker').failures)} failures: the ratios above are not valid`,
-          target: '0',
-          met: false,
-        }),
-      );
+    for (const key of ['klayworker', 'klayworker-tls']) {
+      const { failures } = totals.get(key);
+      if (failures > 0)
+        rows.push(
+          row({
+            bench: BENCH,
+            measure: `${key} requests failed`,
+            result: `${fmt(failures)} failures: the ratios of ${key} are not valid`,
+            target: '0',
+            met: false,
+          }),
+        );
+    }
     return rows;
   },
 };
+
+/** klayworker against its peers: autocannon (target ≥ 1.2×) and the bare net loop (≥ 75%). */
+function peerRows(over, klayworkerPerCpu, autocannonPerCpu, netPerCpu, clean) {
+  const overAutocannon = klayworkerPerCpu / autocannonPerCpu;
+  const ofNetLoop = klayworkerPerCpu / netPerCpu;
+  return [
+    row({
+      bench: BENCH,
+      measure: `klayworker ÷ autocannon${over}, per CPU-second`,
+      result: `${fmt(overAutocannon, 2)}×`,
+      target: `≥ ${TARGETS.overAutocannon}×`,
+      met: clean && overAutocannon >= TARGETS.overAutocannon,
+    }),
+    row({
+      bench: BENCH,
+      measure: `klayworker ÷ bare node:net loop${over}, per CPU-second`,
+      result: `${fmt(100 * ofNetLoop)}%`,
+      target: `≥ ${fmt(100 * TARGETS.ofNetLoop)}%`,
+      met: clean && ofNetLoop >= TARGETS.ofNetLoop,
+    }),
+    row({ bench: BENCH, measure: `autocannon ÷ bare node:net loop${over} (context)`, result: `${fmt((100 * autocannonPerCpu) / netPerCpu)}%` }),
+  ];
+}
 
 /**
  * Starts one client, lets it warm up, then counts nginx's requests and the client's CPU over
  * the window, and stops it.
  */
 async function measure(ctx, contestant, nginx, plan, tag) {
-  const run = await contestant.start(ctx, nginx.url, tag);
+  const run = await contestant.start(ctx, nginx, tag);
   try {
     await run.ready;
     await sleep(plan.warmupS * 1000);
@@ -146,53 +180,60 @@ async function underMaster(ctx, { locustfile, env, tag, startWorker }) {
   };
 }
 
-const klayworker = {
-  key: 'klayworker',
-  label: `klayworker (blockNumber, ${USERS} users, real master)`,
-  async start(ctx, url, tag) {
-    const json = join(ctx.tmpDir, `${tag}.json`);
-    const test = await underMaster(ctx, {
-      locustfile: 'dummy.py',
-      tag,
-      startWorker: (port) =>
-        ctx.group.start(CORES.load, process.execPath, [
-          CLI,
-          '--tc',
-          'blockNumber',
-          '--endpoint',
-          url,
-          '--master-port',
-          String(port),
-          '--json',
-          json,
-          '--log-level',
-          'warn',
-        ]),
-    });
-    return {
-      measured: test.worker,
-      procs: [test.master, test.worker],
-      ready: test.ready,
-      async finish() {
-        await test.quit();
-        const summary = JSON.parse(readFileSync(json, 'utf8'));
-        const master = readLocustTotals(test.csvPrefix);
-        // The two must agree request for request; say so in the table when they do not.
-        const note =
-          master.requests === summary.total.requests
-            ? undefined
-            : `${tag}: klayworker counted ${summary.total.requests} requests, its master ${master.requests}`;
-        return { failures: summary.total.failures, note };
-      },
-    };
-  },
-};
+const klayworker = klayworkerOver('http');
+const klayworkerTls = klayworkerOver('https');
+
+/** klayworker under a real master, over nginx's http or https (then trusting its certificate through --ca-file). */
+function klayworkerOver(scheme) {
+  const https = scheme === 'https';
+  return {
+    key: https ? 'klayworker-tls' : 'klayworker',
+    label: `klayworker (blockNumber, ${USERS} users, real master${https ? ', https' : ''})`,
+    async start(ctx, nginx, tag) {
+      const json = join(ctx.tmpDir, `${tag}.json`);
+      const endpoint = https ? ['--endpoint', nginx.httpsUrl, '--ca-file', nginx.caFile] : ['--endpoint', nginx.url];
+      const test = await underMaster(ctx, {
+        locustfile: 'dummy.py',
+        tag,
+        startWorker: (port) =>
+          ctx.group.start(CORES.load, process.execPath, [
+            CLI,
+            '--tc',
+            'blockNumber',
+            ...endpoint,
+            '--master-port',
+            String(port),
+            '--json',
+            json,
+            '--log-level',
+            'warn',
+          ]),
+      });
+      return {
+        measured: test.worker,
+        procs: [test.master, test.worker],
+        ready: test.ready,
+        async finish() {
+          await test.quit();
+          const summary = JSON.parse(readFileSync(json, 'utf8'));
+          const master = readLocustTotals(test.csvPrefix);
+          // The two must agree request for request; say so in the table when they do not.
+          const note =
+            master.requests === summary.total.requests
+              ? undefined
+              : `${tag}: klayworker counted ${summary.total.requests} requests, its master ${master.requests}`;
+          return { failures: summary.total.failures, note };
+        },
+      };
+    },
+  };
+}
 
 const pythonWorker = {
   key: 'python',
   label: `Python Locust worker (FastHttpUser, ${USERS} users, real master)`,
-  async start(ctx, url, tag) {
-    const env = { BENCH_TARGET: url };
+  async start(ctx, nginx, tag) {
+    const env = { BENCH_TARGET: nginx.url };
     const test = await underMaster(ctx, {
       locustfile: 'bench/python_worker.py',
       env,
@@ -211,15 +252,44 @@ const pythonWorker = {
   },
 };
 
-const bareUndici = bareLoop('undici', `bare undici Pool loop (${USERS} loops)`, 'request');
-const bareDispatch = bareLoop('dispatch', `bare undici Pool.dispatch loop (${USERS} loops; context)`, 'dispatch');
+const bareUndici = bareLoop('undici', `bare undici Pool loop (${USERS} loops)`, (nginx) => ['bench/lib/undici-loop.mjs', nginx.url, '--loops', String(USERS)]);
+const bareDispatch = bareLoop('dispatch', `bare undici Pool.dispatch loop (${USERS} loops; context)`, (nginx) => [
+  'bench/lib/undici-loop.mjs',
+  nginx.url,
+  '--loops',
+  String(USERS),
+  '--api',
+  'dispatch',
+]);
+const autocannonPeer = bareLoop('autocannon', `autocannon 9 (${USERS} connections)`, (nginx) => [
+  'bench/lib/autocannon-loop.mjs',
+  nginx.url,
+  '--connections',
+  String(USERS),
+]);
+const netLoop = bareLoop('net', `bare node:net loop (${USERS} sockets)`, (nginx) => ['bench/lib/net-loop.mjs', nginx.url, '--loops', String(USERS)]);
+const autocannonTls = bareLoop('autocannon-tls', `autocannon 9 (${USERS} connections, https)`, (nginx) => [
+  'bench/lib/autocannon-loop.mjs',
+  nginx.httpsUrl,
+  '--connections',
+  String(USERS),
+]);
+const netLoopTls = bareLoop('net-tls', `bare node:tls loop (${USERS} sockets, https)`, (nginx) => [
+  'bench/lib/net-loop.mjs',
+  nginx.httpsUrl,
+  '--loops',
+  String(USERS),
+  '--ca-file',
+  nginx.caFile,
+]);
 
-function bareLoop(key, label, api) {
+/** A loop script that prints `ready`, then its `{"requests","failures"}` line on SIGTERM. */
+function bareLoop(key, label, argv) {
   return {
     key,
     label,
-    async start(ctx, url) {
-      const loop = ctx.group.start(CORES.load, process.execPath, ['bench/lib/undici-loop.mjs', url, '--loops', String(USERS), '--api', api]);
+    async start(ctx, nginx) {
+      const loop = ctx.group.start(CORES.load, process.execPath, argv(nginx));
       return {
         measured: loop,
         procs: [loop],
@@ -230,7 +300,7 @@ function bareLoop(key, label, api) {
           try {
             return { failures: JSON.parse(last).failures };
           } catch {
-            throw new BenchError(`undici loop: unexpected final line ${JSON.stringify(last)}`);
+            throw new BenchError(`${key} loop: unexpected final line ${JSON.stringify(last)}`);
           }
         },
       };

@@ -52,7 +52,8 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     const endpoint = options.endpoint ?? devChain!.url;
     // --header and --ca-file apply to every client of the endpoint (the dev chain needs neither).
     const access = devChain === null ? options.access : {};
-    rpc = new JsonRpcClient(endpoint, { ...access, timeoutMs: options.rpcTimeoutMs });
+    // The main client says, in one line, when undici carries the calls (a proxy, an HTTP/1.0 node).
+    rpc = new JsonRpcClient(endpoint, { ...access, timeoutMs: options.rpcTimeoutMs, log });
     const stats = new RequestStats();
     const metricsRecorder = options.metrics === null ? null : new MetricsRecorder(stats);
     // --run-tasks prints every outcome, the mined ones the tracker records included.
@@ -184,7 +185,7 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
 
 /** `klayworker refund`: sweeps the test accounts (and the node-signed ones) of this key and seed back to the rich account. */
 export async function runRefund(options: RefundOptions, log: Logger): Promise<number> {
-  const rpc = new JsonRpcClient(options.endpoint, { ...options.access, timeoutMs: options.rpcTimeoutMs });
+  const rpc = new JsonRpcClient(options.endpoint, { ...options.access, timeoutMs: options.rpcTimeoutMs, log });
   try {
     const chainId = await waitForNode(rpc, { timeoutMs: options.nodeConnectTimeoutMs, endpoint: options.endpoint, log });
     const richKey = options.richKey!;

@@ -1,15 +1,28 @@
 /**
- * A JSON-RPC 2.0 client over an undici keep-alive pool. This is the hot path of every test
- * case, so a call builds its body as one string, drives undici's dispatcher directly (see
- * rpc-call.ts), parses the reply once and shares one deadline timer with every other call.
+ * A JSON-RPC 2.0 client over a keep-alive connection pool. This is the hot path of every test
+ * case, so a call builds its body as one string, hands it to the transport with the call itself
+ * as the handler (see rpc-call.ts), parses the reply once and shares one deadline timer with
+ * every other call.
+ *
+ * The transport is the lean one on node:net / node:tls (net-transport.ts); undici
+ * (undici-transport.ts) carries the calls where the lean one cannot serve: a proxy named in the
+ * environment (undici honours it), or an endpoint that answers HTTP/1.0. Either way it is said
+ * in one log line.
  */
-import { Pool } from 'undici';
-
 import { DeadlineQueue } from './deadline-queue.js';
-import { endpointTarget, type Header, trustedCas } from './endpoint.js';
+import { type EndpointTarget, endpointTarget, type Header, trustedCas } from './endpoint.js';
+import { NetTransport } from './net-transport.js';
+import { proxyVariable } from './proxy-env.js';
 import { RpcCall, type RpcResponse } from './rpc-call.js';
+import type { RpcTransport } from './transport.js';
+import { UndiciTransport } from './undici-transport.js';
 
 export type { RpcResponse } from './rpc-call.js';
+
+/** Where the client says which transport it took, when not the lean one (a pino logger fits). */
+export interface TransportLog {
+  info(message: string): void;
+}
 
 export interface JsonRpcClientOptions {
   /** Most sockets open to the endpoint at once (default 100); further calls queue. */
@@ -23,22 +36,22 @@ export interface JsonRpcClientOptions {
   headers?: readonly Header[];
   /** PEM certificates of private CAs, trusted for https besides Node's own. */
   ca?: readonly string[];
+  /** Told when the client falls back to undici; nothing else is logged. */
+  log?: TransportLog;
 }
 
-const BACKSTOP_MS = 5_000;
-
 export class JsonRpcClient {
-  readonly #pool: Pool;
-  readonly #path: string;
-  readonly #headers: string[];
+  #transport: RpcTransport;
+  /** A lean transport left for undici after an HTTP/1.0 reply: closed with the client. */
+  #retired: RpcTransport | undefined = undefined;
   readonly #timeoutMs: number;
   readonly #deadlines = new DeadlineQueue();
   #nextId = 1;
   #closing: Promise<void> | undefined;
 
   constructor(url: string, options: JsonRpcClientOptions = {}) {
-    const { connections = 100, timeoutMs = 10_000, headers = [], ca = [] } = options;
-    // Credentials in the URL become a header here: the origin the pool connects to has none.
+    const { connections = 100, timeoutMs = 10_000, headers = [], ca = [], log } = options;
+    // Credentials in the URL become a header here: the origin the sockets connect to has none.
     const target = endpointTarget(url, headers);
     if (!Number.isSafeInteger(connections) || connections < 1) {
       throw new RangeError(`connections must be an integer >= 1, got ${connections}`);
@@ -46,22 +59,15 @@ export class JsonRpcClient {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
     }
-    this.#path = target.path;
-    this.#headers = target.headers;
     this.#timeoutMs = timeoutMs;
-    const trusted = trustedCas(ca);
-    this.#pool = new Pool(target.origin, {
-      connections,
-      // https is verified against Node's CAs (and --ca-file's) by default; never switched off.
-      ...(trusted === undefined ? {} : { connect: { ca: trusted } }),
-      // One request per socket at a time: a slow reply must not hold up the calls behind it.
-      pipelining: 1,
-      connectTimeout: timeoutMs,
-      // undici's own header/body timers tick every ~0.5 s (300 ms fires after 1 s), so the
-      // client keeps its own precise deadlines instead; these are only a backstop.
-      headersTimeout: timeoutMs + BACKSTOP_MS,
-      bodyTimeout: timeoutMs + BACKSTOP_MS,
-    });
+    const settings = { connections, timeoutMs, ca: trustedCas(ca) };
+    const proxy = proxyVariable(target.origin, process.env);
+    if (proxy !== undefined) {
+      log?.info(`${proxy} is set: JSON-RPC calls go through undici, which honours it`);
+      this.#transport = new UndiciTransport(target, { ...settings, proxy: true });
+    } else {
+      this.#transport = new NetTransport(target, { ...settings, onHttp10: () => this.#toUndici(target, settings, log) });
+    }
   }
 
   /** Calls `method`; rejects with an RpcError on any failure, including a JSON-RPC error reply. */
@@ -75,14 +81,23 @@ export class JsonRpcClient {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     const call = new RpcCall(id, this.#timeoutMs, this.#deadlines);
-    // A closed pool reports through the handler's onError, like any other transport failure.
-    this.#pool.dispatch({ path: this.#path, method: 'POST', headers: this.#headers, body }, call);
+    // A closed transport reports through the handler's onError, like any other failure.
+    this.#transport.send(body, call);
     return call.promise;
   }
 
   /** Waits for calls in flight, then closes every socket. Calls made afterwards fail. */
   close(): Promise<void> {
-    this.#closing ??= this.#pool.close();
+    this.#closing ??= Promise.all([this.#transport.close(), this.#retired?.close()]).then(() => undefined);
     return this.#closing;
+  }
+
+  /** The endpoint answered HTTP/1.0: undici carries the calls from now on; those in flight finish where they are. */
+  #toUndici(target: EndpointTarget, settings: { connections: number; timeoutMs: number; ca: string[] | undefined }, log: TransportLog | undefined): void {
+    if (this.#retired !== undefined || this.#closing !== undefined) return;
+    log?.info('the JSON-RPC endpoint answers HTTP/1.0, not 1.1: calls go through undici from now on');
+    this.#retired = this.#transport;
+    this.#transport = new UndiciTransport(target, { ...settings, proxy: false });
+    void this.#retired.close();
   }
 }

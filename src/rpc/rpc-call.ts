@@ -1,16 +1,16 @@
 /**
- * One JSON-RPC call in flight: undici's dispatch handler for its HTTP exchange, and its entry
- * in the client's deadline queue. Driving undici at this level skips the Readable stream,
- * header object and abort-signal plumbing of `request()`, which cost more than everything else
- * a klayworker user does per call; the reply is read once, as the bytes arrive.
+ * One JSON-RPC call in flight: the handler of its HTTP exchange (the transport seam's, shaped
+ * like undici's dispatch handler, so undici takes it as it is), and its entry in the client's
+ * deadline queue. Handling the exchange at this level skips streams, header objects and
+ * abort-signal plumbing, which cost more than everything else a klayworker user does per call;
+ * the reply is read once, as the bytes arrive.
  */
 import { STATUS_CODES } from 'node:http';
-
-import type { Dispatcher } from 'undici';
 
 import { KlayworkerError } from '../util/errors.js';
 import type { DeadlineQueue, Expiring } from './deadline-queue.js';
 import { httpError, malformedError, oneLine, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
+import type { ExchangeHandler } from './transport.js';
 
 export interface RpcResponse {
   result: unknown;
@@ -30,7 +30,7 @@ class DeadlinePassed extends KlayworkerError {
 
 // undici's legacy handler methods (onConnect, onHeaders, onData, onComplete, onError) are what
 // its HTTP/1 client calls natively; the newer controller API is adapted onto them per request.
-export class RpcCall implements Expiring, Dispatcher.DispatchHandler {
+export class RpcCall implements Expiring, ExchangeHandler {
   deadline: number;
   prev: Expiring | undefined = undefined;
   next: Expiring | undefined = undefined;
@@ -91,7 +91,7 @@ export class RpcCall implements Expiring, Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     // An error page is read (so the socket can be reused) but not kept.
     if (this.#status > 299) return true;
-    // undici checks a declared content-length against what arrives, so the sum is exact.
+    // Both transports check a declared content-length against what arrives, so the sum is exact.
     this.#bytes += chunk.length;
     if (this.#first === undefined) this.#first = chunk;
     else (this.#more ??= []).push(chunk);

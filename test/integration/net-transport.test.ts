@@ -1,0 +1,421 @@
+/**
+ * The lean transport as an HTTP/1.1 client, against a node:net server whose every byte is
+ * scripted: chunked bodies, replies in odd splits and several in one packet, Connection: close,
+ * bodies read until close, idle sockets the server dropped (a request crossing the server's FIN
+ * is sent once more, on a fresh socket, and only then), resets, a node that stops mid-body,
+ * non-2xx statuses, and a seeded fuzz of broken replies: each call ends in a result or a
+ * one-line RpcError by its deadline, nothing crashes, and no socket is left open. Then the
+ * fallbacks to undici: a proxy in the environment, an HTTP/1.0 server.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { connect as netConnect, type Socket } from 'node:net';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { RpcError } from '../../src/rpc/rpc-error.js';
+import { startGuardedRpcServer } from '../support/guarded-rpc-server.js';
+import { prng } from '../support/prng.js';
+import { okReply, type RawHttpServer, type RawRequest, resultBody, startRawHttpServer } from '../support/raw-http-server.js';
+import { rpcFailure } from '../support/rpc-failure.js';
+import { makeTestCa } from '../support/test-ca.js';
+
+const TIMEOUT_MS = 400;
+
+/** Writes `bytes` in the given piece sizes, one event-loop turn apart, so they arrive as separate packets. */
+function writeInPieces(socket: Socket, bytes: Buffer, sizes: readonly number[]): void {
+  let at = 0;
+  let i = 0;
+  const next = (): void => {
+    if (at >= bytes.length || socket.destroyed) return;
+    const size = sizes[i++ % sizes.length]!;
+    socket.write(bytes.subarray(at, at + size));
+    at += size;
+    setTimeout(next, 1);
+  };
+  next();
+}
+
+function chunked(req: RawRequest, pieces: number): Buffer {
+  const body = resultBody(req, `chunked ${String(req.id)}`);
+  const size = Math.ceil(body.length / pieces);
+  let out = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n';
+  for (let at = 0; at < body.length; at += size) {
+    const part = body.slice(at, at + size);
+    // Upper-case hex and a chunk extension: both are the server's right.
+    out += `${Buffer.byteLength(part).toString(16).toUpperCase()};ext=1\r\n${part}\r\n`;
+  }
+  return Buffer.from(`${out}0\r\nx-trailer: yes\r\n\r\n`);
+}
+
+function script(req: RawRequest, socket: Socket): void {
+  const ok = okReply(resultBody(req, req.method));
+  switch (req.method) {
+    case 'plain':
+      socket.write(ok);
+      return;
+    case 'chunkedOddSplits':
+      writeInPieces(socket, chunked(req, 4), [1, 7, 2, 13, 3]);
+      return;
+    case 'interimThenFinal':
+      // Several responses in one packet: 1xx interim ones before the final.
+      socket.write(Buffer.concat([Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x>\r\n\r\n'), ok]));
+      return;
+    case 'twoAtOnce':
+      // A reply nobody asked for after this one: the socket cannot be trusted again.
+      socket.write(Buffer.concat([ok, okReply(resultBody(req, 'unasked'))]));
+      return;
+    case 'connectionClose':
+      socket.write(okReply(resultBody(req, req.method), 'connection: close\r\n'));
+      socket.end();
+      return;
+    case 'untilClose':
+      socket.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n${resultBody(req, req.method)}`);
+      return;
+    case 'dropIdleAfter':
+      // Answers, then drops the idle socket without a word (as servers do after their keep-alive timeout).
+      socket.write(ok);
+      setTimeout(() => socket.destroy(), 30);
+      return;
+    case 'staleOnReuse':
+      // On a reused socket: closed as if it had timed out just before the request arrived.
+      if (req.index > 0) socket.destroy();
+      else socket.write(ok);
+      return;
+    case 'dropAlways':
+      socket.destroy();
+      return;
+    case 'partialThenClose':
+      socket.write(ok.subarray(0, ok.length - 5));
+      socket.destroy();
+      return;
+    case 'reset':
+      socket.resetAndDestroy();
+      return;
+    case 'stallMidBody':
+      socket.write(ok.subarray(0, ok.length - 5));
+      return;
+    case 'slowSplits':
+      writeInPieces(socket, ok, [5]);
+      return;
+    case 'unauthorized':
+      socket.write('HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Basic\r\ncontent-length: 12\r\n\r\nunauthorized');
+      return;
+    case 'serverError':
+      socket.write('HTTP/1.1 503 Service Unavailable\r\ntransfer-encoding: chunked\r\n\r\n4\r\nbusy\r\n0\r\n\r\n');
+      return;
+    default:
+      socket.write('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+  }
+}
+
+/** Sockets of this process (TCP and TLS) as Node counts them. */
+function socketHandles(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSSocketWrap').length;
+}
+
+async function settle(check: () => boolean, ms = 2_000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!check() && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('the lean transport against a scripted HTTP/1.1 server', () => {
+  let server: RawHttpServer;
+  let client: JsonRpcClient;
+  beforeAll(async () => {
+    server = await startRawHttpServer(script);
+    client = new JsonRpcClient(`${server.url}rpc?x=1`, { connections: 4, timeoutMs: TIMEOUT_MS, headers: [{ name: 'x-api-key', value: 'k' }] });
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  it('writes a well-formed HTTP/1.1 POST: request line, Host, Content-Type, the headers given, an exact Content-Length', async () => {
+    const { result } = await client.call('plain', ['ünï']);
+    expect(result).toBe('plain');
+    const req = server.requests.at(-1)!;
+    expect(req.line).toBe('POST /rpc?x=1 HTTP/1.1');
+    expect(req.headers).toMatchObject({ host: server.url.slice('http://'.length, -1), 'content-type': 'application/json', 'x-api-key': 'k' });
+    expect(Number(req.headers['content-length'])).toBe(Buffer.byteLength(req.body));
+    expect(JSON.parse(req.body)).toEqual({ jsonrpc: '2.0', id: req.id, method: 'plain', params: ['ünï'] });
+  });
+
+  it('reads chunked bodies in odd splits, slow splits, and 1xx responses in the packet of the final one', async () => {
+    const chunkedReply = await client.call('chunkedOddSplits', []);
+    expect(chunkedReply.result).toMatch(/^chunked \d+$/);
+    expect(chunkedReply.bytes).toBe(resultBody(server.requests.at(-1)!, chunkedReply.result).length);
+    expect((await client.call('slowSplits', [])).result).toBe('slowSplits');
+    expect((await client.call('interimThenFinal', [])).result).toBe('interimThenFinal');
+  });
+
+  it('reuses a keep-alive socket, and opens a fresh one after Connection: close, a body read until close, or a reply nobody asked for', async () => {
+    await client.call('plain', []);
+    let before = server.connections;
+    for (let i = 0; i < 5; i++) await client.call('plain', []);
+    expect(server.connections).toBe(before);
+
+    for (const method of ['connectionClose', 'untilClose', 'twoAtOnce']) {
+      before = server.connections;
+      expect((await client.call(method, [])).result).toBe(method);
+      // The next call cannot use that socket: it must not read 'unasked' as its reply.
+      expect((await client.call('plain', [])).result).toBe('plain');
+      expect(server.connections, method).toBe(before + 1);
+    }
+  });
+
+  it('a socket the server dropped while idle is replaced; a request that met a stale socket is sent once more on a fresh one, and only once', async () => {
+    const single = new JsonRpcClient(server.url, { connections: 1, timeoutMs: TIMEOUT_MS });
+    try {
+      await single.call('dropIdleAfter', []);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await single.call('plain', [])).result).toBe('plain');
+
+      const seen = server.requests.length;
+      expect((await single.call('staleOnReuse', [])).result).toBe('staleOnReuse');
+      const sent = server.requests.slice(seen);
+      // First on the reused socket (dropped unanswered), then on a fresh socket: two sends, one result.
+      expect(sent.map((r) => r.index)).toEqual([1, 0]);
+      expect(sent[0]!.id).toBe(sent[1]!.id);
+
+      // Once only: dropped again on the fresh socket, the call fails.
+      const againSeen = server.requests.length;
+      const err = await rpcFailure(single.call('dropAlways', []));
+      expect(err.message).toBe('connection closed by the server (UND_ERR_SOCKET)');
+      expect(server.requests.slice(againSeen).map((r) => r.index)).toEqual([1, 0]);
+    } finally {
+      await single.close();
+    }
+    // On a fresh socket, a close without a reply is a failure, not a retry.
+    const fresh = new JsonRpcClient(server.url, { connections: 1, timeoutMs: TIMEOUT_MS });
+    try {
+      const seen = server.requests.length;
+      expect((await rpcFailure(fresh.call('dropAlways', []))).message).toBe('connection closed by the server (UND_ERR_SOCKET)');
+      expect(server.requests.length - seen).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a reply cut short, a reset, a node that stops mid-body and non-2xx statuses are one-line failures, and the client goes on', async () => {
+    const cases: [string, RpcError['kind'], string][] = [
+      ['partialThenClose', 'network', 'connection closed by the server (UND_ERR_SOCKET)'],
+      ['reset', 'network', 'connection reset by peer (ECONNRESET)'],
+      ['stallMidBody', 'timeout', `timeout after ${TIMEOUT_MS} ms`],
+      ['unauthorized', 'auth', 'the endpoint refused the credentials (HTTP 401)'],
+      ['serverError', 'http', 'HTTP 503 Service Unavailable'],
+      ['noSuchThing', 'http', 'HTTP 404 Not Found'],
+    ];
+    for (const [method, kind, message] of cases) {
+      const seen = server.requests.length;
+      const err = await rpcFailure(client.call(method, []));
+      expect([method, err.kind, err.message]).toEqual([method, kind, message]);
+      // Only the reset leaves nothing of a reply; on this reused socket it was sent once more (and reset again).
+      expect(server.requests.length - seen, method).toBe(method === 'reset' ? 2 : 1);
+      expect((await client.call('plain', [])).result).toBe('plain');
+    }
+  });
+
+  it('idle sockets do not keep the process alive; sockets in use do', async () => {
+    const own = new JsonRpcClient(server.url, { connections: 2, timeoutMs: TIMEOUT_MS });
+    try {
+      await own.call('plain', []);
+      const idle = socketHandles();
+      const busy = own.call('stallMidBody', []).catch(() => undefined);
+      await settle(() => socketHandles() > idle);
+      // The client's busy socket, and the server's end of it (its own sockets are always counted).
+      expect(socketHandles()).toBeGreaterThan(idle);
+      await busy;
+      await settle(() => socketHandles() <= idle);
+      expect(socketHandles()).toBeLessThanOrEqual(idle);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a slow reply holds up no call behind it', async () => {
+    const slow = rpcFailure(client.call('stallMidBody', []));
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 10 }, () => client.call('plain', [])));
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS / 2);
+    expect((await slow).kind).toBe('timeout');
+  });
+});
+
+/** A seeded fuzz of replies: a valid one, broken in one place (status line, a header, the body, the framing) unless `valid`. */
+function fuzzedReply(rand: () => number, req: RawRequest, valid: boolean): { bytes: Buffer; end: boolean } {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const body = resultBody(req, 'fuzz');
+  let status = 'HTTP/1.1 200 OK';
+  let headers = [`content-type: application/json`, `content-length: ${Buffer.byteLength(body)}`];
+  let payload = body;
+  switch (valid ? -1 : Math.floor(rand() * 4)) {
+    case -1:
+      break;
+    case 0:
+      status = pick([
+        'HTTP/1.1 2x0 OK',
+        'HTTP/2 200',
+        'HTTP/1.1 200OK',
+        'ICY 200 OK',
+        'HTTP/1.1  200 OK',
+        'http/1.1 200 OK',
+        'HTTP/1.1 099 Low',
+        'HTTP/1.1 200 O\x01K',
+        '',
+      ]);
+      break;
+    case 1:
+      headers = pick([
+        [...headers, 'content-length: 3'],
+        [...headers, 'transfer-encoding: chunked'],
+        ['content-length: -1'],
+        ['content-length: 0x10'],
+        ['content-length: 99999999999999999999'],
+        [...headers, 'bad header'],
+        [...headers, 'na me: x'],
+        [...headers, `x-big: ${'a'.repeat(20_000)}`],
+        [...headers, 'x-ctl: a\x00b'],
+        [...headers, 'x-lf: a\nb'],
+        [...headers, ' folded'],
+      ]);
+      break;
+    case 2:
+      payload = pick(['', '{', 'null', '[]', '"str"', '{"jsonrpc":"2.0","id":"x","result":1}', body.slice(0, 10), `${body}garbage`, '\u0000\u00ff']);
+      headers = [`content-length: ${Buffer.byteLength(payload)}`];
+      break;
+    default: {
+      headers = ['transfer-encoding: chunked'];
+      payload = pick([
+        `zz\r\n${body}\r\n0\r\n\r\n`,
+        `${(body.length + 5).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+        `${body.length.toString(16)}\r\n${body}0\r\n\r\n`,
+        `${body.length.toString(16)}\n${body}\n0\n\n`,
+        `fffffffffffffff\r\n${body}`,
+        `${body.length.toString(16)}\r\n${body}\r\n0\r\nbad\x01trailer\r\n\r\n`,
+      ]);
+    }
+  }
+  // A random split of the text: some replies end with the connection, some leave it open.
+  return { bytes: Buffer.from(`${status}\r\n${headers.join('\r\n')}\r\n\r\n${payload}`, 'latin1'), end: rand() < 0.5 };
+}
+
+describe('a seeded fuzz of broken replies', () => {
+  // FUZZ_SEED=n replays another seed.
+  const SEED = Number(process.env.FUZZ_SEED ?? 20_261_212);
+  const CALLS = 120;
+
+  it(`seed ${SEED}: every call ends by its deadline in a result or a one-line RpcError; no crash, no socket left open`, async () => {
+    const rand = prng(SEED);
+    const handlesBefore = socketHandles();
+    // Every fifth call gets a valid reply: it must get its own result, whatever broke on the sockets around it.
+    const valid = (req: RawRequest): boolean => (JSON.parse(req.body) as { params: number[] }).params[0]! % 5 === 0;
+    const server = await startRawHttpServer((req, socket) => {
+      const { bytes, end } = fuzzedReply(rand, req, valid(req));
+      const cut = Math.floor(rand() * bytes.length);
+      socket.write(bytes.subarray(0, cut));
+      socket.write(bytes.subarray(cut));
+      if (end) socket.end();
+    });
+    const client = new JsonRpcClient(server.url, { connections: 8, timeoutMs: TIMEOUT_MS });
+    try {
+      const started = performance.now();
+      const outcomes = await Promise.all(
+        Array.from({ length: CALLS }, (_, i) =>
+          client.call('fuzz', [i]).then(
+            ({ result }) => result,
+            (e: unknown) => e,
+          ),
+        ),
+      );
+      // Every call ended, and none later than its deadline (the calls queue for 8 sockets, so allow a few deadlines).
+      expect(performance.now() - started).toBeLessThan(TIMEOUT_MS * 8);
+      const messages = new Set<string>();
+      for (const [i, outcome] of outcomes.entries()) {
+        if (i % 5 === 0) {
+          // Its own reply, or its deadline passed while it queued behind stalled sockets; never another's reply.
+          if (outcome !== 'fuzz') expect((outcome as RpcError).message).toBe(`timeout after ${TIMEOUT_MS} ms`);
+          continue;
+        }
+        expect(outcome).toBeInstanceOf(RpcError);
+        const { message } = outcome as RpcError;
+        expect(message).not.toMatch(/[\r\n]/);
+        messages.add(message);
+      }
+      expect(outcomes.filter((o) => o === 'fuzz').length).toBeGreaterThan(0);
+      // The broken replies fail as such, not only by timing out.
+      expect([...messages].some((m) => m.startsWith('invalid HTTP response: '))).toBe(true);
+      expect([...messages].some((m) => m.startsWith('malformed JSON-RPC response: '))).toBe(true);
+    } finally {
+      await client.close();
+    }
+    await settle(() => server.open === 0);
+    expect(server.open).toBe(0);
+    await server.close();
+    await settle(() => socketHandles() <= handlesBefore);
+    expect(socketHandles()).toBeLessThanOrEqual(handlesBefore);
+  });
+});
+
+describe('where the lean transport does not serve, undici does, said in one log line', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY']) {
+      if (saved[name] === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it.each(['http', 'https'] as const)(
+    '%s endpoint with a proxy variable set: calls go through the proxy (undici honours it), a private CA still trusted; the log names the variable, never its value',
+    async (scheme) => {
+      const ca = scheme === 'https' ? makeTestCa() : undefined;
+      const node = await startGuardedRpcServer(ca === undefined ? {} : { tls: ca.leaf('IP:127.0.0.1') });
+      const tunnels: string[] = [];
+      const proxy: Server = createHttpServer();
+      proxy.on('connect', (req, client: Socket, head: Buffer) => {
+        tunnels.push(req.url ?? '');
+        const [host, port] = (req.url ?? '').split(':');
+        const upstream = netConnect(Number(port), host, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(client).pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const { port } = proxy.address() as { port: number };
+      const variable = scheme === 'https' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+      process.env[variable] = `http://user:proxy-secret@127.0.0.1:${port}`;
+      const lines: string[] = [];
+      const caPem = ca === undefined ? [] : [readFileSync(ca.caFile, 'utf8')];
+      const client = new JsonRpcClient(node.url, { timeoutMs: 2_000, ca: caPem, log: { info: (m) => lines.push(m) } });
+      try {
+        expect((await client.call('eth_blockNumber', [])).result).toBe('0x10');
+        expect(tunnels).toEqual([`127.0.0.1:${node.port}`]);
+        expect(lines).toEqual([`${variable} is set: JSON-RPC calls go through undici, which honours it`]);
+      } finally {
+        await client.close();
+        proxy.closeAllConnections();
+        await new Promise((r) => proxy.close(r));
+        await node.close();
+      }
+    },
+  );
+
+  it('an HTTP/1.0 server: the call is read, and later calls go through undici, said once', async () => {
+    const node = await startRawHttpServer((req, socket) => socket.end(`HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n${resultBody(req, 'old')}`));
+    const lines: string[] = [];
+    const client = new JsonRpcClient(node.url, { timeoutMs: 2_000, log: { info: (m) => lines.push(m) } });
+    try {
+      for (let i = 0; i < 3; i++) expect((await client.call('x', [])).result).toBe('old');
+      expect(await Promise.all([client.call('x', []), client.call('x', [])])).toMatchObject([{ result: 'old' }, { result: 'old' }]);
+      expect(lines).toEqual(['the JSON-RPC endpoint answers HTTP/1.0, not 1.1: calls go through undici from now on']);
+    } finally {
+      await client.close();
+      await node.close();
+    }
+  });
+});
