@@ -15,9 +15,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *   servers or a run time (four integration files at once used 1.25 cores; the whole group
  *   about a third of the two), and their bounds
  *   are exact counts, generous deadlines and rates measured in their own clock windows;
- * - saturating: the runs that keep anvil's blocks full and assert it (chain-truth): alone,
- *   so that their throughput bounds measure the worker, not its neighbours (the uncapped runs
- *   whose bounds are counts, chain-truth-master, run in the shared group).
+ * - saturating: the runs that must outpace anvil and assert it (chain-truth: full blocks, a
+ *   flooded pool): alone, so that their throughput bounds measure the worker, not its
+ *   neighbours (beside them, the open loop once could not flood the pool in 30 s). The uncapped
+ *   two-worker master run, whose bounds are counts, runs in the shared group.
  */
 const root = new URL('..', import.meta.url).pathname;
 const shared = { root, testTimeout: 60_000, hookTimeout: 60_000 };

@@ -1,7 +1,6 @@
 /**
- * Chain truth beside other tests: the open loop (--max-pending 0) floods the pool, and with a
- * real Locust 2.12.1 master, the master's mined rows equal the chain's count, test by test.
- * (Their bounds are counts, not block fullness: they need not run alone.)
+ * Chain truth with a real Locust 2.12.1 master: the master's mined rows equal the chain's
+ * count, test by test. (Its bounds are counts, not block fullness: it need not run alone.)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,27 +8,14 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { BLOCK_TRANSFERS, poolSize } from '../support/chain-audit.js';
+import { BLOCK_TRANSFERS } from '../support/chain-audit.js';
 import { useDevChain } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
 import { CLI, eventually, freePort, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
-import { startTransfers } from '../support/standalone-worker.js';
 import { accountsOf, expectConserved, nonceSum, readSummary, sum } from '../support/test-accounts.js';
 
 const dev = useDevChain();
-
-describe('the open loop on anvil', () => {
-  it('--max-pending 0 is the open loop: the pool grows past what backpressure allows', async () => {
-    const run = startTransfers(dev, { seed: 'open-loop', accounts: 20, users: 20, seconds: 6 }, ['--max-pending', '0']);
-    await run.proc.waitForOutput(/all users hatched/, 60_000);
-    // With backpressure the pool would hold at most 20 × 16 = 320 of its transactions.
-    await eventually(async () => ((await poolSize(dev.rpc)) > 2 * 20 * 16 ? true : undefined), 30_000, 'the open loop to flood the pool', 100);
-    await run.proc.exited(120_000);
-    const t = expectConserved(readSummary(run.json));
-    expect(t.accepted).toBeGreaterThan(0);
-  }, 150_000);
-});
 
 interface MasterRow {
   method: string;

@@ -1,7 +1,8 @@
 /**
  * Chain truth on a real anvil, saturated: the worker's `mined` numbers against what the chain
- * holds, a saturated chain kept saturated, and drops seen and healed. (Runs alone: its bounds
- * on block fullness measure the worker, not its neighbours; see test/vitest.config.ts.)
+ * holds, a saturated chain kept saturated, drops seen and healed, and the open loop flooding the
+ * pool. (Runs alone: these bounds need the worker to outpace the chain, and measure the
+ * worker, not its neighbours; see test/vitest.config.ts.)
  */
 import { readFileSync } from 'node:fs';
 
@@ -107,5 +108,15 @@ describe('chain truth on anvil', () => {
         `after the fault at block ${h}: ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}`,
       ).toBeGreaterThanOrEqual(0.9 * BLOCK_TRANSFERS);
     }
+  }, 150_000);
+
+  it('--max-pending 0 is the open loop: the pool grows past what backpressure allows', async () => {
+    const run = startTransfers(dev, { seed: 'open-loop', accounts: 20, users: 20, seconds: 6 }, ['--max-pending', '0']);
+    await run.proc.waitForOutput(/all users hatched/, 60_000);
+    // With backpressure the pool would hold at most 20 × 16 = 320 of its transactions.
+    await eventually(async () => ((await poolSize(dev.rpc)) > 2 * 20 * 16 ? true : undefined), 30_000, 'the open loop to flood the pool', 100);
+    await run.proc.exited(120_000);
+    const t = expectConserved(readSummary(run.json));
+    expect(t.accepted).toBeGreaterThan(0);
   }, 150_000);
 });

@@ -107,7 +107,7 @@ const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
   // A Go tool's name is named as the user typed it, with klayworker's.
   [['-tc=blockNumber', '-vusigned=0'], /^klayworker: -vusigned \(--accounts\): expected a whole number/],
   [['-tc', 'blockNumber', '-key', BAD_KEY], /--key/],
-  [['-tc', 'blockNumber', '-vuunsigned', '0'], /^klayworker: --node-signed-accounts: expected a whole number from 1/],
+  [['-tc', 'blockNumber', '-vuunsigned', '0'], /^klayworker: -vuunsigned \(--node-signed-accounts\): expected a whole number from 1/],
   [['-tc', 'blockNumber', '--maxidleconns', '100'], /^klayworker: --maxidleconns: /],
   [['-tc', 'blockNumber', '-http.maxidleconns', '100'], /^klayworker: -http.maxidleconns: /],
   [['-tc', 'blockNumber', '--chargeParallel', '8'], /^klayworker: --chargeParallel: /],
