@@ -10,7 +10,8 @@
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
  *
  * The baseline is built from `git archive` of its sources into the bench's temporary folder,
- * with this checkout's node_modules; nothing of it is kept. BENCH_BASELINE_CLI=<path of a
+ * with this checkout's node_modules (js-sha3, its keccak, stays a devDependency for it);
+ * nothing of it is kept. BENCH_BASELINE_CLI=<path of a
  * built cli main.js> compares against that build instead.
  */
 import { execFileSync } from 'node:child_process';
