@@ -17,16 +17,8 @@ import type { SignedTx } from './sign-transfer.js';
 
 export type { AccessListEntry, EthTxType } from '../encoding/eth-tx-rlp.js';
 
-export interface EthTx {
-  readonly type: EthTxType;
-  readonly chainId: bigint;
-  readonly nonce: number;
-  /** null creates a contract from `data`. */
-  readonly to: string | null;
-  readonly data: string;
-  /** wei */
-  readonly value: bigint;
-  readonly gasLimit: bigint;
+/** A transaction as the test cases give it: the encoded fields, but the fee as the oracle quotes it. */
+export interface EthTx extends Omit<EthTxFields, 'gasPrice' | 'maxFeePerGas' | 'maxPriorityFeePerGas' | 'accessList'> {
   readonly fee: FeeQuote;
   /** Type 1 and 2 only. */
   readonly accessList?: readonly AccessListEntry[];
