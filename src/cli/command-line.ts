@@ -1,7 +1,7 @@
 /**
  * From the user's arguments and environment to raw flags: Go-style spellings first
  * (go-flags.ts), then commander, then the environment for whatever the command line left out
- * (env-flags.ts). main.ts and the tests read a command line through this one path.
+ * (env-flags.ts). configure.ts and the tests read a command line through this one path.
  */
 import type { Command } from 'commander';
 

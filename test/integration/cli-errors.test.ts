@@ -1,6 +1,11 @@
 /**
  * Bad input, flag by flag: one line on stderr that names the flag, exit code 2, no stack
  * trace, nothing started, and never the key that was given.
+ *
+ * Every case goes through configure() (what the CLI runs first, and all it runs for bad input)
+ * in this process: that each is a one-line exit-2 error without the key. A few of them, one of
+ * each kind, go through the built CLI as well: that such an error is what the process prints
+ * and how it exits. (Each CLI start-up costs a third of a CPU-second: the file spent 50.)
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +14,8 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { configure, usageLine } from '../../src/cli/configure.js';
+import { KlayworkerError } from '../../src/util/errors.js';
 import { CLI } from '../support/processes.js';
 
 const BAD_KEY = '0x12345678deadbeefcafe';
@@ -17,13 +24,18 @@ const dir = mkdtempSync(join(tmpdir(), 'klayworker-cli-errors-'));
 const badKeyFile = join(dir, 'bad.key');
 writeFileSync(badKeyFile, `${BAD_KEY}\n`, { mode: 0o600 });
 
+/** The environment every case runs with: this one, without a key, plus the case's own. */
+function envOf(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, KLAYWORKER_KEY: '', ...env };
+}
+
 /** Runs the CLI without blocking the test worker, so the cases below run side by side. */
 function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { encoding: 'utf8', timeout: 20_000, env: { ...process.env, KLAYWORKER_KEY: '', ...env } },
+      { encoding: 'utf8', timeout: 20_000, env: envOf(env) },
       (err, stdout, stderr) => {
         const status = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
         resolve({ status, stderr, stdout });
@@ -125,18 +137,61 @@ const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
   [['refund', '--endpoint', 'http://127.0.0.1:9', '--accounts', 'x'], /--accounts/],
 ];
 
-// Side by side (vitest's maxConcurrency, 5 at a time): each case is a process start-up, and
-// the file took 100 s one by one.
-describe.concurrent('bad input', () => {
+/** What the CLI prints for `args` before anything starts, and the exit code it gives. */
+async function configureError(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ status: number; line: string }> {
+  try {
+    const configured = await configure(args, envOf(env));
+    return { status: configured === null ? 0 : -1, line: '' };
+  } catch (err) {
+    // Anything but a KlayworkerError is a crash with a stack trace in the CLI.
+    if (!(err instanceof KlayworkerError)) throw err;
+    return { status: err.exitCode, line: usageLine(err) };
+  }
+}
+
+function expectOneLineWithoutKeys(text: string, pattern: RegExp): void {
+  expect(text).toMatch(pattern);
+  expect(text.trim().split('\n')).toHaveLength(1);
+  expect(text).not.toMatch(/\n\s+at |Error:|\{$/);
+  expect(text.toLowerCase()).not.toContain(BAD_KEY.slice(2).toLowerCase());
+  expect(text.toLowerCase()).not.toContain(GOOD_KEY.slice(2, 30));
+}
+
+describe('bad input', () => {
   it.each(CASES)('%j → one line naming the flag, exit 2', async (args, pattern, env) => {
+    const { status, line } = await configureError(args, env);
+    expect(status).toBe(2);
+    expectOneLineWithoutKeys(line, pattern);
+  });
+});
+
+/** One case of each kind, through the built CLI: a flag, a value, a key given badly, the environment, refund. */
+const THROUGH_THE_CLI = CASES.filter(([args, , env]) => {
+  const text = JSON.stringify([args, env ?? {}]);
+  return (
+    args.length === 0 ||
+    text === JSON.stringify([['--tc', 'nope'], {}]) ||
+    text === JSON.stringify([[...BASE, '--key', BAD_KEY], {}]) ||
+    text === JSON.stringify([BASE, { KLAYWORKER_KEY: BAD_KEY }]) ||
+    text === JSON.stringify([[...BASE, `-keyy=${GOOD_KEY}`], {}]) ||
+    text === JSON.stringify([[...BASE, GOOD_KEY], {}]) ||
+    text === JSON.stringify([['-tc', 'blockNumber', '-max-rps', 'ten'], {}]) ||
+    text === JSON.stringify([['refund', '--endpoint', 'http://127.0.0.1:9', '--key', BAD_KEY], {}])
+  );
+});
+
+// Side by side (vitest's maxConcurrency, 5 at a time): each case is a process start-up.
+describe.concurrent('bad input through the CLI', () => {
+  it('covers one case of each kind', () => {
+    expect(THROUGH_THE_CLI).toHaveLength(8);
+  });
+
+  it.each(THROUGH_THE_CLI)('%j → the process prints that one line and exits 2', async (args, pattern, env) => {
     const { status, stderr, stdout } = await run(args, env);
     expect(status).toBe(2);
-    expect(stderr).toMatch(pattern);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).not.toMatch(/\n\s+at |Error:|\{$/);
+    expectOneLineWithoutKeys(stderr, pattern);
+    expect(stderr.trim()).toBe((await configureError(args, env)).line);
     expect(stdout).toBe('');
-    expect(stderr.toLowerCase()).not.toContain(BAD_KEY.slice(2).toLowerCase());
-    expect(stderr.toLowerCase()).not.toContain(GOOD_KEY.slice(2, 30));
   });
 
   it('--help and --version exit 0', async () => {
