@@ -8,7 +8,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * - quiet (group 0), two files at once: the saturating runs that must outpace anvil and assert
  *   it (chain-truth: full blocks, a flooded pool) on one side, and on the other, one after the
  *   other, the timing tests that measure the real clock (the sub-millisecond timer, the
- *   limiters in real time, the user ramp, --max-rps held for 20 s). Neither shares the machine
+ *   limiters in real time, the user ramp, the masters' ramps, --max-rps held for 20 s). Neither shares the machine
  *   with the busy group: beside it the open loop once could not flood the pool in 30 s, a 50 rps
  *   cap reached 47 once and the smooth limiter's spacing bunched once. Beside each other they
  *   do not meet: the timing files use a few per cent of a core, the saturating runs about one
@@ -25,7 +25,14 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const root = new URL('..', import.meta.url).pathname;
 const shared = { root, testTimeout: 60_000, hookTimeout: 60_000 };
 const SATURATING = ['test/e2e/chain-truth.test.ts'];
-const TIMING = ['test/unit/precise-timer.test.ts', 'test/unit/rate-limiter.test.ts', 'test/unit/user-pool.test.ts', 'test/integration/standalone.test.ts'];
+const TIMING = [
+  'test/unit/precise-timer.test.ts',
+  'test/unit/rate-limiter.test.ts',
+  'test/unit/user-pool.test.ts',
+  'test/integration/standalone.test.ts',
+  // Each master era's ramp must take its 2 s within 10 %.
+  'test/integration/master-eras.test.ts',
+];
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group, and wants one count per group). */
 const GROUP_WORKERS = 8;
 /** The quiet group: the saturating file on one worker, the timing files in turn on the other. */
@@ -72,7 +79,17 @@ export default defineConfig({
     sequence: { sequencer: LongFilesFirst },
     projects: [
       { test: { ...shared, name: 'timing', include: TIMING, maxWorkers: QUIET_WORKERS, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'unit', isolate: false, include: ['test/unit/**/*.test.ts'], exclude: TIMING, maxWorkers: GROUP_WORKERS, sequence: { groupOrder: 1 } } },
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          isolate: false,
+          include: ['test/unit/**/*.test.ts'],
+          exclude: TIMING,
+          maxWorkers: GROUP_WORKERS,
+          sequence: { groupOrder: 1 },
+        },
+      },
       {
         test: {
           ...shared,
@@ -84,7 +101,17 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
-      { test: { ...shared, name: 'e2e', isolate: false, include: ['test/e2e/**/*.test.ts'], exclude: SATURATING, maxWorkers: GROUP_WORKERS, sequence: { groupOrder: 1 } } },
+      {
+        test: {
+          ...shared,
+          name: 'e2e',
+          isolate: false,
+          include: ['test/e2e/**/*.test.ts'],
+          exclude: SATURATING,
+          maxWorkers: GROUP_WORKERS,
+          sequence: { groupOrder: 1 },
+        },
+      },
       { test: { ...shared, name: 'saturating', include: SATURATING, maxWorkers: QUIET_WORKERS, sequence: { groupOrder: 0 } } },
     ],
   },

@@ -32,15 +32,10 @@ function envOf(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /** Runs the CLI without blocking the test worker, so the cases below run side by side. */
 function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { encoding: 'utf8', timeout: 20_000, env: envOf(env) },
-      (err, stdout, stderr) => {
-        const status = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-        resolve({ status, stderr, stdout });
-      },
-    );
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000, env: envOf(env) }, (err, stdout, stderr) => {
+      const status = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+      resolve({ status, stderr, stdout });
+    });
   });
 }
 
