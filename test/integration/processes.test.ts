@@ -14,7 +14,7 @@ import { parseOptions, type RawOptions } from '../../src/cli/options.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 import { type FakeRpcServer, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { MockMaster, type Received } from '../support/mock-master.js';
-import { CLI, killStarted, startProcess } from '../support/processes.js';
+import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
 
 const RAW: RawOptions = { ...flagDefaults('run'), tc: 'blockNumber' };
 
@@ -182,26 +182,26 @@ describe('bad --processes and --metrics-port values on the command line', () => 
   });
 });
 
+/**
+ * A `--processes 2` parent under a mock master (against a fake node unless `args` name one),
+ * once both children said client_ready. `args` come after the master port.
+ */
+async function twoChildren(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; node?: boolean; timeoutMs?: number } = {},
+): Promise<{ master: MockMaster; parent: Proc; workers: string[] }> {
+  const endpoint = options.node === false ? [] : ['--endpoint', (await blockNumberNode()).url];
+  const master = await MockMaster.start();
+  cleanup.push(() => master.close());
+  const parent = startProcess(process.execPath, [CLI, '--tc', 'blockNumber', ...endpoint, '--master-port', String(master.port), ...args], { env: options.env });
+  const workers = () => [...new Set(master.ofType('client_ready').map((m) => m.identity))];
+  await until('two client_ready', () => workers().length === 2, options.timeoutMs ?? 30_000);
+  return { master, parent, workers: workers() };
+}
+
 describe('--processes 2 under a master', () => {
   it('registers two workers with their own node ids, each capped at its share of --max-rps', async () => {
-    const node = await blockNumberNode();
-    const master = await MockMaster.start();
-    cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      node.url,
-      '--master-port',
-      String(master.port),
-      '--processes',
-      '2',
-      '--max-rps',
-      '10',
-    ]);
-    await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
-    const workers = [...new Set(master.ofType('client_ready').map((m) => m.identity))];
+    const { master, parent, workers } = await twoChildren(['--processes', '2', '--max-rps', '10']);
     for (const id of workers) {
       await master.send(id, 'ack', { index: 0 });
       await master.send(id, 'spawn', { timestamp: Date.now() / 1000, user_classes_count: { User: 20 }, host: null, stop_timeout: null, parsed_options: {} });
@@ -227,23 +227,7 @@ describe('--processes 2 under a master', () => {
   }, 60_000);
 
   it('children die with their parent, even when it is killed with SIGKILL', async () => {
-    const node = await blockNumberNode();
-    const master = await MockMaster.start();
-    cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      node.url,
-      '--master-port',
-      String(master.port),
-      '--processes',
-      '2',
-      '--log-format',
-      'json',
-    ]);
-    await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
+    const { parent } = await twoChildren(['--processes', '2', '--log-format', 'json']);
     const pids = childPids(parent.output());
     expect(pids).toHaveLength(2);
     expect(pids.every(alive)).toBe(true);
@@ -252,21 +236,7 @@ describe('--processes 2 under a master', () => {
   }, 60_000);
 
   it('a SIGTERM to the parent reaches every child: each quits its master, and the parent exits 0', async () => {
-    const node = await blockNumberNode();
-    const master = await MockMaster.start();
-    cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      node.url,
-      '--master-port',
-      String(master.port),
-      '--processes',
-      '2',
-    ]);
-    await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
+    const { master, parent } = await twoChildren(['--processes', '2']);
     parent.kill('SIGTERM');
     expect(await parent.exited(15_000)).toBe(0);
     expect(new Set(master.ofType('quit').map((m) => m.identity)).size).toBe(2);
@@ -274,13 +244,9 @@ describe('--processes 2 under a master', () => {
 
   it("a user's key given as the Go tools do (-key) reaches the children in their environment, never in argv", async () => {
     const key = '0x8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63';
-    const node = await blockNumberNode();
-    const master = await MockMaster.start();
-    cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [CLI, '-tc', 'blockNumber', '-endpoint', node.url, '-master-port', String(master.port), '-key', key], {
-      env: { KLAYWORKER_PROCESSES: '2', KLAYWORKER_LOG_FORMAT: 'json' },
-    });
-    await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 30_000);
+    // The Go tools' spelling throughout: -tc and -endpoint as well (twoChildren's own flags
+    // are klayworker's; the key is what this test is about).
+    const { parent } = await twoChildren(['-key', key], { env: { KLAYWORKER_PROCESSES: '2', KLAYWORKER_LOG_FORMAT: 'json' } });
     const pids = childPids(parent.output());
     expect(pids).toHaveLength(2);
     for (const pid of pids) {
@@ -292,20 +258,7 @@ describe('--processes 2 under a master', () => {
   }, 60_000);
 
   it('starts one dev chain for all children and passes its key in the environment, never in argv', async () => {
-    const master = await MockMaster.start();
-    cleanup.push(() => master.close());
-    const parent = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--master-port',
-      String(master.port),
-      '--processes',
-      '2',
-      '--log-format',
-      'json',
-    ]);
-    await until('two client_ready', () => new Set(master.ofType('client_ready').map((m) => m.identity)).size === 2, 60_000);
+    const { parent } = await twoChildren(['--processes', '2', '--log-format', 'json'], { node: false, timeoutMs: 60_000 });
     expect(parent.output().match(/started an embedded anvil dev chain/g)).toHaveLength(1);
     const [endpoint] = parent.output().match(/http:\/\/127\.0\.0\.1:\d+/) ?? [];
     const pids = childPids(parent.output());
