@@ -25,10 +25,7 @@
  *
  * Node-signed transactions (eth_sendTransaction) have no hash until the node answers the send.
  * They are registered before the send all the same (under a placeholder no block holds), and
- * while any such answer is awaited the tracker keeps the hashes of the blocks it sees that
- * match nothing, from the height the oldest of those sends could first be mined at: the answer
- * then finds a block that already held its transaction. What no awaited answer can need any
- * more is let go at once, so following signed transactions costs nothing more.
+ * the blocks seen meanwhile are remembered for the answer (awaited-answers.ts).
  */
 import type { Logger } from 'pino';
 
@@ -36,15 +33,10 @@ import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import type { Recorder } from '../../stats/recorder.js';
 import { settledWithin } from '../../util/settled-within.js';
 import { BlockFollower, type SeenBlock } from '../block-follower.js';
+import { AwaitedAnswers, type Sighting } from './awaited-answers.js';
 import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
 import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
-
-/** Where a block held a hash: its height, and when the worker saw it. */
-interface Sighting {
-  readonly number: number;
-  readonly at: number;
-}
 
 export interface InclusionTrackerOptions {
   /** Its own client, so that its reads do not queue behind the users' sends. */
@@ -85,15 +77,8 @@ export class InclusionTracker {
   #lastBaseFee: bigint | null = null;
   #warnedDrop = false;
   #warnedUnanswered = false;
-  /**
-   * Sends the node signs whose answer (their hash) is awaited, each with the first height that
-   * could hold it; in insertion order, which is height order, so the first is the oldest.
-   */
-  readonly #unanswered = new Map<object, number>();
-  /** While any is awaited: each hash of a block seen since the oldest was sent that matched no transaction followed. */
-  readonly #unclaimed = new Map<string, Sighting>();
-  /** The blocks behind #unclaimed, oldest first, so that they can be let go. */
-  readonly #unclaimedBlocks: { readonly number: number; readonly hashes: readonly string[] }[] = [];
+  /** Sends the node signs whose answer (their hash) is awaited, and the blocks seen meanwhile. */
+  readonly #awaited = new AwaitedAnswers();
   /** Numbers the keys a node-signed transaction is registered under until its hash is known. */
   #placeholders = 0;
 
@@ -114,7 +99,7 @@ export class InclusionTracker {
       if (entry.awaiting > 0) {
         // Signed by the node, and no answer: nothing says which hash to look for.
         entry.awaiting -= 1;
-        this.#answered(entry, null);
+        this.#awaited.answered(entry, null);
         this.#remove(entry);
         this.#warnUnanswered();
         return;
@@ -125,7 +110,7 @@ export class InclusionTracker {
     refused: (entry) => {
       if (entry.awaiting > 0) {
         entry.awaiting -= 1;
-        this.#answered(entry, null);
+        this.#awaited.answered(entry, null);
       }
       this.#remove(entry);
     },
@@ -227,7 +212,7 @@ export class InclusionTracker {
     };
     this.#byHash.set(key, entry);
     insertByNonce(account.entries, entry);
-    if (hash === null) this.#unanswered.set(entry, entry.sentHeight);
+    if (hash === null) this.#awaited.await(entry, entry.sentHeight);
     return new SendTicket(this.#sends, entry);
   }
 
@@ -296,13 +281,13 @@ export class InclusionTracker {
    */
   #nodeSignedResendTicket(entry: Entry, maxPrice: bigint): Ticket {
     const token = {};
-    this.#unanswered.set(token, this.#follower.nextHeight);
+    this.#awaited.await(token, this.#follower.nextHeight);
     entry.awaiting += 1;
     let done = false;
     const end = (nodeHash: string | null): Sighting | undefined => {
       done = true;
       entry.awaiting -= 1;
-      return this.#answered(token, nodeHash);
+      return this.#awaited.answered(token, nodeHash);
     };
     return {
       accepted: (nodeHash) => {
@@ -337,7 +322,7 @@ export class InclusionTracker {
    */
   #takeNodeHash(entry: Entry, nodeHash: string): boolean {
     entry.awaiting -= 1;
-    const seen = this.#answered(entry, nodeHash);
+    const seen = this.#awaited.answered(entry, nodeHash);
     if (this.#byHash.has(nodeHash)) {
       this.#remove(entry);
       this.#counts.resent += 1;
@@ -349,22 +334,6 @@ export class InclusionTracker {
     entry.hash = nodeHash;
     if (seen !== undefined) entry.seen = { number: seen.number, at: seen.at, hash: nodeHash };
     return true;
-  }
-
-  /**
-   * A node-signed send has its answer (`nodeHash`), or will have none (null): it stops holding
-   * the block memory, and what no awaited answer can need any more is let go. Returns the block
-   * seen holding `nodeHash` before the answer came, if one did.
-   */
-  #answered(token: object, nodeHash: string | null): Sighting | undefined {
-    const seen = nodeHash === null ? undefined : this.#unclaimed.get(nodeHash);
-    this.#unanswered.delete(token);
-    const oldest = this.#unanswered.values().next();
-    const keepFrom = oldest.done === true ? Infinity : oldest.value;
-    while (this.#unclaimedBlocks.length > 0 && this.#unclaimedBlocks[0]!.number < keepFrom) {
-      for (const hash of this.#unclaimedBlocks.shift()!.hashes) this.#unclaimed.delete(hash);
-    }
-    return seen;
   }
 
   #warnUnanswered(): void {
@@ -456,7 +425,7 @@ export class InclusionTracker {
 
   #onBlock(block: SeenBlock): void {
     // Kept only while a node-signed send awaits its answer (its hash may be one of them).
-    const unclaimed: string[] | null = this.#unanswered.size > 0 ? [] : null;
+    const unclaimed: string[] | null = this.#awaited.waiting ? [] : null;
     for (const hash of block.hashes) {
       const entry = this.#byHash.get(hash);
       if (entry === undefined) {
@@ -467,10 +436,7 @@ export class InclusionTracker {
       if (entry.state === 'sending') entry.seen = { number: block.number, at: block.seenAt, hash };
       else this.#settle(entry, { kind: 'mined', blockNumber: block.number, at: block.seenAt, hash });
     }
-    if (unclaimed !== null && unclaimed.length > 0) {
-      this.#unclaimedBlocks.push({ number: block.number, hashes: unclaimed });
-      for (const hash of unclaimed) this.#unclaimed.set(hash, { number: block.number, at: block.seenAt });
-    }
+    if (unclaimed !== null) this.#awaited.unclaimed(block.number, block.seenAt, unclaimed);
     for (const listener of this.#blockListeners) listener(block);
     // Only a rising base fee prices transactions out (a chain whose fee holds still, like Kaia
     // at rest, quotes exactly its base fee and must not be re-sent at every block).
