@@ -59,8 +59,11 @@ describe('with a real Locust 2.12.1 master', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-locust-'));
     const port = await freePort();
     const master = startHeadlessMaster({ port, workers: 2, users: 20, rate: 10, seconds: 15, csv: join(dir, 'run') });
-    const w1 = startWorker(port, join(dir, 'w1.json'));
-    const w2 = startWorker(port, join(dir, 'w2.json'));
+    // 1,000 requests a second each: the master's count is of reports (one per worker every 3 s,
+    // whatever the rate), and uncapped the two workers and anvil took both cores for 15 s, a
+    // tenth of the suite's CPU. The uncapped master run is chain-truth-master's.
+    const w1 = startWorker(port, join(dir, 'w1.json'), ['--max-rps', '1000']);
+    const w2 = startWorker(port, join(dir, 'w2.json'), ['--max-rps', '1000']);
 
     expect(await master.exited(90_000)).toBe(0);
     expect(await w1.exited(15_000)).toBe(0);
