@@ -7,7 +7,7 @@
  */
 import type { FeeQuote } from '../chain-context.js';
 import type { RecoverableSignature } from '../signing/ecdsa.js';
-import { encodeList, RLP_EMPTY as EMPTY, RLP_EMPTY_LIST as EMPTY_LIST, rlpAddress, rlpScalar, rlpUint } from './rlp.js';
+import { encodeList, RLP_EMPTY as EMPTY, RLP_EMPTY_LIST as EMPTY_LIST, rlpScalar, rlpUint } from './rlp.js';
 
 /** Intrinsic gas of a plain transfer to an externally owned account. */
 export const TRANSFER_GAS = 21_000n;
@@ -65,21 +65,30 @@ export function transferTemplate(chainId: bigint, fee: FeeQuote): TransferTempla
   };
 }
 
-/** What varies between transfers at one fee. `to` is the 20-byte address. */
+/** What varies between transfers at one fee, each already an RLP item (see encodeTransferFields). */
 export interface TransferFields {
-  readonly nonce: number;
+  readonly nonce: Uint8Array;
   readonly to: Uint8Array;
-  readonly value: bigint;
+  readonly value: Uint8Array;
+}
+
+/**
+ * Encodes a transfer's nonce, recipient (0x-prefixed hex, checked by the caller) and value
+ * once, for both the unsigned and the signed bytes. The recipient goes from hex to its RLP
+ * string in one allocation (0x94: a 20-byte string).
+ */
+export function encodeTransferFields(nonce: number, to: string, value: bigint): TransferFields {
+  return { nonce: rlpUint(nonce), to: Buffer.from(`94${to.slice(2)}`, 'hex'), value: rlpUint(value) };
 }
 
 /** The bytes whose keccak256 is signed. */
 export function encodeUnsigned(t: TransferTemplate, f: TransferFields): Uint8Array {
-  return encodeList([t.head, rlpUint(f.nonce), t.middle, rlpAddress(f.to), rlpUint(f.value), t.unsignedTail], t.typeByte);
+  return encodeList([t.head, f.nonce, t.middle, f.to, f.value, t.unsignedTail], t.typeByte);
 }
 
 /** The raw transaction for eth_sendRawTransaction. */
 export function encodeSigned(t: TransferTemplate, f: TransferFields, sig: RecoverableSignature): Uint8Array {
   const v = t.v[sig.recid];
   if (v === undefined) throw new RangeError(`invalid recovery id ${sig.recid}`);
-  return encodeList([t.head, rlpUint(f.nonce), t.middle, rlpAddress(f.to), rlpUint(f.value), t.signedTail, v, rlpScalar(sig.r), rlpScalar(sig.s)], t.typeByte);
+  return encodeList([t.head, f.nonce, t.middle, f.to, f.value, t.signedTail, v, rlpScalar(sig.r), rlpScalar(sig.s)], t.typeByte);
 }

@@ -9,7 +9,7 @@ import type { SigningKey } from 'ethers';
 
 import type { FeeQuote } from '../chain-context.js';
 import { keccak256, keccak256Hex } from '../encoding/keccak.js';
-import { encodeSigned, encodeUnsigned, type TransferTemplate, transferTemplate } from '../encoding/transfer-rlp.js';
+import { encodeSigned, encodeTransferFields, encodeUnsigned, type TransferTemplate, transferTemplate } from '../encoding/transfer-rlp.js';
 import { defaultEcdsaSigner, type EcdsaSigner } from './ecdsa.js';
 
 export { TRANSFER_GAS } from '../encoding/transfer-rlp.js';
@@ -58,7 +58,7 @@ export function signTransfer(signer: SigningKey, transfer: Transfer, ecdsa: Ecds
   if (value < 0n) throw new RangeError(`invalid value ${value}`);
   if (!ADDRESS.test(to)) throw new TypeError(`invalid recipient address ${JSON.stringify(to)}`);
   const template = templateFor(chainId, fee);
-  const fields = { nonce, to: Buffer.from(to.slice(2), 'hex'), value };
+  const fields = encodeTransferFields(nonce, to, value);
   const raw = encodeSigned(template, fields, ecdsa.sign(signer, keccak256(encodeUnsigned(template, fields))));
   return { raw: `0x${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}`, hash: keccak256Hex(raw) };
 }
