@@ -6,9 +6,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /**
  * Six projects in three groups, run one after the other (sequence.groupOrder):
  * - clock (group 0): the tests of our timers on the real clock (the sub-millisecond timer at
- *   2,000 grants a second, the limiters in real time, the user ramp), with nothing beside
- *   them: ten seconds. (It keeps vitest's default worker count, one file at a time on two
- *   cores: vitest 4 ran a project given a count of 1 after all the others, whatever its group.)
+ *   2,000 grants a second, the limiters in real time, the user ramp), two files at once and
+ *   nothing else beside them: six seconds. (vitest 4 ran a project given one worker after all
+ *   the others, whatever its group.)
  * - quiet (group 1), two files at once: the saturating runs that must outpace anvil and assert
  *   it (chain-truth: full blocks, a flooded pool, blocks full again two blocks after a drop
  *   storm) on one side, and in turn on the other the runs whose rate and ramps are timed but
@@ -34,7 +34,7 @@ const TIMED = ['test/integration/standalone.test.ts', 'test/integration/master-e
 const TIMING = [...CLOCK, ...TIMED];
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group, and wants one count per group). */
 const GROUP_WORKERS = 8;
-/** The quiet group: the saturating file on one worker, the timed ones in turn on the other. */
+/** The clock group's files at once; in the quiet group, the saturating file on one worker and the timed ones in turn on the other. */
 const QUIET_WORKERS = 2;
 /**
  * The longest files (about 25–75 s each here), started first so that
@@ -77,7 +77,7 @@ export default defineConfig({
     ...shared,
     sequence: { sequencer: LongFilesFirst },
     projects: [
-      { test: { ...shared, name: 'clock', include: CLOCK, sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'clock', include: CLOCK, maxWorkers: QUIET_WORKERS, sequence: { groupOrder: 0 } } },
       { test: { ...shared, name: 'timed', include: TIMED, maxWorkers: QUIET_WORKERS, sequence: { groupOrder: 1 } } },
       {
         test: {
