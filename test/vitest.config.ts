@@ -12,7 +12,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * - quiet (group 1), two files at once: the saturating runs that must outpace anvil and assert
  *   it (chain-truth: full blocks, a flooded pool, blocks full again two blocks after a drop
  *   storm) on one side, and in turn on the other the runs whose rate and ramps are timed but
- *   light (--max-rps 50 held for 20 s, each master era's 2 s ramp). Neither shares the
+ *   light (--max-rps 50 held for 20 s, each master era's 2 s ramp), then the contract test
+ *   cases at 25 requests a second (long, light, and done before the saturating runs). Neither shares the
  *   machine with the busy group: beside it the open loop once could not flood the pool in
  *   30 s, and a 50 rps cap reached 47 once. Beside the saturating runs the clock tests did
  *   not hold (2,000 grants a second spread 1,750 once, and the drop storm's blocks took three
@@ -31,7 +32,9 @@ const shared = { root, testTimeout: 60_000, hookTimeout: 60_000 };
 const SATURATING = ['test/e2e/chain-truth.test.ts'];
 const CLOCK = ['test/unit/precise-timer.test.ts', 'test/unit/rate-limiter.test.ts', 'test/unit/user-pool.test.ts'];
 const TIMED = ['test/integration/standalone.test.ts', 'test/integration/master-eras.test.ts'];
-const TIMING = [...CLOCK, ...TIMED];
+/** Long but light (contracts at 25 requests a second): after the timed ones, while the saturating runs go on. */
+const LIGHT = ['test/integration/contract-test-cases.test.ts'];
+const TIMING = [...CLOCK, ...TIMED, ...LIGHT];
 /** Files at once in the unit + integration + e2e group (one pool: vitest shares it within a group, and wants one count per group). */
 const GROUP_WORKERS = 8;
 /** The clock group's files at once; in the quiet group, the saturating file on one worker and the timed ones in turn on the other. */
@@ -45,11 +48,12 @@ const QUIET_WORKERS = 2;
  */
 const LONG_FIRST = [
   'test/e2e/chain-truth.test.ts',
+  'test/integration/standalone.test.ts',
+  'test/integration/master-eras.test.ts',
   'test/integration/tc-module.test.ts',
   'test/e2e/chain-truth-master.test.ts',
   'test/integration/endpoint-access.test.ts',
   'test/integration/secrets.test.ts',
-  'test/integration/contract-test-cases.test.ts',
   'test/e2e/locust-master.test.ts',
   'test/integration/transfer-faults.test.ts',
   'test/integration/eth-typed-test-cases.test.ts',
@@ -78,7 +82,7 @@ export default defineConfig({
     sequence: { sequencer: LongFilesFirst },
     projects: [
       { test: { ...shared, name: 'clock', include: CLOCK, maxWorkers: QUIET_WORKERS, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'timed', include: TIMED, maxWorkers: QUIET_WORKERS, sequence: { groupOrder: 1 } } },
+      { test: { ...shared, name: 'timed', include: [...TIMED, ...LIGHT], maxWorkers: QUIET_WORKERS, sequence: { groupOrder: 1 } } },
       {
         test: {
           ...shared,
