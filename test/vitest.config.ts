@@ -40,7 +40,7 @@ const GROUP_WORKERS = 8;
 /** The clock group's files at once; in the quiet group, the saturating file on one worker and the timed ones in turn on the other. */
 const QUIET_WORKERS = 2;
 /**
- * The longest files (about 25–75 s each here), started first so that
+ * The longest files (about 25–75 s each here, in the order they take), started first so that
  * none of them is the last to begin: vitest would start the e2e project's files first (it
  * orders projects by name), then the largest files, and a long file started late made the
  * group's tail (a fresh clone has no timings of earlier runs to sort by). In the quiet group
@@ -61,6 +61,11 @@ const LONG_FIRST = [
   'test/integration/processes.test.ts',
   'test/e2e/faults-master.test.ts',
   'test/integration/value-transfer.test.ts',
+  'test/integration/node-signed-transfer.test.ts',
+  'test/integration/contracts.test.ts',
+  'test/integration/blockbench-test-cases.test.ts',
+  'test/e2e/locust-weights.test.ts',
+  'test/integration/env-config.test.ts',
 ];
 
 class LongFilesFirst extends BaseSequencer {
