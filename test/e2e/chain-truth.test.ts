@@ -57,8 +57,7 @@ describe('chain truth on anvil', () => {
   it('transactions the node drops (its pool emptied, a base fee spike) are failures of the mined row, and the blocks are full again within two blocks', async () => {
     const accounts = accountsOf(dev.chain.richKey, 'drops', 200).map((a) => a.address);
     const before = await nonceSum(dev.rpc, accounts);
-    // 20 s: three faults four blocks apart from the hatch, and three blocks after the last.
-    const run = startTransfers(dev, { seed: 'drops', accounts: 200, users: 40, seconds: 20 }, ['--charge', '5']);
+    const run = startTransfers(dev, { seed: 'drops', accounts: 200, users: 40, seconds: 24 }, ['--charge', '5']);
     await run.proc.waitForOutput(/all users hatched/, 60_000);
     const faults: number[] = [];
     const fault = async (method: string, params: unknown[]) => {
