@@ -268,6 +268,28 @@ describe('InclusionTracker', () => {
     expect(account.plans).toEqual([{ holes: [], next: 8 }]);
   });
 
+  it('while a re-send awaits the node’s answer the transaction is not declared dropped: the node may not know the new hash yet', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    tracker.expect({ hash: hash(60), account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(60));
+    // Its re-send is on its way; the node no longer holds the first, and has not yet taken the second.
+    const resend = tracker.expect({ hash: hash(61), account, nonce: 0, name: 'tc', maxPrice: 20n });
+    chain.latest.set('0xa', 0);
+    for (let i = 0; i < 6; i++) {
+      chain.mine(hash(960 + i));
+      await seen();
+    }
+    // (A check that concluded here once recorded a drop; the re-send, answered after, was then
+    // followed by nobody, and the chain held one transaction more than the mined count.)
+    expect(rows).toEqual([]);
+    resend.accepted(hash(61));
+    chain.mine(hash(61));
+    await seen();
+    await eventually(() => (rows.length > 0 ? true : undefined), 5_000, 'the settlement');
+    expect(rows).toMatchObject([{ ok: true, type: 'mined' }]);
+    expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 1 });
+  });
+
   it('a held transaction that starves is re-sent with its account’s backlog, and counts once, under the hash the chain holds', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');

@@ -19,8 +19,9 @@ export interface Entry {
   /** A re-send was asked for and has not been accepted yet. */
   resendAsked: boolean;
   /**
-   * Sends of it that the node signs and has not answered yet: until it does, the hash it holds
-   * the transaction by is unknown, so asking about the older hashes proves nothing.
+   * Sends of it the node has not answered yet, of those that matter: ones the node signs (the
+   * hash it holds the transaction by is unknown until then) and re-sends (the node may hold
+   * neither hash meanwhile). Until they are answered, asking about the older hashes proves nothing.
    */
   awaiting: number;
   /** The first height that could hold its latest send. */

@@ -243,8 +243,17 @@ export class InclusionTracker {
     if (hash === null) return this.#nodeSignedResendTicket(entry, maxPrice);
     entry.hashes.push(hash);
     this.#byHash.set(hash, entry);
+    // Until the node answers, it may know neither hash (the old one evicted, the new one not yet
+    // taken): no check may conclude the transaction is gone meanwhile (node-checks.ts skips an
+    // entry that awaits answers). A drop concluded so once, and the re-send, answered after,
+    // was mined and followed by nobody.
+    entry.awaiting += 1;
     let done = false;
     const live = (): boolean => !done && this.#byHash.get(hash) === entry;
+    const end = (): void => {
+      done = true;
+      entry.awaiting -= 1;
+    };
     const adopt = (nodeHash: string): void => {
       this.#rekey(entry, hash, nodeHash);
       entry.hash = this.#byHash.get(nodeHash) === entry ? nodeHash : hash;
@@ -258,18 +267,19 @@ export class InclusionTracker {
         if (done) return;
         this.#counts.resent += 1;
         if (live()) adopt(nodeHash.toLowerCase());
-        done = true;
+        end();
       },
       // It may be in the pool: keep listening for it, ask about the old one.
       uncertain: () => {
-        done = true;
+        if (!done) end();
       },
       refused: () => {
+        if (done) return;
         if (live()) {
           this.#byHash.delete(hash);
           entry.hashes.splice(entry.hashes.indexOf(hash), 1);
         }
-        done = true;
+        end();
       },
     };
   }
