@@ -7,7 +7,7 @@
  */
 import type { FeeQuote } from '../chain-context.js';
 import type { RecoverableSignature } from '../signing/ecdsa.js';
-import { encodeList, RLP_EMPTY as EMPTY, RLP_EMPTY_LIST as EMPTY_LIST, rlpScalar, rlpUint } from './rlp.js';
+import { encodeList, RLP_EMPTY as EMPTY, RLP_EMPTY_LIST as EMPTY_LIST, rlpAddress, rlpScalar, rlpUint } from './rlp.js';
 
 /** Intrinsic gas of a plain transfer to an externally owned account. */
 export const TRANSFER_GAS = 21_000n;
@@ -72,13 +72,9 @@ export interface TransferFields {
   readonly value: Uint8Array;
 }
 
-/**
- * Encodes a transfer's nonce, recipient (0x-prefixed hex, checked by the caller) and value
- * once, for both the unsigned and the signed bytes. The recipient goes from hex to its RLP
- * string in one allocation (0x94: a 20-byte string).
- */
+/** Encodes a transfer's nonce, recipient (0x-prefixed hex) and value once, for both the unsigned and the signed bytes. */
 export function encodeTransferFields(nonce: number, to: string, value: bigint): TransferFields {
-  return { nonce: rlpUint(nonce), to: Buffer.from(`94${to.slice(2)}`, 'hex'), value: rlpUint(value) };
+  return { nonce: rlpUint(nonce), to: rlpAddress(Buffer.from(to.slice(2), 'hex')), value: rlpUint(value) };
 }
 
 /** The bytes whose keccak256 is signed. */
