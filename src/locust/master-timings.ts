@@ -11,7 +11,11 @@ export interface MasterTimings {
   masterHeartbeatTimeoutMs: number;
   /** Wait for in-flight iterations at `stop` when the master gives no stop_timeout. */
   stopGraceMs: number;
-  /** Wait for in-flight iterations at `quit`: the master reads final stats for only 0.5 s. */
+  /**
+   * Wait for in-flight iterations at `quit` (and when the master is lost). Locust's own worker
+   * kills its users at quit, and a 2.12 master reads final reports for only 0.5 s after it
+   * says quit: the report cannot wait for requests still on the wire.
+   */
   quitGraceMs: number;
   /** How often to say we are still waiting for the master. */
   waitLogMs: number;
@@ -24,6 +28,6 @@ export const LOCUST_TIMINGS: MasterTimings = {
   ackRetries: 3,
   masterHeartbeatTimeoutMs: 60_000,
   stopGraceMs: 10_000,
-  quitGraceMs: 300,
+  quitGraceMs: 0,
   waitLogMs: 5_000,
 };

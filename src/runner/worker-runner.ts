@@ -337,8 +337,9 @@ export class WorkerRunner {
     if (exitCode === 0) log.info(reason);
     else log.error(reason);
     await this.#stopUsers(this.#t.quitGraceMs);
-    // A quitting master waits half a second for the last report: no time to drain. What is
-    // still open is unresolved (stop the test first to see it mined).
+    // A quitting master waits half a second for the last report: no time to wait for requests
+    // in flight (they are detached, counted nowhere, so our summary equals the master's) nor
+    // to drain. What is still open is unresolved (stop the test first to see it mined).
     await this.#o.backlog.drain(0);
     if (this.#link.connected) {
       this.#sendStats();
