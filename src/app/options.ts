@@ -53,6 +53,8 @@ export interface Options extends ChainOptions {
   testCases: WeightedTestCase[];
   /** null: start the embedded dev chain. */
   endpoint: string | null;
+  /** --ws-endpoint: the node's WebSocket endpoint, for new heads as it announces them; null: poll the head. */
+  wsEndpoint: string | null;
   stopTimeoutMs: number;
   /** --drain-timeout: how long a stopped test waits for its transactions to be mined. */
   drainTimeoutMs: number;

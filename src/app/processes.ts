@@ -23,8 +23,9 @@ import { type DevChain, startDevChain } from './dev-chain.js';
 import type { Options } from './options.js';
 import { PROCESS_INDEX_ENV } from './process-index.js';
 
-/** The variables of --endpoint and --header (env-flags.ts reads them in the child). */
+/** The variables of --endpoint, --ws-endpoint and --header (env-flags.ts reads them in the child). */
 export const ENDPOINT_ENV = 'KLAYWORKER_ENDPOINT';
+export const WS_ENDPOINT_ENV = 'KLAYWORKER_WS_ENDPOINT';
 export const HEADER_ENV = 'KLAYWORKER_HEADER';
 /** A child that lost its parent gets this long to quit its master cleanly before it exits. */
 const ORPHAN_GRACE_MS = 5_000;
@@ -75,8 +76,8 @@ export function childPlans(base: readonly string[], options: Options, endpoint: 
 /**
  * The environment every child gets: `env` (the user's, without per-child variables) with the
  * secrets their argv leaves out (see childBaseArgs in the CLI's flag table): the rich key (a
- * user's, however given, else `devChainKey`), the endpoint (credentials in its URL, an API key
- * in its query) and --header's values, as the variables the child's CLI reads them from.
+ * user's, however given, else `devChainKey`), the endpoints (credentials in their URLs, an API
+ * key in a query) and --header's values, as the variables the child's CLI reads them from.
  */
 export function childEnvironment(env: NodeJS.ProcessEnv, options: Options, devChainKey: string | null): NodeJS.ProcessEnv {
   // The parent's headers, wherever it read them from (the command line wins over a variable).
@@ -84,6 +85,7 @@ export function childEnvironment(env: NodeJS.ProcessEnv, options: Options, devCh
   if (options.richKey !== null) out[KEY_ENV] = options.richKey.reveal();
   else if (devChainKey !== null) out[KEY_ENV] = devChainKey;
   if (options.endpoint !== null) out[ENDPOINT_ENV] = options.endpoint;
+  if (options.wsEndpoint !== null) out[WS_ENDPOINT_ENV] = options.wsEndpoint;
   if (options.access.headers.length > 0) out[HEADER_ENV] = headerLines(options.access.headers);
   return out;
 }

@@ -62,7 +62,8 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     // Its own few sockets: block reads must not queue behind thousands of users' sends.
     trackerRpc = new JsonRpcClient(endpoint, { ...access, timeoutMs: options.rpcTimeoutMs, connections: 8 });
     // Blocks and transactions are read with eth_*, like every setup read (Kaia nodes answer them too).
-    tracker = new InclusionTracker({ rpc: trackerRpc, namespace: 'eth', log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs });
+    const newHeads = options.wsEndpoint === null ? null : { url: options.wsEndpoint, access };
+    tracker = new InclusionTracker({ rpc: trackerRpc, namespace: 'eth', log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs, newHeads });
 
     // With no endpoint and no key, the dev chain's funded account pays for the test accounts.
     const richKey = options.richKey ?? (devChain === null ? null : PrivateKey.parse(devChain.richKey, 'the dev chain'));

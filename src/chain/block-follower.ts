@@ -4,14 +4,22 @@
  * with `<ns>_getBlockByNumber(n, false)`: transaction hashes only, so a full block of
  * transfers is ~70 bytes a transaction. A height the node cannot serve yet (null: a load
  * balancer behind the head) is asked for again at the next poll; nothing is skipped.
+ *
+ * With a WebSocket endpoint the node announces each head (./new-heads.ts): the follower wakes
+ * at once and reads up to the announced height, and polls only every PUSHED_POLL_MS as a
+ * safety net (a lost announcement, a subscription that went quiet). While the socket is down
+ * it polls every `pollMs` as without one.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { Logger } from 'pino';
 
+import type { EndpointAccess } from '../rpc/endpoint.js';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { errorMessage } from '../util/errors.js';
+import { NewHeads } from './new-heads.js';
 import { parseQuantity, parseSmallQuantity } from './quantity.js';
+
+/** The head poll while the node announces heads: a safety net, not the clock. */
+export const PUSHED_POLL_MS = 2_000;
 
 export interface SeenBlock {
   readonly number: number;
@@ -32,18 +40,30 @@ export interface BlockFollowerOptions {
   log: Logger;
   /** Head polling interval (a tenth of a 1 s block keeps the inclusion time within ~100 ms). */
   pollMs: number;
+  /** --ws-endpoint: heads announced over a WebSocket (null: polling only). */
+  newHeads?: { url: string; access: Partial<EndpointAccess> } | null;
   onBlock(block: SeenBlock): void;
 }
 
 export class BlockFollower {
   readonly #o: BlockFollowerOptions;
   readonly #closing = new AbortController();
+  readonly #newHeads: NewHeads | null;
   #next = 0;
   #loop: Promise<void> | null = null;
   #failing = false;
+  /** The highest head announced and not yet read up to (null: ask the node). */
+  #announced: number | null = null;
+  /** Ends the current wait between polls early (an announced head, close). */
+  #wake: (() => void) | null = null;
 
   constructor(options: BlockFollowerOptions) {
     this.#o = options;
+    const ws = options.newHeads;
+    this.#newHeads =
+      ws === undefined || ws === null
+        ? null
+        : new NewHeads({ ...ws, namespace: options.namespace, log: options.log, onHead: (height) => this.#headAnnounced(height) });
   }
 
   /** The next height to read. */
@@ -55,27 +75,54 @@ export class BlockFollower {
   async start(): Promise<void> {
     if (this.#loop !== null) return;
     this.#next = (await this.#head()) + 1;
+    this.#newHeads?.start();
     this.#loop = this.#run();
   }
 
   /** Stops following and waits for a read in flight, so nothing outlives the RPC client. */
   async close(): Promise<void> {
     this.#closing.abort();
+    this.#wake?.();
+    await this.#newHeads?.close();
     await this.#loop;
+  }
+
+  #headAnnounced(height: number): void {
+    if (this.#announced === null || height > this.#announced) this.#announced = height;
+    this.#wake?.();
+  }
+
+  /** Waits `ms`, or less when a head is announced or the follower closes. */
+  #pause(ms: number): Promise<void> {
+    if (this.#announced !== null || this.#closing.signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.#wake?.(), ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+    });
   }
 
   async #run(): Promise<void> {
     const { pollMs, log } = this.#o;
     const { signal } = this.#closing;
     while (!signal.aborted) {
+      // Behind the head (a block the node cannot serve yet, a failed read): ask again soon.
+      let behind = true;
       try {
-        const head = await this.#head();
+        // An announced head needs no eth_blockNumber; a poll asks the node.
+        const announced = this.#announced;
+        this.#announced = null;
+        const head = announced !== null && announced >= this.#next ? announced : await this.#head();
         while (this.#next <= head && !signal.aborted) {
           const block = await this.#block(this.#next);
           if (block === null) break;
           this.#next += 1;
           this.#o.onBlock(block);
         }
+        behind = this.#next <= head;
         if (this.#failing) log.info('following the chain head again');
         this.#failing = false;
       } catch (err) {
@@ -83,7 +130,7 @@ export class BlockFollower {
         if (!this.#failing && !signal.aborted) log.warn({ err: errorMessage(err) }, 'cannot follow the chain head; retrying');
         this.#failing = true;
       }
-      await sleep(pollMs, undefined, { signal }).catch(() => undefined);
+      await this.#pause(this.#newHeads?.live === true && !behind ? PUSHED_POLL_MS : pollMs);
     }
   }
 

@@ -70,6 +70,13 @@ export const FLAGS = [
     secret: true,
   },
   {
+    flags: '--ws-endpoint <url>',
+    key: 'wsEndpoint',
+    help: "the node's WebSocket endpoint (ws:// or wss://): new blocks are followed as the node announces them (newHeads) instead of polling the head every 100 ms",
+    commands: RUN,
+    secret: true,
+  },
+  {
     flags: '--header <header>',
     key: 'header',
     help: 'send this HTTP header with every JSON-RPC request, e.g. "x-api-key: KEY" (repeatable; its value is never shown)',

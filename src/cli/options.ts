@@ -86,6 +86,11 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
       );
     }
   }
+  if (raw.wsEndpoint !== undefined && raw.endpoint === undefined) {
+    throw new UsageError(
+      `${n('--ws-endpoint')} needs ${n('--endpoint')}: it is the WebSocket endpoint of that same node (the embedded dev chain is followed without it)`,
+    );
+  }
   const chain = chainOptions(raw, env, n);
   const activePercent = integer(n('--active-percent'), raw.activePercent, 1, 100);
   const activeAccounts = Math.floor((chain.tx.accounts * activePercent) / 100);
@@ -115,6 +120,7 @@ export function parseOptions(raw: RawOptions, available: readonly TestCase[], en
     requestIncreaseRate,
     testCases,
     endpoint: raw.endpoint === undefined ? null : url(n('--endpoint'), raw.endpoint),
+    wsEndpoint: raw.wsEndpoint === undefined ? null : url(n('--ws-endpoint'), raw.wsEndpoint, 'ws'),
     stopTimeoutMs: duration(n('--stop-timeout'), raw.stopTimeout, 0),
     drainTimeoutMs: duration(n('--drain-timeout'), raw.drainTimeout, 0),
     processes,
@@ -269,16 +275,22 @@ function host(flag: string, text: string): string {
   return text.replace(/^\[(.*)\]$/, '$1');
 }
 
+const SCHEMES = {
+  http: { protocols: ['http:', 'https:'], example: 'an http(s) URL such as http://127.0.0.1:8545', names: 'an http:// or https://' },
+  ws: { protocols: ['ws:', 'wss:'], example: 'a ws(s) URL such as ws://127.0.0.1:8546', names: 'a ws:// or wss://' },
+} as const;
+
 /** An endpoint URL; a message shows it without its credentials and query values (redactEndpoint). */
-function url(flag: string, text: string): string {
+function url(flag: string, text: string, scheme: keyof typeof SCHEMES = 'http'): string {
+  const { protocols, example, names } = SCHEMES[scheme];
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
-    throw new UsageError(`${flag}: expected an http(s) URL such as http://127.0.0.1:8545`);
+    throw new UsageError(`${flag}: expected ${example}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`${flag}: expected an http:// or https:// URL, got ${show(redactEndpoint(text))}`);
+  if (!(protocols as readonly string[]).includes(parsed.protocol)) {
+    throw new UsageError(`${flag}: expected ${names} URL, got ${show(redactEndpoint(text))}`);
   }
   try {
     basicAuthorization(parsed);

@@ -55,6 +55,8 @@ const CASES: [string[], RegExp, NodeJS.ProcessEnv?][] = [
   [[...BASE, '--endpoint', 'node:8551'], /--endpoint/],
   [[...BASE, '--endpoint', 'ftp://node:8551'], /--endpoint/],
   [[...BASE, '--endpoint', ''], /--endpoint/],
+  [[...BASE, '--endpoint', 'http://node:8551', '--ws-endpoint', 'http://node:8546'], /--ws-endpoint: expected a ws:\/\/ or wss:\/\/ URL/],
+  [[...BASE, '--ws-endpoint', 'ws://node:8546'], /--ws-endpoint needs --endpoint/],
   [[...BASE, '--key-file', join(dir, 'missing.key')], /--key-file/],
   [[...BASE, '--key-file', badKeyFile], /--key-file/],
   [[...BASE, '--key', BAD_KEY], /--key/],

@@ -87,11 +87,16 @@ describe('transaction test cases on anvil', () => {
     expect(run.output.match(/funding test accounts/g)).toHaveLength(1);
   });
 
-  it('conservation: the successes reported equal the transactions the chain holds from the test accounts', async () => {
-    const accounts = accountsOf(dev.chain.richKey, 'conserve', 8).map((a) => a.address);
+  it.each([
+    ['polling the head', 'conserve', () => []],
+    // anvil serves WebSockets on its HTTP port.
+    ['heads announced over --ws-endpoint', 'conserve-ws', () => ['--ws-endpoint', dev.chain.url.replace(/^http/, 'ws')]],
+  ])('conservation, %s: the successes reported equal the transactions the chain holds from the test accounts', async (how, seed, extra) => {
+    const accounts = accountsOf(dev.chain.richKey, seed, 8).map((a) => a.address);
     // More users than accounts: some wait for a free account.
-    const run = await runWorker(['--tc', 'valueTransfer', '-u', '12', '-r', '12', '-t', '4s', '--accounts', '8', '--account-seed', 'conserve']);
+    const run = await runWorker(['--tc', 'valueTransfer', '-u', '12', '-r', '12', '-t', '4s', '--accounts', '8', '--account-seed', seed, ...extra()]);
     expect(run.code, run.output).toBe(0);
+    expect(run.output.includes('following new blocks as the node announces them'), how).toBe(extra().length > 0);
     const summary = readSummary(run.json);
     expect(summary.total.failures).toBe(0);
     const sends = row(summary, 'eth_sendRawTransaction', 'valueTransfer')!.requests;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { childEnvironment, childPlans, ENDPOINT_ENV, HEADER_ENV } from '../../src/app/processes.js';
+import { childEnvironment, childPlans, ENDPOINT_ENV, HEADER_ENV, WS_ENDPOINT_ENV } from '../../src/app/processes.js';
 import { envName } from '../../src/cli/env-flags.js';
 import { childBaseArgs, FLAGS } from '../../src/cli/flags.js';
 import { endpointTarget, parseHeader, parsePemCertificates, redactEndpoint } from '../../src/rpc/endpoint.js';
@@ -119,7 +119,19 @@ describe('--ca-file', () => {
 describe('a child of --processes', () => {
   it('gets the endpoint and the headers in its environment, never in its arguments, and reads them back the same', () => {
     const endpoint = 'https://user:pa%20ss@node.example/rpc?apikey=q5ecret';
-    const given = ['--tc', 'blockNumber', '--processes', '2', '--endpoint', endpoint, '--header', 'x-api-key: s3cret', '--header=x-other: 0ther'];
+    const wsEndpoint = 'wss://user:pa%20ss@node.example/ws?apikey=q5ecret';
+    const given = [
+      '--tc',
+      'blockNumber',
+      '--processes',
+      '2',
+      '--endpoint',
+      endpoint,
+      `--ws-endpoint=${wsEndpoint}`,
+      '--header',
+      'x-api-key: s3cret',
+      '--header=x-other: 0ther',
+    ];
     const { args, options } = readOptions(given);
     const env = childEnvironment({ KLAYWORKER_HEADER: 'x-stale: 1' }, options, null);
     for (const plan of childPlans(childBaseArgs(args), options, endpoint)) {
@@ -127,12 +139,13 @@ describe('a child of --processes', () => {
       for (const secret of ['user', 'pa%20ss', 'q5ecret', 's3cret', '0ther']) expect(argv).not.toContain(secret);
       const child = readOptions(plan.argv, env).options;
       expect(child.endpoint).toBe(endpoint);
+      expect(child.wsEndpoint).toBe(wsEndpoint);
       expect(child.access.headers).toEqual(options.access.headers);
     }
     expect(env[HEADER_ENV]).toBe('x-api-key: s3cret\nx-other: 0ther');
     // The parent sets the variables the child's CLI reads those flags from.
     const long = (name: string) => FLAGS.find((f) => f.flags.startsWith(`--${name} `))!;
-    expect([ENDPOINT_ENV, HEADER_ENV]).toEqual([envName(long('endpoint')), envName(long('header'))]);
+    expect([ENDPOINT_ENV, WS_ENDPOINT_ENV, HEADER_ENV]).toEqual([envName(long('endpoint')), envName(long('ws-endpoint')), envName(long('header'))]);
   });
 });
 

@@ -32,7 +32,7 @@ import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import type { Recorder } from '../../stats/recorder.js';
 import { settledWithin } from '../../util/settled-within.js';
-import { BlockFollower, type SeenBlock } from '../block-follower.js';
+import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
 import { AwaitedAnswers, type Sighting } from './awaited-answers.js';
 import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
@@ -50,6 +50,8 @@ export interface InclusionTrackerOptions {
   receiptTimeoutMs: number;
   /** Head polling interval (default 100 ms). */
   pollMs?: number;
+  /** --ws-endpoint: heads announced by the node (see ../block-follower.ts); null: polling only. */
+  newHeads?: BlockFollowerOptions['newHeads'];
 }
 
 export class InclusionTracker {
@@ -117,12 +119,13 @@ export class InclusionTracker {
   };
 
   constructor(options: InclusionTrackerOptions) {
-    this.#o = { pollMs: 100, ...options };
+    this.#o = { pollMs: 100, newHeads: null, ...options };
     this.#follower = new BlockFollower({
       rpc: options.rpc,
       namespace: options.namespace,
       log: options.log,
       pollMs: this.#o.pollMs,
+      newHeads: this.#o.newHeads,
       onBlock: (block) => this.#onBlock(block),
     });
     // The checks reach the tracker's private state only through this narrow view.
