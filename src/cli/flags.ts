@@ -2,7 +2,8 @@
  * Every command-line flag, once: its spelling, help, default, the commands that take it, and
  * whether `--processes` sets it per child. Commander's options (program.ts), the raw option
  * types (RawOptions, RawRefundOptions) and the child processes' argv (processes) all come from
- * this table; options.ts turns the raw strings into typed options, one line per flag.
+ * this table; options.ts turns the raw strings into typed options, one line per flag (the value
+ * parsers are in flag-values.ts).
  *
  * To add a flag: one entry here, one line in options.ts, one field in src/app/options.ts.
  */
