@@ -21,7 +21,7 @@
  * for STARVE_BLOCKS blocks while its account made no progress, and that newer transactions
  * outbid, is therefore re-sent at its nonce with the current fee (the account's next lease
  * fills that nonce). It stays one transaction in the counts, known by both hashes, timed from
- * its first send.
+ * its first send (the tickets of such sends: resend-tickets.ts).
  *
  * Node-signed transactions (eth_sendTransaction) have no hash until the node answers the send.
  * They are registered before the send all the same (under a placeholder no block holds), and
@@ -33,9 +33,10 @@ import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import type { Recorder } from '../../stats/recorder.js';
 import { settledWithin } from '../../util/settled-within.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
-import { AwaitedAnswers, type Sighting } from './awaited-answers.js';
+import { AwaitedAnswers } from './awaited-answers.js';
 import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
+import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
 import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
 
 export interface InclusionTrackerOptions {
@@ -83,6 +84,20 @@ export class InclusionTracker {
   readonly #awaited = new AwaitedAnswers();
   /** Numbers the keys a node-signed transaction is registered under until its hash is known. */
   #placeholders = 0;
+
+  /** The re-send tickets' narrow view of the books (resend-tickets.ts). */
+  readonly #books: ResendBooks = {
+    holder: (hash) => this.#byHash.get(hash),
+    follow: (hash, entry) => void this.#byHash.set(hash, entry),
+    unfollow: (hash) => void this.#byHash.delete(hash),
+    nextHeight: () => this.#follower.nextHeight,
+    countResent: () => void (this.#counts.resent += 1),
+    rekey: (entry, signed, answered) => this.#rekey(entry, signed, answered),
+    tracked: (entry) => this.#tracked(entry),
+    settle: (entry, settlement) => this.#settle(entry, settlement),
+    awaitAnswer: (token) => this.#awaited.await(token, this.#follower.nextHeight),
+    answered: (token, nodeHash) => this.#awaited.answered(token, nodeHash),
+  };
 
   /** What a first send's ticket does, made once: a ticket is then one small object a send. */
   readonly #sends: SendOutcomes = {
@@ -176,7 +191,7 @@ export class InclusionTracker {
         const followUps = [first?.(s), second?.(s)].filter((f) => f !== undefined);
         return followUps.length === 0 ? undefined : Promise.all(followUps).then(() => undefined);
       };
-      return this.#sameBytesTicket();
+      return sameBytesTicket(this.#books);
     }
     this.#newestPrice = tx.maxPrice;
     const account = this.#account(tx.account);
@@ -190,7 +205,7 @@ export class InclusionTracker {
     const last = account.entries[account.entries.length - 1];
     if (last !== undefined && tx.nonce <= last.nonce) {
       const held = account.entries.find((e) => e.nonce === tx.nonce && e.state === 'pending');
-      if (held !== undefined) return this.#resendTicket(held, hash, tx.maxPrice);
+      if (held !== undefined) return resendTicket(this.#books, held, hash, tx.maxPrice);
     }
     // A node-signed one is followed under a key of its own until the node says its hash.
     const key = hash ?? `node-signed:${++this.#placeholders}`;
@@ -217,114 +232,6 @@ export class InclusionTracker {
     insertByNonce(account.entries, entry);
     if (hash === null) this.#awaited.await(entry, entry.sentHeight);
     return new SendTicket(this.#sends, entry);
-  }
-
-  /**
-   * A send of bytes already followed: accepted (or "already known"), it is one more send the
-   * node took for the same transaction, so `resent` keeps the send rows' successes equal to
-   * accepted + resent (a saturating run's drain once recorded 23 such sends in neither).
-   */
-  #sameBytesTicket(): Ticket {
-    let done = false;
-    const end = (): boolean => {
-      const first = !done;
-      done = true;
-      return first;
-    };
-    return {
-      accepted: () => {
-        if (end()) this.#counts.resent += 1;
-      },
-      uncertain: end,
-      refused: end,
-    };
-  }
-
-  /** The send that stands in for a starved transaction: the same entry, one more hash. */
-  #resendTicket(entry: Entry, hash: string | null, maxPrice: bigint): Ticket {
-    entry.resendAsked = false;
-    if (hash === null) return this.#nodeSignedResendTicket(entry, maxPrice);
-    entry.hashes.push(hash);
-    this.#byHash.set(hash, entry);
-    // Until the node answers, it may know neither hash (the old one evicted, the new one not yet
-    // taken): no check may conclude the transaction is gone meanwhile (node-checks.ts skips an
-    // entry that awaits answers). A drop concluded so once, and the re-send, answered after,
-    // was mined and followed by nobody.
-    entry.awaiting += 1;
-    let done = false;
-    const live = (): boolean => !done && this.#byHash.get(hash) === entry;
-    const end = (): void => {
-      done = true;
-      entry.awaiting -= 1;
-    };
-    const adopt = (nodeHash: string): void => {
-      this.#rekey(entry, hash, nodeHash);
-      entry.hash = this.#byHash.get(nodeHash) === entry ? nodeHash : hash;
-      entry.maxPrice = maxPrice;
-      entry.sentHeight = this.#follower.nextHeight;
-      entry.nextCheck = entry.sentHeight + FIRST_CHECK_BLOCKS - 1;
-      entry.backoff = 1;
-    };
-    return {
-      accepted: (nodeHash) => {
-        if (done) return;
-        this.#counts.resent += 1;
-        if (live()) adopt(nodeHash.toLowerCase());
-        end();
-      },
-      // It may be in the pool: keep listening for it, ask about the old one.
-      uncertain: () => {
-        if (!done) end();
-      },
-      refused: () => {
-        if (done) return;
-        if (live()) {
-          this.#byHash.delete(hash);
-          entry.hashes.splice(entry.hashes.indexOf(hash), 1);
-        }
-        end();
-      },
-    };
-  }
-
-  /**
-   * A node-signed re-send: its hash joins the entry when the node answers, and a block that held
-   * it before the answer settles the entry then. Until the answer the node is not asked about
-   * the entry (entry.awaiting), since it may already have replaced the older hashes.
-   */
-  #nodeSignedResendTicket(entry: Entry, maxPrice: bigint): Ticket {
-    const token = {};
-    this.#awaited.await(token, this.#follower.nextHeight);
-    entry.awaiting += 1;
-    let done = false;
-    const end = (nodeHash: string | null): Sighting | undefined => {
-      done = true;
-      entry.awaiting -= 1;
-      return this.#awaited.answered(token, nodeHash);
-    };
-    return {
-      accepted: (nodeHash) => {
-        if (done) return;
-        const answered = nodeHash.toLowerCase();
-        const seen = end(answered);
-        this.#counts.resent += 1;
-        if (!this.#tracked(entry) || this.#byHash.has(answered)) return;
-        entry.hashes.push(answered);
-        this.#byHash.set(answered, entry);
-        entry.hash = answered;
-        entry.maxPrice = maxPrice;
-        entry.sentHeight = this.#follower.nextHeight;
-        entry.nextCheck = entry.sentHeight + FIRST_CHECK_BLOCKS - 1;
-        entry.backoff = 1;
-        if (seen !== undefined) this.#settle(entry, { kind: 'mined', blockNumber: seen.number, at: seen.at, hash: answered });
-      },
-      uncertain: () => {
-        if (!done) end(null);
-      },
-      refused: () => {
-        if (!done) end(null);
-      },
-    };
   }
 
   /**
