@@ -50,10 +50,8 @@ export interface AccountState {
   progressAt: number;
   /** A check or heal is in flight: no second one. */
   busy: boolean;
-  /** The latest re-sender of each test case sending from it (see Expectation.resend). */
+  /** A re-sender of each test case sending from it, its first (see Expectation.resend). */
   readonly resenders: Map<string, Resend>;
-  /** The re-sender last put in `resenders`. */
-  lastResend: Resend | undefined;
 }
 
 export interface SendOutcomes {

@@ -180,7 +180,13 @@ export class InclusionTracker {
   /** Registers a transaction before it is sent, so a block can never hold it unnoticed. */
   expect(tx: Expectation): Ticket {
     const hash = tx.hash;
-    const existing = hash === null ? undefined : this.#byHash.get(hash);
+    const account = this.#account(tx.account);
+    const last = account.entries[account.entries.length - 1];
+    // Only a send at a nonce the account already has in flight can repeat bytes or replace a
+    // transaction (a hash commits to sender and nonce); the usual send, at a new nonce above
+    // them all, skips both lookups.
+    const atHeldNonce = last !== undefined && tx.nonce <= last.nonce;
+    const existing = atHeldNonce && hash !== null ? this.#byHash.get(hash) : undefined;
     if (existing !== undefined) {
       // The same bytes again (a deterministic signature re-sent at the same nonce, e.g. two
       // drain checks re-sending before the fee moved): one transaction, followed once; this
@@ -194,16 +200,12 @@ export class InclusionTracker {
       return sameBytesTicket(this.#books);
     }
     this.#newestPrice = tx.maxPrice;
-    const account = this.#account(tx.account);
-    // Usually the very re-sender it holds (one per account and test case): compared before a Map write.
-    if (tx.resend !== undefined && account.lastResend !== tx.resend) {
-      account.resenders.set(tx.name, tx.resend);
-      account.lastResend = tx.resend;
-    }
+    // The first re-sender of each test case is kept: each send brings a new one (it closes over
+    // its request), and any of them signs a transaction of that test case from this account.
+    if (tx.resend !== undefined && !account.resenders.has(tx.name)) account.resenders.set(tx.name, tx.resend);
     // A send at the nonce of one the node holds replaces it in the pool: it is a re-send of
     // it, whether asked for (starved, priced out) or not (a second ask served after the first).
-    const last = account.entries[account.entries.length - 1];
-    if (last !== undefined && tx.nonce <= last.nonce) {
+    if (atHeldNonce) {
       const held = account.entries.find((e) => e.nonce === tx.nonce && e.state === 'pending');
       if (held !== undefined) return resendTicket(this.#books, held, hash, tx.maxPrice);
     }
@@ -321,7 +323,7 @@ export class InclusionTracker {
   #account(handle: NonceAccount): AccountState {
     let state = this.#accounts.get(handle);
     if (state === undefined) {
-      state = { handle, entries: [], progressAt: -1, busy: false, resenders: new Map(), lastResend: undefined };
+      state = { handle, entries: [], progressAt: -1, busy: false, resenders: new Map() };
       this.#accounts.set(handle, state);
     }
     return state;

@@ -75,7 +75,7 @@ export interface Expectation {
    * fee (skipped unless it offers 10 % more than `paid`) and sends it, recording the send on
    * `recorder`. Used while a stopped test drains: no user is left to take a re-send from the
    * nonce manager, and a starved transaction would otherwise be priced out of the pool.
-   * The tracker keeps the latest one per account and test case, not one per transaction: a
+   * The tracker keeps one per account and test case (the first), not one per transaction: a
    * closure held by every transaction until its block kept each send's request alive across
    * young-generation collections and cost the worker a third more GC time.
    */
