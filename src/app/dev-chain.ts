@@ -17,7 +17,6 @@ import { type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { HDNodeWallet } from 'ethers';
 import type { Logger } from 'pino';
 
 import { JsonRpcClient } from '../rpc/json-rpc.js';
@@ -221,6 +220,9 @@ async function running(anvil: Launched, url: string, pid: number, log: Logger | 
 
 /** The default mnemonic's first key, checked against the node so a changed default fails loudly. */
 async function richKeyOf(url: string): Promise<string> {
+  // Loaded here only: ethers' wallets bring its providers and word lists, which nothing else
+  // needs, and every start of the worker would pay for them.
+  const { HDNodeWallet } = await import('ethers/wallet');
   const wallet = HDNodeWallet.fromPhrase(ANVIL_MNEMONIC);
   const rpc = new JsonRpcClient(url, { connections: 1, timeoutMs: 5_000 });
   try {

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { SigningKey } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
 import type { Logger } from 'pino';
 
 import { readBalance, readNonce } from '../chain/account-state.js';

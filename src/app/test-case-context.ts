@@ -3,7 +3,6 @@
  * is real and lazy: the chain context, the funding of the test accounts and the contract
  * deployments start only when a test case first asks for them, so a read-only run touches none.
  */
-import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { TestCaseContext } from '../api/test-case.js';
@@ -45,6 +44,6 @@ function contractDeployer(rpc: JsonRpcClient, richKey: PrivateKey | null, log: L
     const missing = new KlayworkerError(`deploying a contract needs a funded rich key: give --key-file PATH or ${KEY_ENV} (or --key)`);
     return { deployContract: () => Promise.reject(missing) };
   }
-  const sender = createTransactionSender({ rpc, wallet: new Wallet(richKey.reveal()) });
+  const sender = createTransactionSender({ rpc, signer: richKey.signingKey() });
   return createContractDeployer({ sender, log });
 }

@@ -2,7 +2,9 @@
  * Test accounts derived from the rich key and a seed, so the same command finds the same
  * accounts (and their funds) again, and two seeds never share an account.
  */
-import { computeAddress, concat, getBytes, type SigningKey, toUtf8Bytes } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
+import { computeAddress } from 'ethers/transaction';
+import { concat, getBytes, toUtf8Bytes } from 'ethers/utils';
 
 import { keccak256Hex } from './encoding/keccak.js';
 import { isValidScalar, PrivateKey } from './keys.js';

@@ -9,7 +9,9 @@
  * Kaia nodes accept it through eth_, kaia_ and klay_sendRawTransaction alike (typed
  * Ethereum transactions need eth_ there).
  */
-import { type BaseWallet, getAddress } from 'ethers';
+import { getAddress } from 'ethers/address';
+import type { SigningKey } from 'ethers/crypto';
+import { computeAddress } from 'ethers/transaction';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
@@ -17,6 +19,7 @@ import { errorMessage } from '../util/errors.js';
 import { isHexQuantity, toHexQuantity } from './encoding/hex.js';
 import { type Receipt, waitForReceipt } from './receipt-wait.js';
 import { DEFAULT_RPC_NAMESPACE, type RpcNamespace } from './rpc-namespace.js';
+import { signEthTx } from './signing/eth-tx.js';
 
 /** A compiled contract, as test cases keep theirs (testcases/contracts/artifacts.ts). */
 export interface DeployableContract {
@@ -64,8 +67,8 @@ export interface TransactionSender {
 
 export interface TransactionSenderOptions {
   rpc: JsonRpcClient;
-  /** The signing key, wrapped: the sender never handles key text. */
-  wallet: BaseWallet;
+  /** The signing key: the sender never handles key text. */
+  signer: SigningKey;
   namespace?: RpcNamespace;
   /** How long to wait for each receipt (default 60 000 ms). */
   receiptTimeoutMs?: number;
@@ -77,8 +80,8 @@ export interface TransactionSenderOptions {
 const GAS_MARGIN_PERCENT = 20n;
 
 export function createTransactionSender(options: TransactionSenderOptions): TransactionSender {
-  const { rpc, wallet, namespace: ns = DEFAULT_RPC_NAMESPACE, receiptTimeoutMs = 60_000, pollMs = 200 } = options;
-  const address = wallet.address;
+  const { rpc, signer, namespace: ns = DEFAULT_RPC_NAMESPACE, receiptTimeoutMs = 60_000, pollMs = 200 } = options;
+  const address = computeAddress(signer);
   let chainId: Promise<bigint> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -122,7 +125,8 @@ export function createTransactionSender(options: TransactionSenderOptions): Tran
       gasPrice(),
       request.gasLimit ?? quantity('estimateGas', [estimateArgs]).then((g) => g + (g * GAS_MARGIN_PERCENT + 99n) / 100n),
     ]);
-    const raw = await wallet.signTransaction({ type: 0, chainId: id, nonce: Number(nonce), gasPrice: price, gasLimit, to, data, value });
+    // Legacy (type 0): every chain takes it, Kaia included, and the price covers a rising base fee.
+    const { raw } = signEthTx(signer, { type: 0, chainId: id, nonce: Number(nonce), fee: { type: 'legacy', gasPrice: price }, gasLimit, to, data, value });
     const hash = await call('sendRawTransaction', [raw]);
     if (typeof hash !== 'string') throw new Error(`${ns}_sendRawTransaction returned ${JSON.stringify(hash)}, not a hash`);
     return mined(hash);

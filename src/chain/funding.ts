@@ -10,7 +10,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { formatUnits, type SigningKey } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
+import { formatUnits } from 'ethers/utils';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';

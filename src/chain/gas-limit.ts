@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { getAddress, hexlify } from 'ethers';
+import { getAddress } from 'ethers/address';
+import { hexlify } from 'ethers/utils';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { errorMessage } from '../util/errors.js';

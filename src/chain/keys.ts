@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { inspect } from 'node:util';
 
-import { SigningKey } from 'ethers';
+import { SigningKey } from 'ethers/crypto';
 
 import { UsageError } from '../util/errors.js';
 

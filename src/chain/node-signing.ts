@@ -15,7 +15,8 @@
  * so the nonce manager bounds what the pool holds per account (--max-pending) exactly as for
  * signed transactions, and the inclusion tracker can heal, fill gaps and re-send by nonce.
  */
-import { concat, getBytes, type SigningKey, toUtf8Bytes } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
+import { concat, getBytes, toUtf8Bytes } from 'ethers/utils';
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../rpc/json-rpc.js';

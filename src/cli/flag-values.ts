@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { parseUnits } from 'ethers';
+import { parseUnits } from 'ethers/utils';
 
 import { basicAuthorization, type Header, HeaderError, parseHeader, parsePemCertificates, redactEndpoint } from '../rpc/endpoint.js';
 import { parseDuration } from '../util/duration.js';

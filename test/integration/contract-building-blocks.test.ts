@@ -74,7 +74,7 @@ describe('erc721Transfer', () => {
       richKey: PrivateKey.parse(chain.richKey, 'test'),
       tracker,
     });
-    const contracts = createContractDeployer({ sender: createTransactionSender({ rpc, wallet: new Wallet(chain.richKey) }), log: silent });
+    const contracts = createContractDeployer({ sender: createTransactionSender({ rpc, signer: new Wallet(chain.richKey).signingKey }), log: silent });
     const prepared = await prepareErc721({ rpc, endpoint: chain.url, log: silent, namespace: 'eth', tx, contracts });
     const { ledger } = prepared;
     expect(ledger.size).toBe(accounts * TOKENS_EACH);

@@ -60,7 +60,7 @@ describe('contracts on anvil', () => {
   beforeAll(async () => {
     chain = await startDevChain({ blockTime: 0.25 });
     rpc = new JsonRpcClient(chain.url, { timeoutMs: 10_000 });
-    sender = createTransactionSender({ rpc, wallet: new Wallet(chain.richKey), pollMs: 50 });
+    sender = createTransactionSender({ rpc, signer: new Wallet(chain.richKey).signingKey, pollMs: 50 });
     const { result: block } = await rpc.call('eth_getBlockByNumber', ['latest', false]);
     blockGasLimit = BigInt((block as { gasLimit: string }).gasLimit);
   });
@@ -262,7 +262,7 @@ describe('transaction sender errors', () => {
   it('names the failing step and never the key', async () => {
     const rpc = new JsonRpcClient('http://127.0.0.1:1/', { timeoutMs: 2_000 });
     const wallet = Wallet.createRandom();
-    const deployer = createContractDeployer({ sender: createTransactionSender({ rpc, wallet }) });
+    const deployer = createContractDeployer({ sender: createTransactionSender({ rpc, signer: wallet.signingKey }) });
     try {
       const err = (await deployer.deployContract(loadArtifact('General')).catch((e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(Error);

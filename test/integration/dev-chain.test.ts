@@ -12,7 +12,8 @@ import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DEV_CHAIN_SOURCE = fileURLToPath(new URL('../../src/app/dev-chain.ts', import.meta.url));
+// Built by `npm test`'s pretest, like the CLI the other tests start.
+const DEV_CHAIN_BUILT = new URL('../../dist/src/app/dev-chain.js', import.meta.url).href;
 const GONE_DEADLINE_MS = 10_000;
 
 function anvilAvailable(): { ok: boolean; reason: string } {
@@ -83,12 +84,12 @@ describe('startDevChain', () => {
     await expect(startDevChain({ blockTime: 0 })).rejects.toThrow(/block time/);
   });
 
-  // The child imports src/app/dev-chain.ts through Vite (which vitest runs on), so it tests the
-  // source, not a stale build. It prints anvil's pid, then ends as the mode says.
+  // The child imports the built dev-chain module as the CLI runs it (a module runner that
+  // closes after its import cannot serve the module's own later imports). It prints anvil's
+  // pid, then ends as the mode says.
   const CHILD = `
-    import { runnerImport } from 'vite';
-    const { module } = await runnerImport(${JSON.stringify(DEV_CHAIN_SOURCE)}, { configFile: false, logLevel: 'silent' });
-    const chain = await module.startDevChain();
+    const { startDevChain } = await import(${JSON.stringify(DEV_CHAIN_BUILT)});
+    const chain = await startDevChain();
     process.stdout.write(JSON.stringify({ pid: chain.pid }) + '\\n');
     if (process.argv[1] === 'wait') setInterval(() => {}, 1000);
     else if (process.argv[1] === 'exit') process.exit(3);

@@ -74,7 +74,7 @@ describe('read test cases against anvil, through the user loop', () => {
   beforeAll(async () => {
     chain = await startDevChain({ blockTime: 0.5 });
     rpc = new JsonRpcClient(chain.url, { timeoutMs: 10_000 });
-    const sender = createTransactionSender({ rpc, wallet: new Wallet(chain.richKey), pollMs: 50 });
+    const sender = createTransactionSender({ rpc, signer: new Wallet(chain.richKey).signingKey, pollMs: 50 });
     contracts = createContractDeployer({ sender });
   });
   afterAll(async () => {

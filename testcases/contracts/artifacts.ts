@@ -5,7 +5,7 @@
  * (the built CLI and the npm package) with no path guessing and no generated code. Adding a
  * contract takes one import line here; test/integration/contracts.test.ts checks that every source has one.
  */
-import type { InterfaceAbi } from 'ethers';
+import type { InterfaceAbi } from 'ethers/abi';
 
 import CardNft from './artifacts/CardNft.json' with { type: 'json' };
 import CpuHeavy from './artifacts/CpuHeavy.json' with { type: 'json' };

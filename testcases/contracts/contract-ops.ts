@@ -6,7 +6,7 @@
  * limit of its own) or a read (an eth_call, recorded under the call method). Every test case
  * records under its own name, whichever operation ran.
  */
-import type { Interface } from 'ethers';
+import type { Interface } from 'ethers/abi';
 
 import { defineTestCase, type TestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import type { User } from '../../src/runner/task.js';

@@ -2,7 +2,7 @@
  * cpuHeavy: CpuHeavy.sort(100, 1), the reference workload: a quicksort of 100 numbers in
  * memory, pure EVM work with no storage written (~282k gas). Success = accepted by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { loadArtifact } from './artifacts.js';
 import { fixedCallTestCase } from './contract-call.js';

@@ -3,7 +3,7 @@
  * call that runs no code of its own (~21.2k gas), so a block of them measures what any
  * transaction costs the node. Success = accepted by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { loadArtifact } from './artifacts.js';
 import { fixedCallTestCase } from './contract-call.js';

@@ -4,7 +4,7 @@
  * any run can spend, so a transfer cannot revert for want of tokens. Success = accepted by
  * the node, like valueTransfer.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';

@@ -9,7 +9,7 @@
  * on chain, and a reverted transfer leaves the id with its sender), and a transfer that
  * reverts should not count as a success.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase, type PreparedTestCase, type TestCaseContext } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';

@@ -5,7 +5,7 @@
  * the invitee and 1 wei to the host (~150-200k gas). The Go tools attached 100 peb, of which
  * 97 stayed in the contract each call; nothing stays behind here. Success = accepted by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase } from '../../src/api/test-case.js';
 import { randomAddress } from '../../src/chain/gas-limit.js';

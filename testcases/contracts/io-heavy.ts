@@ -8,7 +8,7 @@
  * operation's limit is the node's estimate of its costliest form plus 50 %. Success = accepted
  * by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import type { TestCase } from '../../src/api/test-case.js';
 import { loadArtifact } from './artifacts.js';

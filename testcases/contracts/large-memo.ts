@@ -3,7 +3,7 @@
  * calldata and up to 63 slot writes per transaction (up to ~1.5M gas). Success = accepted
  * by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase } from '../../src/api/test-case.js';
 import { randomInt, randomText } from '../../src/util/random-text.js';

@@ -4,7 +4,7 @@
  * comes from a sender's first card, the costliest, since no test account holds one when the
  * contract is deployed). Success = accepted by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { loadArtifact } from './artifacts.js';
 import { fixedCallTestCase } from './contract-call.js';

@@ -5,7 +5,7 @@
  * receipt in time), it is set aside for good, so that every id the ledger still hands out
  * is owned on chain by whom the ledger says.
  */
-import { getAddress } from 'ethers';
+import { getAddress } from 'ethers/address';
 
 export type TransferOutcome =
   /** Mined with status 1: the receiver owns it. */

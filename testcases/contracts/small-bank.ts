@@ -6,7 +6,7 @@
  * reverts: the cost is the string-keyed reads and the unchanged writes (~25-32k gas).
  * getBalance is an eth_call; the others are transactions, success = accepted by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import type { TestCase } from '../../src/api/test-case.js';
 import { loadArtifact } from './artifacts.js';

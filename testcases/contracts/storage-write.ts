@@ -3,7 +3,7 @@
  * key (814) and hash (40) each time, so every call fills fresh slots and the contract's
  * storage trie keeps growing. Success = accepted by the node.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase } from '../../src/api/test-case.js';
 import { randomText } from '../../src/util/random-text.js';

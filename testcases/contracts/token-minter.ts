@@ -8,7 +8,6 @@
  * else. The minter pays for deployment and minting out of its --charge; a charge too small
  * for that fails the setup with the node's "insufficient funds" and the minter's address.
  */
-import { Wallet } from 'ethers';
 import type { Logger } from 'pino';
 
 import type { TestAccount } from '../../src/chain/accounts.js';
@@ -40,7 +39,7 @@ export async function withMinter<T>(options: MinterOptions, what: string, work: 
   if (lease === null) throw new Error(`${what}: no test account to mint from`);
   const account = lease.account;
   try {
-    const sender = createTransactionSender({ rpc, wallet: new Wallet(account.signer), receiptTimeoutMs });
+    const sender = createTransactionSender({ rpc, signer: account.signer, receiptTimeoutMs });
     const deployer = createContractDeployer({ sender, log });
     return await work({ account, sender, deploy: (name) => deployer.deployContract(loadArtifact(name)) });
   } catch (err) {

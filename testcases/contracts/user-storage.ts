@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase } from '../../src/api/test-case.js';
 import { randomAddress } from '../../src/chain/gas-limit.js';

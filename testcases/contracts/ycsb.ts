@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import type { TestCase } from '../../src/api/test-case.js';
 import { loadArtifact } from './artifacts.js';

@@ -4,7 +4,7 @@
  * are asked for once per key (the caller's choice: request kind and sender) and reused, so
  * the measured load stays the sends, not list building.
  */
-import type { AccessList } from 'ethers';
+import type { AccessList } from 'ethers/transaction';
 import type { Logger } from 'pino';
 
 import { isMissingMethod } from '../../src/chain/chain-context.js';

@@ -7,7 +7,9 @@
  * General, a transfer to its recipient. Recorded under type = the send method, name = the
  * test case; the time runs from the send to the receipt.
  */
-import { type AccessList, getCreateAddress, Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
+import { getCreateAddress } from 'ethers/address';
+import type { AccessList } from 'ethers/transaction';
 
 import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';

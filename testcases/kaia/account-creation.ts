@@ -7,7 +7,8 @@
  * whether it decodes a 0x18 (account-creation-probe.ts) before anything is funded, and refuses
  * in one line when it does not; a node that does takes it like any other Kaia type.
  */
-import { hexlify, randomBytes, SigningKey } from 'ethers';
+import { randomBytes, SigningKey } from 'ethers/crypto';
+import { hexlify } from 'ethers/utils';
 
 import { probeAccountCreation } from '../../src/chain/kaia/account-creation-probe.js';
 import { accountKeyPublic } from '../../src/chain/kaia/account-key.js';

@@ -20,7 +20,7 @@
  * covers the vault's minimum deposit; then every test account holding less than that deposits
  * the difference as a searcher, and the General contract is deployed by the rich key.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import type { TestCase } from '../../src/api/test-case.js';
 import { ChainHead } from '../../src/chain/chain-head.js';

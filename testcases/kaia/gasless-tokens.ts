@@ -5,7 +5,7 @@
  * GaslessSwapRouter itself swaps on (`getDEXInfo(token)`: a Uniswap V2 router,
  * `swapExactETHForTokens` along [WKAIA, token]), see setup-sends.ts.
  */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { ERC20_GASLESS, GASLESS_SWAP_ROUTER } from '../../src/chain/kaia/gasless.js';

@@ -22,7 +22,7 @@
  * its last is pending, and the node then runs it as two ordinary transactions the account
  * pays for; setup says so.
  */
-import { MaxUint256 } from 'ethers';
+import { MaxUint256 } from 'ethers/constants';
 
 import type { TestCase } from '../../src/api/test-case.js';
 import type { TestAccount } from '../../src/chain/accounts.js';

@@ -4,7 +4,7 @@
  * the nonce manager, which reads every nonce again afterwards. Legacy, through eth_*: Kaia
  * answers it for legacy transactions, and its kaia_ namespace spells chainID differently.
  */
-import { type Interface, type Result, Wallet } from 'ethers';
+import type { Interface, Result } from 'ethers/abi';
 
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { createTransactionSender, type TransactionRequest } from '../../src/chain/deploy.js';
@@ -26,7 +26,7 @@ export async function sendFromEach(
     await mapLimit(accounts, CONCURRENCY, async (account) => {
       const sender = createTransactionSender({
         rpc: setup.rpc,
-        wallet: new Wallet(account.signer),
+        signer: account.signer,
         namespace: 'eth',
         receiptTimeoutMs: setup.settings.receiptTimeoutMs,
       });

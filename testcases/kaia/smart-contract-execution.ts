@@ -4,7 +4,10 @@
  * test account. The General contract is deployed once per process by the rich key. As in the
  * Go load testers, the fee payer of the delegated ones is the sender itself.
  */
-import { getAddress, hexlify, Interface, randomBytes } from 'ethers';
+import { Interface } from 'ethers/abi';
+import { getAddress } from 'ethers/address';
+import { randomBytes } from 'ethers/crypto';
+import { hexlify } from 'ethers/utils';
 
 import type { TestCase } from '../../src/api/test-case.js';
 import { KaiaTxType, type KaiaTxTypeCode } from '../../src/chain/kaia/tx-types.js';

@@ -1,5 +1,5 @@
 /** call: eth_call of UserStorage.get() on a contract deployed at setup. */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase } from '../../src/api/test-case.js';
 import { type CallLabel, describeResult, timedCall } from '../../src/runner/timed-call.js';

@@ -1,5 +1,5 @@
 /** estimateGas: eth_estimateGas of UserStorage.set(random n) on a contract deployed at setup. */
-import { Interface } from 'ethers';
+import { Interface } from 'ethers/abi';
 
 import { defineTestCase } from '../../src/api/test-case.js';
 import { isPositiveHexQuantity } from '../../src/chain/encoding/hex.js';

@@ -1,5 +1,5 @@
 /** getBalance: the balance of one of a fixed set of addresses; no funded accounts needed. */
-import { getAddress } from 'ethers';
+import { getAddress } from 'ethers/address';
 
 import { defineTestCase, type TestCase } from '../../src/api/test-case.js';
 import { isHexQuantity } from '../../src/chain/encoding/hex.js';

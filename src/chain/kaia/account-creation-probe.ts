@@ -5,7 +5,9 @@
  * returns its sender, a read with no effect: a 0x18 signed by a throwaway key answers with
  * that key's address only on a node that decodes the type.
  */
-import { computeAddress, hexlify, randomBytes, SigningKey } from 'ethers';
+import { randomBytes, SigningKey } from 'ethers/crypto';
+import { computeAddress } from 'ethers/transaction';
+import { hexlify } from 'ethers/utils';
 
 import { RpcError } from '../../rpc/rpc-error.js';
 import { errorMessage } from '../../util/errors.js';

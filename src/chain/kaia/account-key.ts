@@ -2,7 +2,8 @@
  * Kaia account keys in the RLP form an AccountUpdate transaction carries (`key` field):
  * the key type byte followed by the RLP of the key (docs.kaia.io, "Accounts").
  */
-import { encodeRlp, SigningKey } from 'ethers';
+import { SigningKey } from 'ethers/crypto';
+import { encodeRlp } from 'ethers/utils';
 
 /** AccountKeyLegacy: the address is derived from the signing key, as on Ethereum. */
 export const ACCOUNT_KEY_LEGACY = '0x01c0';

@@ -7,7 +7,9 @@
  * the searcher's 65-byte signature as an EIP-191 personal message. Both signatures are
  * r ‖ s ‖ v with v 27 or 28. The bid goes to the node with `auction_submitBid`.
  */
-import { getBytes, hashMessage, hexlify, type SigningKey, toQuantity, TypedDataEncoder } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
+import { hashMessage, TypedDataEncoder } from 'ethers/hash';
+import { getBytes, hexlify, toQuantity } from 'ethers/utils';
 
 import { defaultEcdsaSigner } from '../signing/ecdsa.js';
 

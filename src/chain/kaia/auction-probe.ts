@@ -6,7 +6,11 @@
  * secret, given in KLAYWORKER_AUCTIONEER_KEY (never on the command line). Each searcher must
  * then hold the deposit vault's minimum deposit. What is missing is named in one line.
  */
-import { computeAddress, getAddress, Interface, type SigningKey, ZeroAddress } from 'ethers';
+import { Interface } from 'ethers/abi';
+import { getAddress } from 'ethers/address';
+import { ZeroAddress } from 'ethers/constants';
+import type { SigningKey } from 'ethers/crypto';
+import { computeAddress } from 'ethers/transaction';
 
 import { RpcError } from '../../rpc/rpc-error.js';
 import { errorMessage } from '../../util/errors.js';

@@ -5,7 +5,8 @@
  * the tokens it swaps; a node without the module, with it disabled, or with no router or
  * token is refused in one line naming what is missing.
  */
-import { getAddress, ZeroAddress } from 'ethers';
+import { getAddress } from 'ethers/address';
+import { ZeroAddress } from 'ethers/constants';
 
 import { RpcError } from '../../rpc/rpc-error.js';
 import { errorMessage } from '../../util/errors.js';

@@ -14,7 +14,8 @@
  * `amountRepay`, and `amountIn` must buy at least `minAmountOut` at the router's price
  * (`getAmountIn`). Legacy transactions only: the node must know the most each can cost.
  */
-import { Interface, MaxUint256 } from 'ethers';
+import { Interface } from 'ethers/abi';
+import { MaxUint256 } from 'ethers/constants';
 
 /** params.TxGas: the lend transaction the proposer adds is a plain 21,000-gas transfer. */
 const LEND_TX_GAS = 21_000n;

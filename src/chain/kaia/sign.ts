@@ -9,7 +9,9 @@
  * Pass SigningKey objects rather than hex strings in loops: building one derives the public
  * key, which costs about as much as a signature.
  */
-import { computeAddress, getBytes, SigningKey } from 'ethers';
+import { SigningKey } from 'ethers/crypto';
+import { computeAddress } from 'ethers/transaction';
+import { getBytes } from 'ethers/utils';
 
 import { keccak256, keccak256Hex } from '../encoding/keccak.js';
 import { defaultEcdsaSigner, type RecoverableSignature } from '../signing/ecdsa.js';

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 
-import type { SigningKey } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
 
 export type SigningBackend = 'native' | 'js';
 

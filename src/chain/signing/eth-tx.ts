@@ -6,7 +6,7 @@
  * encodes (encoding/eth-tx-rlp.ts), the one keccak hashes, the one ECDSA signer signs
  * (ecdsa.ts: native when it loads).
  */
-import type { SigningKey } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
 
 import { type FeeQuote, maxPricePerGas } from '../chain-context.js';
 import { type AccessListEntry, encodeSignedEthTx, encodeUnsignedEthTx, type EthTxFields, type EthTxType } from '../encoding/eth-tx-rlp.js';

@@ -5,7 +5,7 @@
  * (ecdsa.ts); the bytes are the same as ethers' own Transaction signing either way.
  * Hashing uses the project's one keccak (encoding/keccak.ts), hashed twice per transfer.
  */
-import type { SigningKey } from 'ethers';
+import type { SigningKey } from 'ethers/crypto';
 
 import type { FeeQuote } from '../chain-context.js';
 import { keccak256, keccak256Hex } from '../encoding/keccak.js';
