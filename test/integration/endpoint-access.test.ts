@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { standaloneArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
 import { type GuardedRpcServer, startGuardedRpcServer } from '../support/guarded-rpc-server.js';
 import { CLI, killStarted, startProcess } from '../support/processes.js';
@@ -29,6 +30,8 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
+const BLOCK_NUMBERS = { users: 2, rate: 2, time: '2s', tc: 'blockNumber' };
+
 /** `klayworker --standalone … --tc blockNumber` for 2 s: its exit code, output, --json summary and the failure messages of --csv. */
 async function blockNumberRun(
   endpoint: string,
@@ -37,13 +40,9 @@ async function blockNumberRun(
 ): Promise<{ code: number | string; output: string; summary: Summary; failures: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-endpoint-'));
   const json = join(dir, 'out.json');
-  const worker = startProcess(
-    process.execPath,
-    [CLI, '--standalone', '-u', '2', '-r', '2', '-t', '2s', '--tc', 'blockNumber', '--endpoint', endpoint, '--json', json, '--csv', join(dir, 'run'), ...extra],
-    {
-      env,
-    },
-  );
+  const worker = startProcess(process.execPath, standaloneArgv(BLOCK_NUMBERS, '--endpoint', endpoint, '--json', json, '--csv', join(dir, 'run'), ...extra), {
+    env,
+  });
   const code = await worker.exited(30_000);
   const failures = parseCsv(readFileSync(join(dir, 'run_failures.csv'), 'utf8')).map((row) => row.Error!);
   return { code, output: worker.output(), summary: JSON.parse(readFileSync(json, 'utf8')) as Summary, failures };
@@ -51,21 +50,7 @@ async function blockNumberRun(
 
 /** The same run against an endpoint that refuses it: the exit code, and the last line it printed. */
 async function refusedRun(endpoint: string, extra: string[] = []): Promise<{ code: number | string; output: string; last: string }> {
-  const worker = startProcess(process.execPath, [
-    CLI,
-    '--standalone',
-    '-u',
-    '2',
-    '-r',
-    '2',
-    '-t',
-    '2s',
-    '--tc',
-    'blockNumber',
-    '--endpoint',
-    endpoint,
-    ...extra,
-  ]);
+  const worker = startProcess(process.execPath, standaloneArgv(BLOCK_NUMBERS, '--endpoint', endpoint, ...extra));
   const code = await worker.exited(30_000);
   return { code, output: worker.output(), last: worker.output().trim().split('\n').at(-1) ?? '' };
 }

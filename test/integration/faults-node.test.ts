@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { standaloneArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
 import { type FaultMode, FaultyProxy } from '../support/faulty-proxy.js';
-import { CLI, eventually, killStarted, startProcess } from '../support/processes.js';
+import { eventually, killStarted, startProcess } from '../support/processes.js';
 
 let chain: DevChain;
 let proxy: FaultyProxy | null = null;
@@ -48,28 +49,22 @@ describe('a faulty node', () => {
     proxy.slowMs = 1_500;
     // Down at start: nothing is listening when the worker begins.
     await proxy.setMode('down');
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '-u',
-      '4',
-      '-r',
-      '100',
-      '-t',
-      '60s',
-      '--max-rps',
-      '100',
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      proxy.url,
-      '--rpc-timeout',
-      '500ms',
-      '--json',
-      join(dir, 'summary.json'),
-      '--csv',
-      join(dir, 'run'),
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      standaloneArgv(
+        { users: 4, rate: 100, time: '60s', tc: 'blockNumber' },
+        '--max-rps',
+        '100',
+        '--endpoint',
+        proxy.url,
+        '--rpc-timeout',
+        '500ms',
+        '--json',
+        join(dir, 'summary.json'),
+        '--csv',
+        join(dir, 'run'),
+      ),
+    );
     await worker.waitForOutput(/standalone test started/, 20_000);
 
     for (const mode of ['down', 'pass', 'slow', 'http500', 'rpc-error', 'malformed', 'reset', 'pass'] as const) {

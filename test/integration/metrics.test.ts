@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { standaloneArgv } from '../support/cli-argv.js';
 import { replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { MockMaster } from '../support/mock-master.js';
 import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
@@ -68,6 +69,11 @@ interface Summary {
   total: { requests: number; failures: number; avg_ms: number };
 }
 
+/** Metrics on a port of the system's choosing (its URL in the JSON log) and the --json summary in `dir`, to compare. */
+function scrapedAndSummed(dir: string): string[] {
+  return ['--metrics-port', '127.0.0.1:0', '--json', join(dir, 'summary.json'), '--log-format', 'json'];
+}
+
 /** The counts of one scrape against a --json summary: the same requests, failures and times. */
 function expectAgreement(samples: Sample[], summary: Summary): void {
   expect(value(samples, 'klayworker_requests_total', SERIES)).toBe(summary.total.requests);
@@ -83,28 +89,10 @@ describe('--metrics-port', () => {
     const node = await flakyNode();
     const dir = mkdtempSync(join(tmpdir(), 'kw-metrics-'));
     // 20 per second for 3 s: at most 60 requests, all done a while before the end.
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '-u',
-      '4',
-      '-r',
-      '100',
-      '-t',
-      '3s',
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      node,
-      '--max-rps',
-      '20',
-      '--metrics-port',
-      '127.0.0.1:0',
-      '--json',
-      join(dir, 'summary.json'),
-      '--log-format',
-      'json',
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      standaloneArgv({ users: 4, rate: 100, time: '3s', tc: 'blockNumber' }, '--endpoint', node, '--max-rps', '20', ...scrapedAndSummed(dir)),
+    );
     const url = await metricsUrl(worker);
     await worker.waitForOutput(/standalone test started/, 10_000);
     // Scraped every 100 ms while it runs (a fixed wait could land after the end on a loaded
@@ -161,12 +149,7 @@ describe('--metrics-port', () => {
       String(master.port),
       '--max-rps',
       '30',
-      '--metrics-port',
-      '127.0.0.1:0',
-      '--json',
-      join(dir, 'summary.json'),
-      '--log-format',
-      'json',
+      ...scrapedAndSummed(dir),
     ]);
     const url = await metricsUrl(worker);
     const ready = await master.waitFor('client_ready', { timeoutMs: 30_000 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { standaloneArgv } from '../support/cli-argv.js';
 import { type GuardedRpcServer, startGuardedRpcServer } from '../support/guarded-rpc-server.js';
 import { MockMaster } from '../support/mock-master.js';
 import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
@@ -54,6 +55,11 @@ function processTreeArgv(pid: number): string[] {
   return argv;
 }
 
+/** Every line logged, at trace level, and every file written (CSV and JSON) into `out`: all a leak could reach. */
+function tracedToFiles(out: string): string[] {
+  return ['--log-level', 'trace', '--log-format', 'json', '--csv', join(out, 'run'), '--json', join(out, 'summary.json')];
+}
+
 async function runAndCollect(worker: Proc, outDir: string): Promise<{ text: string; argv: string[] }> {
   await worker.waitForOutput(/standalone test started/, 60_000);
   const argv = processTreeArgv(worker.child.pid!);
@@ -76,31 +82,15 @@ describe('the private key', () => {
       const out = mkdtempSync(join(tmpdir(), `klayworker-secrets-${name}-`));
       const worker = startProcess(
         process.execPath,
-        [
-          CLI,
-          '--standalone',
-          '-u',
-          '4',
-          '-r',
-          '20',
-          '-t',
-          '3s',
-          '--tc',
-          'valueTransfer,receiptCheck',
+        standaloneArgv(
+          { users: 4, rate: 20, time: '3s', tc: 'valueTransfer,receiptCheck' },
           '--accounts',
           '6',
           '--endpoint',
           chain.url,
-          '--log-level',
-          'trace',
-          '--log-format',
-          'json',
-          '--csv',
-          join(out, 'run'),
-          '--json',
-          join(out, 'summary.json'),
+          ...tracedToFiles(out),
           ...args,
-        ],
+        ),
         { env },
       );
       const { text, argv } = await runAndCollect(worker, out);
@@ -112,24 +102,10 @@ describe('the private key', () => {
 
   it('with the embedded dev chain, its funded key stays out of every output and child argv', async () => {
     const out = mkdtempSync(join(tmpdir(), 'klayworker-secrets-embedded-'));
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '-u',
-      '2',
-      '-r',
-      '20',
-      '-t',
-      '3s',
-      '--tc',
-      'valueTransfer',
-      '--accounts',
-      '4',
-      '--log-level',
-      'trace',
-      '--json',
-      join(out, 'summary.json'),
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      standaloneArgv({ users: 2, rate: 20, time: '3s', tc: 'valueTransfer' }, '--accounts', '4', '--log-level', 'trace', '--json', join(out, 'summary.json')),
+    );
     const { text, argv } = await runAndCollect(worker, out);
     // The embedded anvil is started the same way each time, so its first dev key is this one.
     expect(argv.some((a) => /anvil/.test(a))).toBe(true);
@@ -162,30 +138,10 @@ describe("the endpoint's credentials and --header values", () => {
         ['refused', 'x-api-key: s3cret-wrong', 1],
       ] as const) {
         const out = mkdtempSync(join(tmpdir(), `klayworker-secrets-endpoint-${name}-`));
-        const worker = startProcess(process.execPath, [
-          CLI,
-          '--standalone',
-          '-u',
-          '2',
-          '-r',
-          '20',
-          '-t',
-          '2s',
-          '--tc',
-          'blockNumber',
-          '--endpoint',
-          url,
-          '--header',
-          header,
-          '--log-level',
-          'trace',
-          '--log-format',
-          'json',
-          '--csv',
-          join(out, 'run'),
-          '--json',
-          join(out, 'summary.json'),
-        ]);
+        const worker = startProcess(
+          process.execPath,
+          standaloneArgv({ users: 2, rate: 20, time: '2s', tc: 'blockNumber' }, '--endpoint', url, '--header', header, ...tracedToFiles(out)),
+        );
         expect(await worker.exited(60_000), worker.output().slice(-1500)).toBe(exitCode);
         const files = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8'));
         const text = [worker.output(), ...files].join('\n');

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { standaloneArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
-import { CLI, killStarted, startProcess } from '../support/processes.js';
+import { killStarted, startProcess } from '../support/processes.js';
 
 let chain: DevChain;
 beforeAll(async () => {
@@ -34,26 +35,20 @@ describe('standalone', () => {
   // second's budget (with 20, one answer stalled past a second cost that second's 50).
   it('--max-rps 50 for 20 s achieves 50 rps within 2%', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-rps-'));
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '-u',
-      '100',
-      '-r',
-      '100',
-      '-t',
-      '20s',
-      '--max-rps',
-      '50',
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      chain.url,
-      '--json',
-      join(dir, 'summary.json'),
-      '--csv',
-      join(dir, 'run'),
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      standaloneArgv(
+        { users: 100, rate: 100, time: '20s', tc: 'blockNumber' },
+        '--max-rps',
+        '50',
+        '--endpoint',
+        chain.url,
+        '--json',
+        join(dir, 'summary.json'),
+        '--csv',
+        join(dir, 'run'),
+      ),
+    );
     expect(await worker.exited(60_000)).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
     expect(summary.users).toBe(100);
@@ -76,42 +71,17 @@ describe('standalone', () => {
 
   it('a test case named twice (by name and by alias) is refused before anything starts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '-u',
-      '8',
-      '-r',
-      '100',
-      '-t',
-      '3s',
-      '--tc',
-      'blockNumber:3,readBlockNumber:1',
-      '--endpoint',
-      chain.url,
-      '--json',
-      join(dir, 'summary.json'),
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      standaloneArgv({ users: 8, rate: 100, time: '3s', tc: 'blockNumber:3,readBlockNumber:1' }, '--endpoint', chain.url, '--json', join(dir, 'summary.json')),
+    );
     expect(await worker.exited(30_000)).toBe(2);
     expect(worker.output()).toMatch(/--tc/);
   }, 60_000);
 
   it('without --endpoint, starts an embedded anvil, uses it, and leaves nothing running', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-embedded-'));
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '-u',
-      '2',
-      '-r',
-      '10',
-      '-t',
-      '3s',
-      '--tc',
-      'blockNumber',
-      '--json',
-      join(dir, 'summary.json'),
-    ]);
+    const worker = startProcess(process.execPath, standaloneArgv({ users: 2, rate: 10, time: '3s', tc: 'blockNumber' }, '--json', join(dir, 'summary.json')));
     const [, url] = await worker.waitForOutput(/embedded anvil dev chain[\s\S]*?(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
     expect(await worker.exited(30_000)).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { loadTestCaseModules } from '../../src/app/test-case-modules.js';
+import { standaloneArgv } from '../support/cli-argv.js';
 import { CLI, killStarted, REPO_ROOT, startProcess } from '../support/processes.js';
 import { readmeExample, readmeExampleAsJs } from '../support/readme-example.js';
 
@@ -54,26 +55,20 @@ describe('--tc-module', () => {
       const file = join(work, name);
       writeFileSync(file, example);
       const json = join(work, 'summary.json');
-      const worker = startProcess(process.execPath, [
-        CLI,
-        '--standalone',
-        '-u',
-        '4',
-        '-r',
-        '20',
-        '-t',
-        '3s',
-        '--tc-module',
-        file,
-        '--tc',
-        'chainIdCheck:1,blockNumber:1',
-        '--endpoint',
-        chain.url,
-        '--max-rps',
-        '200',
-        '--json',
-        json,
-      ]);
+      const worker = startProcess(
+        process.execPath,
+        standaloneArgv(
+          { users: 4, rate: 20, time: '3s', tc: 'chainIdCheck:1,blockNumber:1' },
+          '--tc-module',
+          file,
+          '--endpoint',
+          chain.url,
+          '--max-rps',
+          '200',
+          '--json',
+          json,
+        ),
+      );
       expect(await worker.exited(90_000), worker.output().slice(-1500)).toBe(0);
       const summary = JSON.parse(readFileSync(json, 'utf8')) as { total: { failures: number }; tasks: { type: string; name: string; requests: number }[] };
       expect(summary.total.failures).toBe(0);
