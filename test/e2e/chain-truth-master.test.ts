@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { BLOCK_TRANSFERS } from '../support/chain-audit.js';
+import { masterWorkerArgv } from '../support/cli-argv.js';
 import { useDevChain } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
-import { CLI, eventually, freePort, startProcess } from '../support/processes.js';
+import { eventually, freePort, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { accountsOf, expectConserved, nonceSum, readSummary, sum } from '../support/test-accounts.js';
 
@@ -33,25 +34,22 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
     const seeds = ['master-a', 'master-b'];
     const accounts = seeds.flatMap((s) => accountsOf(dev.chain.richKey, s, 40).map((a) => a.address));
     const workers = seeds.map((seed) =>
-      startProcess(process.execPath, [
-        CLI,
-        '--tc',
-        'valueTransfer',
-        '--endpoint',
-        dev.chain.url,
-        '--key-file',
-        dev.keyFile,
-        '--accounts',
-        '40',
-        '--account-seed',
-        seed,
-        '--master-port',
-        String(port),
-        '--json',
-        join(dir, `${seed}.json`),
-        '--log-format',
-        'json',
-      ]),
+      startProcess(
+        process.execPath,
+        masterWorkerArgv(
+          { tc: 'valueTransfer', endpoint: dev.chain.url, masterPort: port },
+          '--key-file',
+          dev.keyFile,
+          '--accounts',
+          '40',
+          '--account-seed',
+          seed,
+          '--json',
+          join(dir, `${seed}.json`),
+          '--log-format',
+          'json',
+        ),
+      ),
     );
     const allWorkers = async (state: string) => {
       const s = await master.stats();

@@ -6,21 +6,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { masterWorkerArgv } from '../support/cli-argv.js';
+import { useDevChainIf } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
-import { CLI, eventually, freePort, killStarted, startProcess } from '../support/processes.js';
+import { eventually, freePort, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
-let chain: DevChain | null = null;
-beforeAll(async () => {
-  if (HAVE_LOCUST) chain = await startDevChain({ blockTime: 1 });
-});
-afterAll(async () => {
-  await chain?.stop();
-});
-afterEach(() => killStarted());
+const dev = useDevChainIf(HAVE_LOCUST);
 
 describe('master faults', () => {
   it('a 2.12.1 master killed and restarted on the same port: the worker stops, registers again within 10 s, and the new test counts right', async (ctx) => {
@@ -28,19 +22,10 @@ describe('master faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-master-restart-'));
     const port = await freePort();
     const first = startWebMaster(port, await freePort());
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      chain!.url,
-      '--master-port',
-      String(port),
-      '--max-rps',
-      '100',
-      '--json',
-      join(dir, 'w.json'),
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      masterWorkerArgv({ tc: 'blockNumber', endpoint: dev.chain.url, masterPort: port }, '--max-rps', '100', '--json', join(dir, 'w.json')),
+    );
 
     await eventually(() => first.workerIs('ready'), 30_000, 'the worker to register');
     await first.swarm(4);
@@ -79,17 +64,10 @@ describe('master faults', () => {
 
   it('no master at start: a clear line every few seconds, then a clear error and exit 1 after --connect-timeout', async () => {
     const port = await freePort();
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      'http://127.0.0.1:9',
-      '--master-port',
-      String(port),
-      '--connect-timeout',
-      '7s',
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      masterWorkerArgv({ tc: 'blockNumber', endpoint: 'http://127.0.0.1:9', masterPort: port }, '--connect-timeout', '7s'),
+    );
     // Counted from the worker's first line about the master (its start-up is not the wait: on
     // a busy machine that took over 7 s once).
     await worker.waitForOutput(/connecting to the Locust master/, 20_000);

@@ -39,38 +39,22 @@ describe('network partition', () => {
     const { stats } = master;
 
     // One worker on the far host (with its own embedded chain), one here.
-    const far = startProcess('ip', [
-      'netns',
-      'exec',
-      host.name,
-      process.execPath,
+    const { localAddress } = host;
+    const workerArgv = (name: string) => [
       CLI,
       '--tc',
       'blockNumber',
       '--master-host',
-      host.localAddress,
+      localAddress,
       '--master-port',
       String(port),
       '--max-rps',
       '100',
       '--json',
-      join(dir, 'far.json'),
-    ]);
-    const near = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      chain.url,
-      '--master-host',
-      host.localAddress,
-      '--master-port',
-      String(port),
-      '--max-rps',
-      '100',
-      '--json',
-      join(dir, 'near.json'),
-    ]);
+      join(dir, `${name}.json`),
+    ];
+    const far = startProcess('ip', ['netns', 'exec', host.name, process.execPath, ...workerArgv('far')]);
+    const near = startProcess(process.execPath, [...workerArgv('near'), '--endpoint', chain.url]);
     await eventually(async () => ((await stats()).workers.filter((w) => w.state === 'ready').length === 2 ? true : undefined), 40_000, 'two workers ready');
     const farId = (await far.waitForOutput(/nodeId[":\s]+([^\s",]+)/, 10_000))[1]!;
 

@@ -6,12 +6,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
+import { masterWorkerArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
+import { useDevChainIf } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster, startWebMaster } from '../support/locust.js';
-import { CLI, eventually, freePort, killStarted, type Proc, REPO_ROOT, startProcess } from '../support/processes.js';
+import { CLI, eventually, freePort, type Proc, REPO_ROOT, startProcess } from '../support/processes.js';
 import { readmeExample } from '../support/readme-example.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
@@ -22,31 +23,13 @@ interface WorkerSummary {
   tasks: { type: string; name: string; requests: number; failures: number }[];
 }
 
-let chain: DevChain | null = null;
-
-beforeAll(async () => {
-  if (HAVE_LOCUST) chain = await startDevChain({ blockTime: 1 });
-});
-afterAll(async () => {
-  await chain?.stop();
-});
-afterEach(() => killStarted());
+const dev = useDevChainIf(HAVE_LOCUST);
 
 function startWorker(masterPort: number, jsonFile: string, extra: string[] = []): Proc {
-  return startProcess(process.execPath, [
-    CLI,
-    '--tc',
-    'blockNumber',
-    '--endpoint',
-    chain!.url,
-    '--master-port',
-    String(masterPort),
-    '--json',
-    jsonFile,
-    '--log-format',
-    'json',
-    ...extra,
-  ]);
+  return startProcess(
+    process.execPath,
+    masterWorkerArgv({ tc: 'blockNumber', endpoint: dev.chain.url, masterPort }, '--json', jsonFile, '--log-format', 'json', ...extra),
+  );
 }
 
 function readSummary(file: string): WorkerSummary {
@@ -137,7 +120,7 @@ describe('with a real Locust 2.12.1 master', () => {
         LOCUST_MODE_WORKER: 'true',
         KLAYWORKER_TC: 'chainIdCheck,blockNumber',
         KLAYWORKER_TC_MODULE: module,
-        KLAYWORKER_ENDPOINT: chain!.url,
+        KLAYWORKER_ENDPOINT: dev.chain.url,
         KLAYWORKER_MAX_RPS: '100',
         KLAYWORKER_JSON: join(dir, 'w.json'),
         KLAYWORKER_LOG_FORMAT: 'json',

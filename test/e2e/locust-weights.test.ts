@@ -14,13 +14,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { KEY_ENV } from '../../src/chain/keys.js';
+import { masterWorkerArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
+import { useDevChainIf } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster } from '../support/locust.js';
-import { CLI, freePort, killStarted, type Proc, startProcess } from '../support/processes.js';
+import { freePort, type Proc, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { readSummary, row } from '../support/test-accounts.js';
 
@@ -28,25 +29,11 @@ const USERS_PER_WORKER = 20;
 /** The ratio of 15:5 users, with room for the partial round at either end of the run. */
 const RATIO_BOUNDS = [2.6, 3.4] as const;
 
-let chain: DevChain | null = null;
-
-beforeAll(async () => {
-  if (HAVE_LOCUST) chain = await startDevChain({ blockTime: 1 });
-});
-afterAll(async () => {
-  await chain?.stop();
-});
-afterEach(() => killStarted());
+const dev = useDevChainIf(HAVE_LOCUST);
 
 function startWorker(masterPort: number, jsonFile: string, seed: string): Proc {
-  const args = [
-    CLI,
-    '--tc',
-    'valueTransfer:3,blockNumber:1',
-    '--endpoint',
-    chain!.url,
-    '--master-port',
-    String(masterPort),
+  const args = masterWorkerArgv(
+    { tc: 'valueTransfer:3,blockNumber:1', endpoint: dev.chain.url, masterPort },
     '--json',
     jsonFile,
     '--accounts',
@@ -59,8 +46,8 @@ function startWorker(masterPort: number, jsonFile: string, seed: string): Proc {
     'smooth',
     '--log-format',
     'json',
-  ];
-  return startProcess(process.execPath, args, { env: { [KEY_ENV]: chain!.richKey } });
+  );
+  return startProcess(process.execPath, args, { env: { [KEY_ENV]: dev.chain.richKey } });
 }
 
 describe('test-case weights with a real Locust 2.12.1 master', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { standaloneArgv } from '../support/cli-argv.js';
+import { masterWorkerArgv, standaloneArgv } from '../support/cli-argv.js';
 import { replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { MockMaster } from '../support/mock-master.js';
 import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
@@ -139,18 +139,10 @@ describe('--metrics-port', () => {
     const master = await MockMaster.start();
     cleanup.push(() => master.close());
     const dir = mkdtempSync(join(tmpdir(), 'kw-metrics-'));
-    const worker = startProcess(process.execPath, [
-      CLI,
-      '--tc',
-      'blockNumber',
-      '--endpoint',
-      node,
-      '--master-port',
-      String(master.port),
-      '--max-rps',
-      '30',
-      ...scrapedAndSummed(dir),
-    ]);
+    const worker = startProcess(
+      process.execPath,
+      masterWorkerArgv({ tc: 'blockNumber', endpoint: node, masterPort: master.port }, '--max-rps', '30', ...scrapedAndSummed(dir)),
+    );
     const url = await metricsUrl(worker);
     const ready = await master.waitFor('client_ready', { timeoutMs: 30_000 });
     expect(value(await scrape(url), 'klayworker_state', { state: 'ready' })).toBe(1);

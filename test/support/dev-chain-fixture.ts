@@ -1,6 +1,7 @@
 /**
  * One embedded anvil (`--block-time 1`) per test file, a client for it and a key file for its
- * funded account; processes the tests start are killed after each test.
+ * funded account; processes the tests start are killed after each test. For the e2e files, the
+ * anvil alone, and only when the tools their tests need are there.
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
@@ -26,6 +27,22 @@ export function useDevChain(): DevChainFixture {
   });
   afterAll(async () => {
     await fixture.rpc?.close();
+    await fixture.chain?.stop();
+  });
+  afterEach(() => killStarted());
+  return fixture;
+}
+
+/**
+ * The anvil alone, started only when `available` (else every test of the file skips and a chain
+ * would be wasted); the field is set once `beforeAll` has run.
+ */
+export function useDevChainIf(available: boolean): { readonly chain: DevChain } {
+  const fixture = {} as { chain: DevChain };
+  beforeAll(async () => {
+    if (available) fixture.chain = await startDevChain({ blockTime: 1 });
+  });
+  afterAll(async () => {
     await fixture.chain?.stop();
   });
   afterEach(() => killStarted());
