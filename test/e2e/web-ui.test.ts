@@ -8,22 +8,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { CHROMIUM, type HeadlessBrowser, openHeadlessBrowser } from '../support/browser.js';
+import { masterWorkerArgv } from '../support/cli-argv.js';
+import { useDevChainIf } from '../support/dev-chain-fixture.js';
+import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
 import { LocustWebUi, parseFormattedBytes, parsePercent, type TableRow } from '../support/locust-web-ui.js';
-import { CLI, eventually, freePort, killStarted, LOCUST, type Proc, REPO_ROOT, startProcess, withDeadline } from '../support/processes.js';
+import { eventually, freePort, killStarted, type Proc, REPO_ROOT, startProcess, withDeadline } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
-const haveLocust = existsSync(LOCUST);
 const haveChromium = existsSync(CHROMIUM);
-const LOCUST_MISSING = `no Locust master at ${LOCUST} (apt-get install -y python3-locust)`;
 const CHROMIUM_MISSING = `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
-const DUMMY = join(REPO_ROOT, 'dummy.py');
 const ARTIFACTS = join(REPO_ROOT, 'test-results');
-/** Lines that mean the 2.12.1 master's receive loop or an event handler died. */
-const MASTER_CRASH = /Unhandled exception|Uncaught exception|Traceback/;
 const USERS = 20;
 const SPAWN_RATE = 10;
 
@@ -36,15 +33,11 @@ interface MasterStats {
   stats: { name: string; num_requests: number; num_failures: number }[];
 }
 
-let chain: DevChain | null = null;
+const dev = useDevChainIf(HAVE_LOCUST && haveChromium);
 let browser: HeadlessBrowser | null = null;
 
-beforeAll(async () => {
-  if (haveLocust && haveChromium) chain = await startDevChain({ blockTime: 1 });
-});
-afterAll(async () => {
-  await chain?.stop();
-});
+// Registered after the fixture's, so it runs before it (after hooks run in reverse): the
+// browser closes before the processes are killed.
 afterEach(async () => {
   const open = browser;
   browser = null;
@@ -57,21 +50,10 @@ afterEach(async () => {
 
 function startWorker(masterPort: number, jsonFile: string): Proc {
   // The rate cap keeps two workers from saturating this two-core machine (and the browser).
-  return startProcess(process.execPath, [
-    CLI,
-    '--tc',
-    'blockNumber',
-    '--endpoint',
-    chain!.url,
-    '--master-port',
-    String(masterPort),
-    '--json',
-    jsonFile,
-    '--log-format',
-    'json',
-    '--max-rps',
-    '300',
-  ]);
+  return startProcess(
+    process.execPath,
+    masterWorkerArgv({ tc: 'blockNumber', endpoint: dev.chain.url, masterPort }, '--json', jsonFile, '--log-format', 'json', '--max-rps', '300'),
+  );
 }
 
 /** Polls a read of the page until `ok`; on timeout the error shows what the page last showed. */
@@ -103,25 +85,12 @@ const blockNumberRow = (rows: TableRow[]) => rows.find((r) => r.Name === 'blockN
 
 describe('the Locust 2.12.1 web UI in headless Chromium', () => {
   it('starts 20 users on two klayworkers, shows them running, stops them, and the totals match', async (ctx) => {
-    requireOrSkip(ctx, haveLocust, LOCUST_MISSING);
+    requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
     requireOrSkip(ctx, haveChromium, CHROMIUM_MISSING);
     mkdirSync(ARTIFACTS, { recursive: true });
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-web-ui-'));
     const [port, webPort] = [await freePort(), await freePort()];
-    const web = `http://127.0.0.1:${webPort}`;
-    const master = startProcess(LOCUST, [
-      '-f',
-      DUMMY,
-      '--master',
-      '--master-bind-host',
-      '127.0.0.1',
-      '--master-bind-port',
-      String(port),
-      '--web-host',
-      '127.0.0.1',
-      '--web-port',
-      String(webPort),
-    ]);
+    const { proc: master, web } = startWebMaster(port, webPort);
     const w1 = startWorker(port, join(dir, 'w1.json'));
     const w2 = startWorker(port, join(dir, 'w2.json'));
     await master.waitForOutput(/Starting web interface/, 30_000);
