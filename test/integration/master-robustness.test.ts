@@ -7,11 +7,27 @@ import { randomBytes } from 'node:crypto';
 import { encode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { Harnesses, WARN, type WorkerHarness } from '../support/master-harness.js';
+import { Harnesses, WARN, type WorkerHarness, type WorkerOptions } from '../support/master-harness.js';
 import { prng } from '../support/prng.js';
 
 const harnesses = new Harnesses();
 afterEach(() => harnesses.closeAll());
+
+/** A worker registered with the mock master and running 2 users: where every test here starts. */
+async function twoUsersRunning(options?: WorkerOptions): Promise<WorkerHarness> {
+  const h = await harnesses.start(options);
+  await h.register();
+  await h.spawnAndWait({ A: 2 });
+  return h;
+}
+
+/** The types of the messages the worker sent from index `from` on, its heartbeats and stats left out. */
+function sentBesidesReports(h: WorkerHarness, from: number): string[] {
+  return h.mock.received
+    .slice(from)
+    .map((m) => m.type)
+    .filter((t) => t !== 'heartbeat' && t !== 'stats');
+}
 
 /** The worker still answers a valid spawn, keeps its cadence, and has not quit. */
 async function expectHealthy(h: WorkerHarness, users: number): Promise<void> {
@@ -32,9 +48,7 @@ function warnings(h: WorkerHarness, from: number): string[] {
 
 describe('robustness', () => {
   it('drops malformed envelopes and frames one by one, each with a warning', async () => {
-    const h = await harnesses.start();
-    await h.register();
-    await h.spawnAndWait({ A: 2 });
+    const h = await twoUsersRunning();
     const cases: Array<[string, Uint8Array[]]> = [
       ['random bytes', [randomBytes(64)]],
       ['an empty frame', [new Uint8Array(0)]],
@@ -62,9 +76,7 @@ describe('robustness', () => {
   });
 
   it('rejects bad spawn payloads without touching the users', async () => {
-    const h = await harnesses.start();
-    await h.register();
-    await h.spawnAndWait({ A: 2 });
+    const h = await twoUsersRunning();
     const now = Date.now() / 1000 + 100;
     const bad: Array<[string, unknown]> = [
       ['string counts', { timestamp: now, user_classes_count: { A: '5' } }],
@@ -94,9 +106,7 @@ describe('robustness', () => {
   });
 
   it('ignores unknown types, messages for another node, and master-side heartbeat/spawning_complete/update_user_class', async () => {
-    const h = await harnesses.start({ timings: { masterHeartbeatTimeoutMs: 60_000 } });
-    await h.register();
-    await h.spawnAndWait({ A: 2 });
+    const h = await twoUsersRunning({ timings: { masterHeartbeatTimeoutMs: 60_000 } });
     const from = h.mark();
     const logFrom = h.lines.length;
     await h.mock.send(h.id, 'no_such_type', { x: 1 });
@@ -111,20 +121,13 @@ describe('robustness', () => {
     await h.flush();
 
     expect(warnings(h, logFrom)).toEqual([]);
-    expect(
-      h.mock.received
-        .slice(from)
-        .map((m) => m.type)
-        .filter((t) => t !== 'heartbeat' && t !== 'stats'),
-    ).toEqual([]);
+    expect(sentBesidesReports(h, from)).toEqual([]);
     expect(h.pool.count).toBe(2);
     await expectHealthy(h, 5);
   });
 
   it('survives 2,000 random frames interleaved with valid messages, then a valid spawn works', async () => {
-    const h = await harnesses.start({ timings: { masterHeartbeatTimeoutMs: 60_000 } });
-    await h.register();
-    await h.spawnAndWait({ A: 2 });
+    const h = await twoUsersRunning({ timings: { masterHeartbeatTimeoutMs: 60_000 } });
     const from = h.mark();
     const logFrom = h.lines.length;
     for (let i = 0; i < 2_000; i++) {
@@ -135,12 +138,7 @@ describe('robustness', () => {
       if (i % 250 === 0) await h.mock.send(h.id, 'ack', { index: 0 });
     }
     await h.flush();
-    expect(
-      h.mock.received
-        .slice(from)
-        .map((m) => m.type)
-        .filter((t) => t !== 'heartbeat' && t !== 'stats'),
-    ).toEqual([]);
+    expect(sentBesidesReports(h, from)).toEqual([]);
     expect(h.pool.count).toBe(2);
     await expectHealthy(h, 6);
     // Each random message was looked at and dropped on its own (none decodes to a command).
@@ -153,9 +151,7 @@ describe('a hostile master', () => {
     const seed = Number(process.env.HOSTILE_SEED ?? Date.now() % 1_000_000);
     const random = prng(seed);
     const int = (n: number) => Math.floor(random() * n);
-    const h = await harnesses.start({ timings: { masterHeartbeatTimeoutMs: 600_000 } });
-    await h.register();
-    await h.spawnAndWait({ A: 2 });
+    const h = await twoUsersRunning({ timings: { masterHeartbeatTimeoutMs: 600_000 } });
     const id = h.id;
     const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
     const junkValue = (): unknown => [null, true, -1, 2 ** 40, 1.5, 'x', 'spawn', [], {}, { user_classes_count: 'A' }, bytes(8), [1, [2, [3]]]][int(12)];
@@ -189,9 +185,7 @@ describe('a hostile master', () => {
   }, 120_000);
 
   it('a frame over the size limit drops the connection; the worker registers again and the next spawn works', async () => {
-    const h = await harnesses.start();
-    await h.register();
-    await h.spawnAndWait({ A: 2 });
+    const h = await twoUsersRunning();
     const from = h.mark();
     await h.mock.sendRaw(h.id, new Uint8Array(17 * 1024 * 1024));
     // The worker stops its users and registers again on a new connection.
