@@ -7,14 +7,12 @@ import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Transport } from '../../src/locust/sockets.js';
-import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
-import { UserPool } from '../../src/runner/user-pool.js';
-import { WorkerRunner, type WorkerRunResult } from '../../src/runner/worker-runner.js';
-import { RequestStats } from '../../src/stats/request-stats.js';
+import type { UserPool } from '../../src/runner/user-pool.js';
+import type { WorkerRunner, WorkerRunResult } from '../../src/runner/worker-runner.js';
+import { countingWorker } from '../support/counting-worker.js';
 import { PushPullMaster } from '../support/legacy-master.js';
 import { collectingLogger, CountingTask, TEST_TIMINGS } from '../support/master-harness.js';
 import { MockMaster, type Received } from '../support/mock-master.js';
-import { NO_TRANSACTIONS } from '../support/no-transactions.js';
 import { freePort } from '../support/processes.js';
 
 const ENTRY_KEYS_09 = [
@@ -148,22 +146,9 @@ afterEach(async () => {
 
 function startWorker(era: Era, port: number): { runner: WorkerRunner; pool: UserPool; result: Promise<WorkerRunResult>; log: Logger } {
   const { log } = collectingLogger();
-  const stats = new RequestStats();
-  const limiter = createRateLimiter({ maxRps: 0 });
   // One task fails, so that the stats carry errors in the era's spelling.
-  const pool = new UserPool({ tasks: [new CountingTask('ok'), new CountingTask('bad', 1, 'failure')], limiter, recorder: stats, log });
-  const runner = new WorkerRunner({
-    host: '127.0.0.1',
-    port,
-    pool,
-    stats,
-    limiter,
-    backlog: NO_TRANSACTIONS,
-    drainTimeoutMs: 0,
-    log,
-    transport: era.transport,
-    timings: TEST_TIMINGS,
-  });
+  const tasks = [new CountingTask('ok'), new CountingTask('bad', 1, 'failure')];
+  const { runner, pool } = countingWorker({ port, tasks, log, transport: era.transport, timings: TEST_TIMINGS });
   const result = runner.run();
   cleanup.push(async () => {
     runner.shutdown('test over');

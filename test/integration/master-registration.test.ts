@@ -4,13 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
-import { UserPool } from '../../src/runner/user-pool.js';
-import { WorkerRunner } from '../../src/runner/worker-runner.js';
-import { RequestStats } from '../../src/stats/request-stats.js';
+import { countingWorker } from '../support/counting-worker.js';
 import { collectingLogger, CountingTask, Harnesses, statsOf, TEST_TIMINGS } from '../support/master-harness.js';
 import type { Received } from '../support/mock-master.js';
-import { NO_TRANSACTIONS } from '../support/no-transactions.js';
 import { freePort, withDeadline } from '../support/processes.js';
 
 const harnesses = new Harnesses();
@@ -106,22 +102,8 @@ describe('no master at start', () => {
   it('gives up after --connect-timeout with exit code 1 and a reason naming the option', async () => {
     const port = await freePort();
     const { log } = collectingLogger();
-    const stats = new RequestStats();
-    const limiter = createRateLimiter({ maxRps: 0 });
-    const pool = new UserPool({ tasks: [new CountingTask('A')], limiter, recorder: stats, log });
     // Default waitLogMs (5 s): the timeout must not depend on how often we log that we wait.
-    const runner = new WorkerRunner({
-      host: '127.0.0.1',
-      port,
-      pool,
-      stats,
-      limiter,
-      backlog: NO_TRANSACTIONS,
-      drainTimeoutMs: 0,
-      log,
-      timings: { heartbeatMs, reportMs, ackRetryMs },
-      connectTimeoutMs: 1_500,
-    });
+    const { runner } = countingWorker({ port, tasks: [new CountingTask('A')], log, timings: { heartbeatMs, reportMs, ackRetryMs }, connectTimeoutMs: 1_500 });
 
     const startedAt = performance.now();
     const result = await withDeadline(runner.run(), 10_000, () => 'the runner did not give up within 10 s');

@@ -8,13 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decode } from '@msgpack/msgpack';
 import { type Logger, pino } from 'pino';
 
-import { createRateLimiter } from '../../src/runner/limiter/rate-limiter.js';
 import type { Task, User } from '../../src/runner/task.js';
-import { UserPool } from '../../src/runner/user-pool.js';
-import { type MasterTimings, WorkerRunner, type WorkerRunResult } from '../../src/runner/worker-runner.js';
-import { RequestStats } from '../../src/stats/request-stats.js';
+import type { UserPool } from '../../src/runner/user-pool.js';
+import type { MasterTimings, WorkerRunner, WorkerRunResult } from '../../src/runner/worker-runner.js';
+import type { RequestStats } from '../../src/stats/request-stats.js';
+import { countingWorker } from './counting-worker.js';
 import { MockMaster, type Received } from './mock-master.js';
-import { NO_TRANSACTIONS } from './no-transactions.js';
 import { withDeadline } from './processes.js';
 
 /** Fast enough for a quick suite, slow enough for a busy 2-core machine. */
@@ -127,21 +126,16 @@ export class WorkerHarness {
     this.tasks = options.tasks ?? [new CountingTask('A')];
     const { log, lines } = collectingLogger();
     this.lines = lines;
-    this.stats = new RequestStats();
-    const limiter = createRateLimiter({ maxRps: 0 });
-    this.pool = new UserPool({ tasks: this.tasks, limiter, recorder: this.stats, log });
-    this.runner = new WorkerRunner({
-      host: '127.0.0.1',
+    const worker = countingWorker({
       port: mock.port,
-      pool: this.pool,
-      stats: this.stats,
-      limiter,
-      backlog: NO_TRANSACTIONS,
-      drainTimeoutMs: 0,
+      tasks: this.tasks,
       log,
       timings: { ...TEST_TIMINGS, ...options.timings },
       connectTimeoutMs: options.connectTimeoutMs ?? null,
     });
+    this.runner = worker.runner;
+    this.pool = worker.pool;
+    this.stats = worker.stats;
     this.result = this.runner.run();
   }
 
