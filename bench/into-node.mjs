@@ -16,7 +16,9 @@ import { join } from 'node:path';
 
 import { HDNodeWallet } from 'ethers';
 
+import { anvilArgs, anvilBinary, DEV_MNEMONIC } from './lib/anvil.mjs';
 import { distOf, importFromDist } from './lib/dist.mjs';
+import { keyedWorkerArgs } from './lib/keyed-worker.mjs';
 import { watchProcess } from './lib/proc-stats.mjs';
 import { BenchError, CLI, CORES, eventually, freePort, sleep } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
@@ -24,8 +26,6 @@ import { fmt, row } from './lib/report.mjs';
 const BENCH = 'into-node';
 const TARGET = 0.9;
 const MINED_TARGET = 0.95;
-/** anvil's public dev mnemonic (local chains only): account 0 funds klayworker's accounts. */
-const MNEMONIC = 'test test test test test test test test test test test junk';
 const FLOOD_ACCOUNTS = 20;
 const USERS = 200;
 const TEST_ACCOUNTS = 400;
@@ -38,25 +38,14 @@ export const intoNode = {
     const plan = ctx.quick ? { rounds: 1, perAccount: 1000, warmupS: 3, windowS: 6 } : { rounds: 2, perAccount: 2500, warmupS: 3, windowS: 12 };
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const anvil = ctx.group.start(CORES.target, await anvilBinary(), [
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--block-time',
-      '1',
-      '--accounts',
-      String(FLOOD_ACCOUNTS + 1),
-      '--gas-limit',
-      '300000000',
-      '--quiet',
-    ]);
+    const anvil = ctx.group.start(CORES.target, await anvilBinary(), anvilArgs(port, { accounts: FLOOD_ACCOUNTS + 1 }));
     const chain = nodeCounter(url);
     await eventually(() => chain.call('eth_chainId', []), 20_000, `anvil on ${url}`);
     if (!anvil.running) throw new BenchError(`anvil exited: ${anvil.tail()}`);
     // The key goes through a file, never argv: the recorded command lines end up in RESULTS.md.
+    // Dev account 0 funds klayworker's accounts (1.. are the flood's).
     const keyFile = join(ctx.tmpDir, 'into-node.key');
-    writeFileSync(keyFile, HDNodeWallet.fromPhrase(MNEMONIC).privateKey, { mode: 0o600 });
+    writeFileSync(keyFile, HDNodeWallet.fromPhrase(DEV_MNEMONIC).privateKey, { mode: 0o600 });
 
     const floods = [];
     const workers = [];
@@ -147,32 +136,11 @@ async function flood(ctx, url, chain, plan) {
 async function klayworker(ctx, url, chain, keyFile, plan, round) {
   const json = join(ctx.tmpDir, `into-node-${round}.json`);
   const runS = plan.warmupS + plan.windowS + 5;
-  const proc = ctx.group.start(CORES.load, process.execPath, [
-    CLI,
-    '--standalone',
-    '-u',
-    String(USERS),
-    '-r',
-    '1000',
-    '-t',
-    `${runS}s`,
-    '--tc',
-    'valueTransfer',
-    '--endpoint',
-    url,
-    '--key-file',
-    keyFile,
-    '--accounts',
-    String(TEST_ACCOUNTS),
-    '--account-seed',
-    `into-node-${round}`,
-    '--json',
-    json,
-    '--log-format',
-    'json',
-    '--log-level',
-    'info',
-  ]);
+  const proc = ctx.group.start(
+    CORES.load,
+    process.execPath,
+    keyedWorkerArgs(CLI, { users: USERS, seconds: runS, tc: 'valueTransfer', url, keyFile, accounts: TEST_ACCOUNTS, seed: `into-node-${round}`, json }),
+  );
   await proc.waitForOutput(/"msg":"all users hatched"/, 180_000);
   await sleep(plan.warmupS * 1000);
   const before = await chain.accepted();
@@ -246,10 +214,4 @@ function nodeCounter(url) {
       await eventually(async () => ((await pool()) === 0 ? true : undefined), 120_000, 'an empty anvil pool', 250);
     },
   };
-}
-
-/** The anvil binary itself (node_modules/.bin/anvil is a Node wrapper around it), found as the build under test finds it. */
-async function anvilBinary() {
-  const { anvilBinaryPath } = await importFromDist(distOf(CLI), 'src/app/dev-chain.js', 'src/dev-chain.js');
-  return anvilBinaryPath();
 }

@@ -20,7 +20,8 @@ import { join } from 'node:path';
 
 import { HDNodeWallet } from 'ethers';
 
-import { distOf, importFromDist } from './lib/dist.mjs';
+import { anvilArgs, anvilBinary, DEV_MNEMONIC } from './lib/anvil.mjs';
+import { keyedWorkerArgs } from './lib/keyed-worker.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { rssBytes } from './lib/proc-stats.mjs';
 import { BenchError, CLI, CORES, eventually, freePort, ProcessGroup, sleep } from './lib/processes.mjs';
@@ -29,7 +30,6 @@ import { appendResults, RESULTS } from './lib/results.mjs';
 
 const SAMPLE_MS = 5_000;
 const MAX_GROWTH = 0.1;
-const MNEMONIC = 'test test test test test test test test test test test junk';
 
 function parseArgs(argv) {
   const args = { minutes: 10, record: true };
@@ -79,18 +79,7 @@ async function main() {
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const anvil = group.start(CORES.target, await anvilBinary(), [
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--block-time',
-      '1',
-      '--gas-limit',
-      '300000000',
-      '--prune-history',
-      '--quiet',
-    ]);
+    const anvil = group.start(CORES.target, await anvilBinary(), anvilArgs(port, { pruneHistory: true }));
     await eventually(
       async () => {
         if (!anvil.running) throw new BenchError(`anvil exited: ${anvil.tail()}`);
@@ -105,32 +94,13 @@ async function main() {
       `anvil on ${url}`,
     );
     const keyFile = join(tmpDir, 'soak.key');
-    writeFileSync(keyFile, HDNodeWallet.fromPhrase(MNEMONIC).privateKey, { mode: 0o600 });
+    writeFileSync(keyFile, HDNodeWallet.fromPhrase(DEV_MNEMONIC).privateKey, { mode: 0o600 });
     const json = join(tmpDir, 'soak.json');
-    const worker = group.start(CORES.load, process.execPath, [
-      CLI,
-      '--standalone',
-      '-u',
-      '200',
-      '-r',
-      '1000',
-      '-t',
-      `${runS}s`,
-      '--tc',
-      'valueTransfer:3,blockNumber:1',
-      '--endpoint',
-      url,
-      '--key-file',
-      keyFile,
-      '--accounts',
-      '400',
-      '--json',
-      json,
-      '--log-format',
-      'json',
-      '--log-level',
-      'info',
-    ]);
+    const worker = group.start(
+      CORES.load,
+      process.execPath,
+      keyedWorkerArgs(CLI, { users: 200, seconds: runS, tc: 'valueTransfer:3,blockNumber:1', url, keyFile, accounts: 400, json }),
+    );
     await worker.waitForOutput(/"msg":"standalone test started"/, 180_000);
     const t0 = performance.now();
     log(`running for ${args.minutes} min; warm-up ${fmt(warmupS)} s`);
@@ -208,9 +178,3 @@ async function main() {
 }
 
 await main();
-
-/** The anvil binary itself (node_modules/.bin/anvil is a Node wrapper around it), found as the build under test finds it. */
-async function anvilBinary() {
-  const { anvilBinaryPath } = await importFromDist(distOf(CLI), 'src/app/dev-chain.js', 'src/dev-chain.js');
-  return anvilBinaryPath();
-}

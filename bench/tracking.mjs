@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { distOf } from './lib/dist.mjs';
+import { keyedWorkerArgs } from './lib/keyed-worker.mjs';
 import { watchProcess } from './lib/proc-stats.mjs';
 import { BenchError, CLI, CORES, freePort, REPO_ROOT } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
@@ -116,32 +117,11 @@ function buildBaseline(ctx) {
 
 async function measure(ctx, cli, url, keyFile, tag, plan) {
   const json = join(ctx.tmpDir, `tracking-${tag}.json`);
-  const proc = ctx.group.start(CORES.load, process.execPath, [
-    cli,
-    '--standalone',
-    '-u',
-    String(USERS),
-    '-r',
-    '1000',
-    '-t',
-    `${plan.runS}s`,
-    '--tc',
-    'valueTransfer',
-    '--endpoint',
-    url,
-    '--key-file',
-    keyFile,
-    '--accounts',
-    String(ACCOUNTS),
-    '--account-seed',
-    tag,
-    '--json',
-    json,
-    '--log-format',
-    'json',
-    '--log-level',
-    'info',
-  ]);
+  const proc = ctx.group.start(
+    CORES.load,
+    process.execPath,
+    keyedWorkerArgs(cli, { users: USERS, seconds: plan.runS, tc: 'valueTransfer', url, keyFile, accounts: ACCOUNTS, seed: tag, json }),
+  );
   await proc.waitForOutput(/"msg":"all users hatched"/, 60_000);
   const cpu = watchProcess(proc.pid, 50);
   // The users stop: the tracked build starts its drain, the baseline finishes.

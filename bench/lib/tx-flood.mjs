@@ -11,6 +11,7 @@
  */
 import { HDNodeWallet } from 'ethers';
 
+import { DEV_MNEMONIC } from './anvil.mjs';
 import { importFromDist } from './dist.mjs';
 
 const [dist, url, ...rest] = process.argv.slice(2);
@@ -19,15 +20,13 @@ const { accounts = 20, 'per-account': perAccount = 3000, concurrency = 64 } = fl
 const { JsonRpcClient } = await importFromDist(dist, 'src/rpc/json-rpc.js');
 const { signTransfer } = await importFromDist(dist, 'src/chain/signing/sign-transfer.js', 'testcases/sign-transfer.js');
 
-/** anvil's public dev mnemonic: local test chains only. */
-const MNEMONIC = 'test test test test test test test test test test test junk';
 const rpc = new JsonRpcClient(url, { connections: concurrency, timeoutMs: 30_000 });
 const chainId = BigInt((await rpc.call('eth_chainId', [])).result);
 const gasPrice = BigInt((await rpc.call('eth_gasPrice', [])).result) * 2n;
 const fee = { type: 'legacy', gasPrice };
 const senders = [];
 for (let i = 1; i <= accounts; i++) {
-  const wallet = HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`);
+  const wallet = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`);
   const nonce = Number(BigInt((await rpc.call('eth_getTransactionCount', [wallet.address, 'pending'])).result));
   senders.push({ wallet, nonce });
 }
