@@ -153,8 +153,12 @@ async function measure(ctx, contestant, nginx, plan, tag) {
   }
 }
 
-/** A test under a headless master that runs until we stop it (SIGTERM quits its worker). */
-async function underMaster(ctx, { locustfile, env, tag, startWorker }) {
+/**
+ * A test under a headless master that runs until we stop it (SIGTERM quits its worker), as a
+ * contestant's run: the worker is what is measured, and once both have ended `tally(csvPrefix)`
+ * says how many requests failed (and notes what does not add up).
+ */
+async function underMaster(ctx, { locustfile, env, tag, startWorker, tally }) {
   const port = await freePort();
   const csvPrefix = join(ctx.tmpDir, tag);
   const master = startLocustMaster(ctx.group, {
@@ -169,13 +173,13 @@ async function underMaster(ctx, { locustfile, env, tag, startWorker }) {
   });
   const worker = startWorker(port);
   return {
-    master,
-    worker,
-    csvPrefix,
+    measured: worker,
+    procs: [master, worker],
     ready: master.waitForOutput(ALL_USERS_SPAWNED, 60_000),
-    async quit() {
+    async finish() {
       await master.stop('SIGTERM', 15_000);
       await worker.exited(20_000);
+      return tally(csvPrefix);
     },
   };
 }
@@ -192,7 +196,7 @@ function klayworkerOver(scheme) {
     async start(ctx, nginx, tag) {
       const json = join(ctx.tmpDir, `${tag}.json`);
       const endpoint = https ? ['--endpoint', nginx.httpsUrl, '--ca-file', nginx.caFile] : ['--endpoint', nginx.url];
-      const test = await underMaster(ctx, {
+      return underMaster(ctx, {
         locustfile: 'dummy.py',
         tag,
         startWorker: (port) =>
@@ -208,15 +212,9 @@ function klayworkerOver(scheme) {
             '--log-level',
             'warn',
           ]),
-      });
-      return {
-        measured: test.worker,
-        procs: [test.master, test.worker],
-        ready: test.ready,
-        async finish() {
-          await test.quit();
+        tally(csvPrefix) {
           const summary = JSON.parse(readFileSync(json, 'utf8'));
-          const master = readLocustTotals(test.csvPrefix);
+          const master = readLocustTotals(csvPrefix);
           // The two must agree request for request; say so in the table when they do not.
           const note =
             master.requests === summary.total.requests
@@ -224,7 +222,7 @@ function klayworkerOver(scheme) {
               : `${tag}: klayworker counted ${summary.total.requests} requests, its master ${master.requests}`;
           return { failures: summary.total.failures, note };
         },
-      };
+      });
     },
   };
 }
@@ -234,21 +232,13 @@ const pythonWorker = {
   label: `Python Locust worker (FastHttpUser, ${USERS} users, real master)`,
   async start(ctx, nginx, tag) {
     const env = { BENCH_TARGET: nginx.url };
-    const test = await underMaster(ctx, {
+    return underMaster(ctx, {
       locustfile: 'bench/python_worker.py',
       env,
       tag,
       startWorker: (port) => startLocustWorker(ctx.group, { core: CORES.load, locustfile: 'bench/python_worker.py', port, env }),
+      tally: (csvPrefix) => ({ failures: readLocustTotals(csvPrefix).failures }),
     });
-    return {
-      measured: test.worker,
-      procs: [test.master, test.worker],
-      ready: test.ready,
-      async finish() {
-        await test.quit();
-        return { failures: readLocustTotals(test.csvPrefix).failures };
-      },
-    };
   },
 };
 
