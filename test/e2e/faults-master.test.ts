@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { masterWorkerArgv } from '../support/cli-argv.js';
-import { useDevChainIf } from '../support/dev-chain-fixture.js';
+import { useBareDevChain } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
 import { eventually, freePort, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
-const dev = useDevChainIf(HAVE_LOCUST);
+const dev = useBareDevChain(HAVE_LOCUST);
 
 describe('master faults', () => {
   it('a 2.12.1 master killed and restarted on the same port: the worker stops, registers again within 10 s, and the new test counts right', async (ctx) => {

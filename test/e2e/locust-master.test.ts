@@ -10,7 +10,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 
 import { masterWorkerArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
-import { useDevChainIf } from '../support/dev-chain-fixture.js';
+import { useBareDevChain } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster, startWebMaster } from '../support/locust.js';
 import { CLI, eventually, freePort, type Proc, REPO_ROOT, startProcess } from '../support/processes.js';
 import { readmeExample } from '../support/readme-example.js';
@@ -23,7 +23,7 @@ interface WorkerSummary {
   tasks: { type: string; name: string; requests: number; failures: number }[];
 }
 
-const dev = useDevChainIf(HAVE_LOCUST);
+const dev = useBareDevChain(HAVE_LOCUST);
 
 function startWorker(masterPort: number, jsonFile: string, extra: string[] = []): Proc {
   return startProcess(

@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { KEY_ENV } from '../../src/chain/keys.js';
 import { masterWorkerArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
-import { useDevChainIf } from '../support/dev-chain-fixture.js';
+import { useBareDevChain } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster } from '../support/locust.js';
 import { freePort, type Proc, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
@@ -29,7 +29,7 @@ const USERS_PER_WORKER = 20;
 /** The ratio of 15:5 users, with room for the partial round at either end of the run. */
 const RATIO_BOUNDS = [2.6, 3.4] as const;
 
-const dev = useDevChainIf(HAVE_LOCUST);
+const dev = useBareDevChain(HAVE_LOCUST);
 
 function startWorker(masterPort: number, jsonFile: string, seed: string): Proc {
   const args = masterWorkerArgv(

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { CHROMIUM, type HeadlessBrowser, openHeadlessBrowser } from '../support/browser.js';
 import { masterWorkerArgv } from '../support/cli-argv.js';
-import { useDevChainIf } from '../support/dev-chain-fixture.js';
+import { useBareDevChain } from '../support/dev-chain-fixture.js';
 import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startWebMaster } from '../support/locust.js';
 import { LocustWebUi, parseFormattedBytes, parsePercent, type TableRow } from '../support/locust-web-ui.js';
 import { eventually, freePort, killStarted, type Proc, REPO_ROOT, startProcess, withDeadline } from '../support/processes.js';
@@ -33,7 +33,7 @@ interface MasterStats {
   stats: { name: string; num_requests: number; num_failures: number }[];
 }
 
-const dev = useDevChainIf(HAVE_LOCUST && haveChromium);
+const dev = useBareDevChain(HAVE_LOCUST && haveChromium);
 let browser: HeadlessBrowser | null = null;
 
 // Registered after the fixture's, so it runs before it (after hooks run in reverse): the

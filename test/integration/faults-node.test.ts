@@ -6,22 +6,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { standaloneArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
+import { useBareDevChain } from '../support/dev-chain-fixture.js';
 import { type FaultMode, FaultyProxy } from '../support/faulty-proxy.js';
 import { eventually, killStarted, startProcess } from '../support/processes.js';
 
-let chain: DevChain;
+const dev = useBareDevChain();
 let proxy: FaultyProxy | null = null;
-beforeAll(async () => {
-  chain = await startDevChain({ blockTime: 1 });
-});
-afterAll(async () => {
-  await chain.stop();
-});
 afterEach(async () => {
   killStarted();
   await proxy?.close();
@@ -45,7 +39,7 @@ const EXPECTED_ERROR: Partial<Record<FaultMode, RegExp>> = {
 describe('a faulty node', () => {
   it('each fault is a readable failure; the worker keeps going and recovers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-faults-'));
-    proxy = await FaultyProxy.start(chain.url);
+    proxy = await FaultyProxy.start(dev.chain.url);
     proxy.slowMs = 1_500;
     // Down at start: nothing is listening when the worker begins.
     await proxy.setMode('down');

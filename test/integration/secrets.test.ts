@@ -7,22 +7,15 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { standaloneArgv } from '../support/cli-argv.js';
+import { useBareDevChain } from '../support/dev-chain-fixture.js';
 import { type GuardedRpcServer, startGuardedRpcServer } from '../support/guarded-rpc-server.js';
 import { MockMaster } from '../support/mock-master.js';
-import { CLI, killStarted, type Proc, startProcess } from '../support/processes.js';
+import { CLI, type Proc, startProcess } from '../support/processes.js';
 
-let chain: DevChain;
-beforeAll(async () => {
-  chain = await startDevChain({ blockTime: 1 });
-});
-afterAll(async () => {
-  await chain.stop();
-});
-afterEach(() => killStarted());
+const dev = useBareDevChain();
 
 /** Every spelling of a key a leak could take. */
 function keyPattern(key: string): RegExp {
@@ -72,12 +65,12 @@ describe('the private key', () => {
   it('never appears in any output, file or child argv of a full debug run (key file and environment)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-secrets-'));
     const keyFile = join(dir, 'rich.key');
-    writeFileSync(keyFile, `${chain.richKey}\n`, { mode: 0o600 });
-    const pattern = keyPattern(chain.richKey);
+    writeFileSync(keyFile, `${dev.chain.richKey}\n`, { mode: 0o600 });
+    const pattern = keyPattern(dev.chain.richKey);
 
     for (const [name, args, env] of [
       ['key-file', ['--key-file', keyFile], {}],
-      ['environment', [], { KLAYWORKER_KEY: chain.richKey.toUpperCase().replace('0X', '0x') }],
+      ['environment', [], { KLAYWORKER_KEY: dev.chain.richKey.toUpperCase().replace('0X', '0x') }],
     ] as const) {
       const out = mkdtempSync(join(tmpdir(), `klayworker-secrets-${name}-`));
       const worker = startProcess(
@@ -87,7 +80,7 @@ describe('the private key', () => {
           '--accounts',
           '6',
           '--endpoint',
-          chain.url,
+          dev.chain.url,
           ...tracedToFiles(out),
           ...args,
         ),
@@ -109,8 +102,8 @@ describe('the private key', () => {
     const { text, argv } = await runAndCollect(worker, out);
     // The embedded anvil is started the same way each time, so its first dev key is this one.
     expect(argv.some((a) => /anvil/.test(a))).toBe(true);
-    expect(text).not.toMatch(keyPattern(chain.richKey));
-    expect(argv.join('\n')).not.toMatch(keyPattern(chain.richKey));
+    expect(text).not.toMatch(keyPattern(dev.chain.richKey));
+    expect(argv.join('\n')).not.toMatch(keyPattern(dev.chain.richKey));
     expect(argv.join('\n')).not.toMatch(/mnemonic|private/i);
   }, 120_000);
 });

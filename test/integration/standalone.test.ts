@@ -6,21 +6,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type DevChain, startDevChain } from '../../src/app/dev-chain.js';
 import { standaloneArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
-import { killStarted, startProcess } from '../support/processes.js';
+import { useBareDevChain } from '../support/dev-chain-fixture.js';
+import { startProcess } from '../support/processes.js';
 
-let chain: DevChain;
-beforeAll(async () => {
-  chain = await startDevChain({ blockTime: 1 });
-});
-afterAll(async () => {
-  await chain.stop();
-});
-afterEach(() => killStarted());
+const dev = useBareDevChain();
 
 interface Summary {
   duration_s: number;
@@ -42,7 +35,7 @@ describe('standalone', () => {
         '--max-rps',
         '50',
         '--endpoint',
-        chain.url,
+        dev.chain.url,
         '--json',
         join(dir, 'summary.json'),
         '--csv',
@@ -73,7 +66,13 @@ describe('standalone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
     const worker = startProcess(
       process.execPath,
-      standaloneArgv({ users: 8, rate: 100, time: '3s', tc: 'blockNumber:3,readBlockNumber:1' }, '--endpoint', chain.url, '--json', join(dir, 'summary.json')),
+      standaloneArgv(
+        { users: 8, rate: 100, time: '3s', tc: 'blockNumber:3,readBlockNumber:1' },
+        '--endpoint',
+        dev.chain.url,
+        '--json',
+        join(dir, 'summary.json'),
+      ),
     );
     expect(await worker.exited(30_000)).toBe(2);
     expect(worker.output()).toMatch(/--tc/);

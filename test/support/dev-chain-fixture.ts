@@ -1,7 +1,6 @@
 /**
  * One embedded anvil (`--block-time 1`) per test file, a client for it and a key file for its
- * funded account; processes the tests start are killed after each test. For the e2e files, the
- * anvil alone, and only when the tools their tests need are there.
+ * funded account; processes the tests start are killed after each test. Or the anvil alone.
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
@@ -34,13 +33,14 @@ export function useDevChain(): DevChainFixture {
 }
 
 /**
- * The anvil alone, started only when `available` (else every test of the file skips and a chain
- * would be wasted); the field is set once `beforeAll` has run.
+ * The anvil alone (no client, no key file), started only when `needed` (an e2e file's tools may
+ * be missing: then every test skips and a chain would be wasted); the field is set once
+ * `beforeAll` has run.
  */
-export function useDevChainIf(available: boolean): { readonly chain: DevChain } {
+export function useBareDevChain(needed = true): { readonly chain: DevChain } {
   const fixture = {} as { chain: DevChain };
   beforeAll(async () => {
-    if (available) fixture.chain = await startDevChain({ blockTime: 1 });
+    if (needed) fixture.chain = await startDevChain({ blockTime: 1 });
   });
   afterAll(async () => {
     await fixture.chain?.stop();
