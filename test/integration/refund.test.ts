@@ -6,6 +6,7 @@ import { readBalance } from '../../src/chain/account-state.js';
 import { signerAccount } from '../../src/chain/accounts.js';
 import { PrivateKey } from '../../src/chain/keys.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { standaloneArgv } from '../support/cli-argv.js';
 import { CLI, killStarted, startProcess } from '../support/processes.js';
 import { accountsOf, balances, drainedNonces, writeKeyFile } from '../support/test-accounts.js';
 
@@ -28,28 +29,22 @@ describe('klayworker refund', () => {
     const seed = 'refund-me';
     const addresses = accountsOf(chain.richKey, seed, 6).map((a) => a.address);
     const rich = signerAccount(PrivateKey.parse(chain.richKey, 'test')).address;
-    const run = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '--endpoint',
-      chain.url,
-      '--key-file',
-      keyFile,
-      '--tc',
-      'valueTransfer',
-      '-u',
-      '4',
-      '-r',
-      '4',
-      '-t',
-      '3s',
-      '--accounts',
-      '6',
-      '--account-seed',
-      seed,
-      '--charge',
-      '2',
-    ]);
+    const run = startProcess(
+      process.execPath,
+      standaloneArgv(
+        { users: 4, rate: 4, time: '3s', tc: 'valueTransfer' },
+        '--endpoint',
+        chain.url,
+        '--key-file',
+        keyFile,
+        '--accounts',
+        '6',
+        '--account-seed',
+        seed,
+        '--charge',
+        '2',
+      ),
+    );
     expect(await run.exited(90_000), run.output()).toBe(0);
     // Balances stop moving once the run's last transfers are mined.
     await drainedNonces(rpc, addresses);

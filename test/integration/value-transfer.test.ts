@@ -7,8 +7,9 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { standaloneArgv } from '../support/cli-argv.js';
 import { useDevChain } from '../support/dev-chain-fixture.js';
-import { CLI, startProcess } from '../support/processes.js';
+import { startProcess } from '../support/processes.js';
 import { runWorker as runOn } from '../support/standalone-worker.js';
 import { accountsOf, balances, drainedNonces, expectConserved, nonceSum, readSummary, row, tempDir } from '../support/test-accounts.js';
 
@@ -110,22 +111,7 @@ describe('transaction test cases on anvil', () => {
 
   it('with no --endpoint and no key, runs on the embedded dev chain funded by its rich account', async () => {
     const json = join(tempDir(), 'summary.json');
-    const proc = startProcess(process.execPath, [
-      CLI,
-      '--standalone',
-      '--tc',
-      'transferSignedTx',
-      '-u',
-      '4',
-      '-r',
-      '4',
-      '-t',
-      '3s',
-      '--accounts',
-      '5',
-      '--json',
-      json,
-    ]);
+    const proc = startProcess(process.execPath, standaloneArgv({ users: 4, rate: 4, time: '3s', tc: 'transferSignedTx' }, '--accounts', '5', '--json', json));
     expect(await proc.exited(RUN_DEADLINE_MS), proc.output()).toBe(0);
     const summary = readSummary(json);
     expect(row(summary, 'eth_sendRawTransaction', 'valueTransfer')?.requests).toBeGreaterThan(0);
