@@ -53,13 +53,7 @@ describe('configured by the environment alone', () => {
     const ready = await master.waitFor('client_ready', { timeoutMs: 30_000 });
     await master.send(ready.identity, 'ack', { index: 0 });
     const mark = master.received.length;
-    await master.send(ready.identity, 'spawn', {
-      timestamp: Date.now() / 1000,
-      user_classes_count: { User: 3 },
-      host: null,
-      stop_timeout: null,
-      parsed_options: {},
-    });
+    await master.spawnUsers(ready.identity, 3);
     await master.waitFor((m) => m.type === 'stats' && requests(m) > 0, { from: mark, timeoutMs: 20_000 });
     await master.send(ready.identity, 'quit', null);
     expect(await worker.exited(15_000), worker.output().slice(-1500)).toBe(0);

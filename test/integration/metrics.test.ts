@@ -147,13 +147,7 @@ describe('--metrics-port', () => {
     const ready = await master.waitFor('client_ready', { timeoutMs: 30_000 });
     expect(value(await scrape(url), 'klayworker_state', { state: 'ready' })).toBe(1);
     await master.send(ready.identity, 'ack', { index: 0 });
-    await master.send(ready.identity, 'spawn', {
-      timestamp: Date.now() / 1000,
-      user_classes_count: { User: 5 },
-      host: null,
-      stop_timeout: null,
-      parsed_options: {},
-    });
+    await master.spawnUsers(ready.identity, 5);
     await master.waitFor((m) => m.type === 'stats' && (m.data as { stats_total: { num_requests: number } }).stats_total.num_requests > 0, {
       timeoutMs: 10_000,
     });

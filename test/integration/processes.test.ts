@@ -204,7 +204,7 @@ describe('--processes 2 under a master', () => {
     const { master, parent, workers } = await twoChildren(['--processes', '2', '--max-rps', '10']);
     for (const id of workers) {
       await master.send(id, 'ack', { index: 0 });
-      await master.send(id, 'spawn', { timestamp: Date.now() / 1000, user_classes_count: { User: 20 }, host: null, stop_timeout: null, parsed_options: {} });
+      await master.spawnUsers(id, 20);
     }
     const mark = master.received.length;
     await new Promise((r) => setTimeout(r, 4_500));

@@ -182,7 +182,7 @@ describe("the endpoint's credentials and --header values", () => {
       expectNoEndpointSecret(childArgv.join('\n'), 'children argv');
       for (const id of ready()) {
         await master.send(id, 'ack', { index: 0 });
-        await master.send(id, 'spawn', { timestamp: Date.now() / 1000, user_classes_count: { User: 2 }, host: null, stop_timeout: null, parsed_options: {} });
+        await master.spawnUsers(id, 2);
       }
       // Both children reach the guarded endpoint: the header and the credentials arrived.
       const totals = (id: string) =>

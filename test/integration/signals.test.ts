@@ -31,13 +31,7 @@ describe('signals', () => {
       const [, anvilUrl] = worker.output().match(/(http:\/\/127\.0\.0\.1:\d+)/) ?? [];
       expect(anvilUrl).toBeDefined();
       await master.send(ready.identity, 'ack', { index: 0 });
-      await master.send(ready.identity, 'spawn', {
-        timestamp: Date.now() / 1000,
-        user_classes_count: { User: 5 },
-        host: null,
-        stop_timeout: null,
-        parsed_options: {},
-      });
+      await master.spawnUsers(ready.identity, 5);
       await master.waitFor((m) => m.type === 'stats' && requestsIn(m.data) > 0, { timeoutMs: 10_000 });
 
       const mark = master.received.length;

@@ -96,6 +96,17 @@ export class MockMaster {
     await this.sendRaw(identity, encode([type, data, nodeId]));
   }
 
+  /** Spawns `users` users of the one class `User`, stamped now, in a 2.12.1 master's shape. */
+  async spawnUsers(identity: string, users: number): Promise<void> {
+    await this.send(identity, 'spawn', {
+      timestamp: Date.now() / 1000,
+      user_classes_count: { User: users },
+      host: null,
+      stop_timeout: null,
+      parsed_options: {},
+    });
+  }
+
   /** Sends arbitrary bytes (or several frames) to a worker. */
   async sendRaw(identity: string, ...frames: Uint8Array[]): Promise<void> {
     await this.#router.send([identity, ...frames]);
