@@ -7,23 +7,15 @@ import { Wallet } from 'ethers';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 
-import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
+import { startDevChain } from '../../src/app/dev-chain.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { anvilAvailable } from '../support/anvil-available.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Built by `npm test`'s pretest, like the CLI the other tests start.
 const DEV_CHAIN_BUILT = new URL('../../dist/src/app/dev-chain.js', import.meta.url).href;
 const GONE_DEADLINE_MS = 10_000;
-
-function anvilAvailable(): { ok: boolean; reason: string } {
-  try {
-    anvilBinaryPath();
-    return { ok: true, reason: '' };
-  } catch (err) {
-    return { ok: false, reason: (err as Error).message };
-  }
-}
 
 /** Alive and not a zombie waiting for a reaper. */
 function isRunning(pid: number): boolean {

@@ -7,22 +7,14 @@ import { createServer } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 
-import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
+import { startDevChain } from '../../src/app/dev-chain.js';
 import { KaiaNodeRequiredError, type KaiaRpcNamespace, probeKaiaNode } from '../../src/chain/kaia/node-probe.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
+import { anvilAvailable } from '../support/anvil-available.js';
 import { type Handler, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { requireOrSkip } from '../support/require-tool.js';
 
 const NEED_KAIA = 'these test cases need a Kaia node (kaia_chainID / klay_chainID not available at the endpoint): ';
-
-function anvilAvailable(): { ok: boolean; reason: string } {
-  try {
-    anvilBinaryPath();
-    return { ok: true, reason: '' };
-  } catch (err) {
-    return { ok: false, reason: (err as Error).message };
-  }
-}
 
 async function probeError(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -9,7 +9,7 @@ import { Interface, keccak256, Transaction, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runAloneProblem } from '../../src/api/test-case.js';
-import { anvilBinaryPath, startDevChain } from '../../src/app/dev-chain.js';
+import { startDevChain } from '../../src/app/dev-chain.js';
 import { readBalance, readNonce } from '../../src/chain/account-state.js';
 import type { TestAccount } from '../../src/chain/accounts.js';
 import { KAIA_GAS_RULES, kaiaGasLimitProblem } from '../../src/chain/kaia/gas.js';
@@ -20,6 +20,7 @@ import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import { loadArtifact } from '../../testcases/contracts/artifacts.js';
 import { kaiaTestCases } from '../../testcases/kaia/test-cases.js';
 import { kaiaReadTestCases } from '../../testcases/reads/reads.js';
+import { anvilAvailable } from '../support/anvil-available.js';
 import {
   FAKE_CALL_ESTIMATE,
   FAKE_CHAIN_ID,
@@ -460,12 +461,7 @@ describe('Kaia test cases on a node without Kaia methods', () => {
   });
 
   it('on a real anvil, setup fails with the Kaia node error and the rich account sends nothing', async (ctx) => {
-    let available = { ok: true, reason: '' };
-    try {
-      anvilBinaryPath();
-    } catch (err) {
-      available = { ok: false, reason: (err as Error).message };
-    }
+    const available = anvilAvailable();
     requireOrSkip(ctx, available.ok, available.reason);
     const chain = await startDevChain();
     const rpc = new JsonRpcClient(chain.url, { timeoutMs: 5_000 });
