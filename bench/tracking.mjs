@@ -1,21 +1,26 @@
 /**
  * What chain truth costs: valueTransfer on a stub node that mines (bench/lib/mining-stub.mjs:
- * every transaction in a block 200 ms later), by this build, which follows every transaction
- * into its block, against the last build before it did (git ref BENCH_BASELINE, default the
- * commit before the inclusion tracker), which only sent. Same command, same stub, rounds
- * alternating, the worker on one core and the stub on the other. Target: ≥ 95 %.
+ * every transaction in a block 200 ms later). Three builds, same command, same stub, rounds
+ * rotating, the worker on one core and the stub on the other:
+ *
+ * - this build, which follows every transaction into its block;
+ * - this very build with the tracker switched off (a patched copy of its dist: the tracker's
+ *   start() and expect() stubbed, a send's pending slot freed as soon as the node accepts it).
+ *   The only difference is the tracker, so this is the verdict's "without". Target: ≥ 95 %;
+ * - for context, the last build before the tracker existed (git ref BENCH_BASELINE, default
+ *   227bd44), which only sent; it differs in more than the tracker.
  *
  * Throughput is judged per CPU-second of the worker while its users send (from "all users
- * hatched" to the users stopping): both builds keep their core busy, so that is the rate a
+ * hatched" to the users stopping): all builds keep their core busy, so that is the rate a
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
  *
- * The baseline is built from `git archive` of its sources into the bench's temporary folder,
- * with this checkout's node_modules (js-sha3, its keccak, stays a devDependency for it);
- * nothing of it is kept. BENCH_BASELINE_CLI=<path of a
- * built cli main.js> compares against that build instead.
+ * The old baseline is built from `git archive` of its sources into the bench's temporary
+ * folder, with this checkout's node_modules (js-sha3, its keccak, stays a devDependency for it);
+ * nothing of it is kept. BENCH_BASELINE_CLI=<path of a built cli main.js> compares against that
+ * build instead.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { distOf } from './lib/dist.mjs';
@@ -39,20 +44,22 @@ export const tracking = {
   async run(ctx) {
     const plan = ctx.quick ? { rounds: 2, runS: 6 } : { rounds: 8, runS: 8 };
     const baselineCli = buildBaseline(ctx);
+    const untrackedCli = buildUntracked(ctx);
     const port = await freePort();
     const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(port), '200']);
     await stub.waitForOutput(/^ready$/m, 20_000);
     const url = `http://127.0.0.1:${port}`;
     const keyFile = join(ctx.tmpDir, 'tracking.key');
     writeFileSync(keyFile, KEY, { mode: 0o600 });
-    const runs = { tracked: [], baseline: [] };
+    const runs = { tracked: [], untracked: [], baseline: [] };
+    const builds = [
+      ['untracked', untrackedCli],
+      ['tracked', CLI],
+      ['baseline', baselineCli],
+    ];
     for (let round = 1; round <= plan.rounds; round++) {
-      // Which goes first alternates, so a drift in the machine's speed does not favour either.
-      const order = [
-        ['baseline', baselineCli],
-        ['tracked', CLI],
-      ];
-      if (round % 2 === 0) order.reverse();
+      // Which goes first rotates, so a drift in the machine's speed does not favour any.
+      const order = builds.map((_, i) => builds[(i + round) % builds.length]);
       for (const [which, cli] of order) {
         ctx.log(`${BENCH}: round ${round}/${plan.rounds}, ${which}`);
         runs[which].push(await measure(ctx, cli, url, keyFile, `${which}-${round}`, plan));
@@ -64,20 +71,27 @@ export const tracking = {
       `${fmt(sum(rs, 'sent') / sum(rs, 'cpuS'))} transfers per CPU-second (rounds ${rs.map((r) => fmt(perCpu(r))).join(', ')}); ` +
       `${fmt(sum(rs, 'sent') / sum(rs, 'wallS'))} transfers/s, ${fmt((100 * sum(rs, 'cpuS')) / sum(rs, 'wallS'))}% of its core`;
     const mined = runs.tracked.map((r) => r.transactions);
-    // The median of the rounds' ratios: each pair ran back to back, so a slow minute of this
-    // shared machine moves both halves of a pair, not the verdict.
+    // The median of the rounds' ratios: the builds of a round ran back to back, so a slow
+    // minute of this shared machine moves all of them, not the verdict.
     const median = (xs) => {
       const s = [...xs].sort((a, b) => a - b);
       return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     };
-    const ratios = runs.tracked.map((r, i) => perCpu(r) / perCpu(runs.baseline[i]));
-    const ratio = median(ratios);
-    const wallRatio = median(runs.tracked.map((r, i) => r.sent / r.wallS / (runs.baseline[i].sent / runs.baseline[i].wallS)));
+    const against = (other) => {
+      const ratios = runs.tracked.map((r, i) => perCpu(r) / perCpu(other[i]));
+      const wall = median(runs.tracked.map((r, i) => r.sent / r.wallS / (other[i].sent / other[i].wallS)));
+      return {
+        ratio: median(ratios),
+        text: `${fmt(100 * median(ratios))}% (rounds ${ratios.map((r) => `${fmt(100 * r)}%`).join(', ')}; by the wall clock ${fmt(100 * wall)}%)`,
+      };
+    };
+    const cost = against(runs.untracked);
+    const old = against(runs.baseline);
     return [
       row({
         bench: BENCH,
-        measure: `before chain truth (${BASELINE}): valueTransfer, ${USERS} users, ${ACCOUNTS} accounts, mining stub node`,
-        result: describe(runs.baseline),
+        measure: `this build, tracker switched off: valueTransfer, ${USERS} users, ${ACCOUNTS} accounts, mining stub node`,
+        result: describe(runs.untracked),
       }),
       row({
         bench: BENCH,
@@ -86,18 +100,53 @@ export const tracking = {
       }),
       row({
         bench: BENCH,
-        measure: 'with tracking ÷ without, per CPU-second (median of the rounds, run back to back)',
-        result: `${fmt(100 * ratio)}% (rounds ${ratios.map((r) => `${fmt(100 * r)}%`).join(', ')}; by the wall clock ${fmt(100 * wallRatio)}%)`,
+        measure: 'with tracking ÷ the same build without, per CPU-second (median of the rounds)',
+        result: cost.text,
         target: `≥ ${fmt(100 * TARGET)}%`,
-        met: ratio >= TARGET && mined.every((t) => t.mined === t.accepted),
+        met: cost.ratio >= TARGET && mined.every((t) => t.mined === t.accepted),
+      }),
+      row({ bench: BENCH, measure: `before chain truth (${BASELINE}), context: the same`, result: describe(runs.baseline) }),
+      row({
+        bench: BENCH,
+        measure: `this build ÷ before chain truth (${BASELINE}), per CPU-second (context: differs in more than the tracker)`,
+        result: old.text,
       }),
     ];
   },
 };
 
+/**
+ * This build with the tracker switched off: a copy of its dist whose InclusionTracker follows
+ * nothing (start() does not follow blocks; expect() returns a ticket that frees the send's
+ * pending slot once the node accepts, as a settlement would). Patched text, checked to apply,
+ * so a change to the tracker's shape fails here loudly instead of measuring something else.
+ */
+function buildUntracked(ctx) {
+  const dir = join(ctx.tmpDir, 'untracked');
+  cpSync(distOf(CLI), join(dir, 'dist'), { recursive: true });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), readFileSync(join(REPO_ROOT, 'package.json')));
+  const file = join(dir, 'dist', 'src', 'chain', 'inclusion', 'inclusion-tracker.js');
+  const patches = [
+    ['    start() {\n', '    start() {\n        return Promise.resolve();\n'],
+    [
+      '    expect(tx) {\n',
+      '    expect(tx) {\n        return { accepted: () => void setImmediate(() => tx.account.pendingSettled()), uncertain: () => {}, refused: () => {} };\n',
+    ],
+  ];
+  let text = readFileSync(file, 'utf8');
+  for (const [from, to] of patches) {
+    if (text.split(from).length !== 2)
+      throw new BenchError(`cannot switch the tracker off: "${from.trim()}" is not in ${file} exactly once (update buildUntracked)`);
+    text = text.replace(from, to);
+  }
+  writeFileSync(file, text);
+  return join(dir, 'dist', 'src', 'cli', 'main.js');
+}
+
 /** Sources of BASELINE, built with this checkout's compiler and modules; returns its CLI. */
 function buildBaseline(ctx) {
-  // A build made elsewhere (e.g. this one with the tracker patched out, to isolate its cost).
+  // A build made elsewhere.
   if (process.env.BENCH_BASELINE_CLI !== undefined) return process.env.BENCH_BASELINE_CLI;
   const dir = join(ctx.tmpDir, 'baseline');
   mkdirSync(dir, { recursive: true });
