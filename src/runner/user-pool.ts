@@ -141,7 +141,12 @@ export class UserPool {
    * users still busy after that are detached so that nothing they record later is counted.
    * Returns how many iterations were abandoned that way.
    */
-  async stopAll(graceMs: number): Promise<number> {
+  /**
+   * Stops every user, waiting up to `graceMs` for iterations in flight; those still running are
+   * detached and never counted. `expected`: nobody asked to wait for them (a quit, as Locust's
+   * own worker kills its users then), so saying so is information, not a warning.
+   */
+  async stopAll(graceMs: number, expected = false): Promise<number> {
     this.#generation += 1;
     this.#reconcile(0);
     if (this.#stopping.size === 0) return 0;
@@ -157,7 +162,9 @@ export class UserPool {
     this.#drained = undefined;
     for (const u of abandoned) u.recorder.detach();
     if (abandoned.length > 0) {
-      this.#log.warn({ abandoned: abandoned.length, graceMs }, 'stop: iterations still in flight were abandoned and are not counted');
+      const line = { abandoned: abandoned.length, graceMs };
+      if (expected) this.#log.info(line, 'iterations still in flight were not waited for and are not counted');
+      else this.#log.warn(line, 'stop: iterations still in flight were abandoned and are not counted');
     }
     return abandoned.length;
   }

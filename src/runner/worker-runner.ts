@@ -305,10 +305,10 @@ export class WorkerRunner {
    * Stops users; their last results are then in the report window, for the caller to send
    * (stop, quit) or drop (lost master). No periodic report goes out meanwhile (see `#report`).
    */
-  async #stopUsers(graceMs: number): Promise<void> {
+  async #stopUsers(graceMs: number, expected = false): Promise<void> {
     if (this.#phase === 'idle' || this.#phase === 'done') return;
     this.#phase = 'stopping';
-    await this.#o.pool.stopAll(graceMs);
+    await this.#o.pool.stopAll(graceMs, expected);
     this.#o.limiter.stop();
     this.#testEndedAt = Date.now();
     this.#classCounts = {};
@@ -336,7 +336,7 @@ export class WorkerRunner {
     const { log } = this.#o;
     if (exitCode === 0) log.info(reason);
     else log.error(reason);
-    await this.#stopUsers(this.#t.quitGraceMs);
+    await this.#stopUsers(this.#t.quitGraceMs, true);
     // A quitting master waits half a second for the last report: no time to wait for requests
     // in flight (they are detached, counted nowhere, so our summary equals the master's) nor
     // to drain. What is still open is unresolved (stop the test first to see it mined).

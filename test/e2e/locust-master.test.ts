@@ -11,7 +11,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { masterWorkerArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
 import { useBareDevChain } from '../support/dev-chain-fixture.js';
-import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster, startWebMaster } from '../support/locust.js';
+import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startRunTimeMaster, startWebMaster } from '../support/locust.js';
 import { CLI, eventually, freePort, type Proc, REPO_ROOT, startProcess } from '../support/processes.js';
 import { readmeExample } from '../support/readme-example.js';
 import { requireOrSkip } from '../support/require-tool.js';
@@ -37,11 +37,11 @@ function readSummary(file: string): WorkerSummary {
 }
 
 describe('with a real Locust 2.12.1 master', () => {
-  it('headless: two workers, 10 users each, and the master counts exactly what they sent', async (ctx) => {
+  it('a run-time master (--autostart -t, then --autoquit): two workers, 10 users each, and the master counts exactly what they sent', async (ctx) => {
     requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-locust-'));
     const port = await freePort();
-    const master = startHeadlessMaster({ port, workers: 2, users: 20, rate: 10, seconds: 15, csv: join(dir, 'run') });
+    const master = await startRunTimeMaster({ port, workers: 2, users: 20, rate: 10, seconds: 15, csv: join(dir, 'run') });
     // 1,000 requests a second each: the master's count is of reports (one per worker every 3 s,
     // whatever the rate), and uncapped the two workers and anvil took both cores for 15 s, a
     // tenth of the suite's CPU. The uncapped master run is chain-truth-master's.
@@ -111,7 +111,7 @@ describe('with a real Locust 2.12.1 master', () => {
     const module = join(moduleDir, 'my-tasks.ts');
     writeFileSync(module, readmeExample());
     const port = await freePort();
-    const master = startHeadlessMaster({ port, workers: 1, users: 4, rate: 4, seconds: 10, csv: join(dir, 'run') });
+    const master = await startRunTimeMaster({ port, workers: 1, users: 4, rate: 4, seconds: 10, csv: join(dir, 'run') });
     // No flag at all: Locust's worker variables and KLAYWORKER_*, as a container would set them.
     const worker = startProcess(process.execPath, [CLI], {
       env: {

@@ -20,7 +20,7 @@ import { KEY_ENV } from '../../src/chain/keys.js';
 import { masterWorkerArgv } from '../support/cli-argv.js';
 import { parseCsv } from '../support/csv.js';
 import { useBareDevChain } from '../support/dev-chain-fixture.js';
-import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startHeadlessMaster } from '../support/locust.js';
+import { HAVE_LOCUST, LOCUST_MISSING, MASTER_CRASH, startRunTimeMaster } from '../support/locust.js';
 import { freePort, type Proc, startProcess } from '../support/processes.js';
 import { requireOrSkip } from '../support/require-tool.js';
 import { readSummary, row } from '../support/test-accounts.js';
@@ -55,7 +55,7 @@ describe('test-case weights with a real Locust 2.12.1 master', () => {
     requireOrSkip(ctx, HAVE_LOCUST, LOCUST_MISSING);
     const dir = mkdtempSync(join(tmpdir(), 'klayworker-weights-'));
     const port = await freePort();
-    const master = startHeadlessMaster({
+    const master = await startRunTimeMaster({
       port,
       workers: 2,
       users: 2 * USERS_PER_WORKER,

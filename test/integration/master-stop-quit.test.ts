@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { LOCUST_TIMINGS } from '../../src/locust/master-timings.js';
-import { CountingTask, Harnesses, requestsIn, statsOf, sumRequests, type WorkerHarness } from '../support/master-harness.js';
+import { CountingTask, Harnesses, requestsIn, statsOf, sumRequests, WARN, type WorkerHarness } from '../support/master-harness.js';
 import type { Received } from '../support/mock-master.js';
 
 const harnesses = new Harnesses();
@@ -159,5 +159,8 @@ describe('quit', () => {
     // The iterations in flight are counted nowhere: what the master got is the worker's count.
     expect(task.invocations).toBeGreaterThan(h.stats.totalRequests);
     expect(sumRequests(h.mock.received)).toBe(h.stats.totalRequests);
+    // Not waiting for them is what a quit means: no warning (a CI run's worker log is checked for WARN).
+    expect(h.lines.filter((l) => l.level >= WARN).map((l) => l.msg)).toEqual([]);
+    expect(h.lines.some((l) => l.msg === 'iterations still in flight were not waited for and are not counted')).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { freePort } from '../../src/util/ports.js';
 import { eventually, LOCUST, type Proc, REPO_ROOT, startProcess } from './processes.js';
 
 export const HAVE_LOCUST = existsSync(LOCUST);
@@ -36,14 +37,35 @@ export interface WebMaster {
   settledCount(timeoutMs?: number): Promise<number>;
 }
 
-/** A headless master on 127.0.0.1:`port` that waits for `workers`, runs `users` (spawned at `rate`) for `seconds` and writes `csv`_*.csv. */
-export function startHeadlessMaster(run: { port: number; workers: number; users: number; rate: number; seconds: number; csv: string; waitS?: number }): Proc {
+/**
+ * A master on 127.0.0.1:`port` that runs a test by itself: once `workers` are ready it runs
+ * `users` (spawned at `rate`) for `seconds`, then stops the test, quits a second later and
+ * writes `csv`_*.csv. `--autostart … --autoquit 1`, not `--headless`: a 2.12.1 headless master
+ * quits at the run time and reads the workers' final reports for only 0.5 s, which a busy
+ * machine misses (the master then counts less than the workers sent); a stop waits for every
+ * worker's last report before `client_stopped`. Its web UI listens on a free loopback port.
+ */
+export async function startRunTimeMaster(run: {
+  port: number;
+  workers: number;
+  users: number;
+  rate: number;
+  seconds: number;
+  csv: string;
+  waitS?: number;
+}): Promise<Proc> {
   const { port, workers, users, rate, seconds, csv, waitS = 60 } = run;
   return startProcess(LOCUST, [
     '-f',
     DUMMY,
     '--master',
-    '--headless',
+    '--autostart',
+    '--autoquit',
+    '1',
+    '--web-host',
+    '127.0.0.1',
+    '--web-port',
+    String(await freePort()),
     '--master-bind-host',
     '127.0.0.1',
     '--master-bind-port',
