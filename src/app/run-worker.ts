@@ -59,8 +59,10 @@ export async function runWorker(options: Options, log: Logger): Promise<number> 
     // --run-tasks prints every outcome, the mined ones the tracker records included.
     const printing = options.runTasks ? new PrintingRecorder(metricsRecorder ?? stats, (line) => process.stdout.write(`${line}\n`)) : null;
     const recorder = printing ?? metricsRecorder ?? stats;
-    // Its own few sockets: block reads must not queue behind thousands of users' sends.
-    trackerRpc = new JsonRpcClient(endpoint, { ...access, timeoutMs: options.rpcTimeoutMs, connections: 8 });
+    // Its own sockets: block reads must not queue behind thousands of users' sends. 32 of them:
+    // after a drop storm every account's heal asks about its whole backlog at once (thousands of
+    // lookups), and the blocks stay empty until the plans are made.
+    trackerRpc = new JsonRpcClient(endpoint, { ...access, timeoutMs: options.rpcTimeoutMs, connections: 32 });
     // Blocks and transactions are read with eth_*, like every setup read (Kaia nodes answer them too).
     const newHeads = options.wsEndpoint === null ? null : { url: options.wsEndpoint, access };
     tracker = new InclusionTracker({ rpc: trackerRpc, namespace: 'eth', log, recorder, receiptTimeoutMs: options.tx.receiptTimeoutMs, newHeads });
