@@ -154,8 +154,9 @@ describe('quit', () => {
     const after = h.mock.received.slice(from);
     const finalReport = after[after.indexOf(quit) - 1];
     expect(finalReport?.type).toBe('stats');
-    // Not waited for: each iteration in flight had up to a second to go.
-    expect(finalReport!.at - sentAt).toBeLessThan(250);
+    // Not waited for: each iteration in flight had up to a second to go. The old 300 ms grace
+    // could never pass this (its timer cannot fire early); the margin is for a busy machine.
+    expect(finalReport!.at - sentAt).toBeLessThan(300);
     // The iterations in flight are counted nowhere: what the master got is the worker's count.
     expect(task.invocations).toBeGreaterThan(h.stats.totalRequests);
     expect(sumRequests(h.mock.received)).toBe(h.stats.totalRequests);
