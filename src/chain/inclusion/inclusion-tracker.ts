@@ -104,7 +104,7 @@ export class InclusionTracker {
     accepted: (entry, nodeHash) => {
       if (entry.awaiting > 0) {
         if (!this.#takeNodeHash(entry, nodeHash.toLowerCase())) return;
-      } else this.#rekey(entry, entry.hash, nodeHash.toLowerCase());
+      } else if (nodeHash !== entry.hash) this.#rekey(entry, entry.hash, nodeHash.toLowerCase());
       entry.state = 'pending';
       this.#counts.accepted += 1;
       this.#pending += 1;
@@ -342,7 +342,7 @@ export class InclusionTracker {
 
   #settleSeen(entry: Entry): void {
     const seen = entry.seen!;
-    this.#settle(entry, { kind: 'mined', blockNumber: seen.number, at: seen.at, hash: seen.hash });
+    this.#settleMined(entry, seen.number, seen.at, seen.hash);
   }
 
   #onBlock(block: SeenBlock): void {
@@ -356,7 +356,7 @@ export class InclusionTracker {
       }
       entry.account.progressAt = block.number;
       if (entry.state === 'sending') entry.seen = { number: block.number, at: block.seenAt, hash };
-      else this.#settle(entry, { kind: 'mined', blockNumber: block.number, at: block.seenAt, hash });
+      else this.#settleMined(entry, block.number, block.seenAt, hash);
     }
     if (unclaimed !== null) this.#awaited.unclaimed(block.number, block.seenAt, unclaimed);
     for (const listener of this.#blockListeners) listener(block);
@@ -431,32 +431,54 @@ export class InclusionTracker {
   }
 
   #settle(entry: Entry, settlement: Exclude<Settlement, { kind: 'unresolved' }>): void {
-    if (!this.#remove(entry)) return;
-    if (entry.state === 'uncertain') {
-      if (settlement.kind !== 'mined') return;
-      // Its send failed without an answer, yet a block holds it: the chain says it was accepted.
-      this.#counts.accepted += 1;
-    } else {
-      this.#pending -= 1;
-      if (entry.epoch !== CLOSED) this.#pendingInTest -= 1;
-      entry.account.handle.pendingSettled();
+    if (settlement.kind === 'mined') {
+      this.#settleMined(entry, settlement.blockNumber, settlement.at, settlement.hash, settlement);
+      return;
     }
-    if (settlement.kind === 'mined') this.#counts.mined += 1;
-    else {
-      this.#counts.dropped += 1;
-      if (!this.#warnedDrop) {
-        this.#warnedDrop = true;
-        this.#o.log.warn(
-          { reason: settlement.reason },
-          'the node dropped transactions it had accepted: they are failures of the mined rows, and the accounts resync',
-        );
-      }
+    if (!this.#remove(entry) || entry.state === 'uncertain') return;
+    this.#unpend(entry);
+    this.#counts.dropped += 1;
+    if (!this.#warnedDrop) {
+      this.#warnedDrop = true;
+      this.#o.log.warn(
+        { reason: settlement.reason },
+        'the node dropped transactions it had accepted: they are failures of the mined rows, and the accounts resync',
+      );
     }
     if (this.#recording && entry.epoch === this.#epoch) {
-      const ms = Math.max(0, (settlement.kind === 'mined' ? settlement.at : performance.now()) - entry.sentAt);
-      if (settlement.kind === 'mined') this.#o.recorder.success(MINED_TYPE, entry.name, ms, 0);
-      else this.#o.recorder.failure(MINED_TYPE, entry.name, ms, settlement.reason);
+      this.#o.recorder.failure(MINED_TYPE, entry.name, Math.max(0, performance.now() - entry.sentAt), settlement.reason);
     }
+    this.#tell(entry, settlement);
+  }
+
+  /**
+   * A block holds it. The settlement object is made only for a test case that listens: most
+   * (valueTransfer) do not, and this runs for every transaction sent.
+   */
+  #settleMined(entry: Entry, blockNumber: number, at: number, hash: string, settlement?: Settlement): void {
+    if (!this.#remove(entry)) return;
+    // Its send failed without an answer, yet a block holds it: the chain says it was accepted.
+    if (entry.state === 'uncertain') this.#counts.accepted += 1;
+    else this.#unpend(entry);
+    this.#counts.mined += 1;
+    if (this.#recording && entry.epoch === this.#epoch) this.#o.recorder.success(MINED_TYPE, entry.name, Math.max(0, at - entry.sentAt), 0);
+    if (entry.onSettled !== undefined) this.#tell(entry, settlement ?? { kind: 'mined', blockNumber, at, hash });
+    else if (this.#pendingInTest === 0) this.#wakeDrain();
+  }
+
+  /** One accepted transaction fewer waits for the chain. */
+  #unpend(entry: Entry): void {
+    this.#pending -= 1;
+    if (entry.epoch !== CLOSED) this.#pendingInTest -= 1;
+    entry.account.handle.pendingSettled();
+  }
+
+  #wakeDrain(): void {
+    for (const wake of [...this.#drainWaiters]) wake();
+  }
+
+  /** Tells the test case how its transaction ended; what it still does then belongs to this test's drain. */
+  #tell(entry: Entry, settlement: Settlement): void {
     const told = entry.onSettled;
     entry.onSettled = undefined;
     const followUp = told?.(settlement);
@@ -467,12 +489,14 @@ export class InclusionTracker {
       this.#followUps.add(followUp);
       followUp.then(done, done);
     }
-    if (this.#pendingInTest === 0) for (const wake of [...this.#drainWaiters]) wake();
+    if (this.#pendingInTest === 0) this.#wakeDrain();
   }
 
   #remove(entry: Entry): boolean {
     if (!this.#tracked(entry)) return false;
-    for (const hash of entry.hashes) if (this.#byHash.get(hash) === entry) this.#byHash.delete(hash);
+    // The usual entry has one hash, just found to be its own.
+    if (entry.hashes.length === 1) this.#byHash.delete(entry.hash);
+    else for (const hash of entry.hashes) if (this.#byHash.get(hash) === entry) this.#byHash.delete(hash);
     if (entry.resendAsked) {
       entry.resendAsked = false;
       entry.account.handle.cancelResend(entry.nonce);
