@@ -5,7 +5,7 @@
  * the hot path, and only their nonce, recipient and value change.
  */
 import type { RecoverableSignature } from '../signing/ecdsa.js';
-import { encodeBytes, encodeList, RLP_EMPTY, rlpAddress, rlpScalar, rlpUint } from './rlp.js';
+import { encodeBytes, encodeList, encodeSignedList, RLP_EMPTY, rlpAddress, rlpUint } from './rlp.js';
 
 export type EthTxType = 0 | 1 | 2;
 
@@ -48,11 +48,10 @@ export function encodeUnsignedEthTx(tx: EthTxFields): Buffer {
 
 /** The signed transaction as sent with eth_sendRawTransaction. */
 export function encodeSignedEthTx(tx: EthTxFields, signature: RecoverableSignature): Buffer {
-  const r = rlpScalar(signature.r);
-  const s = rlpScalar(signature.s);
+  const { r, s } = signature;
   // EIP-155 folds the chain id into v; typed transactions carry the y parity alone.
-  if (tx.type === 0) return encodeList([...payload(tx), rlpUint(tx.chainId * 2n + 35n + BigInt(signature.recid)), r, s]);
-  return encodeList([...payload(tx), rlpUint(signature.recid), r, s], tx.type);
+  if (tx.type === 0) return encodeSignedList([...payload(tx), rlpUint(tx.chainId * 2n + 35n + BigInt(signature.recid))], r, s);
+  return encodeSignedList([...payload(tx), rlpUint(signature.recid)], r, s, tx.type);
 }
 
 /** The fields of `tx`'s type in their order, before the signature. */

@@ -7,7 +7,7 @@
  */
 import type { FeeQuote } from '../chain-context.js';
 import type { RecoverableSignature } from '../signing/ecdsa.js';
-import { encodeList, RLP_EMPTY as EMPTY, RLP_EMPTY_LIST as EMPTY_LIST, rlpAddress, rlpScalar, rlpUint } from './rlp.js';
+import { encodeList, encodeSignedList, RLP_EMPTY as EMPTY, RLP_EMPTY_LIST as EMPTY_LIST, rlpAddressHex, rlpUint } from './rlp.js';
 
 /** Intrinsic gas of a plain transfer to an externally owned account. */
 export const TRANSFER_GAS = 21_000n;
@@ -74,7 +74,7 @@ export interface TransferFields {
 
 /** Encodes a transfer's nonce, recipient (0x-prefixed hex) and value once, for both the unsigned and the signed bytes. */
 export function encodeTransferFields(nonce: number, to: string, value: bigint): TransferFields {
-  return { nonce: rlpUint(nonce), to: rlpAddress(Buffer.from(to.slice(2), 'hex')), value: rlpUint(value) };
+  return { nonce: rlpUint(nonce), to: rlpAddressHex(to), value: rlpUint(value) };
 }
 
 /** The bytes whose keccak256 is signed. */
@@ -83,8 +83,8 @@ export function encodeUnsigned(t: TransferTemplate, f: TransferFields): Uint8Arr
 }
 
 /** The raw transaction for eth_sendRawTransaction. */
-export function encodeSigned(t: TransferTemplate, f: TransferFields, sig: RecoverableSignature): Uint8Array {
+export function encodeSigned(t: TransferTemplate, f: TransferFields, sig: RecoverableSignature): Buffer {
   const v = t.v[sig.recid];
   if (v === undefined) throw new RangeError(`invalid recovery id ${sig.recid}`);
-  return encodeList([t.head, f.nonce, t.middle, f.to, f.value, t.signedTail, v, rlpScalar(sig.r), rlpScalar(sig.s)], t.typeByte);
+  return encodeSignedList([t.head, f.nonce, t.middle, f.to, f.value, t.signedTail, v], sig.r, sig.s, t.typeByte);
 }

@@ -60,5 +60,5 @@ export function signTransfer(signer: SigningKey, transfer: Transfer, ecdsa: Ecds
   const template = templateFor(chainId, fee);
   const fields = encodeTransferFields(nonce, to, value);
   const raw = encodeSigned(template, fields, ecdsa.sign(signer, keccak256(encodeUnsigned(template, fields))));
-  return { raw: `0x${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}`, hash: keccak256Hex(raw) };
+  return { raw: `0x${raw.toString('hex')}`, hash: keccak256Hex(raw) };
 }
