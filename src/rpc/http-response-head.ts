@@ -31,7 +31,6 @@ const COLON = 0x3a;
 /** RFC 9110 token characters, the only ones a header name may have. */
 const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
-const DIGITS = /^\d{1,15}$/;
 const KEEP_ALIVE_TIMEOUT = /(?:^|[\s,])timeout=(\d{1,9})/i;
 
 /** What the last head scanned says; one instance per parser, reused from response to response. */
@@ -132,13 +131,17 @@ export class ResponseHead {
   #header(buf: Buffer, start: number, colon: number, end: number): void {
     const nameLength = colon - start;
     if (nameLength === 14 && nameIs(buf, start, 'content-length')) {
-      const value = buf.toString('latin1', colon + 1, end).trim();
-      if (!DIGITS.test(value)) throw new HttpProtocolError('malformed Content-Length');
-      const n = Number(value);
+      const n = decimalValue(buf, colon + 1, end);
+      if (n < 0) throw new HttpProtocolError('malformed Content-Length');
       if (this.length !== -1 && this.length !== n) throw new HttpProtocolError('conflicting Content-Length headers');
       this.length = n;
     } else if (nameLength === 17 && nameIs(buf, start, 'transfer-encoding')) {
       this.transferEncoding = true;
+      const [from, to] = trimmed(buf, colon + 1, end);
+      if (to - from === 7 && nameIs(buf, from, 'chunked')) {
+        this.chunked = true;
+        return;
+      }
       // Only the last coding says how the body ends (RFC 9112 §6.3).
       const codings = buf
         .toString('latin1', colon + 1, end)
@@ -146,6 +149,16 @@ export class ResponseHead {
         .split(',');
       this.chunked = codings[codings.length - 1]!.trim() === 'chunked';
     } else if (nameLength === 10 && nameIs(buf, start, 'connection')) {
+      // Nearly every reply says just one of the two: read it off the bytes.
+      const [from, to] = trimmed(buf, colon + 1, end);
+      if (to - from === 10 && nameIs(buf, from, 'keep-alive')) {
+        this.keepAliveHeader = true;
+        return;
+      }
+      if (to - from === 5 && nameIs(buf, from, 'close')) {
+        this.close = true;
+        return;
+      }
       const tokens = buf
         .toString('latin1', colon + 1, end)
         .trim()
@@ -161,6 +174,29 @@ export class ResponseHead {
       if (hint !== null) this.keepAliveHintS = Number(hint[1]);
     }
   }
+}
+
+/** The bounds of a header value without its optional white space (RFC 9110: spaces and tabs). */
+function trimmed(buf: Buffer, from: number, to: number): [number, number] {
+  while (from < to && (buf[from] === SP || buf[from] === HT)) from++;
+  while (to > from && (buf[to - 1] === SP || buf[to - 1] === HT)) to--;
+  return [from, to];
+}
+
+/**
+ * A header value of 1 to 15 decimal digits between optional white space, read off the bytes
+ * (no string, no regular expression: every reply has one); -1 for anything else.
+ */
+function decimalValue(buf: Buffer, start: number, end: number): number {
+  const [from, to] = trimmed(buf, start, end);
+  if (to === from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const digit = buf[i]! - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 function lineError(statusLine: boolean): HttpProtocolError {

@@ -55,6 +55,14 @@ const cases: [string, string, Partial<Parsed> & { eof?: boolean }][] = [
   ['HTTP/1.0', `HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}`, { status: 200, keepAlive: false }],
   ['204 has no body', `HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n`, { status: 204, body: '' }],
   ['bytes after the response', `HTTP/1.1 200\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n`, { status: 200, body: '{}', extra: 1 }],
+  // The usual framing values are read off the bytes; any case, spaces and tabs around them.
+  [
+    'values in any case, with tabs',
+    `HTTP/1.1 200 OK\r\ncontent-length:\t2 \t\r\nCONNECTION: \tCLOSE\t\r\n\r\n{}`,
+    { status: 200, body: '{}', keepAlive: false },
+  ],
+  ['TRANSFER-ENCODING: Chunked', `HTTP/1.1 200 OK\r\nTRANSFER-ENCODING:  Chunked \r\n\r\n2\r\n{}\r\n0\r\n\r\n`, { status: 200, body: '{}', keepAlive: true }],
+  ['Connection: a list', `HTTP/1.1 200 OK\r\nConnection: Upgrade, close\r\nContent-Length: 2\r\n\r\n{}`, { status: 200, keepAlive: false }],
 ];
 
 describe('ResponseParser', () => {
@@ -84,6 +92,11 @@ describe('ResponseParser', () => {
     ['not HTTP', 'SSH-2.0-OpenSSH\r\n', 'malformed status line'],
     ['not HTTP, before a line ends', 'SSH-2.0', 'no HTTP/1.x status line'],
     ['bare LF', 'HTTP/1.1 200 OK\nContent-Length: 2\n\n{}\r\n\r\n', 'malformed status line'],
+    ['an empty length', 'HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n{}', 'malformed Content-Length'],
+    ['a signed length', 'HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\n{}', 'malformed Content-Length'],
+    ['two numbers as a length', 'HTTP/1.1 200 OK\r\nContent-Length: 2 2\r\n\r\n{}', 'malformed Content-Length'],
+    ['a 16-digit length', 'HTTP/1.1 200 OK\r\nContent-Length: 1000000000000000\r\n\r\n{}', 'malformed Content-Length'],
+    ['a length padded with a non-breaking space', 'HTTP/1.1 200 OK\r\nContent-Length: 2\xa0\r\n\r\n{}', 'malformed Content-Length'],
     ['two lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 'conflicting Content-Length headers'],
     ['length and chunked', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n', 'both Content-Length and Transfer-Encoding'],
     ['a space before the colon', 'HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\n{}', 'malformed header line'],
