@@ -120,6 +120,28 @@ describe('token bucket (--max-rps)', () => {
     expect(Math.max(...lateness)).toBeLessThan(20); // a drifting timer would be ~700 ms late by now
   });
 
+  it('loses no second when its boundary passes between finding nothing due and re-arming', async () => {
+    // A timer that fires a hair early (Node measures from the loop's cached time) finds the
+    // budget spent; the boundary passes before the limiter re-arms. Re-arming from a second
+    // clock read then aimed at the boundary after next, and a whole second had no grant
+    // (seen in CI at --max-rps 50: 950 requests in 20 s).
+    vi.useFakeTimers({ now: 0 });
+    const reads: number[] = [];
+    const clock: LimiterClock = {
+      now: () => reads.shift() ?? Date.now(),
+      setTimer: (callback, delayMs) => setTimeout(callback, delayMs),
+      clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+    const bucket = createRateLimiter({ maxRps: 1, clock });
+    const grants = runUsers(bucket, 2);
+    bucket.start();
+    await vi.advanceTimersByTimeAsync(999);
+    // The refill timer's reads: just before the boundary, then just after it.
+    reads.push(999.9, 1000.1);
+    await vi.advanceTimersByTimeAsync(3001);
+    bucket.stop();
+    expect(perSecond(grants, 4)).toEqual([1, 1, 1, 1]);
+  });
   it('stop() releases every waiter with false and leaves no timer behind', async () => {
     vi.useFakeTimers({ now: 0 });
     const bucket = limiter({ maxRps: 1 });
