@@ -28,19 +28,7 @@ export function encodeBytes(bytes: Uint8Array): Buffer {
 
 /** A list whose items are already encoded, after an EIP-2718 type byte if one is given. */
 export function encodeList(encodedItems: readonly Uint8Array[], typeByte?: number): Buffer {
-  let length = 0;
-  for (const item of encodedItems) length += item.length;
-  const headerBytes = headerLength(length);
-  const prefix = typeByte === undefined ? 0 : 1;
-  const out = Buffer.allocUnsafe(prefix + headerBytes + length);
-  let at = 0;
-  if (typeByte !== undefined) out[at++] = typeByte;
-  at = writeListHeader(out, at, length, headerBytes);
-  for (const item of encodedItems) {
-    out.set(item, at);
-    at += item.length;
-  }
-  return out;
+  return listWithRoom(encodedItems, 0, typeByte).out;
 }
 
 /**
@@ -52,9 +40,14 @@ export function encodeList(encodedItems: readonly Uint8Array[], typeByte?: numbe
 export function encodeSignedList(encodedItems: readonly Uint8Array[], r: Uint8Array, s: Uint8Array, typeByte?: number): Buffer {
   const rAt = firstNonZero(r);
   const sAt = firstNonZero(s);
-  const rLength = scalarLength(r, rAt);
-  const sLength = scalarLength(s, sAt);
-  let length = rLength + sLength;
+  const { out, at } = listWithRoom(encodedItems, scalarLength(r, rAt) + scalarLength(s, sAt), typeByte);
+  writeScalar(out, writeScalar(out, at, r, rAt), s, sAt);
+  return out;
+}
+
+/** The list's type byte, header and items, with `room` more payload bytes left at `at` (one allocation). */
+function listWithRoom(encodedItems: readonly Uint8Array[], room: number, typeByte: number | undefined): { out: Buffer; at: number } {
+  let length = room;
   for (const item of encodedItems) length += item.length;
   const headerBytes = headerLength(length);
   const out = Buffer.allocUnsafe((typeByte === undefined ? 0 : 1) + headerBytes + length);
@@ -65,9 +58,7 @@ export function encodeSignedList(encodedItems: readonly Uint8Array[], r: Uint8Ar
     out.set(item, at);
     at += item.length;
   }
-  at = writeScalar(out, at, r, rAt);
-  writeScalar(out, at, s, sAt);
-  return out;
+  return { out, at };
 }
 
 function firstNonZero(bytes: Uint8Array): number {
