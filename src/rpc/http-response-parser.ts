@@ -97,7 +97,13 @@ export class ResponseParser {
     return this.#head.keepAliveHintS;
   }
 
-  /** Reads the next bytes of the response; throws an HttpProtocolError on a protocol fault. */
+  /**
+   * Reads the next bytes of the response; throws an HttpProtocolError on a protocol fault.
+   * `chunk`'s memory may be reused once the response is complete or feed returns, whichever is
+   * later (the lean transport reads every socket into one buffer): what the sink is handed is
+   * a copy, but for the piece that ends a Content-Length body, the usual reply whole in one
+   * read, which the caller completes before this read's memory is reused.
+   */
   feed(chunk: Buffer): void {
     this.received += chunk.length;
     let at = 0;
@@ -141,14 +147,17 @@ export class ResponseParser {
   /** Hands on the body bytes still due (of the body, or of the chunk) from `at`; then `next`. Returns where it stopped. */
   #take(chunk: Buffer, at: number, next: State): number {
     const take = Math.min(this.#remaining, chunk.length - at);
-    this.#data(chunk, at, at + take);
+    this.#data(chunk, at, at + take, next === State.Done && take === this.#remaining);
     this.#remaining -= take;
     if (this.#remaining === 0) this.#state = next;
     return at + take;
   }
 
-  #data(chunk: Buffer, from: number, to: number): void {
-    if (to > from) this.#sink!.onData(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
+  /** Hands `chunk[from, to)` to the sink: as it is when it `endsBody`, else a copy (see feed). */
+  #data(chunk: Buffer, from: number, to: number, endsBody = false): void {
+    if (to <= from) return;
+    const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+    this.#sink!.onData(endsBody ? piece : Buffer.from(piece));
   }
 
   /**
@@ -163,7 +172,8 @@ export class ResponseParser {
     for (let from = 0; ;) {
       const bodyAt = this.#head.scan(buf, from);
       if (bodyAt < 0) {
-        this.#partial = from === 0 ? buf : buf.subarray(from);
+        // A copy: the chunk's memory is reused by the next read (see NetConnection's readBuffer).
+        this.#partial = Buffer.from(buf.subarray(from));
         return -1;
       }
       this.#partial = undefined;

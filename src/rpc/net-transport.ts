@@ -61,6 +61,8 @@ export class NetTransport implements RpcTransport, ConnectionOwner {
         ? { context: createSecureContext(options.ca === undefined ? {} : { ca: options.ca }), servername: isIP(host) === 0 ? host : undefined }
         : undefined,
       connectTimeoutMs: options.timeoutMs,
+      // 64 KiB: what Node reads at a time by default.
+      readBuffer: Buffer.allocUnsafe(64 * 1024),
     };
     const lines = [`POST ${target.path} HTTP/1.1`, `host: ${url.host}`];
     for (let i = 0; i + 1 < target.headers.length; i += 2) lines.push(`${target.headers[i]!}: ${target.headers[i + 1]!}`);

@@ -93,6 +93,7 @@ export class RpcCall implements Expiring, ExchangeHandler {
     if (this.#status > 299) return true;
     // Both transports check a declared content-length against what arrives, so the sum is exact.
     this.#bytes += chunk.length;
+    // Kept as it is: it is read in onComplete, before the transport reuses its memory (transport.ts).
     if (this.#first === undefined) this.#first = chunk;
     else (this.#more ??= []).push(chunk);
     return true;

@@ -16,7 +16,11 @@ export interface ExchangeHandler {
   onConnect(abort: (err?: Error) => void): void;
   /** The final (not 1xx) response status. */
   onHeaders(statusCode: number): boolean;
-  /** A piece of the decoded body (chunked framing removed); the handler may keep it. */
+  /**
+   * A piece of the decoded body (chunked framing removed). The handler may keep it until the
+   * exchange ends (onComplete or onError), not after: the lean transport reads every socket
+   * into one reused buffer (http-response-parser.ts says which pieces are copies).
+   */
   onData(chunk: Buffer): boolean;
   /** The whole response was read. */
   onComplete(): void;

@@ -14,17 +14,30 @@ interface Parsed {
   extra: number;
 }
 
+/**
+ * Feeds `pieces` as the lean transport does: each read into one reused buffer, scribbled over
+ * once the read is done. The sink keeps what it is handed as it is, like RpcCall, and reads it
+ * when the response completes: any piece the parser handed over without copying it, other
+ * than the one completing the response, would come out scribbled.
+ */
 function parse(pieces: readonly Buffer[], eof = false): Parsed {
   const parser = new ResponseParser();
   let status = 0;
-  const body: Buffer[] = [];
+  const kept: Buffer[] = [];
+  let body: string | undefined;
   parser.start({
     onHeaders: (s) => ((status = s), true),
-    onData: (c) => (body.push(Buffer.from(c)), true),
+    onData: (c) => (kept.push(c), true),
   });
-  for (const piece of pieces) parser.feed(piece);
-  if (eof) parser.end();
-  return { status, body: Buffer.concat(body).toString('utf8'), complete: parser.complete, keepAlive: parser.keepAlive, extra: parser.extra };
+  const read = Buffer.alloc(Math.max(0, ...pieces.map((p) => p.length)));
+  for (const piece of pieces) {
+    piece.copy(read);
+    parser.feed(read.subarray(0, piece.length));
+    if (parser.complete) body ??= Buffer.concat(kept).toString('utf8');
+    read.fill('~');
+  }
+  if (eof && parser.end()) body ??= Buffer.concat(kept).toString('utf8');
+  return { status, body: body ?? Buffer.concat(kept).toString('utf8'), complete: parser.complete, keepAlive: parser.keepAlive, extra: parser.extra };
 }
 
 /** Every way to cut `bytes` in two, and byte by byte. */
