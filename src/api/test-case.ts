@@ -26,7 +26,8 @@ export interface TestCaseContext {
 
 /** A test case ready to run: one iteration per `run`, cleaned up once by `teardown`. */
 export interface PreparedTestCase {
-  run(user: User): Promise<void>;
+  /** What it resolves to is not used (a read test case may hand on timedCall's outcome as it is). */
+  run(user: User): Promise<unknown>;
   teardown?(): Promise<void>;
 }
 

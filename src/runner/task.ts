@@ -22,6 +22,6 @@ export interface Task {
   readonly name: string;
   /** Relative share of users bound to this task (>= 1). */
   readonly weight: number;
-  /** One iteration. A thrown error is recorded by the runner as a failure of this task. */
-  run(user: User): Promise<void>;
+  /** One iteration; what it resolves to is not used. A thrown error is recorded by the runner as a failure of this task. */
+  run(user: User): Promise<unknown>;
 }

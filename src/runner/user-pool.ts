@@ -214,7 +214,7 @@ export class UserPool {
       // Start on a fresh tick so a burst of starts returns to the caller before any I/O begins.
       await yieldToEventLoop();
       while (!user.stopped) {
-        if (!(await this.#limiter.acquire(user.waiter))) break;
+        if (!(this.#limiter.decideNow() ?? (await this.#limiter.acquire(user.waiter)))) break;
         if (user.stopped) break;
         const t0 = performance.now();
         try {

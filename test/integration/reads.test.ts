@@ -264,7 +264,7 @@ describe('read test cases against a node that answers badly', () => {
   /** Serves head 0x10 on the first eth_blockNumber and 0x100000 afterwards; echoes blocks. */
   async function headScenario(
     headRefreshMs: number,
-    drive: (run: () => Promise<void>, asked: () => number[]) => Promise<void>,
+    drive: (run: () => Promise<unknown>, asked: () => number[]) => Promise<void>,
   ): Promise<{ headReads: number; asked: number[]; recorded: Recorded[] }> {
     let headReads = 0;
     answers = { eth_blockNumber: () => (headReads++ === 0 ? '"0x10"' : '"0x100000"'), eth_getBlockByNumber: blockEcho };

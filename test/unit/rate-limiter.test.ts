@@ -332,6 +332,29 @@ describe('unlimited (--max-rps 0) and options', () => {
     await expect(unlimited.acquire()).resolves.toBe(false);
   });
 
+  it('decides at once, as acquire() would: granted while running, not after stop() or past the run', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const unlimited = limiter({ maxRps: 0 });
+    unlimited.start({ untilMs: 1000 });
+    expect(unlimited.decideNow()).toBe(true);
+    vi.setSystemTime(999);
+    expect(unlimited.decideNow()).toBe(true);
+    vi.setSystemTime(1000);
+    expect(unlimited.decideNow()).toBe(false);
+    await expect(unlimited.acquire()).resolves.toBe(false);
+    unlimited.start();
+    expect(unlimited.decideNow()).toBe(true);
+    unlimited.stop();
+    expect(unlimited.decideNow()).toBe(false);
+  });
+
+  it('a capped limiter leaves every decision to acquire(), which keeps its waiters in order', () => {
+    const capped = limiter({ maxRps: 10 });
+    capped.start();
+    expect(capped.decideNow()).toBeUndefined();
+    capped.stop();
+  });
+
   it.each([-1, 1.5, Number.NaN, Infinity])('rejects --max-rps %d', (maxRps) => {
     expect(() => createRateLimiter({ maxRps })).toThrow(/^--max-rps must be a whole number >= 0/);
   });

@@ -17,8 +17,8 @@ export const blockNumber = defineTestCase({
   description: 'eth_blockNumber; succeeds when the result is a hex quantity',
   async setup({ rpc }) {
     return {
-      async run(user) {
-        await timedCall(user, rpc, LABEL, 'eth_blockNumber', NO_PARAMS, validateBlockNumber);
+      run(user) {
+        return timedCall(user, rpc, LABEL, 'eth_blockNumber', NO_PARAMS, validateBlockNumber);
       },
     };
   },

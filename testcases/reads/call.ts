@@ -45,8 +45,8 @@ export const call = defineTestCase({
     const params: readonly unknown[] = [{ to: address, data: GET }, 'latest'];
     const validate = (result: unknown): string | undefined => validateGetResult(method, result);
     return {
-      async run(user) {
-        await timedCall(user, ctx.rpc, label, method, params, validate);
+      run(user) {
+        return timedCall(user, ctx.rpc, label, method, params, validate);
       },
     };
   },

@@ -31,9 +31,9 @@ export const estimateGas = defineTestCase({
     const label: CallLabel = { type: method, name: NAME };
     const validate = (result: unknown): string | undefined => validateGasEstimate(method, result);
     return {
-      async run(user) {
+      run(user) {
         const data = setCalldata(1 + Math.floor(Math.random() * MAX_ARGUMENT));
-        await timedCall(user, ctx.rpc, label, method, [{ to: address, data }], validate);
+        return timedCall(user, ctx.rpc, label, method, [{ to: address, data }], validate);
       },
     };
   },

@@ -22,8 +22,8 @@ export const gasPrice = defineTestCase({
     const label: CallLabel = { type: method, name: NAME };
     const validate = (result: unknown): string | undefined => validateGasPrice(method, result);
     return {
-      async run(user) {
-        await timedCall(user, ctx.rpc, label, method, NO_PARAMS, validate);
+      run(user) {
+        return timedCall(user, ctx.rpc, label, method, NO_PARAMS, validate);
       },
     };
   },

@@ -34,8 +34,8 @@ export const kaiaGetAccount = defineTestCase({
     const params = list.map((a) => [a.address, 'latest'] as const);
     const validate = (result: unknown): string | undefined => validateAccount(method, result);
     return {
-      async run(user) {
-        await timedCall(user, ctx.rpc, label, method, params[Math.floor(Math.random() * params.length)]!, validate);
+      run(user) {
+        return timedCall(user, ctx.rpc, label, method, params[Math.floor(Math.random() * params.length)]!, validate);
       },
     };
   },

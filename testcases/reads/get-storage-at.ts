@@ -21,8 +21,8 @@ export const getStorageAt = defineTestCase({
     const params: readonly unknown[] = [address, '0x0', 'latest'];
     const validate = (result: unknown): string | undefined => validateStorageWord(method, result);
     return {
-      async run(user) {
-        await timedCall(user, ctx.rpc, label, method, params, validate);
+      run(user) {
+        return timedCall(user, ctx.rpc, label, method, params, validate);
       },
     };
   },

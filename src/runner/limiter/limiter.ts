@@ -14,6 +14,13 @@ export interface RateLimiter {
    */
   acquire(waiter?: Waiter): Promise<boolean>;
   /**
+   * The answer acquire() would give, when it is known now without waiting: true or false as
+   * there, undefined when the caller must await acquire(). A user asks this first, so an
+   * uncapped test's iteration awaits nothing before its request (a promise turn per request,
+   * measured on blockNumber).
+   */
+  decideNow(): boolean | undefined;
+  /**
    * Begins refilling (a fresh budget is available right away). With `untilMs`, nothing is
    * granted from that many ms after start on, so a run of fixed length gets exactly its
    * seconds' budgets whichever timer fires first at the end.

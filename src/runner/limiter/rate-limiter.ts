@@ -27,7 +27,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   let schedule: CapSchedule;
   if (increaseRate) schedule = rampUpSchedule(increaseRate, maxRps);
   else if (maxRps > 0) schedule = () => maxRps;
-  else return new UnlimitedLimiter();
+  else return new UnlimitedLimiter(clock);
   return mode === 'smooth' ? createSmoothLimiter(schedule, clock) : createTokenBucketLimiter(schedule, clock);
 }
 

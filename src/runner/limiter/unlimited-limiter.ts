@@ -1,5 +1,5 @@
 /** `--max-rps 0`: no limit. `acquire` is the hot path of an uncapped test, so it allocates nothing. */
-import type { LimiterStartOptions, RateLimiter } from './limiter.js';
+import { type LimiterClock, type LimiterStartOptions, type RateLimiter, SYSTEM_CLOCK } from './limiter.js';
 
 const GRANTED = Promise.resolve(true);
 const DENIED = Promise.resolve(false);
@@ -7,17 +7,23 @@ const DENIED = Promise.resolve(false);
 export class UnlimitedLimiter implements RateLimiter {
   readonly cap = 0;
   private stopped = false;
-  /** performance.now() from which nothing is granted; Infinity when the run has no end. */
+  /** The clock's time from which nothing is granted; Infinity when the run has no end. */
   private deadline = Infinity;
 
+  constructor(private readonly clock: LimiterClock = SYSTEM_CLOCK) {}
+
   acquire(): Promise<boolean> {
-    if (this.stopped) return DENIED;
-    return this.deadline === Infinity || performance.now() < this.deadline ? GRANTED : DENIED;
+    return this.decideNow() ? GRANTED : DENIED;
+  }
+
+  decideNow(): boolean {
+    if (this.stopped) return false;
+    return this.deadline === Infinity || this.clock.now() < this.deadline;
   }
 
   start(options: LimiterStartOptions = {}): void {
     this.stopped = false;
-    this.deadline = options.untilMs === undefined ? Infinity : performance.now() + options.untilMs;
+    this.deadline = options.untilMs === undefined ? Infinity : this.clock.now() + options.untilMs;
   }
 
   stop(): void {
