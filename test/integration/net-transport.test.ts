@@ -173,7 +173,9 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
   });
 
   it('a socket the server dropped while idle is replaced; a request that met a stale socket is sent once more on a fresh one, and only once', async () => {
-    const single = new JsonRpcClient(server.url, { connections: 1, timeoutMs: TIMEOUT_MS });
+    // Not about time: a deadline that a retry (a reconnect and a second send) cannot outrun on a
+    // busy machine (400 ms once did, in a CI run beside CPU hogs: 'timeout' instead of 'closed').
+    const single = new JsonRpcClient(server.url, { connections: 1, timeoutMs: 10_000 });
     try {
       await single.call('dropIdleAfter', []);
       await new Promise((r) => setTimeout(r, 100));
@@ -195,7 +197,7 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
       await single.close();
     }
     // On a fresh socket, a close without a reply is a failure, not a retry.
-    const fresh = new JsonRpcClient(server.url, { connections: 1, timeoutMs: TIMEOUT_MS });
+    const fresh = new JsonRpcClient(server.url, { connections: 1, timeoutMs: 10_000 });
     try {
       const seen = server.requests.length;
       expect((await rpcFailure(fresh.call('dropAlways', []))).message).toBe('connection closed by the server (UND_ERR_SOCKET)');
