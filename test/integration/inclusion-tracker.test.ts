@@ -311,7 +311,10 @@ describe('InclusionTracker', () => {
       await seen();
     }
     await eventually(() => (account.resends.length > 0 ? true : undefined), 5_000, 'a re-send');
-    expect(account.resends).toEqual([0, 1]);
+    // Both nonces, and nothing else. A check asks again each time it finds them starving (the
+    // nonce manager keeps one ask a nonce); on a busy machine the loop above can mine past the
+    // next check before the first one's answer is in (seen in CI: [0, 1, 0, 1]).
+    expect([...new Set(account.resends)]).toEqual([0, 1]);
     // The re-send of nonce 0 joins its entry: no new count, no new pending.
     tracker.expect({ hash: hash(70), account, nonce: 0, name: 'tc', maxPrice: 11n }).accepted(hash(70));
     expect(tracker.counts()).toEqual({ accepted: 2, mined: 0, dropped: 0, unresolved: 2, resent: 1 });
