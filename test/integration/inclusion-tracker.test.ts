@@ -487,12 +487,15 @@ describe('InclusionTracker', () => {
     await seen();
     expect(account.resends).toEqual([]);
     expect(selfSent).toEqual([]);
-    const drained = tracker.drain(400);
+    // A drain that outlasts the next block on a busy machine, ended by its signal once seen.
+    const stop = new AbortController();
+    const drained = tracker.drain(30_000, stop.signal);
     // Draining, the fee rising to 120: no user is left, each re-sends itself.
     chain.baseFee = 120n;
     chain.mine();
     await seen();
     expect(selfSent.slice(0, 2)).toEqual([0, 1]);
+    stop.abort();
     await drained;
   });
 
