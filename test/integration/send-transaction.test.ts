@@ -50,7 +50,9 @@ function recordingUser() {
 
 describe('sendUnderLease', () => {
   it('moves the nonce on only for transactions the pool holds, resyncs when unsure, and hands the accepted ones to the tracker', async () => {
-    const rpc = new JsonRpcClient(server.url, { timeoutMs: 300 });
+    // One deadline for every call, the hung one included: long enough that none of the others
+    // reaches it on a busy machine (400 ms calls have, elsewhere in CI beside CPU hogs).
+    const rpc = new JsonRpcClient(server.url, { timeoutMs: 1_500 });
     // Not started: these sends are never mined, so the tracker only counts what was accepted.
     const tracker = new InclusionTracker({
       rpc,
@@ -119,7 +121,7 @@ describe('sendUnderLease', () => {
       'failure eth_sendRawTransaction tc: JSON-RPC error -32000: txpool is full',
       'failure eth_sendRawTransaction tc: JSON-RPC error -32000: nonce too low',
       'success eth_sendRawTransaction tc bytes',
-      'failure eth_sendRawTransaction tc: timeout after 300 ms',
+      'failure eth_sendRawTransaction tc: timeout after 1500 ms',
       'failure eth_sendRawTransaction tc: JSON-RPC error -32000: transaction underpriced',
       'failure eth_sendRawTransaction tc: invalid eth_sendRawTransaction result: not a transaction hash',
       'success eth_sendRawTransaction tc bytes',
