@@ -75,7 +75,7 @@ const DEFAULT_IDLE_MS = 4_000;
 /** A hinted timeout is cut by this much, so that we stop using a socket before the server drops it. */
 const HINT_MARGIN_MS = 1_000;
 
-/** tls.connect takes `onread` as net.connect does (Node's docs say so; @types/node leaves it out). */
+/** tls.connect takes `onread` as net.connect does (since Node 15.1, nodejs/node#35753); @types/node leaves it out. */
 function tlsOptions(options: ConnectionOptions & { onread: OnReadOpts }): ConnectionOptions {
   return options;
 }
@@ -169,7 +169,7 @@ export class NetConnection {
     if (this.#written) this.#socket.destroy();
   };
 
-  /** Bytes read, in the shared read buffer: parsed now, kept by no one. Always true: reading goes on. */
+  /** Bytes read, in the shared read buffer: parsed, and their exchange completed, before this returns. Always true: reading goes on. */
   #onData(chunk: Buffer): boolean {
     const handler = this.#handler;
     if (handler === undefined) {
