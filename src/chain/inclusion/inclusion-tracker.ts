@@ -35,6 +35,7 @@ import { settledWithin } from '../../util/settled-within.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
 import { AwaitedAnswers } from './awaited-answers.js';
 import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
+import { HashIndex } from './hash-index.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
 import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
 import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
@@ -59,7 +60,7 @@ export class InclusionTracker {
   readonly #o: Required<InclusionTrackerOptions>;
   readonly #follower: BlockFollower;
   readonly #checks: NodeChecks;
-  readonly #byHash = new Map<string, Entry>();
+  readonly #byHash = new HashIndex<Entry>();
   readonly #accounts = new Map<NonceAccount, AccountState>();
   readonly #blockListeners: ((block: SeenBlock) => void)[] = [];
   readonly #counts = { accepted: 0, mined: 0, dropped: 0, resent: 0 };
