@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 
 import { KlayworkerError } from '../util/errors.js';
 import type { DeadlineQueue, Expiring } from './deadline-queue.js';
+import { parseJsonBody } from './json-body.js';
 import { httpError, malformedError, oneLine, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
 import type { ExchangeHandler } from './transport.js';
 
@@ -19,6 +20,7 @@ export interface RpcResponse {
 }
 
 const NOT_JSON_PREVIEW = 40;
+const NO_BODY = Buffer.alloc(0);
 
 /** What we abort a timed-out exchange with; never shown (the call has already failed). */
 class DeadlinePassed extends KlayworkerError {
@@ -106,12 +108,12 @@ export class RpcCall implements Expiring, ExchangeHandler {
       this.#fail(httpError(this.#status, STATUS_CODES[this.#status]));
       return;
     }
-    let text: string;
-    if (this.#first === undefined) text = '';
-    else if (this.#more === undefined) text = this.#first.toString('utf8');
-    else text = Buffer.concat([this.#first, ...this.#more], this.#bytes).toString('utf8');
+    let body: Buffer;
+    if (this.#first === undefined) body = NO_BODY;
+    else if (this.#more === undefined) body = this.#first;
+    else body = Buffer.concat([this.#first, ...this.#more], this.#bytes);
     try {
-      const result = parseResult(text, this.#id);
+      const result = parseResult(body, this.#id);
       this.#settled = true;
       this.#resolve({ result, bytes: this.#bytes });
     } catch (err) {
@@ -132,12 +134,12 @@ export class RpcCall implements Expiring, ExchangeHandler {
   }
 }
 
-function parseResult(text: string, id: number): unknown {
+function parseResult(body: Buffer, id: number): unknown {
   let reply: unknown;
   try {
-    reply = JSON.parse(text);
+    reply = parseJsonBody(body);
   } catch {
-    throw malformedError(text.length === 0 ? 'empty body' : `not JSON: ${JSON.stringify(oneLine(text, NOT_JSON_PREVIEW))}`);
+    throw malformedError(body.length === 0 ? 'empty body' : `not JSON: ${JSON.stringify(oneLine(body.toString('utf8'), NOT_JSON_PREVIEW))}`);
   }
   if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
     throw malformedError(`expected a JSON object, got ${Array.isArray(reply) ? 'an array' : typeof reply}`);
