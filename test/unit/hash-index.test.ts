@@ -9,18 +9,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
 import { HashIndex } from '../../src/chain/inclusion/hash-index.js';
-
-/** A deterministic stream of numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 const txHash = (n: number): string => `0x${createHash('sha256').update(String(n)).digest('hex')}`;
 
@@ -34,7 +23,7 @@ function agree(index: HashIndex<number>, oracle: Map<string, number>, everKeys: 
 }
 
 function churn(keys: readonly string[], seed: number, steps: number, checkEvery: number): void {
-  const next = random(seed);
+  const next = prng(seed);
   const index = new HashIndex<number>();
   const oracle = new Map<string, number>();
   for (let step = 1; step <= steps; step++) {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
 import { LARGE_BODY, parseJsonBody, splitStringArray } from '../../src/rpc/json-body.js';
+import { prng } from '../support/prng.js';
 
 const hash = (n: number): string => `0x${createHash('sha256').update(String(n)).digest('hex')}`;
 
@@ -30,18 +31,6 @@ function same(text: string): void {
     return;
   }
   expect(parseJsonBody(body)).toEqual(expected);
-}
-
-/** A deterministic stream of numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('parseJsonBody', () => {
@@ -107,7 +96,7 @@ describe('parseJsonBody', () => {
   });
 
   it('agrees with JSON.parse on seeded large bodies with a few bytes changed', () => {
-    const next = random(12);
+    const next = prng(12);
     const base = Buffer.from(JSON.stringify(block(2500)));
     const alphabet = Buffer.from('"\\,][{} a0x\u00e9');
     for (let round = 0; round < 60; round++) {
