@@ -14,6 +14,8 @@
  *
  * Open addressing with linear probing over a table at most half full; entries live in slots
  * (parallel arrays, reused through a free list). Iteration order is not insertion order.
+ * Memory follows the largest backlog seen, about 32 bytes a transaction of it: freed slots are
+ * reused, never given back, so that a slot never moves while `values()` walks them.
  */
 
 /** Keys shorter than this hash all their characters. */
