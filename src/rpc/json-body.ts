@@ -17,7 +17,7 @@
 /** Bodies up to this many bytes are parsed whole (their text stays a regular heap object). */
 export const LARGE_BODY = 120 * 1024;
 const PIECE_BYTES = 64 * 1024;
-/** Stands in for the array while the rest is parsed; no node sends a NUL in a string. */
+/** Stands in for the array while the rest is parsed (found anywhere else in the body, it makes the body be parsed whole). */
 const MARKER = '\u0000klayworker: elements parsed apart';
 const MARKER_JSON = JSON.stringify(MARKER);
 /** Longer elements than this are not worth the special case. */
