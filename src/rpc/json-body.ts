@@ -78,20 +78,18 @@ function parseApart(body: Buffer, { first, close, width }: StringArray): { value
     const stride = width + 1;
     const count = (close - first + 1) / stride;
     const perPiece = Math.max(1, Math.floor(PIECE_BYTES / stride));
-    const elements: unknown[] = [];
+    // Filled in place: when a check fails, `value` is dropped and the body parsed whole.
+    const holder = holders[0]!;
+    holder.length = 0;
     for (let start = first; start < close; start += perPiece * stride) {
       const stop = Math.min(close, start + perPiece * stride - 1);
       for (const element of JSON.parse(`[${body.toString('utf8', start, stop)}]`) as unknown[]) {
         // ASCII of the checked width, so each element was read from exactly its own bytes.
         if (typeof element !== 'string' || element.length !== width - 2) return undefined;
-        elements.push(element);
+        holder.push(element);
       }
     }
-    if (elements.length !== count) return undefined;
-    const holder = holders[0]!;
-    holder.length = 0;
-    for (const element of elements) holder.push(element);
-    return { value };
+    return holder.length === count ? { value } : undefined;
   } catch {
     return undefined;
   }
