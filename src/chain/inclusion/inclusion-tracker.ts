@@ -37,6 +37,7 @@ import { AwaitedAnswers } from './awaited-answers.js';
 import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
 import { HashIndex } from './hash-index.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
+import { fillGaps, nearFeeCap, outbid, resendWhere } from './rescue.js';
 import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
 import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
 
@@ -149,11 +150,11 @@ export class InclusionTracker {
       accounts: () => this.#accounts.values(),
       draining: () => this.#draining,
       tracked: (entry) => this.#tracked(entry),
-      outbid: (entry) => this.#outbid(entry),
+      outbid: (entry) => outbid(entry, this.#newestPrice),
       settle: (entry, settlement) => this.#settle(entry, settlement),
       remove: (entry) => this.#remove(entry),
-      resendWhere: (accounts, which) => this.#resendWhere(accounts, which),
-      fillGaps: (account, latest) => this.#fillGaps(account, latest),
+      resendWhere: (accounts, which) => resendWhere(accounts, which, this.#o.recorder),
+      fillGaps: (account, latest) => fillGaps(account, latest, this.#o.recorder),
     };
     this.#checks = new NodeChecks({ rpc: options.rpc, namespace: options.namespace, log: options.log, receiptTimeoutMs: options.receiptTimeoutMs, core });
   }
@@ -376,7 +377,7 @@ export class InclusionTracker {
    * the starvation checks ask the account's next lease for a re-send, under --max-rps.)
    */
   #rescuePricedOut(baseFee: bigint): void {
-    this.#resendWhere(this.#accounts.values(), (entry) => entry.maxPrice * 4n < baseFee * 5n);
+    resendWhere(this.#accounts.values(), (entry) => nearFeeCap(entry, baseFee), this.#o.recorder);
   }
 
   /**
@@ -389,42 +390,11 @@ export class InclusionTracker {
    */
   #rescueAtDrainStart(): void {
     const baseFee = this.#lastBaseFee;
-    const nearCap = (entry: Entry): boolean => baseFee !== null && entry.maxPrice * 4n < baseFee * 5n;
-    this.#resendWhere(this.#accounts.values(), (entry) => entry.resendAsked || nearCap(entry) || this.#outbid(entry));
-  }
-
-  /** Each pending, replaceable transaction that `which` picks re-sends itself now, by its own sender (see Expectation.resend). */
-  #resendWhere(accounts: Iterable<AccountState>, which: (entry: Entry) => boolean): void {
-    for (const account of accounts) {
-      for (const entry of account.entries) {
-        if (entry.state !== 'pending' || !entry.replaceable || !which(entry)) continue;
-        entry.resendAsked = true;
-        account.resenders.get(entry.name)?.(entry.nonce, entry.maxPrice, this.#o.recorder);
-      }
-    }
-  }
-
-  /**
-   * The users have stopped, so no lease will fill a gap in an account's nonces, and everything
-   * above it would wait out the drain: each missing nonce, from the chain's count up to the
-   * account's highest transaction, is sent now by the account's own sender (a new transaction,
-   * followed and counted like any other; `paid` 0: nothing to outbid).
-   */
-  #fillGaps(account: AccountState, latest: number): void {
-    const { entries } = account;
-    const top = entries[entries.length - 1];
-    const send = top === undefined ? undefined : (account.resenders.get(top.name) ?? account.resenders.values().next().value);
-    if (top === undefined || send === undefined) return;
-    const held = new Set(entries.map((e) => e.nonce));
-    for (let nonce = latest; nonce < top.nonce; nonce++) if (!held.has(nonce)) send(nonce, 0n, this.#o.recorder);
-  }
-
-  /**
-   * Newer transactions offer at least 10 % more per gas than this one (the replacement rule of
-   * geth-like pools; anvil wants any increase): a re-send at today's price would overtake.
-   */
-  #outbid(entry: Entry): boolean {
-    return entry.replaceable && entry.state === 'pending' && entry.maxPrice * 11n <= this.#newestPrice * 10n;
+    resendWhere(
+      this.#accounts.values(),
+      (entry) => entry.resendAsked || (baseFee !== null && nearFeeCap(entry, baseFee)) || outbid(entry, this.#newestPrice),
+      this.#o.recorder,
+    );
   }
 
   #tracked(entry: Entry): boolean {
