@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { LARGE_BODY, parseJsonBody, splitStringArray } from '../../src/rpc/json-body.js';
 import { prng } from '../support/prng.js';
@@ -40,6 +40,15 @@ describe('parseJsonBody', () => {
     const span = splitStringArray(Buffer.from(text));
     expect(span).toMatchObject({ width: 68 });
     same(text);
+    // The point of it: no text as long as the body is ever made and parsed.
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      parseJsonBody(Buffer.from(text));
+      const longest = Math.max(...parse.mock.calls.map(([arg]) => arg.length));
+      expect(longest).toBeLessThanOrEqual(64 * 1024 + 2);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('parses small bodies and empty lists whole, as JSON.parse does', () => {
