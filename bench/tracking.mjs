@@ -1,12 +1,19 @@
 /**
  * What chain truth costs: valueTransfer on a stub node that mines (bench/lib/mining-stub.mjs:
- * every transaction in a block 200 ms later). Three builds, same command, same stub, rounds
+ * every transaction in a block 200 ms later). Five builds, same command, same stub, rounds
  * rotating, the worker on one core and the stub on the other:
  *
  * - this build, which follows every transaction into its block;
  * - this very build with the tracker switched off (a patched copy of its dist: the tracker's
  *   start() and expect() stubbed, a send's pending slot freed as soon as the node accepts it).
  *   The only difference is the tracker, so this is the verdict's "without". Target: ≥ 95 %;
+ * - for context, two patched copies that follow no block, to split the cost: one settles each
+ *   transaction as mined as soon as the node accepts it (all of the tracker's per-transaction
+ *   books: register, accept, settle, the mined row), the other HELD_MS after (the same books,
+ *   plus each transaction's state kept alive for about as long as a block keeps it here). What
+ *   the first leaves of the cost is holding the state or reading blocks; the second says which
+ *   (measured 2026-12-04: the books 93 % of without, held 87 %, tracking 88 %; see
+ *   bench/README.md);
  * - for context, the last build before the tracker existed (git ref BENCH_BASELINE, default
  *   227bd44), which only sent; it differs in more than the tracker.
  *
@@ -33,6 +40,8 @@ const BENCH = 'tracking';
 const TARGET = 0.95;
 const BASELINE = process.env.BENCH_BASELINE_CLI ?? process.env.BENCH_BASELINE ?? '227bd44';
 const USERS = 40;
+/** How long the held build keeps each accepted transaction before settling it: about what the stub's 200 ms blocks and the 100 ms head poll keep one. */
+const HELD_MS = 250;
 const ACCOUNTS = 200;
 /** Any valid key: the stub reports every account as funded. */
 const KEY = `0x${'22'.repeat(32)}`;
@@ -45,16 +54,20 @@ export const tracking = {
     const plan = ctx.quick ? { rounds: 2, runS: 6 } : { rounds: 8, runS: 8 };
     const baselineCli = buildBaseline(ctx);
     const untrackedCli = buildUntracked(ctx);
+    const settledCli = buildSettledAtOnce(ctx);
+    const heldCli = buildHeldThenSettled(ctx);
     const port = await freePort();
     const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(port), '200']);
     await stub.waitForOutput(/^ready$/m, 20_000);
     const url = `http://127.0.0.1:${port}`;
     const keyFile = join(ctx.tmpDir, 'tracking.key');
     writeFileSync(keyFile, KEY, { mode: 0o600 });
-    const runs = { tracked: [], untracked: [], baseline: [] };
+    const runs = { tracked: [], untracked: [], settled: [], held: [], baseline: [] };
     const builds = [
       ['untracked', untrackedCli],
       ['tracked', CLI],
+      ['settled', settledCli],
+      ['held', heldCli],
       ['baseline', baselineCli],
     ];
     for (let round = 1; round <= plan.rounds; round++) {
@@ -77,16 +90,18 @@ export const tracking = {
       const s = [...xs].sort((a, b) => a - b);
       return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     };
-    const against = (other) => {
-      const ratios = runs.tracked.map((r, i) => perCpu(r) / perCpu(other[i]));
-      const wall = median(runs.tracked.map((r, i) => r.sent / r.wallS / (other[i].sent / other[i].wallS)));
+    const versus = (these, other) => {
+      const ratios = these.map((r, i) => perCpu(r) / perCpu(other[i]));
+      const wall = median(these.map((r, i) => r.sent / r.wallS / (other[i].sent / other[i].wallS)));
       return {
         ratio: median(ratios),
         text: `${fmt(100 * median(ratios))}% (rounds ${ratios.map((r) => `${fmt(100 * r)}%`).join(', ')}; by the wall clock ${fmt(100 * wall)}%)`,
       };
     };
-    const cost = against(runs.untracked);
-    const old = against(runs.baseline);
+    const cost = versus(runs.tracked, runs.untracked);
+    const books = versus(runs.settled, runs.untracked);
+    const held = versus(runs.held, runs.untracked);
+    const old = versus(runs.tracked, runs.baseline);
     return [
       row({
         bench: BENCH,
@@ -105,6 +120,26 @@ export const tracking = {
         target: `≥ ${fmt(100 * TARGET)}%`,
         met: cost.ratio >= TARGET && mined.every((t) => t.mined === t.accepted),
       }),
+      row({
+        bench: BENCH,
+        measure: 'this build, each transaction settled once accepted (no block followed), context: the same',
+        result: describe(runs.settled),
+      }),
+      row({
+        bench: BENCH,
+        measure: "settled once accepted ÷ without, per CPU-second (context: the tracker's books alone)",
+        result: books.text,
+      }),
+      row({
+        bench: BENCH,
+        measure: `this build, each transaction settled ${HELD_MS} ms after it was accepted (no block followed), context: the same`,
+        result: describe(runs.held),
+      }),
+      row({
+        bench: BENCH,
+        measure: `settled ${HELD_MS} ms after ÷ without, per CPU-second (context: the books, and each transaction's state kept for about a block's time)`,
+        result: held.text,
+      }),
       row({ bench: BENCH, measure: `before chain truth (${BASELINE}), context: the same`, result: describe(runs.baseline) }),
       row({
         bench: BENCH,
@@ -122,26 +157,66 @@ export const tracking = {
  * so a change to the tracker's shape fails here loudly instead of measuring something else.
  */
 function buildUntracked(ctx) {
-  const dir = join(ctx.tmpDir, 'untracked');
-  cpSync(distOf(CLI), join(dir, 'dist'), { recursive: true });
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  writeFileSync(join(dir, 'package.json'), readFileSync(join(REPO_ROOT, 'package.json')));
-  const file = join(dir, 'dist', 'src', 'chain', 'inclusion', 'inclusion-tracker.js');
-  const patches = [
+  return patchedCopy(ctx, 'untracked', [
     ['    start() {\n', '    start() {\n        return Promise.resolve();\n'],
     [
       '    expect(tx) {\n',
       '    expect(tx) {\n        return { accepted: () => void setImmediate(() => tx.account.pendingSettled()), uncertain: () => {}, refused: () => {} };\n',
     ],
-  ];
+  ]);
+}
+
+/** A copy of this build's dist in `name` with `patches` ([from, to] texts) applied to its inclusion-tracker.js; returns its CLI. */
+function patchedCopy(ctx, name, patches) {
+  const dir = join(ctx.tmpDir, name);
+  cpSync(distOf(CLI), join(dir, 'dist'), { recursive: true });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), readFileSync(join(REPO_ROOT, 'package.json')));
+  const file = join(dir, 'dist', 'src', 'chain', 'inclusion', 'inclusion-tracker.js');
   let text = readFileSync(file, 'utf8');
   for (const [from, to] of patches) {
     if (text.split(from).length !== 2)
-      throw new BenchError(`cannot switch the tracker off: "${from.trim()}" is not in ${file} exactly once (update buildUntracked)`);
+      throw new BenchError(
+        `cannot make the ${name} build: "${from.trim().split('\n')[0]}" is not in ${file} exactly once (update its patches in bench/tracking.mjs)`,
+      );
     text = text.replace(from, to);
   }
   writeFileSync(file, text);
   return join(dir, 'dist', 'src', 'cli', 'main.js');
+}
+
+/**
+ * This build with each transaction settled as mined as soon as the node accepts it (see the
+ * file comment): start() follows no block, and a first send's acceptance settles its entry at
+ * the next turn of the event loop, as the block that holds it would.
+ */
+function buildSettledAtOnce(ctx) {
+  return patchedCopy(ctx, 'settled', [
+    ['    start() {\n', '    start() {\n        return Promise.resolve();\n'],
+    [
+      '                this.#settleSeen(entry);\n        },\n        uncertain: (entry) => {\n',
+      '                this.#settleSeen(entry);\n            setImmediate(() => this.#settleMined(entry, this.#follower.nextHeight, performance.now(), entry.hash));\n        },\n        uncertain: (entry) => {\n',
+    ],
+  ]);
+}
+
+/**
+ * This build with each transaction settled as mined HELD_MS after the node accepted it, by a
+ * sweep every 50 ms over the accepted ones in order (no timer per transaction): the books of
+ * the settled-at-once build, plus each transaction's state kept alive for about as long as the
+ * stub's blocks keep it, and still no block read.
+ */
+function buildHeldThenSettled(ctx) {
+  const sweep =
+    `setInterval(() => { const now = performance.now(); const q = this.heldForBench; let i = 0; ` +
+    `while (i < q.length && now - q[i].sentAt >= ${HELD_MS}) { const e = q[i++]; this.#settleMined(e, this.#follower.nextHeight, now, e.hash); } q.splice(0, i); }, 50).unref();\n`;
+  return patchedCopy(ctx, 'held', [
+    ['    start() {\n', `    start() {\n        this.heldForBench = [];\n        ${sweep}        return Promise.resolve();\n`],
+    [
+      '                this.#settleSeen(entry);\n        },\n        uncertain: (entry) => {\n',
+      '                this.#settleSeen(entry);\n            this.heldForBench.push(entry);\n        },\n        uncertain: (entry) => {\n',
+    ],
+  ]);
 }
 
 /** Sources of BASELINE, built with this checkout's compiler and modules; returns its CLI. */
