@@ -158,12 +158,21 @@ export const tracking = {
  */
 function buildUntracked(ctx) {
   return patchedCopy(ctx, 'untracked', [
-    ['    start() {\n', '    start() {\n        return Promise.resolve();\n'],
+    NO_BLOCKS_FOLLOWED,
     [
       '    expect(tx) {\n',
       '    expect(tx) {\n        return { accepted: () => void setImmediate(() => tx.account.pendingSettled()), uncertain: () => {}, refused: () => {} };\n',
     ],
   ]);
+}
+
+/** The patch that makes the tracker read no block: start() does not start its block follower. */
+const NO_BLOCKS_FOLLOWED = ['    start() {\n', '    start() {\n        return Promise.resolve();\n'];
+
+/** The patch that runs `statement` last whenever a first send is accepted (the end of the built tracker's `accepted` outcome, which `uncertain` follows). */
+function onAccepted(statement) {
+  const end = '                this.#settleSeen(entry);\n        },\n        uncertain: (entry) => {\n';
+  return [end, end.replace('        },\n', `            ${statement}\n        },\n`)];
 }
 
 /** A copy of this build's dist in `name` with `patches` ([from, to] texts) applied to its inclusion-tracker.js; returns its CLI. */
@@ -192,11 +201,8 @@ function patchedCopy(ctx, name, patches) {
  */
 function buildSettledAtOnce(ctx) {
   return patchedCopy(ctx, 'settled', [
-    ['    start() {\n', '    start() {\n        return Promise.resolve();\n'],
-    [
-      '                this.#settleSeen(entry);\n        },\n        uncertain: (entry) => {\n',
-      '                this.#settleSeen(entry);\n            setImmediate(() => this.#settleMined(entry, this.#follower.nextHeight, performance.now(), entry.hash));\n        },\n        uncertain: (entry) => {\n',
-    ],
+    NO_BLOCKS_FOLLOWED,
+    onAccepted('setImmediate(() => this.#settleMined(entry, this.#follower.nextHeight, performance.now(), entry.hash));'),
   ]);
 }
 
@@ -212,10 +218,7 @@ function buildHeldThenSettled(ctx) {
     `while (i < q.length && now - q[i].sentAt >= ${HELD_MS}) { const e = q[i++]; this.#settleMined(e, this.#follower.nextHeight, now, e.hash); } q.splice(0, i); }, 50).unref();\n`;
   return patchedCopy(ctx, 'held', [
     ['    start() {\n', `    start() {\n        this.heldForBench = [];\n        ${sweep}        return Promise.resolve();\n`],
-    [
-      '                this.#settleSeen(entry);\n        },\n        uncertain: (entry) => {\n',
-      '                this.#settleSeen(entry);\n            this.heldForBench.push(entry);\n        },\n        uncertain: (entry) => {\n',
-    ],
+    onAccepted('this.heldForBench.push(entry);'),
   ]);
 }
 
