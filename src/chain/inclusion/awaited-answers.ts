@@ -14,8 +14,8 @@ export interface Sighting {
 }
 
 export class AwaitedAnswers {
-  /** Each awaited send (its token) with the first height that could hold it; insertion order is height order. */
-  readonly #awaited = new Map<object, number>();
+  /** Each awaited send (its token: any value naming it alone) with the first height that could hold it; insertion order is height order. */
+  readonly #awaited = new Map<unknown, number>();
   /** Each hash of a block seen since the oldest awaited send that matched no transaction followed. */
   readonly #unclaimed = new Map<string, Sighting>();
   /** The blocks behind #unclaimed, oldest first, so that they can be let go. */
@@ -27,7 +27,7 @@ export class AwaitedAnswers {
   }
 
   /** A send the node signs is about to go out; a block from `fromHeight` on may hold it. */
-  await(token: object, fromHeight: number): void {
+  await(token: unknown, fromHeight: number): void {
     this.#awaited.set(token, fromHeight);
   }
 
@@ -42,7 +42,7 @@ export class AwaitedAnswers {
    * The send of `token` has its answer (`hash`), or will have none (null): it stops holding
    * the block memory. Returns the block seen holding `hash` before the answer came, if one did.
    */
-  answered(token: object, hash: string | null): Sighting | undefined {
+  answered(token: unknown, hash: string | null): Sighting | undefined {
     const seen = hash === null ? undefined : this.#unclaimed.get(hash);
     this.#awaited.delete(token);
     const oldest = this.#awaited.values().next();

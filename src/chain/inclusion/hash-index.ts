@@ -1,130 +1,217 @@
 /**
- * The tracker's transactions by hash: a Map<string, V> for keys that are mostly random hex
- * (transaction hashes), kept in flat arrays instead of V8's Map.
+ * The tracker's transactions by hash: 32-byte transaction hashes (0x + 64 hex digits, either
+ * case) to small non-negative integers (the tracker's entry slots), kept in typed arrays
+ * instead of a Map<string, …>.
  *
- * Why not Map (measured, not assumed): every transaction is inserted once and deleted once a
- * block later, so the index churns at the send rate. In profiles of a tracked valueTransfer
- * run, `Map.set` was the largest single cost of following a transaction: V8's ordered hash
- * table hashes the whole 66-character key, and its backing store is one large object that
- * fills with deleted entries and is rebuilt. Here a key's home cell comes from eight of its
- * characters, the table is an Int32Array (nothing for the garbage collector to trace or
- * remember), and a deletion shifts its probe run back instead of leaving a tombstone.
- * Swapping the Map for this made the tracked worker 5.9 % faster per CPU-second (five
- * interleaved rounds against the mining stub, valueTransfer, 40 users, 200 accounts).
+ * Why not Map, and why not even strings (measured, not assumed): every transaction is inserted
+ * once and deleted a block later, so the index churns at the send rate and holds a block's
+ * worth of keys. `Map.set` was once the largest single cost of following a transaction (V8
+ * hashes the whole 66-character key; its table fills with deleted entries and is rebuilt);
+ * this table over string keys made the tracked worker 5.9 % faster. Holding the key strings
+ * still cost: each one lives about a block, long enough for the young-generation collector to
+ * copy it and promote it, and a later probe compares against it cold. Keys are therefore kept
+ * as eight 32-bit words beside the cell table, with each key's home cell cached: nothing here
+ * is an object the garbage collector traces, and a probe or a deletion reads only typed arrays.
  *
- * Open addressing with linear probing over a table at most half full; entries live in slots
- * (parallel arrays, reused through a free list). Iteration order is not insertion order.
- * Memory follows the largest backlog seen, about 32 bytes a transaction of it: freed slots are
- * reused, never given back, so that a slot never moves while `values()` walks them.
+ * Open addressing with linear probing over a table at most half full; keys live in slots
+ * (reused through a free list, never moved, so a slot is a stable name for its key while it
+ * is set). Memory follows the largest backlog seen, about 48 bytes a hash.
  */
 
-/** Keys shorter than this hash all their characters. */
-const HASHED_CHARS = 8;
 const EMPTY = -1;
+/** A hash as 32-bit words. */
+const WORDS = 8;
+const HEX_DIGITS = 64;
 
-export class HashIndex<V> {
-  /** Table cell → slot, or EMPTY. */
+export class HashIndex {
+  /** Table cell → key slot, or EMPTY. */
   #cells = new Int32Array(1024).fill(EMPTY);
   #mask = 1023;
-  /** A slot's key, or null while the slot is free. */
-  readonly #keys: (string | null)[] = [];
-  readonly #values: (V | undefined)[] = [];
+  /** A slot's key, WORDS words each. */
+  #words = new Int32Array(256 * WORDS);
+  /** A slot's value; EMPTY while the slot is free. */
+  #values = new Int32Array(256).fill(EMPTY);
+  /** A slot's home cell (a deletion moves probe runs back without re-reading their keys). */
+  #homes = new Int32Array(256);
   readonly #free: number[] = [];
+  /** Slots ever used: the next new one. */
+  #top = 0;
   #size = 0;
+  /** The key being looked up, parsed. */
+  readonly #probe = new Int32Array(WORDS);
 
   get size(): number {
     return this.#size;
   }
 
-  get(key: string): V | undefined {
-    const cell = this.#find(key);
-    return cell === EMPTY ? undefined : this.#values[this.#cells[cell]!];
+  /** The value of `hash`, or -1 (also for a text that is no transaction hash). */
+  get(hash: string): number {
+    const cell = this.#find(hash);
+    return cell === EMPTY ? -1 : this.#values[this.#cells[cell]!]!;
   }
 
-  has(key: string): boolean {
-    return this.#find(key) !== EMPTY;
+  has(hash: string): boolean {
+    return this.#find(hash) !== EMPTY;
   }
 
-  set(key: string, value: V): this {
-    const found = this.#find(key);
+  /** Sets `hash` to `value` (≥ 0); returns the key's slot. Throws on a text that is no transaction hash: only hashes checked as such are followed. */
+  set(hash: string, value: number): number {
+    if (!parseHash(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
+    const found = this.#findParsed();
     if (found !== EMPTY) {
-      this.#values[this.#cells[found]!] = value;
-      return this;
+      const slot = this.#cells[found]!;
+      this.#values[slot] = value;
+      return slot;
     }
-    if ((this.#size + 1) * 2 > this.#cells.length) this.#grow();
-    const slot = this.#free.pop() ?? this.#keys.length;
-    this.#keys[slot] = key;
+    if ((this.#size + 1) * 2 > this.#cells.length) this.#growCells();
+    const slot = this.#free.pop() ?? this.#newSlot();
+    this.#words.set(this.#probe, slot * WORDS);
     this.#values[slot] = value;
-    this.#place(key, slot);
+    const home = this.#home(this.#probe[WORDS - 1]!);
+    this.#homes[slot] = home;
+    let cell = home;
+    while (this.#cells[cell] !== EMPTY) cell = (cell + 1) & this.#mask;
+    this.#cells[cell] = slot;
     this.#size++;
-    return this;
+    return slot;
   }
 
-  delete(key: string): boolean {
-    const cell = this.#find(key);
+  delete(hash: string): boolean {
+    const cell = this.#find(hash);
     if (cell === EMPTY) return false;
-    const slot = this.#cells[cell]!;
-    this.#keys[slot] = null;
-    this.#values[slot] = undefined;
-    this.#free.push(slot);
-    this.#size--;
     this.#unlink(cell);
     return true;
   }
 
-  /** The values, in no particular order; deleting the current one while iterating is safe. */
-  *values(): IterableIterator<V> {
-    const keys = this.#keys;
-    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== null) yield this.#values[slot]!;
+  /** The key in `slot` (set, not yet deleted) as lower-case 0x hex. */
+  keyAt(slot: number): string {
+    let hex = '0x';
+    for (let i = slot * WORDS; i < (slot + 1) * WORDS; i++) hex += (this.#words[i]! >>> 0).toString(16).padStart(8, '0');
+    return hex;
   }
 
-  #home(key: string): number {
-    // FNV-1a over the last HASHED_CHARS characters: a hash's are random, a placeholder's end in its counter.
-    let h = 0x811c9dc5;
-    for (let i = Math.max(0, key.length - HASHED_CHARS); i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    return (h ^ (h >>> 16)) & this.#mask;
-  }
-
-  /** The cell holding `key`, or EMPTY. */
-  #find(key: string): number {
+  /** Deletes the key in `slot` if it is still set to `value`. */
+  deleteAt(slot: number, value: number): void {
+    if (this.#values[slot] !== value) return;
     const cells = this.#cells;
-    const mask = this.#mask;
-    for (let cell = this.#home(key); ; cell = (cell + 1) & mask) {
-      const slot = cells[cell]!;
-      if (slot === EMPTY) return EMPTY;
-      if (this.#keys[slot] === key) return cell;
+    for (let cell = this.#homes[slot]!; ; cell = (cell + 1) & this.#mask) {
+      if (cells[cell] === slot) return void this.#unlink(cell);
+      if (cells[cell] === EMPTY) return;
     }
   }
 
-  #place(key: string, slot: number): void {
-    const cells = this.#cells;
-    let cell = this.#home(key);
-    while (cells[cell] !== EMPTY) cell = (cell + 1) & this.#mask;
-    cells[cell] = slot;
+  #home(lastWord: number): number {
+    // The hash's last word: a transaction hash's bits are uniformly random.
+    return (lastWord ^ (lastWord >>> 15)) & this.#mask;
   }
 
-  /** Empties `cell`, moving back the later members of its probe run that may no longer be reachable. */
+  /** The cell holding `hash`, or EMPTY. */
+  #find(hash: string): number {
+    return this.#size === 0 || !parseHash(hash, this.#probe) ? EMPTY : this.#findParsed();
+  }
+
+  /** The cell holding the key in #probe, or EMPTY. */
+  #findParsed(): number {
+    const probe = this.#probe;
+    const cells = this.#cells;
+    const words = this.#words;
+    const mask = this.#mask;
+    for (let cell = this.#home(probe[WORDS - 1]!); ; cell = (cell + 1) & mask) {
+      const slot = cells[cell]!;
+      if (slot === EMPTY) return EMPTY;
+      const at = slot * WORDS;
+      // The last word first: it chose the home cell, so it differs first among neighbours.
+      if (words[at + 7] !== probe[7]) continue;
+      let same = true;
+      for (let i = 0; i < WORDS - 1; i++) {
+        if (words[at + i] !== probe[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cell;
+    }
+  }
+
+  /** Empties `cell` and frees its slot, moving back the later members of its probe run that may no longer be reachable. */
   #unlink(cell: number): void {
     const cells = this.#cells;
     const mask = this.#mask;
+    const slot = cells[cell]!;
+    this.#values[slot] = EMPTY;
+    this.#free.push(slot);
+    this.#size--;
     let hole = cell;
     for (let next = (hole + 1) & mask; ; next = (next + 1) & mask) {
-      const slot = cells[next]!;
-      if (slot === EMPTY) break;
-      const home = this.#home(this.#keys[slot]!);
+      const member = cells[next]!;
+      if (member === EMPTY) break;
+      const home = this.#homes[member]!;
       // `next` may fill the hole when its home is not cyclically within (hole, next].
       if (((next - home) & mask) >= ((next - hole) & mask)) {
-        cells[hole] = slot;
+        cells[hole] = member;
         hole = next;
       }
     }
     cells[hole] = EMPTY;
   }
 
-  #grow(): void {
+  #newSlot(): number {
+    const slot = this.#top++;
+    if (slot === this.#values.length) {
+      this.#words = doubled(this.#words, 0);
+      this.#values = doubled(this.#values, EMPTY);
+      this.#homes = doubled(this.#homes, 0);
+    }
+    return slot;
+  }
+
+  #growCells(): void {
     this.#cells = new Int32Array(this.#cells.length * 2).fill(EMPTY);
     this.#mask = this.#cells.length - 1;
-    const keys = this.#keys;
-    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== null) this.#place(keys[slot]!, slot);
+    const cells = this.#cells;
+    for (let slot = 0; slot < this.#top; slot++) {
+      if (this.#values[slot] === EMPTY) continue;
+      const home = this.#home(this.#words[slot * WORDS + WORDS - 1]!);
+      this.#homes[slot] = home;
+      let cell = home;
+      while (cells[cell] !== EMPTY) cell = (cell + 1) & this.#mask;
+      cells[cell] = slot;
+    }
   }
+}
+
+/** `old`'s contents in an array twice as long, the rest `fill`. */
+function doubled(old: Int32Array, fill: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(old.length * 2).fill(fill);
+  next.set(old);
+  return next;
+}
+
+/** Parses 0x + 64 hex digits (either case) into eight 32-bit words; false for anything else. */
+function parseHash(hash: string, out: Int32Array): boolean {
+  if (hash.length !== 2 + HEX_DIGITS || hash.charCodeAt(0) !== 48 || (hash.charCodeAt(1) | 0x20) !== 120) return false;
+  for (let w = 0; w < WORDS; w++) {
+    let word = 0;
+    for (let i = 2 + w * 8; i < 10 + w * 8; i++) {
+      const digit = hexValue(hash.charCodeAt(i));
+      if (digit < 0) return false;
+      word = (word << 4) | digit;
+    }
+    out[w] = word;
+  }
+  return true;
+}
+
+/** Each hex digit's value by character code; -1 for any other character. */
+const HEX_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1);
+  for (let d = 0; d < 16; d++) {
+    values[d.toString(16).charCodeAt(0)] = d;
+    values[d.toString(16).toUpperCase().charCodeAt(0)] = d;
+  }
+  return values;
+})();
+
+function hexValue(code: number): number {
+  return code < 128 ? HEX_VALUES[code]! : -1;
 }

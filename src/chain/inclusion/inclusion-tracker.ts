@@ -13,7 +13,9 @@
  * Checks cost little (node-checks.ts): an account is asked about only when its oldest
  * transaction has had a block to be mined and the latest block moved none of the account's
  * transactions; the interval doubles while the node keeps saying it still holds the
- * transaction. Memory is the backlog: a settled transaction leaves no trace but the counters.
+ * transaction. Memory is the backlog: a settled transaction leaves no trace but the counters
+ * (its row in the entry table, entry.ts, is reused by a later one; the table keeps the size
+ * of the largest backlog seen).
  *
  * Starvation: a pool that orders by fee cap (anvil's default `--order fees`) mines the newest
  * of our transactions first while the base fee rises, because their caps follow it; the
@@ -34,8 +36,20 @@ import type { Recorder } from '../../stats/recorder.js';
 import { settledWithin } from '../../util/settled-within.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
 import { AwaitedAnswers } from './awaited-answers.js';
-import { type AccountState, CLOSED, type Entry, FIRST_CHECK_BLOCKS, insertByNonce, type SendOutcomes, SendTicket } from './entry.js';
-import { HashIndex } from './hash-index.js';
+import {
+  type AccountState,
+  CLOSED,
+  entriesOf,
+  type Entry,
+  EntryTable,
+  insertByNonce,
+  type Listener,
+  PENDING,
+  SENDING,
+  type SendOutcomes,
+  SendTicket,
+  UNCERTAIN,
+} from './entry.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
 import { fillGaps, nearFeeCap, outbid, resendWhere } from './rescue.js';
 import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
@@ -61,7 +75,8 @@ export class InclusionTracker {
   readonly #o: Required<InclusionTrackerOptions>;
   readonly #follower: BlockFollower;
   readonly #checks: NodeChecks;
-  readonly #byHash = new HashIndex<Entry>();
+  /** The transactions followed, and the index of their hashes (entry.ts). */
+  readonly #t = new EntryTable();
   readonly #accounts = new Map<NonceAccount, AccountState>();
   readonly #blockListeners: ((block: SeenBlock) => void)[] = [];
   readonly #counts = { accepted: 0, mined: 0, dropped: 0, resent: 0 };
@@ -84,18 +99,15 @@ export class InclusionTracker {
   #warnedUnanswered = false;
   /** Sends the node signs whose answer (their hash) is awaited, and the blocks seen meanwhile. */
   readonly #awaited = new AwaitedAnswers();
-  /** Numbers the keys a node-signed transaction is registered under until its hash is known. */
-  #placeholders = 0;
 
   /** The re-send tickets' narrow view of the books (resend-tickets.ts). */
   readonly #books: ResendBooks = {
-    holder: (hash) => this.#byHash.get(hash),
-    follow: (hash, entry) => void this.#byHash.set(hash, entry),
-    unfollow: (hash) => void this.#byHash.delete(hash),
+    followed: (hash) => this.#t.index.has(hash),
     nextHeight: () => this.#follower.nextHeight,
     countResent: () => void (this.#counts.resent += 1),
-    rekey: (entry, signed, answered) => this.#rekey(entry, signed, answered),
-    tracked: (entry) => this.#tracked(entry),
+    rekey: (entry, signed, answered) => {
+      if (entry.live) this.#rekey(entry.slot, signed, answered);
+    },
     settle: (entry, settlement) => this.#settle(entry, settlement),
     awaitAnswer: (token) => this.#awaited.await(token, this.#follower.nextHeight),
     answered: (token, nodeHash) => this.#awaited.answered(token, nodeHash),
@@ -103,35 +115,41 @@ export class InclusionTracker {
 
   /** What a first send's ticket does, made once: a ticket is then one small object a send. */
   readonly #sends: SendOutcomes = {
-    accepted: (entry, nodeHash) => {
-      if (entry.awaiting > 0) {
-        if (!this.#takeNodeHash(entry, nodeHash.toLowerCase())) return;
-      } else if (nodeHash !== entry.hash) this.#rekey(entry, entry.hash, nodeHash.toLowerCase());
-      entry.state = 'pending';
+    accepted: (slot, ref, nodeHash, signedHash) => {
+      const t = this.#t;
+      if (t.slotOf(ref) !== slot) return;
+      if (t.awaiting(slot) > 0) {
+        if (!this.#takeNodeHash(slot, ref, nodeHash.toLowerCase())) return;
+      } else if (nodeHash !== signedHash) this.#rekey(slot, signedHash!, nodeHash.toLowerCase());
+      t.setState(slot, PENDING);
       this.#counts.accepted += 1;
       this.#pending += 1;
-      if (entry.epoch !== CLOSED) this.#pendingInTest += 1;
-      entry.account.handle.pendingAdded();
-      if (entry.seen !== null) this.#settleSeen(entry);
+      if (t.epoch(slot) !== CLOSED) this.#pendingInTest += 1;
+      this.#t.accountOf(slot).handle.pendingAdded();
+      if (t.seen.size > 0) this.#settleSeen(slot);
     },
-    uncertain: (entry) => {
-      if (entry.awaiting > 0) {
+    uncertain: (slot, ref) => {
+      const t = this.#t;
+      if (t.slotOf(ref) !== slot) return;
+      if (t.awaiting(slot) > 0) {
         // Signed by the node, and no answer: nothing says which hash to look for.
-        entry.awaiting -= 1;
-        this.#awaited.answered(entry, null);
-        this.#remove(entry);
+        t.setAwaiting(slot, t.awaiting(slot) - 1);
+        this.#awaited.answered(ref, null);
+        this.#remove(slot);
         this.#warnUnanswered();
         return;
       }
-      entry.state = 'uncertain';
-      if (entry.seen !== null) this.#settleSeen(entry);
+      t.setState(slot, UNCERTAIN);
+      if (t.seen.size > 0) this.#settleSeen(slot);
     },
-    refused: (entry) => {
-      if (entry.awaiting > 0) {
-        entry.awaiting -= 1;
-        this.#awaited.answered(entry, null);
+    refused: (slot, ref) => {
+      const t = this.#t;
+      if (t.slotOf(ref) !== slot) return;
+      if (t.awaiting(slot) > 0) {
+        t.setAwaiting(slot, t.awaiting(slot) - 1);
+        this.#awaited.answered(ref, null);
       }
-      this.#remove(entry);
+      this.#remove(slot);
     },
   };
 
@@ -148,13 +166,14 @@ export class InclusionTracker {
     // The checks reach the tracker's private state only through this narrow view.
     const core: CheckedTracker = {
       accounts: () => this.#accounts.values(),
+      entries: (account) => entriesOf(this.#t, account),
+      oldest: (account) => (account.slots.length === 0 ? undefined : this.#t.view(account.slots[0]!)),
       draining: () => this.#draining,
-      tracked: (entry) => this.#tracked(entry),
       outbid: (entry) => outbid(entry, this.#newestPrice),
       settle: (entry, settlement) => this.#settle(entry, settlement),
-      remove: (entry) => this.#remove(entry),
-      resendWhere: (accounts, which) => resendWhere(accounts, which, this.#o.recorder),
-      fillGaps: (account, latest) => fillGaps(account, latest, this.#o.recorder),
+      remove: (entry) => entry.live && this.#remove(entry.slot),
+      resendWhere: (accounts, which) => resendWhere(this.#t, accounts, which, this.#o.recorder),
+      fillGaps: (account, latest) => fillGaps(this.#t, account, latest, this.#o.recorder),
     };
     this.#checks = new NodeChecks({ rpc: options.rpc, namespace: options.namespace, log: options.log, receiptTimeoutMs: options.receiptTimeoutMs, core });
   }
@@ -181,21 +200,23 @@ export class InclusionTracker {
 
   /** Registers a transaction before it is sent, so a block can never hold it unnoticed. */
   expect(tx: Expectation): Ticket {
+    const t = this.#t;
     const hash = tx.hash;
     const account = this.#account(tx.account);
-    const last = account.entries[account.entries.length - 1];
+    const slots = account.slots;
+    const last = slots.length === 0 ? -1 : slots[slots.length - 1]!;
     // Only a send at a nonce the account already has in flight can repeat bytes or replace a
     // transaction (a hash commits to sender and nonce); the usual send, at a new nonce above
     // them all, skips both lookups.
-    const atHeldNonce = last !== undefined && tx.nonce <= last.nonce;
-    const existing = atHeldNonce && hash !== null ? this.#byHash.get(hash) : undefined;
-    if (existing !== undefined) {
+    const atHeldNonce = last >= 0 && tx.nonce <= t.nonce(last);
+    const existing = atHeldNonce && hash !== null ? t.index.get(hash) : -1;
+    if (existing >= 0) {
       // The same bytes again (a deterministic signature re-sent at the same nonce, e.g. two
       // drain checks re-sending before the fee moved): one transaction, followed once; this
       // send only listens for its end, and counts as a re-send if the node takes it.
-      const first = existing.onSettled;
+      const first = t.onSettled[existing];
       const second = tx.onSettled;
-      existing.onSettled = (s) => {
+      t.onSettled[existing] = (s) => {
         const followUps = [first?.(s), second?.(s)].filter((f) => f !== undefined);
         return followUps.length === 0 ? undefined : Promise.all(followUps).then(() => undefined);
       };
@@ -208,34 +229,16 @@ export class InclusionTracker {
     // A send at the nonce of one the node holds replaces it in the pool: it is a re-send of
     // it, whether asked for (starved, priced out) or not (a second ask served after the first).
     if (atHeldNonce) {
-      const held = account.entries.find((e) => e.nonce === tx.nonce && e.state === 'pending');
-      if (held !== undefined) return resendTicket(this.#books, held, hash, tx.maxPrice);
+      const held = t.findAt(account, tx.nonce, PENDING);
+      if (held >= 0) return resendTicket(this.#books, t.view(held), hash, tx.maxPrice);
     }
-    // A node-signed one is followed under a key of its own until the node says its hash.
-    const key = hash ?? `node-signed:${++this.#placeholders}`;
-    const entry: Entry = {
-      hash: key,
-      hashes: [key],
-      replaceable: tx.replaceable ?? true,
-      maxPrice: tx.maxPrice,
-      resendAsked: false,
-      awaiting: hash === null ? 1 : 0,
-      sentHeight: this.#follower.nextHeight,
-      nonce: tx.nonce,
-      account,
-      name: tx.name,
-      epoch: this.#recording ? this.#epoch : CLOSED,
-      state: 'sending',
-      sentAt: performance.now(),
-      seen: null,
-      onSettled: tx.onSettled,
-      nextCheck: this.#follower.nextHeight + FIRST_CHECK_BLOCKS - 1,
-      backoff: 1,
-    };
-    this.#byHash.set(key, entry);
-    insertByNonce(account.entries, entry);
-    if (hash === null) this.#awaited.await(entry, entry.sentHeight);
-    return new SendTicket(this.#sends, entry);
+    const height = this.#follower.nextHeight;
+    const slot = t.add(hash, account, tx.nonce, tx.name, tx.replaceable ?? true, tx.maxPrice, this.#recording ? this.#epoch : CLOSED, height, tx.onSettled);
+    insertByNonce(t, slots, slot);
+    const ref = t.ref(slot);
+    // A node-signed one is followed from its answer on; the blocks seen until then are kept for it.
+    if (hash === null) this.#awaited.await(ref, height);
+    return new SendTicket(this.#sends, slot, ref, hash);
   }
 
   /**
@@ -244,19 +247,17 @@ export class InclusionTracker {
    * that hash (the node answered with one it gave before), so this one is no transaction of
    * its own and leaves the books like the same bytes sent twice.
    */
-  #takeNodeHash(entry: Entry, nodeHash: string): boolean {
-    entry.awaiting -= 1;
-    const seen = this.#awaited.answered(entry, nodeHash);
-    if (this.#byHash.has(nodeHash)) {
-      this.#remove(entry);
+  #takeNodeHash(slot: number, ref: number, nodeHash: string): boolean {
+    const t = this.#t;
+    t.setAwaiting(slot, t.awaiting(slot) - 1);
+    const seen = this.#awaited.answered(ref, nodeHash);
+    if (t.index.has(nodeHash)) {
+      this.#remove(slot);
       this.#counts.resent += 1;
       return false;
     }
-    this.#byHash.delete(entry.hash);
-    entry.hashes.splice(0, entry.hashes.length, nodeHash);
-    this.#byHash.set(nodeHash, entry);
-    entry.hash = nodeHash;
-    if (seen !== undefined) entry.seen = { number: seen.number, at: seen.at, hash: nodeHash };
+    t.addHash(slot, nodeHash);
+    if (seen !== undefined) t.seen.set(slot, { number: seen.number, at: seen.at, hash: nodeHash });
     return true;
   }
 
@@ -312,11 +313,12 @@ export class InclusionTracker {
     this.#draining = false;
     this.#recording = false;
     this.#pendingInTest = 0;
-    for (const entry of this.#byHash.values()) {
-      if (entry.epoch === CLOSED) continue;
-      entry.epoch = CLOSED;
-      const told = entry.onSettled;
-      entry.onSettled = undefined;
+    const t = this.#t;
+    for (let slot = 0; slot < t.top; slot++) {
+      if (t.used(slot) !== 1 || t.epoch(slot) === CLOSED) continue;
+      t.setEpoch(slot, CLOSED);
+      const told = t.onSettled[slot];
+      t.onSettled[slot] = undefined;
       // Nothing of a closed test is recorded: its follow-up is not waited for.
       void told?.({ kind: 'unresolved' });
     }
@@ -325,7 +327,9 @@ export class InclusionTracker {
   #account(handle: NonceAccount): AccountState {
     let state = this.#accounts.get(handle);
     if (state === undefined) {
-      state = { handle, entries: [], progressAt: -1, busy: false, resenders: new Map() };
+      const accounts = this.#t.accounts;
+      state = { handle, id: accounts.length, slots: [], progressAt: -1, busy: false, resenders: new Map() };
+      accounts.push(state);
       this.#accounts.set(handle, state);
     }
     return state;
@@ -335,30 +339,32 @@ export class InclusionTracker {
    * The node answered with another hash than the one computed at signing: ask it by its own,
    * and match blocks by both (a node or proxy that answers oddly cannot hide a mined send).
    */
-  #rekey(entry: Entry, signed: string, answered: string): void {
-    if (answered === signed || this.#byHash.get(signed) !== entry || this.#byHash.has(answered)) return;
-    entry.hashes.push(answered);
-    if (entry.hash === signed) entry.hash = answered;
-    this.#byHash.set(answered, entry);
+  #rekey(slot: number, signed: string, answered: string): void {
+    const t = this.#t;
+    if (answered === signed || t.index.get(signed) !== slot || t.index.has(answered)) return;
+    const wasLatest = t.hash(slot) === signed;
+    t.addHash(slot, answered);
+    if (wasLatest) t.setHash(slot, answered);
   }
 
-  #settleSeen(entry: Entry): void {
-    const seen = entry.seen!;
-    this.#settleMined(entry, seen.number, seen.at, seen.hash);
+  #settleSeen(slot: number): void {
+    const seen = this.#t.seen.get(slot);
+    if (seen !== undefined) this.#settleMined(slot, seen.number, seen.at, seen.hash);
   }
 
   #onBlock(block: SeenBlock): void {
+    const t = this.#t;
     // Kept only while a node-signed send awaits its answer (its hash may be one of them).
     const unclaimed: string[] | null = this.#awaited.waiting ? [] : null;
     for (const hash of block.hashes) {
-      const entry = this.#byHash.get(hash);
-      if (entry === undefined) {
+      const slot = t.index.get(hash);
+      if (slot < 0) {
         unclaimed?.push(hash);
         continue;
       }
-      entry.account.progressAt = block.number;
-      if (entry.state === 'sending') entry.seen = { number: block.number, at: block.seenAt, hash };
-      else this.#settleMined(entry, block.number, block.seenAt, hash);
+      this.#t.accountOf(slot).progressAt = block.number;
+      if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash });
+      else this.#settleMined(slot, block.number, block.seenAt, hash);
     }
     if (unclaimed !== null) this.#awaited.unclaimed(block.number, block.seenAt, unclaimed);
     for (const listener of this.#blockListeners) listener(block);
@@ -377,7 +383,7 @@ export class InclusionTracker {
    * the starvation checks ask the account's next lease for a re-send, under --max-rps.)
    */
   #rescuePricedOut(baseFee: bigint): void {
-    resendWhere(this.#accounts.values(), (entry) => nearFeeCap(entry, baseFee), this.#o.recorder);
+    resendWhere(this.#t, this.#accounts.values(), (entry) => nearFeeCap(entry, baseFee), this.#o.recorder);
   }
 
   /**
@@ -391,23 +397,27 @@ export class InclusionTracker {
   #rescueAtDrainStart(): void {
     const baseFee = this.#lastBaseFee;
     resendWhere(
+      this.#t,
       this.#accounts.values(),
       (entry) => entry.resendAsked || (baseFee !== null && nearFeeCap(entry, baseFee)) || outbid(entry, this.#newestPrice),
       this.#o.recorder,
     );
   }
 
-  #tracked(entry: Entry): boolean {
-    return this.#byHash.get(entry.hash) === entry;
-  }
-
   #settle(entry: Entry, settlement: Exclude<Settlement, { kind: 'unresolved' }>): void {
+    if (!entry.live) return;
+    const t = this.#t;
+    const slot = entry.slot;
     if (settlement.kind === 'mined') {
-      this.#settleMined(entry, settlement.blockNumber, settlement.at, settlement.hash, settlement);
+      this.#settleMined(slot, settlement.blockNumber, settlement.at, settlement.hash, settlement);
       return;
     }
-    if (!this.#remove(entry) || entry.state === 'uncertain') return;
-    this.#unpend(entry);
+    if (!this.#detach(slot)) return;
+    if (t.state(slot) === UNCERTAIN) {
+      t.free(slot);
+      return;
+    }
+    this.#unpend(slot);
     this.#counts.dropped += 1;
     if (!this.#warnedDrop) {
       this.#warnedDrop = true;
@@ -416,44 +426,49 @@ export class InclusionTracker {
         'the node dropped transactions it had accepted: they are failures of the mined rows, and the accounts resync',
       );
     }
-    if (this.#recording && entry.epoch === this.#epoch) {
-      this.#o.recorder.failure(MINED_TYPE, entry.name, Math.max(0, performance.now() - entry.sentAt), settlement.reason);
+    const epoch = t.epoch(slot);
+    if (this.#recording && epoch === this.#epoch) {
+      this.#o.recorder.failure(MINED_TYPE, t.name(slot), Math.max(0, performance.now() - t.sentAt(slot)), settlement.reason);
     }
-    this.#tell(entry, settlement);
+    const told = t.onSettled[slot];
+    t.free(slot);
+    this.#tell(told, epoch, settlement);
   }
 
   /**
    * A block holds it. The settlement object is made only for a test case that listens: most
    * (valueTransfer) do not, and this runs for every transaction sent.
    */
-  #settleMined(entry: Entry, blockNumber: number, at: number, hash: string, settlement?: Settlement): void {
-    if (!this.#remove(entry)) return;
+  #settleMined(slot: number, blockNumber: number, at: number, hash: string, settlement?: Settlement): void {
+    const t = this.#t;
+    if (!this.#detach(slot)) return;
     // Its send failed without an answer, yet a block holds it: the chain says it was accepted.
-    if (entry.state === 'uncertain') this.#counts.accepted += 1;
-    else this.#unpend(entry);
+    if (t.state(slot) === UNCERTAIN) this.#counts.accepted += 1;
+    else this.#unpend(slot);
     this.#counts.mined += 1;
-    if (this.#recording && entry.epoch === this.#epoch) this.#o.recorder.success(MINED_TYPE, entry.name, Math.max(0, at - entry.sentAt), 0);
-    if (entry.onSettled !== undefined) this.#tell(entry, settlement ?? { kind: 'mined', blockNumber, at, hash });
+    const epoch = t.epoch(slot);
+    if (this.#recording && epoch === this.#epoch) this.#o.recorder.success(MINED_TYPE, t.name(slot), Math.max(0, at - t.sentAt(slot)), 0);
+    const told = t.onSettled[slot];
+    t.free(slot);
+    if (told !== undefined) this.#tell(told, epoch, settlement ?? { kind: 'mined', blockNumber, at, hash });
     else if (this.#pendingInTest === 0) this.#wakeDrain();
   }
 
   /** One accepted transaction fewer waits for the chain. */
-  #unpend(entry: Entry): void {
+  #unpend(slot: number): void {
     this.#pending -= 1;
-    if (entry.epoch !== CLOSED) this.#pendingInTest -= 1;
-    entry.account.handle.pendingSettled();
+    if (this.#t.epoch(slot) !== CLOSED) this.#pendingInTest -= 1;
+    this.#t.accountOf(slot).handle.pendingSettled();
   }
 
   #wakeDrain(): void {
     for (const wake of [...this.#drainWaiters]) wake();
   }
 
-  /** Tells the test case how its transaction ended; what it still does then belongs to this test's drain. */
-  #tell(entry: Entry, settlement: Settlement): void {
-    const told = entry.onSettled;
-    entry.onSettled = undefined;
+  /** Tells the test case how its transaction (of test `epoch`) ended; what it still does then belongs to this test's drain. */
+  #tell(told: Listener | undefined, epoch: number, settlement: Settlement): void {
     const followUp = told?.(settlement);
-    if (followUp !== undefined && this.#recording && entry.epoch === this.#epoch) {
+    if (followUp !== undefined && this.#recording && epoch === this.#epoch) {
       const done = (): void => {
         this.#followUps.delete(followUp);
       };
@@ -463,19 +478,27 @@ export class InclusionTracker {
     if (this.#pendingInTest === 0) this.#wakeDrain();
   }
 
-  #remove(entry: Entry): boolean {
-    if (!this.#tracked(entry)) return false;
-    // The usual entry has one hash, just found to be its own.
-    if (entry.hashes.length === 1) this.#byHash.delete(entry.hash);
-    else for (const hash of entry.hashes) if (this.#byHash.get(hash) === entry) this.#byHash.delete(hash);
-    if (entry.resendAsked) {
-      entry.resendAsked = false;
-      entry.account.handle.cancelResend(entry.nonce);
+  /** Takes an entry out of the books but keeps its slot for the caller to read and free. false: it already left them. */
+  #detach(slot: number): boolean {
+    const t = this.#t;
+    if (t.used(slot) !== 1) return false;
+    t.unindex(slot);
+    t.leave(slot);
+    const account = this.#t.accountOf(slot);
+    if (t.resendAsked(slot)) {
+      t.setResendAsked(slot, false);
+      account.handle.cancelResend(t.nonce(slot));
     }
-    const list = entry.account.entries;
-    const at = list.indexOf(entry);
+    const list = account.slots;
+    const at = list.indexOf(slot);
     if (at === 0) list.shift();
     else if (at > 0) list.splice(at, 1);
+    return true;
+  }
+
+  #remove(slot: number): boolean {
+    if (!this.#detach(slot)) return false;
+    this.#t.free(slot);
     return true;
   }
 }

@@ -21,10 +21,12 @@ export const STARVE_BLOCKS = 1;
 /** What the checks need of the tracker: its accounts, and the ways an entry ends or is re-sent. */
 export interface CheckedTracker {
   accounts(): Iterable<AccountState>;
+  /** The account's unsettled transactions, by nonce. */
+  entries(account: AccountState): Entry[];
+  /** Its unsettled transaction of the lowest nonce. */
+  oldest(account: AccountState): Entry | undefined;
   /** A stopped test waits for its transactions: nobody leases the accounts any more. */
   draining(): boolean;
-  /** Still followed under its current hash (not settled or replaced meanwhile). */
-  tracked(entry: Entry): boolean;
   /** Newer transactions offer 10 % more per gas: a re-send at today's price would overtake. */
   outbid(entry: Entry): boolean;
   settle(entry: Entry, settlement: Exclude<Settlement, { kind: 'unresolved' }>): void;
@@ -59,7 +61,7 @@ export class NodeChecks {
     const now = performance.now();
     for (const account of this.#core.accounts()) {
       if (this.#inFlight >= MAX_CHECKS) return;
-      const oldest = account.entries[0];
+      const oldest = this.#core.oldest(account);
       // A send the node signs and has not answered may have replaced what the node would be asked about.
       if (oldest === undefined || account.busy || oldest.state === 'sending' || oldest.awaiting > 0 || height < oldest.nextCheck) continue;
       const overdue = now - oldest.sentAt > this.#o.receiptTimeoutMs;
@@ -77,7 +79,7 @@ export class NodeChecks {
       // an answer about the old hashes alone proves nothing then; ask again at the next block.
       const sends = entry.hashes.length;
       const found = await this.#lookUp(entry);
-      if (!this.#core.tracked(entry)) return;
+      if (!entry.live) return;
       if (entry.hashes.length !== sends || entry.awaiting > 0) {
         entry.nextCheck = height + 1;
         return;
@@ -89,7 +91,7 @@ export class NodeChecks {
       if (found.kind === 'known') {
         if (entry.state === 'pending' && account.progressAt <= height - STARVE_BLOCKS) {
           const latest = await this.#latestNonce(account.handle.address);
-          if (!this.#core.tracked(entry)) return;
+          if (!entry.live) return;
           if (latest < entry.nonce) {
             // A gap below our oldest transaction: a nonce never filled (its send was refused
             // after a resync skipped past it). Nothing behind it can be mined: heal, and the
@@ -118,7 +120,7 @@ export class NodeChecks {
           // What waits behind it at the old price is outbid too: re-send all of it. Asked again
           // at every such check: a re-send the node refused (priced before a jump was seen) or
           // a resync in between leaves the account with nothing to re-send otherwise.
-          for (const waiting of account.entries) {
+          for (const waiting of this.#core.entries(account)) {
             if (!this.#core.outbid(waiting)) continue;
             waiting.resendAsked = true;
             account.handle.resend(waiting.nonce);
@@ -144,13 +146,13 @@ export class NodeChecks {
         return;
       }
       const latest = await this.#latestNonce(account.handle.address);
-      if (!this.#core.tracked(entry)) return;
+      if (!entry.live) return;
       if (entry.hashes.length !== sends || entry.awaiting > 0) {
         entry.nextCheck = height + 1;
         return;
       }
       this.#o.log.debug(
-        { account: account.handle.address, nonce: entry.nonce, latest, ageMs: Math.round(performance.now() - entry.sentAt), open: account.entries.length },
+        { account: account.handle.address, nonce: entry.nonce, latest, ageMs: Math.round(performance.now() - entry.sentAt), open: account.slots.length },
         'dropped',
       );
       this.#core.settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, overdue, this.#o.receiptTimeoutMs) });
@@ -175,11 +177,14 @@ export class NodeChecks {
         // All at once: after a drop storm every account asks about its whole backlog, and the
         // blocks stay empty of its transactions until the plan is made (one at a time, a
         // 200-account heal took a second, and the blocks were full again only 3 blocks later).
-        const asked = account.entries.filter((entry) => entry.state !== 'sending').map((entry) => ({ entry, sends: entry.hashes.length }));
+        const asked = this.#core
+          .entries(account)
+          .filter((entry) => entry.state !== 'sending')
+          .map((entry) => ({ entry, sends: entry.hashes.length }));
         const answers = await Promise.all(asked.map(({ entry }) => this.#lookUp(entry)));
         for (const [i, { entry, sends }] of asked.entries()) {
           const found = answers[i]!;
-          if (!this.#core.tracked(entry)) continue;
+          if (!entry.live) continue;
           // Re-sent meanwhile: the node holds it by its new hash (or refused that, keeping the old).
           if ((entry.hashes.length !== sends || entry.awaiting > 0) && found.kind !== 'mined') held.push(entry.nonce);
           else if (found.kind === 'mined') this.#core.settle(entry, { kind: 'mined', blockNumber: found.blockNumber, at: performance.now(), hash: found.hash });

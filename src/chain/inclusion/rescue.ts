@@ -5,7 +5,7 @@
  * say which transactions and send them through each account's own sender (Expectation.resend).
  */
 import type { Recorder } from '../../stats/recorder.js';
-import type { AccountState, Entry } from './entry.js';
+import { type AccountState, entriesOf, type Entry, type EntryTable } from './entry.js';
 
 /**
  * Within two blocks of being priced out: a fee cap under 1.25 × the base fee falls below it
@@ -24,9 +24,9 @@ export function outbid(entry: Entry, newestPrice: bigint): boolean {
 }
 
 /** Each pending, replaceable transaction that `which` picks re-sends itself now, by its own sender (see Expectation.resend). */
-export function resendWhere(accounts: Iterable<AccountState>, which: (entry: Entry) => boolean, recorder: Recorder): void {
+export function resendWhere(table: EntryTable, accounts: Iterable<AccountState>, which: (entry: Entry) => boolean, recorder: Recorder): void {
   for (const account of accounts) {
-    for (const entry of account.entries) {
+    for (const entry of entriesOf(table, account)) {
       if (entry.state !== 'pending' || !entry.replaceable || !which(entry)) continue;
       entry.resendAsked = true;
       account.resenders.get(entry.name)?.(entry.nonce, entry.maxPrice, recorder);
@@ -40,8 +40,8 @@ export function resendWhere(accounts: Iterable<AccountState>, which: (entry: Ent
  * account's highest transaction, is sent now by the account's own sender (a new transaction,
  * followed and counted like any other; `paid` 0: nothing to outbid).
  */
-export function fillGaps(account: AccountState, latest: number, recorder: Recorder): void {
-  const { entries } = account;
+export function fillGaps(table: EntryTable, account: AccountState, latest: number, recorder: Recorder): void {
+  const entries = entriesOf(table, account);
   const top = entries[entries.length - 1];
   const send = top === undefined ? undefined : (account.resenders.get(top.name) ?? account.resenders.values().next().value);
   if (top === undefined || send === undefined) return;

@@ -11,16 +11,13 @@ import type { Settlement, Ticket } from './types.js';
 
 /** What the re-send tickets need of the tracker. */
 export interface ResendBooks {
-  /** The entry followed under `hash`, if any. */
-  holder(hash: string): Entry | undefined;
-  follow(hash: string, entry: Entry): void;
-  unfollow(hash: string): void;
+  /** Some entry is followed under `hash`. */
+  followed(hash: string): boolean;
   /** The next block height the follower will read: where a send's first chance is. */
   nextHeight(): number;
   countResent(): void;
   /** The node answered `answered` for what was signed as `signed`: follow the entry under both. */
   rekey(entry: Entry, signed: string, answered: string): void;
-  tracked(entry: Entry): boolean;
   settle(entry: Entry, settlement: Exclude<Settlement, { kind: 'unresolved' }>): void;
   /** Remembers the blocks seen from now until `token`'s answer (awaited-answers.ts). */
   awaitAnswer(token: object): void;
@@ -52,22 +49,21 @@ export function sameBytesTicket(books: ResendBooks): Ticket {
 export function resendTicket(books: ResendBooks, entry: Entry, hash: string | null, maxPrice: bigint): Ticket {
   entry.resendAsked = false;
   if (hash === null) return nodeSignedResendTicket(books, entry, maxPrice);
-  entry.hashes.push(hash);
-  books.follow(hash, entry);
+  entry.addHash(hash);
   // Until the node answers, it may know neither hash (the old one evicted, the new one not yet
   // taken): no check may conclude the transaction is gone meanwhile (node-checks.ts skips an
   // entry that awaits answers). A drop concluded so once, and the re-send, answered after,
   // was mined and followed by nobody.
   entry.awaiting += 1;
   let done = false;
-  const live = (): boolean => !done && books.holder(hash) === entry;
+  const live = (): boolean => !done && entry.heldUnder(hash);
   const end = (): void => {
     done = true;
     entry.awaiting -= 1;
   };
   const adopt = (nodeHash: string): void => {
     books.rekey(entry, hash, nodeHash);
-    entry.hash = books.holder(nodeHash) === entry ? nodeHash : hash;
+    entry.hash = entry.heldUnder(nodeHash) ? nodeHash : hash;
     restartChecks(books, entry, maxPrice);
   };
   return {
@@ -83,10 +79,7 @@ export function resendTicket(books: ResendBooks, entry: Entry, hash: string | nu
     },
     refused: () => {
       if (done) return;
-      if (live()) {
-        books.unfollow(hash);
-        entry.hashes.splice(entry.hashes.indexOf(hash), 1);
-      }
+      if (live()) entry.dropHash(hash);
       end();
     },
   };
@@ -113,9 +106,8 @@ function nodeSignedResendTicket(books: ResendBooks, entry: Entry, maxPrice: bigi
       const answered = nodeHash.toLowerCase();
       const seen = end(answered);
       books.countResent();
-      if (!books.tracked(entry) || books.holder(answered) !== undefined) return;
-      entry.hashes.push(answered);
-      books.follow(answered, entry);
+      if (!entry.live || books.followed(answered)) return;
+      entry.addHash(answered);
       entry.hash = answered;
       restartChecks(books, entry, maxPrice);
       if (seen !== undefined) books.settle(entry, { kind: 'mined', blockNumber: seen.number, at: seen.at, hash: answered });

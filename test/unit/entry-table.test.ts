@@ -1,0 +1,117 @@
+/**
+ * The tracker's entry table: slots are reused once a transaction settles, so what the checks
+ * and re-send tickets keep across an await (a reference, a view) must stop naming the entry
+ * then, and must never read or write the transaction that took the slot next. Also: an
+ * entry's hashes (first send's, re-sends', a node-signed one's answer) are found, given back
+ * and let go together.
+ */
+import { createHash } from 'node:crypto';
+
+import { describe, expect, it } from 'vitest';
+
+import { type AccountState, entriesOf, EntryTable, insertByNonce } from '../../src/chain/inclusion/entry.js';
+import type { NonceAccount } from '../../src/chain/inclusion/types.js';
+
+const txHash = (n: number): string => `0x${createHash('sha256').update(String(n)).digest('hex')}`;
+
+function account(table: EntryTable): AccountState {
+  const handle: NonceAccount = {
+    address: '0x0000000000000000000000000000000000000001',
+    pendingAdded: () => {},
+    pendingSettled: () => {},
+    heal: () => {},
+    resend: () => {},
+    cancelResend: () => {},
+  };
+  const state: AccountState = { handle, id: table.accounts.length, slots: [], progressAt: -1, busy: false, resenders: new Map() };
+  table.accounts.push(state);
+  return state;
+}
+
+function settle(table: EntryTable, owner: AccountState, slot: number): void {
+  table.unindex(slot);
+  owner.slots.splice(owner.slots.indexOf(slot), 1);
+  table.free(slot);
+}
+
+describe('EntryTable', () => {
+  it('a view kept across its entry settling goes dead and writes nothing into the next entry of its slot', () => {
+    const table = new EntryTable();
+    const owner = account(table);
+    const first = table.add(txHash(1), owner, 5, 'valueTransfer', true, 10n, 1, 100, undefined);
+    insertByNonce(table, owner.slots, first);
+    const view = table.view(first);
+    const ref = table.ref(first);
+    expect(view.live).toBe(true);
+    expect(view.nonce).toBe(5);
+    expect(view.hash).toBe(txHash(1));
+
+    settle(table, owner, first);
+    const next = table.add(txHash(2), owner, 6, 'other', false, 20n, 1, 101, undefined);
+    expect(next).toBe(first); // the slot is reused at once
+    expect(view.live).toBe(false);
+    expect(table.slotOf(ref)).toBe(-1);
+    view.nextCheck = 999;
+    view.awaiting = 7;
+    view.maxPrice = 1n;
+    view.state = 'uncertain';
+    view.resendAsked = true;
+    view.addHash(txHash(3));
+    const fresh = table.view(next);
+    expect(fresh.live).toBe(true);
+    expect(fresh.nextCheck).toBe(101);
+    expect(fresh.awaiting).toBe(0);
+    expect(fresh.maxPrice).toBe(20n);
+    expect(fresh.state).toBe('sending');
+    expect(fresh.resendAsked).toBe(false);
+    expect(fresh.hashes).toEqual([txHash(2)]);
+    expect(table.index.get(txHash(3))).toBe(-1);
+    expect(fresh.same(view)).toBe(false);
+  });
+
+  it('follows an entry under every hash it was sent by, and lets all of them go when it settles', () => {
+    const table = new EntryTable();
+    const owner = account(table);
+    const slot = table.add(txHash(1), owner, 0, 'valueTransfer', true, 10n, 1, 100, undefined);
+    insertByNonce(table, owner.slots, slot);
+    const entry = table.view(slot);
+    entry.addHash(txHash(2));
+    entry.hash = txHash(2);
+    expect(entry.hashes).toEqual([txHash(1), txHash(2)]);
+    expect(entry.hash).toBe(txHash(2));
+    expect(entry.heldUnder(txHash(1)) && entry.heldUnder(txHash(2))).toBe(true);
+    entry.addHash(txHash(3));
+    entry.dropHash(txHash(3)); // a re-send the node refused
+    expect(entry.hashes).toEqual([txHash(1), txHash(2)]);
+    expect(table.index.has(txHash(3))).toBe(false);
+    settle(table, owner, slot);
+    expect(table.index.size).toBe(0);
+  });
+
+  it('a node-signed entry has no hash until its answer, then is followed by it', () => {
+    const table = new EntryTable();
+    const owner = account(table);
+    const slot = table.add(null, owner, 0, 'nodeSigned', true, 10n, 1, 100, undefined);
+    expect(table.awaiting(slot)).toBe(1);
+    expect(table.view(slot).hashes).toEqual([]);
+    table.addHash(slot, txHash(9));
+    expect(table.view(slot).hash).toBe(txHash(9));
+    expect(table.index.get(txHash(9))).toBe(slot);
+  });
+
+  it('keeps each account’s entries in nonce order across growth, whatever order they come in', () => {
+    const table = new EntryTable();
+    const owners = [account(table), account(table)];
+    const nonces = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000);
+    for (const nonce of nonces) {
+      const owner = owners[nonce % 2]!;
+      insertByNonce(table, owner.slots, table.add(txHash(nonce), owner, nonce, 'valueTransfer', true, 1n, 1, 1, undefined));
+    }
+    for (const owner of owners) {
+      const seen = entriesOf(table, owner).map((e) => e.nonce);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      expect(seen).toHaveLength(1500);
+      for (const entry of entriesOf(table, owner)) expect(table.index.get(txHash(entry.nonce))).toBe(entry.slot);
+    }
+  });
+});
