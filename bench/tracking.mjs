@@ -171,7 +171,7 @@ const NO_BLOCKS_FOLLOWED = ['    start() {\n', '    start() {\n        return Pr
 
 /** The patch that runs `statement` last whenever a first send is accepted (the end of the built tracker's `accepted` outcome, which `uncertain` follows). */
 function onAccepted(statement) {
-  const end = '                this.#settleSeen(entry);\n        },\n        uncertain: (entry) => {\n';
+  const end = '                this.#settleSeen(slot);\n        },\n        uncertain: (slot, ref) => {\n';
   return [end, end.replace('        },\n', `            ${statement}\n        },\n`)];
 }
 
@@ -202,7 +202,7 @@ function patchedCopy(ctx, name, patches) {
 function buildSettledAtOnce(ctx) {
   return patchedCopy(ctx, 'settled', [
     NO_BLOCKS_FOLLOWED,
-    onAccepted('setImmediate(() => this.#settleMined(entry, this.#follower.nextHeight, performance.now(), entry.hash));'),
+    onAccepted("setImmediate(() => this.#settleMined(slot, this.#follower.nextHeight, performance.now(), signedHash ?? ''));"),
   ]);
 }
 
@@ -215,10 +215,10 @@ function buildSettledAtOnce(ctx) {
 function buildHeldThenSettled(ctx) {
   const sweep =
     `setInterval(() => { const now = performance.now(); const q = this.heldForBench; let i = 0; ` +
-    `while (i < q.length && now - q[i].sentAt >= ${HELD_MS}) { const e = q[i++]; this.#settleMined(e, this.#follower.nextHeight, now, e.hash); } q.splice(0, i); }, 50).unref();\n`;
+    `while (i < q.length && now - this.#t.sentAt(q[i]) >= ${HELD_MS}) { this.#settleMined(q[i++], this.#follower.nextHeight, now, ''); } q.splice(0, i); }, 50).unref();\n`;
   return patchedCopy(ctx, 'held', [
     ['    start() {\n', `    start() {\n        this.heldForBench = [];\n        ${sweep}        return Promise.resolve();\n`],
-    onAccepted('this.heldForBench.push(entry);'),
+    onAccepted('this.heldForBench.push(slot);'),
   ]);
 }
 

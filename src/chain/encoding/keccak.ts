@@ -26,8 +26,8 @@ const hexOut = Buffer.from(`0x${'0'.repeat(64)}`, 'latin1');
 /**
  * keccak-256 of `bytes` as lower-case 0x hex (what nodes answer and blocks list). The string is
  * made flat in one piece: `0x${hex}` is a two-part (cons) string, and the inclusion tracker
- * keeps every hash for a block or more, so each would be flattened for its Map key and then
- * shortcut by the garbage collector (both seen in profiles of a tracked run).
+ * reads every hash character by character and compares it with the node's answer, each of
+ * which flattens a cons string first (seen in profiles of a tracked run).
  */
 export function keccak256Hex(bytes: Uint8Array): string {
   hasher.init();
