@@ -1,19 +1,21 @@
 /**
  * What chain truth costs: valueTransfer on a stub node that mines (bench/lib/mining-stub.mjs:
- * every transaction in a block 200 ms later). Five builds, same command, same stub, rounds
- * rotating, the worker on one core and the stub on the other:
+ * every transaction in a block 200 ms later). Five builds, six runs a round, same command,
+ * same stub, rounds rotating, the worker on one core and the stub on the other:
  *
  * - this build, which follows every transaction into its block;
  * - this very build with the tracker switched off (a patched copy of its dist: the tracker's
  *   start() and expect() stubbed, a send's pending slot freed as soon as the node accepts it).
  *   The only difference is the tracker, so this is the verdict's "without". Target: ≥ 95 %;
+ * - for context, this build with --max-pending 0: the same tracking with no account waiting
+ *   for the chain (at this stub's block time the default limit holds the users back, and a
+ *   worker with fewer requests in flight spends more CPU on each);
  * - for context, two patched copies that follow no block, to split the cost: one settles each
  *   transaction as mined as soon as the node accepts it (all of the tracker's per-transaction
  *   books: register, accept, settle, the mined row), the other HELD_MS after (the same books,
- *   plus each transaction's state kept alive for about as long as a block keeps it here). What
- *   the first leaves of the cost is holding the state or reading blocks; the second says which
- *   (measured 2026-12-04: the books 93 % of without, held 87 %, tracking 88 %; see
- *   bench/README.md);
+ *   plus each transaction held as long as a block holds it here, its pending slot included).
+ *   What the first leaves of the cost is holding or reading blocks; the second says which
+ *   (see bench/README.md §5b for the figures);
  * - for context, the last build before the tracker existed (git ref BENCH_BASELINE, default
  *   227bd44), which only sent; it differs in more than the tracker.
  *
@@ -62,10 +64,11 @@ export const tracking = {
     const url = `http://127.0.0.1:${port}`;
     const keyFile = join(ctx.tmpDir, 'tracking.key');
     writeFileSync(keyFile, KEY, { mode: 0o600 });
-    const runs = { tracked: [], untracked: [], settled: [], held: [], baseline: [] };
+    const runs = { tracked: [], unthrottled: [], untracked: [], settled: [], held: [], baseline: [] };
     const builds = [
       ['untracked', untrackedCli],
       ['tracked', CLI],
+      ['unthrottled', CLI, ['--max-pending', '0']],
       ['settled', settledCli],
       ['held', heldCli],
       ['baseline', baselineCli],
@@ -73,9 +76,9 @@ export const tracking = {
     for (let round = 1; round <= plan.rounds; round++) {
       // Which goes first rotates, so a drift in the machine's speed does not favour any.
       const order = builds.map((_, i) => builds[(i + round) % builds.length]);
-      for (const [which, cli] of order) {
+      for (const [which, cli, extra = []] of order) {
         ctx.log(`${BENCH}: round ${round}/${plan.rounds}, ${which}`);
-        runs[which].push(await measure(ctx, cli, url, keyFile, `${which}-${round}`, plan));
+        runs[which].push(await measure(ctx, cli, url, keyFile, `${which}-${round}`, plan, extra));
       }
     }
     const sum = (rs, key) => rs.reduce((a, r) => a + r[key], 0);
@@ -99,6 +102,7 @@ export const tracking = {
       };
     };
     const cost = versus(runs.tracked, runs.untracked);
+    const unthrottled = versus(runs.unthrottled, runs.untracked);
     const books = versus(runs.settled, runs.untracked);
     const held = versus(runs.held, runs.untracked);
     const old = versus(runs.tracked, runs.baseline);
@@ -119,6 +123,16 @@ export const tracking = {
         result: cost.text,
         target: `≥ ${fmt(100 * TARGET)}%`,
         met: cost.ratio >= TARGET && mined.every((t) => t.mined === t.accepted),
+      }),
+      row({
+        bench: BENCH,
+        measure: `this build with --max-pending 0 (no account waits for the chain), context: the same`,
+        result: describe(runs.unthrottled),
+      }),
+      row({
+        bench: BENCH,
+        measure: `with tracking and --max-pending 0 ÷ without, per CPU-second (context: what the default --max-pending costs here)`,
+        result: unthrottled.text,
       }),
       row({
         bench: BENCH,
@@ -242,13 +256,12 @@ function buildBaseline(ctx) {
   return join(dir, 'dist', 'src', 'cli.js');
 }
 
-async function measure(ctx, cli, url, keyFile, tag, plan) {
+async function measure(ctx, cli, url, keyFile, tag, plan, extra) {
   const json = join(ctx.tmpDir, `tracking-${tag}.json`);
-  const proc = ctx.group.start(
-    CORES.load,
-    process.execPath,
-    keyedWorkerArgs(cli, { users: USERS, seconds: plan.runS, tc: 'valueTransfer', url, keyFile, accounts: ACCOUNTS, seed: tag, json }),
-  );
+  const proc = ctx.group.start(CORES.load, process.execPath, [
+    ...keyedWorkerArgs(cli, { users: USERS, seconds: plan.runS, tc: 'valueTransfer', url, keyFile, accounts: ACCOUNTS, seed: tag, json }),
+    ...extra,
+  ]);
   await proc.waitForOutput(/"msg":"all users hatched"/, 60_000);
   const cpu = watchProcess(proc.pid, 50);
   // The users stop: the tracked build starts its drain, the baseline finishes.

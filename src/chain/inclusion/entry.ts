@@ -9,8 +9,8 @@
  * of the tracker's share of the worker's CPU than its books did, and slowed the signing and
  * the socket writes around them (their caches evicted). In typed arrays, a column per
  * field, an entry is nothing a collector traces or moves, its hashes are words in the hash
- * index, and its slot is reused once it settles (measured: 94 % of the untracked build per
- * CPU-second against 91.5 % with an object per entry, ten rounds side by side). What is not on the common path (a listener, a
+ * index, and its slot is reused once it settles (bench/tracking.mjs: 92–93 % of the untracked
+ * build per CPU-second, against 88–90 % with an object per entry; bench/README.md §5b). What is not on the common path (a listener, a
  * sighting before the answer, the hashes of re-sends) sits in sparse maps by slot.
  */
 import { HashIndex } from './hash-index.js';
