@@ -31,7 +31,7 @@ import { FAKE_CHAIN_ID, FAKE_KAIA_GAS_PRICE, FAKE_START_NONCE, type FakeKaiaNode
 import { GENERAL, harness, KAIA_ACCOUNTS, KAIA_RICH, kaiaAccounts, type LooseSettings, recordingUser, runOn, setupError, tc } from '../support/kaia-harness.js';
 import { decodeKaiaTx } from '../support/kaia-tx-decode.js';
 import { kip247Violations } from '../support/kip247-rules.js';
-import { CLI, startProcess } from '../support/processes.js';
+import { CLI, eventually, startProcess } from '../support/processes.js';
 import { accountsOf } from '../support/test-accounts.js';
 
 let node: FakeKaiaNode;
@@ -137,10 +137,15 @@ async function settledRun(name: string, iterations: number, mining: FakeKaiaNode
   const minedBefore = node.mined().length;
   const seed = `${name}-${mining}`;
   const h = harness(node.url, settings, { seed });
+  let seen = -1;
+  h.tracker.onBlock((block) => (seen = block.number));
   try {
     const prepared = await tc(name).setup(h.ctx);
     const { user, records } = recordingUser();
     node.mining = mining;
+    // Reads mined blocks until now (the tracker's polls among them): the run starts once the
+    // tracker has seen the last, as it would have within a poll on a chain that waits.
+    if (mining === 'held') await eventually(() => (seen >= node.head() ? true : undefined), 10_000, `the tracker to see block ${node.head()}`, 20);
     try {
       for (let i = 0; i < iterations; i++) await prepared.run(user);
     } finally {

@@ -81,6 +81,13 @@ function auctionTestCase(name: string, alias: string, reverted: boolean, descrip
       }));
       const general = await ctx.contracts.deployContract(loadArtifact('General'));
       const head = await ChainHead.open({ rpc: ctx.rpc, method: `${setup.namespace}_blockNumber`, refreshMs: HEAD_REFRESH_MS, log: ctx.log });
+      // The newest block the tracker has seen: often newer than the head read up to 200 ms ago
+      // (it follows every block, at once over --ws-endpoint), and a bid for a block already
+      // made is refused ("invalid block number").
+      let seen = -1;
+      const unfollow = setup.accounts.tracker.onBlock((block) => {
+        seen = Math.max(seen, block.number);
+      });
       const type = KaiaTxType.ValueTransfer;
       const gas = kaiaMinGasLimitAnyFork({ type });
       const label: CallLabel = { type: 'auction_submitBid', name };
@@ -102,7 +109,7 @@ function auctionTestCase(name: string, alias: string, reverted: boolean, descrip
             : ((await view(setup, AUCTION_ENTRY_POINT, entryPoint, 'getNoncesAndDeposits', [[searcher.address]]))[0] as bigint[])[0]!;
           const bid: AuctionBid = {
             targetTxHash: attempt.result.hash,
-            blockNumber: BigInt(head.current() + 1),
+            blockNumber: BigInt(Math.max(head.current(), seen) + 1),
             sender: searcher.address,
             to: general,
             nonce,
@@ -113,7 +120,10 @@ function auctionTestCase(name: string, alias: string, reverted: boolean, descrip
           const signed = signAuctionBid(bid, setup.chainId, entryPoint, searcher.signer, auctioneer);
           await timedCall(user, ctx.rpc, label, 'auction_submitBid', [auctionBidInput(bid, targetRaw, signed)], validateBidResult);
         },
-        teardown: () => head.close(),
+        teardown: () => {
+          unfollow();
+          return head.close();
+        },
       };
     },
   });

@@ -131,10 +131,8 @@ export class InclusionTracker {
     uncertain: (slot, ref) => {
       const t = this.#t;
       if (t.slotOf(ref) !== slot) return;
-      if (t.awaiting(slot) > 0) {
+      if (this.#answeredWithoutHash(slot, ref)) {
         // Signed by the node, and no answer: nothing says which hash to look for.
-        t.setAwaiting(slot, t.awaiting(slot) - 1);
-        this.#awaited.answered(ref, null);
         this.#remove(slot);
         this.#warnUnanswered();
         return;
@@ -143,15 +141,20 @@ export class InclusionTracker {
       if (t.seen.size > 0) this.#settleSeen(slot);
     },
     refused: (slot, ref) => {
-      const t = this.#t;
-      if (t.slotOf(ref) !== slot) return;
-      if (t.awaiting(slot) > 0) {
-        t.setAwaiting(slot, t.awaiting(slot) - 1);
-        this.#awaited.answered(ref, null);
-      }
+      if (this.#t.slotOf(ref) !== slot) return;
+      this.#answeredWithoutHash(slot, ref);
       this.#remove(slot);
     },
   };
+
+  /** A send ended with no hash from the node: a node-signed one stops awaiting it (true), with nothing to follow it by. */
+  #answeredWithoutHash(slot: number, ref: number): boolean {
+    const t = this.#t;
+    if (t.awaiting(slot) === 0) return false;
+    t.setAwaiting(slot, t.awaiting(slot) - 1);
+    this.#awaited.answered(ref, null);
+    return true;
+  }
 
   constructor(options: InclusionTrackerOptions) {
     this.#o = { pollMs: 100, newHeads: null, ...options };
@@ -183,9 +186,13 @@ export class InclusionTracker {
     return this.#follower.start();
   }
 
-  /** Told of every block as it is seen (fees follow the base fee this way). */
-  onBlock(listener: (block: SeenBlock) => void): void {
+  /** Told of every block as it is seen (fees follow the base fee this way); returns what stops telling it. */
+  onBlock(listener: (block: SeenBlock) => void): () => void {
     this.#blockListeners.push(listener);
+    return () => {
+      const at = this.#blockListeners.indexOf(listener);
+      if (at >= 0) this.#blockListeners.splice(at, 1);
+    };
   }
 
   /** A test starts: settlements from now on are recorded in the stats. */
