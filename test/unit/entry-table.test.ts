@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 
 import { describe, expect, it } from 'vitest';
 
-import { type AccountState, entriesOf, EntryTable, insertByNonce } from '../../src/chain/inclusion/entry.js';
+import { entriesOf, viewOf } from '../../src/chain/inclusion/entry.js';
+import { type AccountState, EntryTable } from '../../src/chain/inclusion/entry-table.js';
 import type { NonceAccount } from '../../src/chain/inclusion/types.js';
 
 const txHash = (n: number): string => `0x${createHash('sha256').update(String(n)).digest('hex')}`;
@@ -28,9 +29,8 @@ function account(table: EntryTable): AccountState {
   return state;
 }
 
-function settle(table: EntryTable, owner: AccountState, slot: number): void {
-  table.unindex(slot);
-  owner.slots.splice(owner.slots.indexOf(slot), 1);
+function settle(table: EntryTable, slot: number): void {
+  table.leave(slot);
   table.free(slot);
 }
 
@@ -39,14 +39,13 @@ describe('EntryTable', () => {
     const table = new EntryTable();
     const owner = account(table);
     const first = table.add(txHash(1), owner, 5, 'valueTransfer', true, 10n, 1, 100, undefined);
-    insertByNonce(table, owner.slots, first);
-    const view = table.view(first);
+    const view = viewOf(table, first);
     const ref = table.ref(first);
     expect(view.live).toBe(true);
     expect(view.nonce).toBe(5);
     expect(view.hash).toBe(txHash(1));
 
-    settle(table, owner, first);
+    settle(table, first);
     const next = table.add(txHash(2), owner, 6, 'other', false, 20n, 1, 101, undefined);
     expect(next).toBe(first); // the slot is reused at once
     expect(view.live).toBe(false);
@@ -57,7 +56,7 @@ describe('EntryTable', () => {
     view.state = 'uncertain';
     view.resendAsked = true;
     view.addHash(txHash(3));
-    const fresh = table.view(next);
+    const fresh = viewOf(table, next);
     expect(fresh.live).toBe(true);
     expect(fresh.nextCheck).toBe(101);
     expect(fresh.awaiting).toBe(0);
@@ -73,8 +72,7 @@ describe('EntryTable', () => {
     const table = new EntryTable();
     const owner = account(table);
     const slot = table.add(txHash(1), owner, 0, 'valueTransfer', true, 10n, 1, 100, undefined);
-    insertByNonce(table, owner.slots, slot);
-    const entry = table.view(slot);
+    const entry = viewOf(table, slot);
     entry.addHash(txHash(2));
     entry.hash = txHash(2);
     expect(entry.hashes).toEqual([txHash(1), txHash(2)]);
@@ -84,7 +82,7 @@ describe('EntryTable', () => {
     entry.dropHash(txHash(3)); // a re-send the node refused
     expect(entry.hashes).toEqual([txHash(1), txHash(2)]);
     expect(table.index.has(txHash(3))).toBe(false);
-    settle(table, owner, slot);
+    settle(table, slot);
     expect(table.index.size).toBe(0);
   });
 
@@ -93,24 +91,27 @@ describe('EntryTable', () => {
     const owner = account(table);
     const slot = table.add(null, owner, 0, 'nodeSigned', true, 10n, 1, 100, undefined);
     expect(table.awaiting(slot)).toBe(1);
-    expect(table.view(slot).hashes).toEqual([]);
+    expect(viewOf(table, slot).hashes).toEqual([]);
     table.addHash(slot, txHash(9));
-    expect(table.view(slot).hash).toBe(txHash(9));
+    expect(viewOf(table, slot).hash).toBe(txHash(9));
     expect(table.index.get(txHash(9))).toBe(slot);
   });
 
-  it('keeps each account’s entries in nonce order across growth, whatever order they come in', () => {
+  it('keeps each account’s entries in nonce order across growth, whatever order they come and go in', () => {
     const table = new EntryTable();
     const owners = [account(table), account(table)];
     const nonces = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000);
     for (const nonce of nonces) {
       const owner = owners[nonce % 2]!;
-      insertByNonce(table, owner.slots, table.add(txHash(nonce), owner, nonce, 'valueTransfer', true, 1n, 1, 1, undefined));
+      table.add(txHash(nonce), owner, nonce, 'valueTransfer', true, 1n, 1, 1, undefined);
     }
+    // A third leave, oldest, newest and middle ones alike.
+    for (const nonce of nonces.filter((n) => n % 3 === 0)) settle(table, table.index.get(txHash(nonce)));
     for (const owner of owners) {
       const seen = entriesOf(table, owner).map((e) => e.nonce);
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
-      expect(seen).toHaveLength(1500);
+      expect(seen).toHaveLength(1000);
+      expect(seen.some((n) => n % 3 === 0)).toBe(false);
       for (const entry of entriesOf(table, owner)) expect(table.index.get(txHash(entry.nonce))).toBe(entry.slot);
     }
   });

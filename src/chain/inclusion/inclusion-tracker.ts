@@ -36,23 +36,12 @@ import type { Recorder } from '../../stats/recorder.js';
 import { settledWithin } from '../../util/settled-within.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
 import { AwaitedAnswers } from './awaited-answers.js';
-import {
-  type AccountState,
-  CLOSED,
-  entriesOf,
-  type Entry,
-  EntryTable,
-  insertByNonce,
-  type Listener,
-  PENDING,
-  SENDING,
-  type SendOutcomes,
-  SendTicket,
-  UNCERTAIN,
-} from './entry.js';
+import { entriesOf, type Entry, viewOf } from './entry.js';
+import { type AccountState, CLOSED, EntryTable, type Listener, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
 import { fillGaps, nearFeeCap, outbid, resendWhere } from './rescue.js';
 import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
+import { type SendOutcomes, SendTicket } from './send-ticket.js';
 import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
 
 export interface InclusionTrackerOptions {
@@ -125,7 +114,7 @@ export class InclusionTracker {
       this.#counts.accepted += 1;
       this.#pending += 1;
       if (t.epoch(slot) !== CLOSED) this.#pendingInTest += 1;
-      this.#t.accountOf(slot).handle.pendingAdded();
+      t.accountOf(slot).handle.pendingAdded();
       if (t.seen.size > 0) this.#settleSeen(slot);
     },
     uncertain: (slot, ref) => {
@@ -170,7 +159,7 @@ export class InclusionTracker {
     const core: CheckedTracker = {
       accounts: () => this.#accounts.values(),
       entries: (account) => entriesOf(this.#t, account),
-      oldest: (account) => (account.slots.length === 0 ? undefined : this.#t.view(account.slots[0]!)),
+      oldest: (account) => (account.slots.length === 0 ? undefined : viewOf(this.#t, account.slots[0]!)),
       draining: () => this.#draining,
       outbid: (entry) => outbid(entry, this.#newestPrice),
       settle: (entry, settlement) => this.#settle(entry, settlement),
@@ -237,11 +226,10 @@ export class InclusionTracker {
     // it, whether asked for (starved, priced out) or not (a second ask served after the first).
     if (atHeldNonce) {
       const held = t.findAt(account, tx.nonce, PENDING);
-      if (held >= 0) return resendTicket(this.#books, t.view(held), hash, tx.maxPrice);
+      if (held >= 0) return resendTicket(this.#books, viewOf(t, held), hash, tx.maxPrice);
     }
     const height = this.#follower.nextHeight;
     const slot = t.add(hash, account, tx.nonce, tx.name, tx.replaceable ?? true, tx.maxPrice, this.#recording ? this.#epoch : CLOSED, height, tx.onSettled);
-    insertByNonce(t, slots, slot);
     const ref = t.ref(slot);
     // A node-signed one is followed from its answer on; the blocks seen until then are kept for it.
     if (hash === null) this.#awaited.await(ref, height);
@@ -369,7 +357,7 @@ export class InclusionTracker {
         unclaimed?.push(hash);
         continue;
       }
-      this.#t.accountOf(slot).progressAt = block.number;
+      t.accountOf(slot).progressAt = block.number;
       if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash });
       else this.#settleMined(slot, block.number, block.seenAt, hash);
     }
@@ -489,17 +477,11 @@ export class InclusionTracker {
   #detach(slot: number): boolean {
     const t = this.#t;
     if (t.used(slot) !== 1) return false;
-    t.unindex(slot);
-    t.leave(slot);
-    const account = this.#t.accountOf(slot);
     if (t.resendAsked(slot)) {
       t.setResendAsked(slot, false);
-      account.handle.cancelResend(t.nonce(slot));
+      t.accountOf(slot).handle.cancelResend(t.nonce(slot));
     }
-    const list = account.slots;
-    const at = list.indexOf(slot);
-    if (at === 0) list.shift();
-    else if (at > 0) list.splice(at, 1);
+    t.leave(slot);
     return true;
   }
 

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import { parseSmallQuantity } from '../quantity.js';
-import type { AccountState, Entry } from './entry.js';
+import type { Entry } from './entry.js';
+import type { AccountState } from './entry-table.js';
 import type { NoncePlan, Settlement } from './types.js';
 
 const MAX_BACKOFF_BLOCKS = 4;

@@ -5,7 +5,8 @@
  * say which transactions and send them through each account's own sender (Expectation.resend).
  */
 import type { Recorder } from '../../stats/recorder.js';
-import { type AccountState, entriesOf, type Entry, type EntryTable } from './entry.js';
+import { entriesOf, type Entry } from './entry.js';
+import type { AccountState, EntryTable } from './entry-table.js';
 
 /**
  * Within two blocks of being priced out: a fee cap under 1.25 × the base fee falls below it

@@ -6,7 +6,8 @@
  * ResendBooks, as the checks do through CheckedTracker (node-checks.ts).
  */
 import type { Sighting } from './awaited-answers.js';
-import { type Entry, FIRST_CHECK_BLOCKS } from './entry.js';
+import type { Entry } from './entry.js';
+import { FIRST_CHECK_BLOCKS } from './entry-table.js';
 import type { Settlement, Ticket } from './types.js';
 
 /** What the re-send tickets need of the tracker. */
