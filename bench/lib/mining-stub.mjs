@@ -73,16 +73,20 @@ function answer(method, params) {
   }
 }
 
+function reply({ id, method, params }) {
+  const result = answer(method, params ?? []);
+  return result === undefined
+    ? `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"method not found"}}`
+    : `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(result)}}`;
+}
+
 const server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    const { id, method, params } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const result = answer(method, params ?? []);
-    const body =
-      result === undefined
-        ? `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"method not found"}}`
-        : `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(result)}}`;
+    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    // Batches too, as real nodes take them (the tracker asks about a backlog in one).
+    const body = Array.isArray(parsed) ? `[${parsed.map(reply).join(',')}]` : reply(parsed);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });

@@ -13,11 +13,17 @@ import { DeadlineQueue } from './deadline-queue.js';
 import { type EndpointTarget, endpointTarget, type Header, trustedCas } from './endpoint.js';
 import { NetTransport } from './net-transport.js';
 import { proxyVariable } from './proxy-env.js';
-import { RpcCall, type RpcResponse } from './rpc-call.js';
+import { type BatchItem, RpcCall, type RpcResponse } from './rpc-call.js';
 import type { RpcTransport } from './transport.js';
 import { UndiciTransport } from './undici-transport.js';
 
-export type { RpcResponse } from './rpc-call.js';
+export type { BatchItem, RpcResponse } from './rpc-call.js';
+
+/** One call of a batch. */
+export interface BatchedCall {
+  method: string;
+  params: readonly unknown[];
+}
 
 /** Where the client says which transport it took, when not the lean one (a pino logger fits). */
 export interface TransportLog {
@@ -75,7 +81,7 @@ export class JsonRpcClient {
     const id = this.#nextId++;
     let body: string;
     try {
-      body = `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
+      body = request(id, method, params);
     } catch (err) {
       // e.g. a bigint param: a failed call like any other, not a synchronous throw.
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
@@ -84,6 +90,27 @@ export class JsonRpcClient {
     // A closed transport reports through the handler's onError, like any other failure.
     this.#transport.send(body, call);
     return call.promise;
+  }
+
+  /**
+   * Makes `calls` as one JSON-RPC batch (one request, one reply): the items, in the order of
+   * `calls`, each a result or its own error. Rejects with an RpcError when the whole exchange
+   * fails, or when the node answers the batch with one error (a node that takes no batches).
+   * Keep batches small (a hundred calls or so): providers cap them.
+   */
+  batch(calls: readonly BatchedCall[]): Promise<BatchItem[]> {
+    if (calls.length === 0) return Promise.resolve([]);
+    const first = this.#nextId;
+    this.#nextId += calls.length;
+    let body: string;
+    try {
+      body = `[${calls.map(({ method, params }, i) => request(first + i, method, params)).join(',')}]`;
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const call = new RpcCall(first, this.#timeoutMs, this.#deadlines, calls.length);
+    this.#transport.send(body, call);
+    return call.promise.then(({ result }) => result as BatchItem[]);
   }
 
   /** Waits for calls in flight, then closes every socket. Calls made afterwards fail. */
@@ -100,4 +127,9 @@ export class JsonRpcClient {
     this.#transport = new UndiciTransport(target, { ...settings, proxy: false });
     void this.#retired.close();
   }
+}
+
+/** One request object, as one string (the hot path: no object is built to be stringified). */
+function request(id: number, method: string, params: readonly unknown[]): string {
+  return `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
 }

@@ -10,7 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import { KlayworkerError } from '../util/errors.js';
 import type { DeadlineQueue, Expiring } from './deadline-queue.js';
 import { parseJsonBody } from './json-body.js';
-import { httpError, malformedError, oneLine, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
+import { httpError, malformedError, oneLine, type RpcError, rpcErrorFromResponse, timeoutError, transportError } from './rpc-error.js';
 import type { ExchangeHandler } from './transport.js';
 
 export interface RpcResponse {
@@ -18,6 +18,9 @@ export interface RpcResponse {
   /** Bytes of the response body: the content length recorded in the stats. */
   bytes: number;
 }
+
+/** One call of a batch: its result, or why it failed (the others may still have succeeded). */
+export type BatchItem = { ok: true; result: unknown } | { ok: false; error: RpcError };
 
 const NOT_JSON_PREVIEW = 40;
 const NO_BODY = Buffer.alloc(0);
@@ -39,6 +42,8 @@ export class RpcCall implements Expiring, ExchangeHandler {
   queued = false;
   readonly promise: Promise<RpcResponse>;
   readonly #id: number;
+  /** 0 for one call; for a batch, its calls carry the ids #id, #id + 1, … (the result is BatchItem[]). */
+  readonly #batch: number;
   readonly #timeoutMs: number;
   readonly #deadlines: DeadlineQueue;
   #resolve!: (response: RpcResponse) => void;
@@ -52,8 +57,9 @@ export class RpcCall implements Expiring, ExchangeHandler {
   #more: Buffer[] | undefined = undefined;
   #bytes = 0;
 
-  constructor(id: number, timeoutMs: number, deadlines: DeadlineQueue) {
+  constructor(id: number, timeoutMs: number, deadlines: DeadlineQueue, batch = 0) {
     this.#id = id;
+    this.#batch = batch;
     this.#timeoutMs = timeoutMs;
     this.#deadlines = deadlines;
     this.deadline = performance.now() + timeoutMs;
@@ -113,7 +119,7 @@ export class RpcCall implements Expiring, ExchangeHandler {
     else if (this.#more === undefined) body = this.#first;
     else body = Buffer.concat([this.#first, ...this.#more], this.#bytes);
     try {
-      const result = parseResult(body, this.#id);
+      const result = this.#batch === 0 ? parseResult(body, this.#id) : parseBatch(body, this.#id, this.#batch);
       this.#settled = true;
       this.#resolve({ result, bytes: this.#bytes });
     } catch (err) {
@@ -135,12 +141,7 @@ export class RpcCall implements Expiring, ExchangeHandler {
 }
 
 function parseResult(body: Buffer, id: number): unknown {
-  let reply: unknown;
-  try {
-    reply = parseJsonBody(body);
-  } catch {
-    throw malformedError(body.length === 0 ? 'empty body' : `not JSON: ${JSON.stringify(oneLine(body.toString('utf8'), NOT_JSON_PREVIEW))}`);
-  }
+  const reply = parseJson(body);
   if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
     throw malformedError(`expected a JSON object, got ${Array.isArray(reply) ? 'an array' : typeof reply}`);
   }
@@ -151,4 +152,36 @@ function parseResult(body: Buffer, id: number): unknown {
   // Ids vary per call; keeping them out of the message keeps one stats error row.
   if (replyId !== id) throw malformedError('response id does not match the request id');
   return result;
+}
+
+/**
+ * A batch's reply: an array of replies in any order, matched to the calls by id. A node that
+ * takes no batches answers with one error object instead: that fails the whole batch.
+ */
+function parseBatch(body: Buffer, firstId: number, count: number): BatchItem[] {
+  const reply = parseJson(body);
+  if (!Array.isArray(reply)) {
+    const error = typeof reply === 'object' && reply !== null ? (reply as { error?: unknown }).error : undefined;
+    if (error !== undefined && error !== null) throw rpcErrorFromResponse(error);
+    throw malformedError(`expected a JSON array for a batch, got ${reply === null ? 'null' : typeof reply}`);
+  }
+  const items: (BatchItem | undefined)[] = new Array<BatchItem | undefined>(count).fill(undefined);
+  for (const one of reply as unknown[]) {
+    if (typeof one !== 'object' || one === null) continue;
+    const { error, result, id } = one as { error?: unknown; result?: unknown; id?: unknown };
+    const at = typeof id === 'number' ? id - firstId : -1;
+    if (at < 0 || at >= count || items[at] !== undefined) continue;
+    if (error !== undefined && error !== null) items[at] = { ok: false, error: rpcErrorFromResponse(error) };
+    else if (result === undefined) items[at] = { ok: false, error: malformedError('no result and no error') };
+    else items[at] = { ok: true, result };
+  }
+  return items.map((item) => item ?? { ok: false, error: malformedError('no reply to this call of the batch') });
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return parseJsonBody(body);
+  } catch {
+    throw malformedError(body.length === 0 ? 'empty body' : `not JSON: ${JSON.stringify(oneLine(body.toString('utf8'), NOT_JSON_PREVIEW))}`);
+  }
 }

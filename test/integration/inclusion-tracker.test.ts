@@ -4,7 +4,7 @@
  * replaced, starved and re-sent, unresolved at the end of a test), what is recorded, and the
  * counts that must always add up.
  */
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
@@ -12,7 +12,7 @@ import { planAfter } from '../../src/chain/inclusion/node-checks.js';
 import { MINED_TYPE, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion/types.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { Recorder } from '../../src/stats/recorder.js';
-import { type FakeRpcServer, replyJson, startFakeRpcServer } from '../support/fake-rpc-server.js';
+import { type FakeRpcOptions, type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { eventually } from '../support/processes.js';
 
 const silent = pino({ level: 'silent' });
@@ -34,7 +34,7 @@ class ScriptedChain {
   readonly baseFees: bigint[] = [1n];
   server!: FakeRpcServer;
 
-  async start(): Promise<string> {
+  async start(options: FakeRpcOptions = {}): Promise<string> {
     this.server = await startFakeRpcServer((req, res) => {
       const p = (req.params ?? []) as unknown[];
       let result: unknown = null;
@@ -73,7 +73,7 @@ class ScriptedChain {
           break;
       }
       replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, result }));
-    });
+    }, options);
     return this.server.url;
   }
 
@@ -126,16 +126,16 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function setUp() {
+async function setUp(options: FakeRpcOptions & { log?: Logger } = {}) {
   const chain = new ScriptedChain();
-  const url = await chain.start();
+  const url = await chain.start(options);
   const rpc = new JsonRpcClient(url, { timeoutMs: 2_000 });
   const rows: Row[] = [];
   const recorder: Recorder = {
     success: (type, name, ms) => rows.push({ ok: true, type, name, ms }),
     failure: (type, name, ms, error) => rows.push({ ok: false, type, name, ms, error }),
   };
-  const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder, receiptTimeoutMs: 60_000, pollMs: 10 });
+  const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: options.log ?? silent, recorder, receiptTimeoutMs: 60_000, pollMs: 10 });
   cleanup.push(async () => {
     await tracker.close();
     await rpc.close();
@@ -200,32 +200,52 @@ describe('InclusionTracker', () => {
     expect(rows).toMatchObject([{ ok: true }]);
   });
 
-  it('a transaction the node forgets is a failure of the mined row once its account stalls, and the account is healed from the chain', async () => {
-    const { chain, tracker, rows, seen } = await setUp();
-    const account = new FakeAccount('0xa');
-    const other = new FakeAccount('0xb');
-    // Nonces 4, 5, 6 accepted; the node then drops 4 (6 stays in its pool, queued behind the gap).
-    for (const n of [4, 5, 6]) tracker.expect({ hash: hash(40 + n), account, nonce: n, name: 'tc', maxPrice: 10n }).accepted(hash(40 + n));
-    chain.pool.add(hash(46));
-    chain.latest.set('0xa', 4);
-    // Blocks come (other accounts' transactions fill them); this account makes no progress.
-    for (let i = 0; i < 4; i++) {
-      chain.mine(hash(900 + i));
-      await seen();
-    }
-    await eventually(() => (account.plans.length > 0 ? true : undefined), 5_000, 'a heal');
-    expect(rows.filter((r) => !r.ok).map((r) => r.error)).toEqual([
-      'dropped: the node no longer knows it (evicted from its pool)',
-      'dropped: the node no longer knows it (evicted from its pool)',
-    ]);
-    // 4 and 5 are to be filled again; 6, still held, is kept, and the sequence goes on after it.
-    // (While nobody fills the gaps, a later check finds them again and gives the same plan.)
-    expect(account.plans[0]).toEqual({ holes: [4, 5], next: 7 });
-    for (const plan of account.plans) expect(plan).toEqual(account.plans[0]);
-    expect(account.pending).toBe(1);
-    expect(other.pending).toBe(0);
-    expect(tracker.counts()).toEqual({ accepted: 3, mined: 0, dropped: 2, unresolved: 1, resent: 0 });
-  });
+  it.each([
+    ['in one batch', true],
+    ['one call at a time, by a node that takes no batches', false],
+  ])(
+    'a transaction the node forgets is a failure of the mined row once its account stalls, and the account is healed from the chain (asked %s)',
+    async (_, batches) => {
+      const lines: string[] = [];
+      const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const { chain, tracker, rows, seen } = await setUp({ batches, log });
+      const account = new FakeAccount('0xa');
+      const other = new FakeAccount('0xb');
+      // Nonces 4, 5, 6 accepted; the node then drops 4 (6 stays in its pool, queued behind the gap).
+      for (const n of [4, 5, 6]) tracker.expect({ hash: hash(40 + n), account, nonce: n, name: 'tc', maxPrice: 10n }).accepted(hash(40 + n));
+      chain.pool.add(hash(46));
+      chain.latest.set('0xa', 4);
+      // Blocks come (other accounts' transactions fill them); this account makes no progress.
+      for (let i = 0; i < 4; i++) {
+        chain.mine(hash(900 + i));
+        await seen();
+      }
+      await eventually(() => (account.plans.length > 0 ? true : undefined), 5_000, 'a heal');
+      expect(rows.filter((r) => !r.ok).map((r) => r.error)).toEqual([
+        'dropped: the node no longer knows it (evicted from its pool)',
+        'dropped: the node no longer knows it (evicted from its pool)',
+      ]);
+      // 4 and 5 are to be filled again; 6, still held, is kept, and the sequence goes on after it.
+      // (While nobody fills the gaps, a later check finds them again and gives the same plan.)
+      expect(account.plans[0]).toEqual({ holes: [4, 5], next: 7 });
+      for (const plan of account.plans) expect(plan).toEqual(account.plans[0]);
+      expect(account.pending).toBe(1);
+      expect(other.pending).toBe(0);
+      expect(tracker.counts()).toEqual({ accepted: 3, mined: 0, dropped: 2, unresolved: 1, resent: 0 });
+      const said = () => lines.map((l) => (JSON.parse(l) as { msg: string }).msg).filter((msg) => msg.includes('batch'));
+      const asked = (r: RpcRequest) => (r.method === 'eth_getTransactionCount' ? 'count' : String((r.params as unknown[])[0]));
+      if (batches) {
+        // The heal asks about the account's backlog, and the chain's nonce, in one request.
+        expect(chain.server.batches.map((b) => b.map(asked))).toContainEqual([hash(45), hash(46), 'count']);
+        expect(said()).toEqual([]);
+      } else {
+        expect(chain.server.batches).toEqual([]);
+        expect(said()).toEqual([
+          'the node refuses JSON-RPC batches (JSON-RPC error -32600: batch requests are not supported): the tracker asks about transactions one call at a time',
+        ]);
+      }
+    },
+  );
 
   it('a heal plans from the chain as it is after its lookups: what a block mined meanwhile is not sent again', async () => {
     const { chain, tracker, rows, seen } = await setUp();

@@ -53,6 +53,14 @@ function script(req: RpcRequest, res: ServerResponse): void {
     case 'drop':
       res.socket?.destroy();
       return;
+    case 'echoLater': {
+      // Answered after the calls made with it: a batch's replies then come in another order.
+      setTimeout(() => replyJson(res, `{"jsonrpc":"2.0","id":${id},"result":${JSON.stringify(params[0])}}`), 20);
+      return;
+    }
+    case 'unanswered':
+      // A reply left out of a batch's answer (as for a notification).
+      return replyJson(res, '');
     default:
       replyJson(res, `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"Method not found"}}`);
   }
@@ -203,6 +211,43 @@ describe('JsonRpcClient against a scripted server', () => {
     }
   });
 
+  it('sends a batch as one request, and gives each call its own result or error, in the order of the calls', async () => {
+    const before = server.batches.length;
+    const items = await client.batch([
+      { method: 'echoLater', params: ['first'] },
+      { method: 'echo', params: ['second'] },
+      { method: 'rpcError', params: [] },
+      { method: 'unanswered', params: [] },
+      { method: 'echo', params: [SECRET_PARAM] },
+    ]);
+    expect(server.batches.slice(before).map((b) => b.map((r) => r.method))).toEqual([['echoLater', 'echo', 'rpcError', 'unanswered', 'echo']]);
+    expect(items.map((item) => (item.ok ? item.result : item.error.message))).toEqual([
+      'first',
+      'second',
+      'JSON-RPC error -32000: nonce too low',
+      'malformed JSON-RPC response: no reply to this call of the batch',
+      SECRET_PARAM,
+    ]);
+    expect(await client.batch([])).toEqual([]);
+  });
+
+  it('a node that takes no batches fails the whole batch with its error; single calls go on', async () => {
+    const refusing = await startFakeRpcServer(script, { batches: false });
+    const refused = new JsonRpcClient(refusing.url, { timeoutMs: 10_000 });
+    try {
+      const err = await refused.batch([{ method: 'echo', params: ['a'] }]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(RpcError);
+      expect(err).toMatchObject({ kind: 'rpc', code: -32600, message: 'JSON-RPC error -32600: batch requests are not supported' });
+      expect((await refused.call('echo', ['b'])).result).toBe('b');
+    } finally {
+      await refused.close();
+      await refusing.close();
+    }
+  });
+
   it('rejects endpoints that are not http(s) URLs', () => {
     expect(() => new JsonRpcClient('ws://127.0.0.1:8546')).toThrow(/http:\/\/ or https:\/\//);
     expect(() => new JsonRpcClient('not a url')).toThrow();
@@ -228,6 +273,17 @@ describe('JsonRpcClient against anvil', () => {
     expect(result).toMatch(/^0x[1-9a-f][0-9a-f]*$/);
     // The smallest possible reply, {"jsonrpc":"2.0","id":1,"result":"0x1"}, is 39 bytes.
     expect(bytes).toBeGreaterThanOrEqual(39);
+  });
+
+  it('answers a batch call by call: results and a node error side by side', async () => {
+    const items = await client.batch([
+      { method: 'eth_chainId', params: [] },
+      { method: 'eth_noSuchMethod', params: [] },
+      { method: 'eth_getTransactionCount', params: ['0x0000000000000000000000000000000000000001', 'latest'] },
+    ]);
+    expect(items[0]).toEqual({ ok: true, result: (await client.call('eth_chainId', [])).result });
+    expect(items[1]).toMatchObject({ ok: false, error: { kind: 'rpc', code: -32601 } });
+    expect(items[2]).toEqual({ ok: true, result: '0x0' });
   });
 
   it.each([

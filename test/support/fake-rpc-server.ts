@@ -16,20 +16,51 @@ export type Handler = (req: RpcRequest, res: ServerResponse) => void;
 
 export interface FakeRpcServer {
   url: string;
-  /** Every request body received, parsed, in order. */
+  /** Every call received, parsed, in order (a batch's calls one by one). */
   requests: RpcRequest[];
+  /** The batches received, each as its calls. */
+  batches: RpcRequest[][];
   close(): Promise<void>;
 }
 
-export async function startFakeRpcServer(handler: Handler): Promise<FakeRpcServer> {
+export interface FakeRpcOptions {
+  /** false: a batch is answered with one error object, as by a node that takes none (default true). */
+  batches?: boolean;
+}
+
+export async function startFakeRpcServer(handler: Handler, options: FakeRpcOptions = {}): Promise<FakeRpcServer> {
   const requests: RpcRequest[] = [];
+  const batches: RpcRequest[][] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RpcRequest;
-      requests.push(parsed);
-      handler(parsed, res);
+      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RpcRequest | RpcRequest[];
+      if (!Array.isArray(parsed)) {
+        requests.push(parsed);
+        handler(parsed, res);
+        return;
+      }
+      if (options.batches === false) {
+        replyJson(res, '{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch requests are not supported"}}');
+        return;
+      }
+      // A batch, as real nodes answer one: each call goes to the handler, and the replies it
+      // writes are sent back together in one array, in the order they were written (the
+      // order of a batch's replies is free); an empty reply is left out.
+      batches.push(parsed);
+      const replies: string[] = [];
+      let open = parsed.length;
+      for (const one of parsed) {
+        requests.push(one);
+        handler(
+          one,
+          batchedReply(res, (body) => {
+            if (body !== '') replies.push(body);
+            if (--open === 0) replyJson(res, `[${replies.join(',')}]`);
+          }),
+        );
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,6 +68,7 @@ export async function startFakeRpcServer(handler: Handler): Promise<FakeRpcServe
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
+    batches,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -49,4 +81,32 @@ export async function startFakeRpcServer(handler: Handler): Promise<FakeRpcServe
 export function replyJson(res: ServerResponse, body: string, status = 200): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/**
+ * What a handler writes for one call of a batch: its body is collected (status and headers
+ * are the batch's); anything else (a destroyed socket) acts on the batch's real response.
+ */
+function batchedReply(res: ServerResponse, done: (body: string) => void): ServerResponse {
+  const parts: Buffer[] = [];
+  const collect = (chunk: unknown) => {
+    if (chunk !== undefined && chunk !== null) parts.push(Buffer.from(chunk as string));
+  };
+  const write = (chunk: unknown): boolean => {
+    collect(chunk);
+    return true;
+  };
+  const end = (chunk?: unknown): void => {
+    collect(typeof chunk === 'function' ? undefined : chunk);
+    done(Buffer.concat(parts).toString('utf8'));
+  };
+  return new Proxy(res, {
+    get(target, key) {
+      if (key === 'writeHead' || key === 'setHeader') return () => undefined;
+      if (key === 'write') return write;
+      if (key === 'end') return end;
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
