@@ -232,7 +232,7 @@ describe('JsonRpcClient against a scripted server', () => {
   });
 
   it('a node that takes no batches fails the whole batch with its error; single calls go on', async () => {
-    const refusing = await startFakeRpcServer(script, { batches: false });
+    const refusing = await startFakeRpcServer(script, { batches: 'refused' });
     const refused = new JsonRpcClient(refusing.url, { timeoutMs: 10_000 });
     try {
       const err = await refused.batch([{ method: 'echo', params: ['a'] }]).then(

@@ -24,8 +24,11 @@ export interface FakeRpcServer {
 }
 
 export interface FakeRpcOptions {
-  /** false: a batch is answered with one error object, as by a node that takes none (default true). */
-  batches?: boolean;
+  /**
+   * How a batch is answered: call by call (the default); with one error object, as by a node
+   * that takes none; or with an error for each call, as by a provider over its batch limit.
+   */
+  batches?: 'answered' | 'refused' | 'each refused';
 }
 
 export async function startFakeRpcServer(handler: Handler, options: FakeRpcOptions = {}): Promise<FakeRpcServer> {
@@ -41,14 +44,18 @@ export async function startFakeRpcServer(handler: Handler, options: FakeRpcOptio
         handler(parsed, res);
         return;
       }
-      if (options.batches === false) {
+      batches.push(parsed);
+      if (options.batches === 'refused') {
         replyJson(res, '{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch requests are not supported"}}');
+        return;
+      }
+      if (options.batches === 'each refused') {
+        replyJson(res, JSON.stringify(parsed.map(({ id }) => ({ jsonrpc: '2.0', id, error: { code: -32005, message: 'batch size too large' } }))));
         return;
       }
       // A batch, as real nodes answer one: each call goes to the handler, and the replies it
       // writes are sent back together in one array, in the order they were written (the
       // order of a batch's replies is free); an empty reply is left out.
-      batches.push(parsed);
       const replies: string[] = [];
       let open = parsed.length;
       for (const one of parsed) {

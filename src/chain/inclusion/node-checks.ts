@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 
-import type { BatchedCall, BatchItem, JsonRpcClient } from '../../rpc/json-rpc.js';
+import type { BatchedCall, JsonRpcClient } from '../../rpc/json-rpc.js';
 import { RpcError, type RpcErrorKind } from '../../rpc/rpc-error.js';
 import { parseSmallQuantity } from '../quantity.js';
 import type { Entry } from './entry.js';
@@ -249,29 +249,35 @@ export class NodeChecks {
 
   /**
    * The results of `calls`, batched while the node takes batches; any failed call fails them
-   * all. A batch failed by the node (an error object, an HTTP error, a reply that is no array)
-   * is asked again one call at a time: when that works, the node refuses batches.
+   * all. A batch the node failed (an error object, an HTTP error, a reply that is no array, or
+   * an error for every call, as some providers answer one over their limits) is asked again
+   * one call at a time: when that works, the node refuses batches.
    */
   async #answers(calls: readonly BatchedCall[]): Promise<unknown[]> {
     const one = (): Promise<unknown[]> => Promise.all(calls.map(async ({ method, params }) => (await this.#o.rpc.call(method, params)).result));
     if (!this.#batches) return one();
     const chunks: BatchedCall[][] = [];
     for (let i = 0; i < calls.length; i += MAX_BATCH) chunks.push(calls.slice(i, i + MAX_BATCH));
-    let items: BatchItem[];
+    let refusal: RpcError;
     try {
-      items = (await Promise.all(chunks.map((chunk) => this.#o.rpc.batch(chunk)))).flat();
+      const items = (await Promise.all(chunks.map((chunk) => this.#o.rpc.batch(chunk)))).flat();
+      const failed = items.filter((item) => !item.ok);
+      if (failed.length < items.length) {
+        return items.map((item) => {
+          if (!item.ok) throw item.error;
+          return item.result;
+        });
+      }
+      refusal = failed[0]!.error;
     } catch (err) {
       // A timeout or a lost connection says nothing about batches: the caller asks again later.
       if (!(err instanceof RpcError) || !REFUSED_BATCH.has(err.kind)) throw err;
-      const results = await one();
-      if (this.#batches) this.#o.log.info(`the node refuses JSON-RPC batches (${err.message}): the tracker asks about transactions one call at a time`);
-      this.#batches = false;
-      return results;
+      refusal = err;
     }
-    return items.map((item) => {
-      if (!item.ok) throw item.error;
-      return item.result;
-    });
+    const results = await one();
+    if (this.#batches) this.#o.log.info(`the node refuses JSON-RPC batches (${refusal.message}): the tracker asks about transactions one call at a time`);
+    this.#batches = false;
+    return results;
   }
 
   async #latestNonce(address: string): Promise<number> {
