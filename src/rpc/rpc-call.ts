@@ -176,18 +176,25 @@ export function hexResult(body: Buffer, id: number): string | undefined {
   while (end > 0 && (body[end - 1] === 0x0a || body[end - 1] === 0x0d || body[end - 1] === 0x20)) end--;
   const head = REPLY_START.length;
   if (end < head + RESULT_START.length + 3 || body[end - 1] !== CLOSE_BRACE || body[end - 2] !== QUOTE) return undefined;
-  if (body.compare(REPLY_START, 0, head, 0, head) !== 0) return undefined;
+  if (!bytesAt(body, 0, REPLY_START)) return undefined;
   // The id: digits, no leading zero (JSON has none), equal to ours.
   let i = head;
   let value = 0;
   for (let digit = body[i]! - 0x30; digit >= 0 && digit <= 9 && i - head < 16; digit = body[++i]! - 0x30) value = value * 10 + digit;
   if (i === head || i - head > 15 || (body[head] === 0x30 && i - head > 1) || value !== id) return undefined;
-  if (body.compare(RESULT_START, 0, RESULT_START.length, i, i + RESULT_START.length) !== 0) return undefined;
+  if (!bytesAt(body, i, RESULT_START)) return undefined;
   const from = i + RESULT_START.length;
   // The result's closing quote is not its opening one.
   if (from > end - 2) return undefined;
   for (let k = from; k < end - 2; k++) if (HEX_BYTE[body[k]!] === 0) return undefined;
   return body.toString('latin1', from, end - 2);
+}
+
+/** `body` holds `expected` at `at` (a loop: a third of Buffer#compare's cost on these few bytes). */
+function bytesAt(body: Buffer, at: number, expected: Buffer): boolean {
+  if (at + expected.length > body.length) return false;
+  for (let k = 0; k < expected.length; k++) if (body[at + k] !== expected[k]) return false;
+  return true;
 }
 
 /**
