@@ -180,7 +180,7 @@ export function hexResult(body: Buffer, id: number): string | undefined {
   // The id: digits, no leading zero (JSON has none), equal to ours.
   let i = head;
   let value = 0;
-  for (let digit = body[i]! - 0x30; digit >= 0 && digit <= 9 && i - head < 16; digit = body[++i]! - 0x30) value = value * 10 + digit;
+  for (let digit = body[i]! - 0x30; digit >= 0 && digit <= 9; digit = body[++i]! - 0x30) value = value * 10 + digit;
   if (i === head || i - head > 15 || (body[head] === 0x30 && i - head > 1) || value !== id) return undefined;
   if (!bytesAt(body, i, RESULT_START)) return undefined;
   const from = i + RESULT_START.length;

@@ -7,18 +7,13 @@
  */
 import type { Logger } from 'pino';
 
-import type { BatchedCall, JsonRpcClient } from '../../rpc/json-rpc.js';
-import { RpcError, type RpcErrorKind } from '../../rpc/rpc-error.js';
-import { parseSmallQuantity } from '../quantity.js';
+import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import type { Entry } from './entry.js';
 import type { AccountState } from './entry-table.js';
+import { NodeLookups } from './node-lookups.js';
 import type { NoncePlan, Settlement } from './types.js';
 
 const MAX_BACKOFF_BLOCKS = 4;
-/** Calls in one JSON-RPC batch: providers cap batches (at 100 calls, some of them). */
-const MAX_BATCH = 100;
-/** How a node that takes no batches answers one: an error object, an HTTP error, or something else than an array. */
-const REFUSED_BATCH = new Set<RpcErrorKind>(['rpc', 'http', 'malformed']);
 /** Node reads for checks in flight at once; more suspects wait for the next block. */
 const MAX_CHECKS = 256;
 /** Blocks a held transaction may wait, its account making no progress, before it is re-sent. */
@@ -54,18 +49,14 @@ export interface NodeChecksOptions {
 export class NodeChecks {
   readonly #o: NodeChecksOptions;
   readonly #core: CheckedTracker;
-  readonly #byHash: string;
-  readonly #count: string;
+  readonly #node: NodeLookups;
   #inFlight = 0;
   #warnedStale = false;
-  /** Until the node answers a batch with an error of its own. */
-  #batches = true;
 
   constructor(options: NodeChecksOptions) {
     this.#o = options;
     this.#core = options.core;
-    this.#byHash = `${options.namespace}_getTransactionByHash`;
-    this.#count = `${options.namespace}_getTransactionCount`;
+    this.#node = new NodeLookups(options.rpc, options.namespace, options.log);
   }
 
   /** Starts a check of each account whose oldest transaction is overdue (see the tracker's file comment). */
@@ -93,7 +84,7 @@ export class NodeChecks {
       const {
         found: [found],
         latest,
-      } = await this.#ask(account.handle.address, [entry]);
+      } = await this.#node.ask(account.handle.address, [entry]);
       if (!entry.live || found === undefined) return;
       if (entry.hashes.length !== sends || entry.awaiting > 0) {
         entry.nextCheck = height + 1;
@@ -181,12 +172,12 @@ export class NodeChecks {
       try {
         const held: number[] = [];
         // All at once: after a drop storm every account asks about its whole backlog, and the
-        // blocks stay empty of its transactions until the plan is made (see #ask).
+        // blocks stay empty of its transactions until the plan is made (see NodeLookups.ask).
         const asked = this.#core
           .entries(account)
           .filter((entry) => entry.state !== 'sending')
           .map((entry) => ({ entry, sends: entry.hashes.length }));
-        const { found: answers, latest } = await this.#ask(
+        const { found: answers, latest } = await this.#node.ask(
           account.handle.address,
           asked.map(({ entry }) => entry),
         );
@@ -219,86 +210,12 @@ export class NodeChecks {
         // Blocks came while the node was asked, one lookup at a time: what they mined is below
         // the chain's count now. A plan from the count read first would send at mined nonces
         // (seen: 18 "nonce too low" sends after a drop, beside a CPU hog).
-        return planAfter(await this.#latestNonce(account.handle.address), held);
+        return planAfter(await this.#node.latestNonce(account.handle.address), held);
       } finally {
         account.busy = false;
       }
     });
   }
-
-  /**
-   * What the node says of each entry (by any of its hashes), and the account's count of mined
-   * transactions, read with them. One JSON-RPC batch per MAX_BATCH calls: after a drop storm
-   * every account asks about its whole backlog at once, and the blocks stay empty of its
-   * transactions until its plan is made. Measured on anvil: 3,000 lookups took 320–450 ms one
-   * call each, 32–97 ms in batches of 15; one call each, a 200-account heal ended 550–800 ms
-   * after the block that showed the drop, too late to fill the next block on a busy machine.
-   * A node that refuses batches is asked one call at a time from then on.
-   */
-  async #ask(address: string, entries: readonly Entry[]): Promise<{ found: Found[]; latest: number }> {
-    // The hashes as asked: a re-send while the node is asked adds one to the entry's own list.
-    const asked = entries.map((entry) => [...entry.hashes].reverse());
-    const calls = asked.flatMap((hashes) => hashes.map((hash) => ({ method: this.#byHash, params: [hash] })));
-    calls.push({ method: this.#count, params: [address, 'latest'] });
-    const answers = await this.#answers(calls);
-    const latest = parseSmallQuantity(answers.pop(), `${this.#count} result`);
-    let at = 0;
-    const found = asked.map((hashes) => foundIn(answers.slice(at, (at += hashes.length)), hashes, this.#byHash));
-    return { found, latest };
-  }
-
-  /**
-   * The results of `calls`, batched while the node takes batches; any failed call fails them
-   * all. A batch the node failed (an error object, an HTTP error, a reply that is no array, or
-   * an error for every call, as some providers answer one over their limits) is asked again
-   * one call at a time: when that works, the node refuses batches.
-   */
-  async #answers(calls: readonly BatchedCall[]): Promise<unknown[]> {
-    const one = (): Promise<unknown[]> => Promise.all(calls.map(async ({ method, params }) => (await this.#o.rpc.call(method, params)).result));
-    if (!this.#batches) return one();
-    const chunks: BatchedCall[][] = [];
-    for (let i = 0; i < calls.length; i += MAX_BATCH) chunks.push(calls.slice(i, i + MAX_BATCH));
-    let refusal: RpcError;
-    try {
-      const items = (await Promise.all(chunks.map((chunk) => this.#o.rpc.batch(chunk)))).flat();
-      const failed = items.filter((item) => !item.ok);
-      if (failed.length < items.length) {
-        return items.map((item) => {
-          if (!item.ok) throw item.error;
-          return item.result;
-        });
-      }
-      refusal = failed[0]!.error;
-    } catch (err) {
-      // A timeout or a lost connection says nothing about batches: the caller asks again later.
-      if (!(err instanceof RpcError) || !REFUSED_BATCH.has(err.kind)) throw err;
-      refusal = err;
-    }
-    const results = await one();
-    if (this.#batches) this.#o.log.info(`the node refuses JSON-RPC batches (${refusal.message}): the tracker asks about transactions one call at a time`);
-    this.#batches = false;
-    return results;
-  }
-
-  async #latestNonce(address: string): Promise<number> {
-    return parseSmallQuantity((await this.#o.rpc.call(this.#count, [address, 'latest'])).result, `${this.#count} result`);
-  }
-}
-
-/** What the node says of one transaction: in a block, held in its pool, or unknown. */
-type Found = { kind: 'mined'; blockNumber: number; hash: string } | { kind: 'known' } | { kind: 'unknown' };
-
-/** The node's answers about each hash of one transaction, as one finding: mined by any of them, else held by any. */
-function foundIn(answers: readonly unknown[], hashes: readonly string[], method: string): Found {
-  let known = false;
-  for (const [i, result] of answers.entries()) {
-    if (result === null) continue;
-    if (typeof result !== 'object') throw new Error(`invalid ${method} result`);
-    const { blockNumber } = result as { blockNumber?: unknown };
-    if (blockNumber === null || blockNumber === undefined) known = true;
-    else return { kind: 'mined', blockNumber: parseSmallQuantity(blockNumber, `${method} blockNumber`), hash: hashes[i]! };
-  }
-  return { kind: known ? 'known' : 'unknown' };
 }
 
 /** Failure messages name no hash or nonce: Locust groups failures by message. */
