@@ -31,6 +31,9 @@ const COLON = 0x3a;
 /** RFC 9110 token characters, the only ones a header name may have. */
 const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
+/** The bytes a status line or a header value may hold: tab, and anything but control characters. */
+const TEXT = new Uint8Array(256);
+for (let b = 0; b < 256; b++) TEXT[b] = b === HT || (b >= SP && b !== 0x7f) ? 1 : 0;
 const KEEP_ALIVE_TIMEOUT = /(?:^|[\s,])timeout=(\d{1,9})/i;
 
 /** What the last head scanned says; one instance per parser, reused from response to response. */
@@ -71,36 +74,42 @@ export class ResponseHead {
     this.transferEncoding = false;
     this.close = false;
     this.keepAliveHeader = false;
-    let statusLine = true;
-    let lineStart = from;
-    let colon = -1;
-    let nameOk = true;
-    for (let i = from; i < limit; i++) {
-      const byte = buf[i]!;
-      if (byte === CR) {
+    // The status line, then header lines: each a run of token characters, a colon, a run of
+    // text, CRLF. Each run is one tight loop over a table: nginx's reply head took ~300 ns
+    // against ~490 ns with one loop that asked every byte which part of a line it was in
+    // (measured apart, five runs of two million heads each).
+    let i = from;
+    while (i < limit && TEXT[buf[i]!] === 1) i++;
+    if (i >= limit) return this.#unfinished(buf, from, limit, true);
+    if (buf[i] !== CR) throw lineError(true);
+    if (i + 1 === buf.length) return -1;
+    if (buf[i + 1] !== LF) throw lineError(true);
+    this.#statusLine(buf, from, i);
+    for (;;) {
+      const lineStart = i + 2;
+      i = lineStart;
+      if (i >= limit) return this.#unfinished(buf, from, limit, false);
+      if (buf[i] === CR) {
         if (i + 1 === buf.length) return -1;
-        if (buf[i + 1] !== LF) throw lineError(statusLine);
-        if (statusLine) {
-          this.#statusLine(buf, lineStart, i);
-          statusLine = false;
-        } else if (i === lineStart) {
-          return i + 2;
-        } else {
-          if (colon <= lineStart || !nameOk) throw lineError(false);
-          this.#header(buf, lineStart, colon, i);
-        }
-        i++;
-        lineStart = i + 1;
-        colon = -1;
-        nameOk = true;
-      } else if ((byte < SP && byte !== HT) || byte === 0x7f) {
-        // A bare LF included.
-        throw lineError(statusLine);
-      } else if (!statusLine && colon < 0) {
-        if (byte === COLON) colon = i;
-        else if (TCHAR[byte] === 0) nameOk = false;
+        if (buf[i + 1] !== LF) throw lineError(false);
+        return i + 2;
       }
+      while (i < limit && TCHAR[buf[i]!] === 1) i++;
+      if (i >= limit) return this.#unfinished(buf, from, limit, false);
+      if (buf[i] !== COLON || i === lineStart) throw lineError(false);
+      const colon = i;
+      i++;
+      while (i < limit && TEXT[buf[i]!] === 1) i++;
+      if (i >= limit) return this.#unfinished(buf, from, limit, false);
+      if (buf[i] !== CR) throw lineError(false);
+      if (i + 1 === buf.length) return -1;
+      if (buf[i + 1] !== LF) throw lineError(false);
+      this.#header(buf, lineStart, colon, i);
     }
+  }
+
+  /** The head goes on past `limit`: -1 while it may still end in time, else why it cannot. */
+  #unfinished(buf: Buffer, from: number, limit: number, statusLine: boolean): number {
     if (limit - from >= MAX_HEAD_BYTES) throw new HttpProtocolError(`the headers are over ${MAX_HEAD_BYTES / 1024} KiB`);
     // Fail early on what cannot become a response, rather than at the call's deadline.
     if (statusLine) {

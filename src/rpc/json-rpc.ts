@@ -13,11 +13,11 @@ import { DeadlineQueue } from './deadline-queue.js';
 import { type EndpointTarget, endpointTarget, type Header, trustedCas } from './endpoint.js';
 import { NetTransport } from './net-transport.js';
 import { proxyVariable } from './proxy-env.js';
-import { type BatchItem, RpcCall, type RpcResponse } from './rpc-call.js';
+import { type BatchItem, type CallEnd, RpcCall, type RpcResponse } from './rpc-call.js';
 import type { RpcTransport } from './transport.js';
 import { UndiciTransport } from './undici-transport.js';
 
-export type { BatchItem, RpcResponse } from './rpc-call.js';
+export type { BatchItem, CallEnd, RpcResponse } from './rpc-call.js';
 
 /** One call of a batch. */
 export interface BatchedCall {
@@ -83,15 +83,33 @@ export class JsonRpcClient {
 
   /** Calls `method`; rejects with an RpcError on any failure, including a JSON-RPC error reply. */
   call(method: string, params: readonly unknown[]): Promise<RpcResponse> {
+    return this.#call(method, params, performance.now(), undefined);
+  }
+
+  /**
+   * Calls `method`, made at `startedAt` (performance.now(), the start of the caller's timing):
+   * the promise is what `end` makes of the reply or of the failure as the call ends (see CallEnd).
+   */
+  callThen<T>(method: string, params: readonly unknown[], startedAt: number, end: CallEnd<T>): Promise<T> {
+    return this.#call(method, params, startedAt, end);
+  }
+
+  #call<T>(method: string, params: readonly unknown[], startedAt: number, end: CallEnd<T> | undefined): Promise<T> {
     const id = this.#nextId++;
     let body: string;
     try {
       body = this.#request(id, method, params);
     } catch (err) {
       // e.g. a bigint param: a failed call like any other, not a synchronous throw.
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (end === undefined) return Promise.reject(error);
+      try {
+        return Promise.resolve(end.failed(error));
+      } catch (thrown) {
+        return Promise.reject(thrown instanceof Error ? thrown : new Error(String(thrown)));
+      }
     }
-    const call = new RpcCall(id, this.#timeoutMs, this.#deadlines);
+    const call = new RpcCall<T>(id, this.#timeoutMs, this.#deadlines, startedAt, end);
     // A closed transport reports through the handler's onError, like any other failure.
     this.#transport.send(body, call);
     return call.promise;
@@ -113,7 +131,7 @@ export class JsonRpcClient {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const call = new RpcCall(first, this.#timeoutMs, this.#deadlines, calls.length);
+    const call = new RpcCall<RpcResponse>(first, this.#timeoutMs, this.#deadlines, performance.now(), undefined, calls.length);
     this.#transport.send(body, call);
     return call.promise.then(({ result }) => result as BatchItem[]);
   }
