@@ -22,9 +22,6 @@
  * Throughput is judged per CPU-second of the worker while its users send (from "all users
  * hatched" to the users stopping): all builds keep their core busy, so that is the rate a
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
- * A last run of this build and the untracked one in turns of seconds, each alone on its core
- * (see inTurns), is context: unlike the throughput bench's clients, a worker that follows
- * blocks is not the same after a pause, so the verdict stays with the rounds.
  *
  * The old baseline is built from `git archive` of its sources into the bench's temporary
  * folder, with this checkout's node_modules (js-sha3, its keccak, stays a devDependency for it);
@@ -37,8 +34,8 @@ import { join } from 'node:path';
 
 import { distOf } from './lib/dist.mjs';
 import { keyedWorkerArgs } from './lib/keyed-worker.mjs';
-import { cpuSeconds, watchProcess } from './lib/proc-stats.mjs';
-import { BenchError, CLI, CORES, freePort, REPO_ROOT, sleep } from './lib/processes.mjs';
+import { watchProcess } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES, freePort, REPO_ROOT } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'tracking';
@@ -48,9 +45,6 @@ const USERS = 40;
 /** How long the held build keeps each accepted transaction before settling it: about what the stub's 200 ms blocks and the 100 ms head poll keep one. */
 const HELD_MS = 250;
 const ACCOUNTS = 200;
-/** A worker's slice alone on its core in turns (inTurns), and the settle after it resumes, not counted. */
-const TURN_S = 2;
-const SETTLE_MS = 500;
 /** Any valid key: the stub reports every account as funded. */
 const KEY = `0x${'22'.repeat(32)}`;
 
@@ -59,7 +53,7 @@ export const tracking = {
   title: 'Chain truth: following every transaction into a block',
   /** @param {import('./run.mjs').BenchContext} ctx */
   async run(ctx) {
-    const plan = ctx.quick ? { rounds: 2, runS: 6, warmupS: 2, cycles: 4 } : { rounds: 8, runS: 8, warmupS: 3, cycles: 12 };
+    const plan = ctx.quick ? { rounds: 2, runS: 6 } : { rounds: 8, runS: 8 };
     const baselineCli = buildBaseline(ctx);
     const untrackedCli = buildUntracked(ctx);
     const settledCli = buildSettledAtOnce(ctx);
@@ -87,8 +81,6 @@ export const tracking = {
         runs[which].push(await measure(ctx, cli, url, keyFile, `${which}-${round}`, plan, extra));
       }
     }
-    ctx.log(`${BENCH}: this build and the untracked one in turns`);
-    const turns = await inTurns(ctx, [CLI, untrackedCli], keyFile, plan);
     const sum = (rs, key) => rs.reduce((a, r) => a + r[key], 0);
     const perCpu = (r) => r.sent / r.cpuS;
     const describe = (rs) =>
@@ -97,6 +89,10 @@ export const tracking = {
     const mined = runs.tracked.map((r) => r.transactions);
     // The median of the rounds' ratios: the builds of a round ran back to back, so a slow
     // minute of this shared machine moves all of them, not the verdict.
+    const median = (xs) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
     const versus = (these, other) => {
       const ratios = these.map((r, i) => perCpu(r) / perCpu(other[i]));
       const wall = median(these.map((r, i) => r.sent / r.wallS / (other[i].sent / other[i].wallS)));
@@ -127,16 +123,6 @@ export const tracking = {
         result: cost.text,
         target: `≥ ${fmt(100 * TARGET)}%`,
         met: cost.ratio >= TARGET && mined.every((t) => t.mined === t.accepted),
-      }),
-      row({
-        bench: BENCH,
-        measure: `this build, and the same without tracking, in turns of ${fmt(TURN_S)} s alone on core 0, each with its own stub: transfers per CPU-second (median of the cycles)`,
-        result: `${fmt(median(turns.perCycle[0]))}, ${fmt(median(turns.perCycle[1]))}; mined ${fmt(turns.transactions.mined)}/${fmt(turns.transactions.accepted)} of accepted`,
-      }),
-      row({
-        bench: BENCH,
-        measure: `with tracking ÷ the same build without, per CPU-second, in turns (median of ${turns.perCycle[0].length} cycles; context: the pauses cost the tracked one more)`,
-        result: `${fmt(100 * median(turns.ratios))}% (cycles ${turns.ratios.map((r) => fmt(100 * r)).join(', ')})`,
       }),
       row({
         bench: BENCH,
@@ -201,104 +187,6 @@ const NO_BLOCKS_FOLLOWED = ['    start() {\n', '    start() {\n        return Pr
 function onAccepted(statement) {
   const end = '                this.#settleSeen(slot);\n        },\n        uncertain: (slot, ref) => {\n';
   return [end, end.replace('        },\n', `            ${statement}\n        },\n`)];
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/**
- * `clis` (this build, then the one without tracking) started together, each against its own
- * mining stub on core 1, and run in turns: all but one stopped (SIGSTOP), the one left alone on
- * core 0 for a slice after a settle, the order rotating, cycle after cycle; sends are read off
- * each worker's Prometheus counters at the slice's ends, CPU off /proc. The throughput bench's
- * method (bench/README.md §1), whose slices seconds apart a drift of the machine's speed cannot
- * tilt; context here, because the pauses cost the tracked worker more than the untracked one
- * (with four workers in turns, so each paused three times as long, the tracked one fell to
- * 69 % of the untracked one, from 88 % with two; a 2 s settle instead of 0.5 s changed
- * nothing), which a worker never paused does not pay. At the end both drain, and the tracked
- * one must have seen every accepted transaction mined.
- */
-async function inTurns(ctx, clis, keyFile, plan) {
-  const workers = [];
-  const signal = (proc, sig) => {
-    try {
-      process.kill(proc.pid, sig);
-    } catch {
-      // Gone: its end is reported below.
-    }
-  };
-  try {
-    for (const [i, cli] of clis.entries()) {
-      const stubPort = await freePort();
-      const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(stubPort), '200']);
-      await stub.waitForOutput(/^ready$/m, 20_000);
-      const metricsPort = await freePort();
-      const json = join(ctx.tmpDir, `tracking-turns-${i}.json`);
-      const seconds = Math.ceil(plan.warmupS + plan.cycles * clis.length * (TURN_S + SETTLE_MS / 1000) * 2 + 30);
-      const proc = ctx.group.start(CORES.load, process.execPath, [
-        ...keyedWorkerArgs(cli, {
-          users: USERS,
-          seconds,
-          tc: 'valueTransfer',
-          url: `http://127.0.0.1:${stubPort}`,
-          keyFile,
-          accounts: ACCOUNTS,
-          seed: `turns-${i}`,
-          json,
-        }),
-        '--metrics-port',
-        `127.0.0.1:${metricsPort}`,
-      ]);
-      workers.push({ proc, stub, json, sends: () => sendsOf(metricsPort) });
-    }
-    await Promise.all(workers.map((w) => w.proc.waitForOutput(/"msg":"all users hatched"/, 60_000)));
-    await sleep(plan.warmupS * 1000);
-    for (const w of workers) signal(w.proc, 'SIGSTOP');
-    const perCycle = workers.map(() => []);
-    for (let cycle = 0; cycle < plan.cycles; cycle++) {
-      for (let k = 0; k < workers.length; k++) {
-        const i = (k + cycle) % workers.length;
-        const w = workers[i];
-        signal(w.proc, 'SIGCONT');
-        await sleep(SETTLE_MS);
-        const before = { sent: await w.sends(), cpu: cpuSeconds(w.proc.pid) };
-        await sleep(TURN_S * 1000);
-        const after = { sent: await w.sends(), cpu: cpuSeconds(w.proc.pid) };
-        signal(w.proc, 'SIGSTOP');
-        perCycle[i].push((after.sent - before.sent) / (after.cpu - before.cpu));
-      }
-    }
-    // Both stop their users (SIGTERM), drain and write their summaries.
-    for (const w of workers) {
-      signal(w.proc, 'SIGCONT');
-      signal(w.proc, 'SIGTERM');
-    }
-    for (const w of workers) {
-      const code = await w.proc.exited(120_000);
-      if (code !== 0) throw new BenchError(`in turns: a worker exited with ${code}: ${w.proc.tail(500)}`);
-    }
-    const transactions = JSON.parse(readFileSync(workers[0].json, 'utf8')).transactions ?? { mined: 0, accepted: 0 };
-    return { perCycle, ratios: perCycle[0].map((x, c) => x / perCycle[1][c]), transactions };
-  } finally {
-    for (const w of workers) {
-      signal(w.proc, 'SIGCONT');
-      await w.proc.stop();
-      await w.stub.stop();
-    }
-  }
-}
-
-/** Transactions sent (accepted or not) so far, off the worker's Prometheus endpoint. */
-async function sendsOf(port) {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const count = (name) => {
-    const m = new RegExp(`^${name}\\{type="eth_sendRawTransaction"[^}]*\\} (\\d+)$`, 'm').exec(text);
-    if (m === null) throw new BenchError(`no ${name} of eth_sendRawTransaction on the worker's /metrics`);
-    return Number(m[1]);
-  };
-  return count('klayworker_requests_total') - count('klayworker_failures_total');
 }
 
 /** A copy of this build's dist in `name` with `patches` ([from, to] texts) applied to its inclusion-tracker.js; returns its CLI. */
