@@ -102,12 +102,8 @@ export class JsonRpcClient {
     } catch (err) {
       // e.g. a bigint param: a failed call like any other, not a synchronous throw.
       const error = err instanceof Error ? err : new Error(String(err));
-      if (end === undefined) return Promise.reject(error);
-      try {
-        return Promise.resolve(end.failed(error));
-      } catch (thrown) {
-        return Promise.reject(thrown instanceof Error ? thrown : new Error(String(thrown)));
-      }
+      // An `end` that throws rejects, as it would at the call's end.
+      return end === undefined ? Promise.reject(error) : new Promise<T>((resolve) => resolve(end.failed(error)));
     }
     const call = new RpcCall<T>(id, this.#timeoutMs, this.#deadlines, startedAt, end);
     // A closed transport reports through the handler's onError, like any other failure.

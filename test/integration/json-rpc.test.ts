@@ -117,6 +117,29 @@ describe('JsonRpcClient against a scripted server', () => {
     expect(chunked.bytes).toBe(Buffer.byteLength(`{"jsonrpc":"2.0","id":${chunkedId},"result":${JSON.stringify(text)}}`));
   });
 
+  it('callThen: the promise is what the ending makes of a reply, an error reply or a bad parameter; an ending that throws rejects it', async () => {
+    const ended: string[] = [];
+    const end = {
+      succeeded: ({ result }: { result: unknown }) => (ended.push(`ok ${String(result)}`), 'succeeded'),
+      failed: (err: unknown) => (ended.push(err instanceof RpcError ? `rpc ${err.kind}` : `error ${String(err)}`), 'failed'),
+    };
+    const start = performance.now();
+    expect(await client.callThen('echo', ['x'], start, end)).toBe('succeeded');
+    expect(await client.callThen('nope', [], start, end)).toBe('failed');
+    expect(await client.callThen('echo', [10n], start, end)).toBe('failed');
+    expect(ended).toEqual(['ok x', 'rpc rpc', expect.stringMatching(/^error .*BigInt/)]);
+    const throwing = {
+      succeeded: () => {
+        throw new Error('recorder broke');
+      },
+      failed: () => {
+        throw new Error('recorder broke too');
+      },
+    };
+    await expect(client.callThen('echo', ['x'], start, throwing)).rejects.toThrow('recorder broke');
+    await expect(client.callThen('echo', [10n], start, throwing)).rejects.toThrow('recorder broke too');
+  });
+
   it('matches concurrent replies to their calls', async () => {
     const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
     const replies = await Promise.all(values.map((v) => client.call('echo', [v])));
