@@ -6,7 +6,8 @@
  * - this build, which follows every transaction into its block;
  * - this very build with the tracker switched off (a patched copy of its dist: the tracker's
  *   start() and expect() stubbed, a send's pending slot freed as soon as the node accepts it).
- *   The only difference is the tracker, so this is the verdict's "without". Target: ≥ 95 %;
+ *   The only difference is the tracker, so this is the verdict's "without". Target: ≥ 95 %,
+ *   judged in turns (inTurns), the rounds' ratio being context;
  * - for context, this build with --max-pending 0: the same tracking with no account waiting
  *   for the chain (at this stub's block time the default limit holds the users back, and a
  *   worker with fewer requests in flight spends more CPU on each);
@@ -22,6 +23,10 @@
  * Throughput is judged per CPU-second of the worker while its users send (from "all users
  * hatched" to the users stopping): all builds keep their core busy, so that is the rate a
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
+ * The rounds are a minute apart, and this shared machine's speed drifts by more than the
+ * effect within that (rounds of one run ranged 76–116 %), so the verdict comes from a last run
+ * of this build and the untracked one in turns of seconds, each alone on its core with its own
+ * stub (inTurns), the throughput bench's method (bench/README.md §1).
  *
  * The old baseline is built from `git archive` of its sources into the bench's temporary
  * folder, with this checkout's node_modules (js-sha3, its keccak, stays a devDependency for it);
@@ -34,8 +39,8 @@ import { join } from 'node:path';
 
 import { distOf } from './lib/dist.mjs';
 import { keyedWorkerArgs } from './lib/keyed-worker.mjs';
-import { watchProcess } from './lib/proc-stats.mjs';
-import { BenchError, CLI, CORES, freePort, REPO_ROOT } from './lib/processes.mjs';
+import { cpuSeconds, watchProcess } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES, freePort, REPO_ROOT, sleep } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'tracking';
@@ -45,6 +50,9 @@ const USERS = 40;
 /** How long the held build keeps each accepted transaction before settling it: about what the stub's 200 ms blocks and the 100 ms head poll keep one. */
 const HELD_MS = 250;
 const ACCOUNTS = 200;
+/** A worker's slice alone on its core in turns (inTurns), and the settle after it resumes, not counted. */
+const TURN_S = 2;
+const SETTLE_MS = 500;
 /** Any valid key: the stub reports every account as funded. */
 const KEY = `0x${'22'.repeat(32)}`;
 
@@ -53,7 +61,7 @@ export const tracking = {
   title: 'Chain truth: following every transaction into a block',
   /** @param {import('./run.mjs').BenchContext} ctx */
   async run(ctx) {
-    const plan = ctx.quick ? { rounds: 2, runS: 6 } : { rounds: 8, runS: 8 };
+    const plan = ctx.quick ? { rounds: 2, runS: 6, warmupS: 2, cycles: 4 } : { rounds: 8, runS: 8, warmupS: 3, cycles: 12 };
     const baselineCli = buildBaseline(ctx);
     const untrackedCli = buildUntracked(ctx);
     const settledCli = buildSettledAtOnce(ctx);
@@ -61,7 +69,6 @@ export const tracking = {
     const port = await freePort();
     const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(port), '200']);
     await stub.waitForOutput(/^ready$/m, 20_000);
-    const url = `http://127.0.0.1:${port}`;
     const keyFile = join(ctx.tmpDir, 'tracking.key');
     writeFileSync(keyFile, KEY, { mode: 0o600 });
     const runs = { tracked: [], unthrottled: [], untracked: [], settled: [], held: [], baseline: [] };
@@ -78,9 +85,11 @@ export const tracking = {
       const order = builds.map((_, i) => builds[(i + round) % builds.length]);
       for (const [which, cli, extra = []] of order) {
         ctx.log(`${BENCH}: round ${round}/${plan.rounds}, ${which}`);
-        runs[which].push(await measure(ctx, cli, url, keyFile, `${which}-${round}`, plan, extra));
+        runs[which].push(await measure(ctx, cli, port, keyFile, `${which}-${round}`, plan, extra));
       }
     }
+    ctx.log(`${BENCH}: this build and the untracked one in turns`);
+    const turns = await inTurns(ctx, [CLI, untrackedCli], keyFile, plan);
     const sum = (rs, key) => rs.reduce((a, r) => a + r[key], 0);
     const perCpu = (r) => r.sent / r.cpuS;
     const describe = (rs) =>
@@ -88,11 +97,7 @@ export const tracking = {
       `${fmt(sum(rs, 'sent') / sum(rs, 'wallS'))} transfers/s, ${fmt((100 * sum(rs, 'cpuS')) / sum(rs, 'wallS'))}% of its core`;
     const mined = runs.tracked.map((r) => r.transactions);
     // The median of the rounds' ratios: the builds of a round ran back to back, so a slow
-    // minute of this shared machine moves all of them, not the verdict.
-    const median = (xs) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    };
+    // minute of this shared machine moves all of them alike.
     const versus = (these, other) => {
       const ratios = these.map((r, i) => perCpu(r) / perCpu(other[i]));
       const wall = median(these.map((r, i) => r.sent / r.wallS / (other[i].sent / other[i].wallS)));
@@ -115,14 +120,28 @@ export const tracking = {
       row({
         bench: BENCH,
         measure: 'this build: the same, every transaction followed to its block',
-        result: `${describe(runs.tracked)}; mined ${mined.map((t) => `${fmt(t.mined)}/${fmt(t.accepted)}`).join(', ')} of accepted`,
+        result:
+          `${describe(runs.tracked)}; mined ${mined.map((t) => `${fmt(t.mined)}/${fmt(t.accepted)}`).join(', ')} of accepted; ` +
+          `account nonces asked of the stub ${runs.tracked.map((r) => fmt(r.nonceReads)).join(', ')}`,
       }),
       row({
         bench: BENCH,
-        measure: 'with tracking ÷ the same build without, per CPU-second (median of the rounds)',
+        measure: 'with tracking ÷ the same build without, per CPU-second, a run each (median of the rounds; context)',
         result: cost.text,
+      }),
+      row({
+        bench: BENCH,
+        measure: `this build, and the same without tracking, in turns of ${fmt(TURN_S)} s alone on core 0, each with its own stub, paused with it: transfers per CPU-second (median of the cycles)`,
+        result:
+          `${fmt(median(turns.perCycle[0]))}, ${fmt(median(turns.perCycle[1]))}; mined ${fmt(turns.transactions.mined)}/${fmt(turns.transactions.accepted)} of accepted; ` +
+          `the tracker asked its stub ${fmt(turns.nonceReads)} account nonces for ${fmt(turns.sends)} sends`,
+      }),
+      row({
+        bench: BENCH,
+        measure: `with tracking ÷ the same build without, per CPU-second, in turns (median of ${turns.ratios.length} cycles)`,
+        result: `${fmt(100 * median(turns.ratios))}% (cycles ${turns.ratios.map((r) => fmt(100 * r)).join(', ')})`,
         target: `≥ ${fmt(100 * TARGET)}%`,
-        met: cost.ratio >= TARGET && mined.every((t) => t.mined === t.accepted),
+        met: median(turns.ratios) >= TARGET && turns.transactions.mined === turns.transactions.accepted && mined.every((t) => t.mined === t.accepted),
       }),
       row({
         bench: BENCH,
@@ -187,6 +206,129 @@ const NO_BLOCKS_FOLLOWED = ['    start() {\n', '    start() {\n        return Pr
 function onAccepted(statement) {
   const end = '                this.#settleSeen(slot);\n        },\n        uncertain: (slot, ref) => {\n';
   return [end, end.replace('        },\n', `            ${statement}\n        },\n`)];
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * `clis` (this build, then the one without tracking) started together, each against its own
+ * mining stub on core 1, and run in turns: all but one stopped (SIGSTOP) together with their
+ * stubs, the one left alone on core 0 for a slice after a settle, the order rotating, cycle
+ * after cycle; sends are read off each worker's Prometheus counters at the slice's ends, CPU
+ * off /proc. The throughput bench's method (bench/README.md §1): slices seconds apart, which a
+ * drift of the machine's speed cannot tilt as it tilts runs a minute apart. A stub is paused
+ * with its worker so that no block is mined while the worker cannot see it: a stub left running
+ * mined the paused worker's backlog, and the resumed tracker asked about every account (see
+ * README §5b). At the end both drain, and the tracked one must have seen every accepted
+ * transaction mined.
+ */
+async function inTurns(ctx, clis, keyFile, plan) {
+  const workers = [];
+  const signal = (proc, sig) => {
+    try {
+      process.kill(proc.pid, sig);
+    } catch {
+      // Gone: its end is reported below.
+    }
+  };
+  const pause = (w) => {
+    signal(w.proc, 'SIGSTOP');
+    signal(w.stub, 'SIGSTOP');
+  };
+  const resume = (w) => {
+    signal(w.stub, 'SIGCONT');
+    signal(w.proc, 'SIGCONT');
+  };
+  try {
+    for (const [i, cli] of clis.entries()) {
+      const stubPort = await freePort();
+      const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(stubPort), '200']);
+      await stub.waitForOutput(/^ready$/m, 20_000);
+      const metricsPort = await freePort();
+      const json = join(ctx.tmpDir, `tracking-turns-${i}.json`);
+      const seconds = Math.ceil(plan.warmupS + plan.cycles * clis.length * (TURN_S + SETTLE_MS / 1000) * 2 + 30);
+      const proc = ctx.group.start(CORES.load, process.execPath, [
+        ...keyedWorkerArgs(cli, {
+          users: USERS,
+          seconds,
+          tc: 'valueTransfer',
+          url: `http://127.0.0.1:${stubPort}`,
+          keyFile,
+          accounts: ACCOUNTS,
+          seed: `turns-${i}`,
+          json,
+        }),
+        '--metrics-port',
+        `127.0.0.1:${metricsPort}`,
+      ]);
+      workers.push({ proc, stub, stubPort, json, sends: () => sendsOf(metricsPort) });
+    }
+    await Promise.all(workers.map((w) => w.proc.waitForOutput(/"msg":"all users hatched"/, 60_000)));
+    await sleep(plan.warmupS * 1000);
+    for (const w of workers) pause(w);
+    const perCycle = workers.map(() => []);
+    for (let cycle = 0; cycle < plan.cycles; cycle++) {
+      for (let k = 0; k < workers.length; k++) {
+        const i = (k + cycle) % workers.length;
+        const w = workers[i];
+        resume(w);
+        await sleep(SETTLE_MS);
+        const before = { sent: await w.sends(), cpu: cpuSeconds(w.proc.pid) };
+        await sleep(TURN_S * 1000);
+        const after = { sent: await w.sends(), cpu: cpuSeconds(w.proc.pid) };
+        pause(w);
+        perCycle[i].push((after.sent - before.sent) / (after.cpu - before.cpu));
+      }
+    }
+    // Both stop their users (SIGTERM), drain and write their summaries.
+    for (const w of workers) {
+      resume(w);
+      signal(w.proc, 'SIGTERM');
+    }
+    for (const w of workers) {
+      const code = await w.proc.exited(120_000);
+      if (code !== 0) throw new BenchError(`in turns: a worker exited with ${code}: ${w.proc.tail(500)}`);
+    }
+    const summary = JSON.parse(readFileSync(workers[0].json, 'utf8'));
+    const calls = await stubCalls(workers[0].stubPort);
+    return {
+      perCycle,
+      ratios: perCycle[0].map((x, c) => x / perCycle[1][c]),
+      transactions: summary.transactions ?? { mined: 0, accepted: 0 },
+      nonceReads: calls.eth_getTransactionCount ?? 0,
+      sends: calls.eth_sendRawTransaction ?? 0,
+    };
+  } finally {
+    for (const w of workers) {
+      resume(w);
+      await w.proc.stop();
+      await w.stub.stop();
+    }
+  }
+}
+
+/** Transactions sent (accepted or not) so far, off the worker's Prometheus endpoint. */
+async function sendsOf(port) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const count = (name) => {
+    const m = new RegExp(`^${name}\\{type="eth_sendRawTransaction"[^}]*\\} (\\d+)$`, 'm').exec(text);
+    if (m === null) throw new BenchError(`no ${name} of eth_sendRawTransaction on the worker's /metrics`);
+    return Number(m[1]);
+  };
+  return count('klayworker_requests_total') - count('klayworker_failures_total');
+}
+
+/** The mining stub's calls served, by method. */
+async function stubCalls(port) {
+  const res = await fetch(`http://127.0.0.1:${port}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'stub_calls', params: [] }),
+  });
+  return (await res.json()).result;
 }
 
 /** A copy of this build's dist in `name` with `patches` ([from, to] texts) applied to its inclusion-tracker.js; returns its CLI. */
@@ -256,8 +398,10 @@ function buildBaseline(ctx) {
   return join(dir, 'dist', 'src', 'cli.js');
 }
 
-async function measure(ctx, cli, url, keyFile, tag, plan, extra) {
+async function measure(ctx, cli, port, keyFile, tag, plan, extra) {
   const json = join(ctx.tmpDir, `tracking-${tag}.json`);
+  const url = `http://127.0.0.1:${port}`;
+  const callsBefore = await stubCalls(port);
   const proc = ctx.group.start(CORES.load, process.execPath, [
     ...keyedWorkerArgs(cli, { users: USERS, seconds: plan.runS, tc: 'valueTransfer', url, keyFile, accounts: ACCOUNTS, seed: tag, json }),
     ...extra,
@@ -268,11 +412,19 @@ async function measure(ctx, cli, url, keyFile, tag, plan, extra) {
   await proc.waitForOutput(/"msg":"(waiting for sent transactions|standalone test finished)/, 60_000);
   const usage = cpu.stop();
   const code = await proc.exited(120_000);
+  const callsAfter = await stubCalls(port);
   if (code !== 0) throw new BenchError(`${tag} exited with ${code}: ${proc.tail(500)}`);
   const summary = JSON.parse(readFileSync(json, 'utf8'));
   const send = summary.tasks.find((r) => r.type === 'eth_sendRawTransaction');
   if (send === undefined) throw new BenchError(`${tag}: no send row in ${json}`);
   // Every send was made between the users' start and their stop (hatching 40 users at 1,000/s
   // takes 40 ms of the window's seconds, the same for both builds).
-  return { sent: send.requests - send.failures, cpuS: usage.cpuS, wallS: usage.wallS, transactions: summary.transactions ?? { mined: 0, accepted: 0 } };
+  return {
+    sent: send.requests - send.failures,
+    cpuS: usage.cpuS,
+    wallS: usage.wallS,
+    transactions: summary.transactions ?? { mined: 0, accepted: 0 },
+    // The run's account nonces asked of the stub (the tracker's checks; the worker's own first reads).
+    nonceReads: (callsAfter.eth_getTransactionCount ?? 0) - (callsBefore.eth_getTransactionCount ?? 0),
+  };
 }

@@ -4,6 +4,8 @@
  * it serves by number with its transaction hashes. Chain id, fees, balance and nonces are
  * fixed, valid replies. Enough for the inclusion tracker to follow every transaction to a
  * block, so a benchmark can measure what following costs; nothing is executed or checked.
+ * `stub_calls` answers how many calls of each method it has served (a benchmark reads how
+ * often the tracker asked about accounts this way).
  *
  *   node bench/lib/mining-stub.mjs <dist dir> <port> [blockMs]   → prints "ready" when listening
  */
@@ -46,7 +48,11 @@ const FIXED = {
   eth_getTransactionCount: '0x0',
 };
 
+/** Calls served, by method. */
+const calls = {};
+
 function answer(method, params) {
+  calls[method] = (calls[method] ?? 0) + 1;
   if (method in FIXED) return FIXED[method];
   switch (method) {
     case 'eth_blockNumber':
@@ -68,6 +74,8 @@ function answer(method, params) {
       if (n !== undefined) return { hash: params[0], blockNumber: `0x${n.toString(16)}` };
       return pool.includes(params[0]) ? { hash: params[0], blockNumber: null } : null;
     }
+    case 'stub_calls':
+      return calls;
     default:
       return undefined;
   }
