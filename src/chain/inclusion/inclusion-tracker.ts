@@ -33,12 +33,12 @@ import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import type { Recorder } from '../../stats/recorder.js';
-import { settledWithin } from '../../util/settled-within.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
 import { AwaitedAnswers } from './awaited-answers.js';
 import { entriesOf, type Entry, viewOf } from './entry.js';
 import { type AccountState, CLOSED, EntryTable, type Listener, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
+import { RecordedTest } from './recorded-test.js';
 import { fillGaps, nearFeeCap, outbid, resendWhere } from './rescue.js';
 import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
 import { type SendOutcomes, SendTicket } from './send-ticket.js';
@@ -71,17 +71,10 @@ export class InclusionTracker {
   readonly #counts = { accepted: 0, mined: 0, dropped: 0, resent: 0 };
   /** Accepted transactions not yet settled. */
   #pending = 0;
-  /** Those of them sent in the test being recorded: what a drain waits for. */
-  #pendingInTest = 0;
-  #epoch = 0;
-  #recording = false;
-  #drainWaiters: (() => void)[] = [];
-  /** What test cases still do with settled transactions of the test being recorded (see Expectation.onSettled). */
-  readonly #followUps = new Set<Promise<void>>();
+  /** The test being recorded: whose settlements go to the stats, what its end waits for. */
+  readonly #test = new RecordedTest();
   /** The price of the newest transaction: what a re-send would offer now. */
   #newestPrice = 0n;
-  /** A stopped test waits for its transactions (see drain). */
-  #draining = false;
   /** The base fee of the last block seen (null: none yet, or a chain without one). */
   #lastBaseFee: bigint | null = null;
   #warnedDrop = false;
@@ -113,7 +106,7 @@ export class InclusionTracker {
       t.setState(slot, PENDING);
       this.#counts.accepted += 1;
       this.#pending += 1;
-      if (t.epoch(slot) !== CLOSED) this.#pendingInTest += 1;
+      this.#test.accepted(t.epoch(slot));
       t.accountOf(slot).handle.pendingAdded();
       if (t.seen.size > 0) this.#settleSeen(slot);
     },
@@ -160,7 +153,7 @@ export class InclusionTracker {
       accounts: () => this.#accounts.values(),
       entries: (account) => entriesOf(this.#t, account),
       oldest: (account) => (account.slots.length === 0 ? undefined : viewOf(this.#t, account.slots[0]!)),
-      draining: () => this.#draining,
+      draining: () => this.#test.draining,
       outbid: (entry) => outbid(entry, this.#newestPrice),
       settle: (entry, settlement) => this.#settle(entry, settlement),
       remove: (entry) => entry.live && this.#remove(entry.slot),
@@ -186,8 +179,7 @@ export class InclusionTracker {
 
   /** A test starts: settlements from now on are recorded in the stats. */
   open(): void {
-    this.#epoch += 1;
-    this.#recording = true;
+    this.#test.open();
   }
 
   counts(): TransactionCounts {
@@ -229,7 +221,7 @@ export class InclusionTracker {
       if (held >= 0) return resendTicket(this.#books, viewOf(t, held), hash, tx.maxPrice);
     }
     const height = this.#follower.nextHeight;
-    const slot = t.add(hash, account, tx.nonce, tx.name, tx.replaceable ?? true, tx.maxPrice, this.#recording ? this.#epoch : CLOSED, height, tx.onSettled);
+    const slot = t.add(hash, account, tx.nonce, tx.name, tx.replaceable ?? true, tx.maxPrice, this.#test.epochNow, height, tx.onSettled);
     const ref = t.ref(slot);
     // A node-signed one is followed from its answer on; the blocks seen until then are kept for it.
     if (hash === null) this.#awaited.await(ref, height);
@@ -271,29 +263,10 @@ export class InclusionTracker {
    * receives this one's settlements.
    */
   async drain(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    if (this.#pendingInTest > 0 && timeoutMs > 0 && signal?.aborted !== true) {
-      this.#draining = true;
+    const open = await this.#test.drain(timeoutMs, signal, (pending) => {
       this.#rescueAtDrainStart();
-      this.#o.log.info({ pending: this.#pendingInTest, timeoutS: timeoutMs / 1000 }, 'waiting for sent transactions to be mined (--drain-timeout)');
-      await new Promise<void>((resolve) => {
-        const finish = (): void => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', finish);
-          this.#drainWaiters = this.#drainWaiters.filter((w) => w !== finish);
-          resolve();
-        };
-        const timer = setTimeout(finish, timeoutMs);
-        signal?.addEventListener('abort', finish, { once: true });
-        this.#drainWaiters.push(finish);
-      });
-    }
-    const open = this.#pendingInTest;
-    // What settled may still be at work in its test case (a receipt read, a check) before it is
-    // recorded: within what is left of the timeout, that record belongs to this test too (one
-    // was seen landing after the last report of a confirmed test case's run).
-    const left = deadline - performance.now();
-    if (this.#followUps.size > 0 && left > 0 && signal?.aborted !== true) await settledWithin(this.#followUps, left, signal);
+      this.#o.log.info({ pending, timeoutS: timeoutMs / 1000 }, 'waiting for sent transactions to be mined (--drain-timeout)');
+    });
     this.#closeTest();
     if (open > 0) this.#o.log.info({ unresolved: open }, 'transactions still unresolved at the end of the test');
   }
@@ -305,9 +278,7 @@ export class InclusionTracker {
   }
 
   #closeTest(): void {
-    this.#draining = false;
-    this.#recording = false;
-    this.#pendingInTest = 0;
+    this.#test.close();
     const t = this.#t;
     for (let slot = 0; slot < t.top; slot++) {
       if (t.used(slot) !== 1 || t.epoch(slot) === CLOSED) continue;
@@ -365,7 +336,7 @@ export class InclusionTracker {
     for (const listener of this.#blockListeners) listener(block);
     // Only a rising base fee prices transactions out (a chain whose fee holds still, like Kaia
     // at rest, quotes exactly its base fee and must not be re-sent at every block).
-    if (this.#draining && block.baseFee !== null && this.#lastBaseFee !== null && block.baseFee > this.#lastBaseFee) this.#rescuePricedOut(block.baseFee);
+    if (this.#test.draining && block.baseFee !== null && this.#lastBaseFee !== null && block.baseFee > this.#lastBaseFee) this.#rescuePricedOut(block.baseFee);
     this.#lastBaseFee = block.baseFee;
     this.#checks.scan(block.number);
   }
@@ -422,7 +393,7 @@ export class InclusionTracker {
       );
     }
     const epoch = t.epoch(slot);
-    if (this.#recording && epoch === this.#epoch) {
+    if (this.#test.records(epoch)) {
       this.#o.recorder.failure(MINED_TYPE, t.name(slot), Math.max(0, performance.now() - t.sentAt(slot)), settlement.reason);
     }
     const told = t.onSettled[slot];
@@ -442,35 +413,25 @@ export class InclusionTracker {
     else this.#unpend(slot);
     this.#counts.mined += 1;
     const epoch = t.epoch(slot);
-    if (this.#recording && epoch === this.#epoch) this.#o.recorder.success(MINED_TYPE, t.name(slot), Math.max(0, at - t.sentAt(slot)), 0);
+    if (this.#test.records(epoch)) this.#o.recorder.success(MINED_TYPE, t.name(slot), Math.max(0, at - t.sentAt(slot)), 0);
     const told = t.onSettled[slot];
     t.free(slot);
     if (told !== undefined) this.#tell(told, epoch, settlement ?? { kind: 'mined', blockNumber, at, hash });
-    else if (this.#pendingInTest === 0) this.#wakeDrain();
+    else this.#test.wakeIfDone();
   }
 
   /** One accepted transaction fewer waits for the chain. */
   #unpend(slot: number): void {
     this.#pending -= 1;
-    if (this.#t.epoch(slot) !== CLOSED) this.#pendingInTest -= 1;
+    this.#test.settled(this.#t.epoch(slot));
     this.#t.accountOf(slot).handle.pendingSettled();
-  }
-
-  #wakeDrain(): void {
-    for (const wake of [...this.#drainWaiters]) wake();
   }
 
   /** Tells the test case how its transaction (of test `epoch`) ended; what it still does then belongs to this test's drain. */
   #tell(told: Listener | undefined, epoch: number, settlement: Settlement): void {
     const followUp = told?.(settlement);
-    if (followUp !== undefined && this.#recording && epoch === this.#epoch) {
-      const done = (): void => {
-        this.#followUps.delete(followUp);
-      };
-      this.#followUps.add(followUp);
-      followUp.then(done, done);
-    }
-    if (this.#pendingInTest === 0) this.#wakeDrain();
+    if (followUp !== undefined) this.#test.follow(followUp, epoch);
+    this.#test.wakeIfDone();
   }
 
   /** Takes an entry out of the books but keeps its slot for the caller to read and free. false: it already left them. */
