@@ -21,6 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { median, runInTurns, signalPids } from './lib/in-turns.mjs';
 import { ALL_USERS_SPAWNED, readLocustTotals, requireLocust, startLocustMaster, startLocustWorker } from './lib/locust.mjs';
 import { startNginx } from './lib/nginx.mjs';
 import { cpuSeconds, monotonicSeconds } from './lib/proc-stats.mjs';
@@ -178,63 +179,27 @@ function inTurnsRows({ over, perCycle, failures, notes }, clean) {
   ];
 }
 
-function median(xs) {
-  const s = [...xs].sort((x, y) => x - y);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /**
  * The clients of `trio` started together, each against its own nginx (so each one's requests
- * are counted apart), then run in turns: all but one stopped (SIGSTOP; klayworker with its
- * master, whose heartbeat check stops with it), the one left alone on core 0 for a slice, then
- * the next, in a rotating order, cycle after cycle. A cycle gives each client's requests per
- * CPU-second over its slice (after a short settle), all within a few seconds of each other.
- *
- * Why (measured on this shared machine): with a run each, the clients met the machine's
- * speed of their own seconds, and the same ratio ranged 0.82–1.47× from run to run. Run all
- * at once, they meet the same speed but share the core, and the ratio then depends on how
- * many share it (1.20× three at once, 1.34–1.41× four at once): it measures the sharing. In
- * turns, each runs alone on its core, as a user's client does, and a change in the machine's
- * speed falls between slices seconds apart, so each cycle's ratio holds even when the speed
- * halves mid-run (bench/README.md §1).
+ * are counted apart), then run in turns (lib/in-turns.mjs): klayworker stopped with its master,
+ * whose heartbeat check stops with it. All at once, the ratio depended on how many shared the
+ * core (1.20× three at once, 1.34–1.41× four at once).
  */
 async function inTurns(ctx, trio, plan, tag) {
   const runs = [];
   /** Every pid a contestant's slice stops and resumes. */
   const pidsOf = (run) => run.procs.map((p) => p.pid);
-  const signal = (run, sig) => {
-    for (const pid of pidsOf(run)) {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        // Already gone: its end is reported below.
-      }
-    }
-  };
   try {
     for (const [i, contestant] of trio.entries()) {
       const nginx = await startNginx(ctx.group, { core: CORES.target, dir: join(ctx.tmpDir, `${tag}-nginx-${i}`), tls: true });
       runs.push({ nginx, run: await contestant.start(ctx, nginx, `${tag}-${contestant.key}`) });
     }
     await Promise.all(runs.map((r) => r.run.ready));
-    await sleep(plan.warmupS * 1000);
-    for (const { run } of runs) signal(run, 'SIGSTOP');
-    const perCycle = runs.map(() => []);
-    for (let cycle = 0; cycle < plan.cycles; cycle++) {
-      for (let k = 0; k < runs.length; k++) {
-        const i = (k + cycle) % runs.length;
-        const { nginx, run } = runs[i];
-        signal(run, 'SIGCONT');
-        await sleep(SETTLE_MS);
-        const before = { served: await nginx.served(), cpu: cpuSeconds(run.measured.pid) };
-        await sleep(plan.sliceS * 1000);
-        const after = { served: await nginx.served(), cpu: cpuSeconds(run.measured.pid) };
-        signal(run, 'SIGSTOP');
-        perCycle[i].push((after.served - before.served) / (after.cpu - before.cpu));
-      }
-    }
-    for (const { run } of runs) signal(run, 'SIGCONT');
+    const perCycle = await runInTurns(
+      runs.map(({ nginx, run }) => ({ pids: pidsOf(run), measured: run.measured.pid, count: () => nginx.served() })),
+      { warmupS: plan.warmupS, cycles: plan.cycles, sliceS: plan.sliceS, settleMs: SETTLE_MS },
+    );
+    for (const { run } of runs) signalPids(pidsOf(run), 'SIGCONT');
     for (const [i, { run }] of runs.entries())
       if (!run.measured.running) throw new BenchError(`${trio[i].label} exited during the measurement: ${run.measured.tail()}`);
     const ends = [];
@@ -243,7 +208,7 @@ async function inTurns(ctx, trio, plan, tag) {
   } finally {
     for (const { nginx, run } of runs) {
       // A stopped process would not act on the SIGTERM that ends it.
-      signal(run, 'SIGCONT');
+      signalPids(pidsOf(run), 'SIGCONT');
       await Promise.all(run.procs.map((p) => p.stop()));
       await nginx.stop();
     }

@@ -38,9 +38,10 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 
 import { distOf } from './lib/dist.mjs';
+import { median, runInTurns, signalPids } from './lib/in-turns.mjs';
 import { keyedWorkerArgs } from './lib/keyed-worker.mjs';
-import { cpuSeconds, watchProcess } from './lib/proc-stats.mjs';
-import { BenchError, CLI, CORES, freePort, REPO_ROOT, sleep } from './lib/processes.mjs';
+import { watchProcess } from './lib/proc-stats.mjs';
+import { BenchError, CLI, CORES, freePort, REPO_ROOT } from './lib/processes.mjs';
 import { fmt, row } from './lib/report.mjs';
 
 const BENCH = 'tracking';
@@ -139,7 +140,7 @@ export const tracking = {
       row({
         bench: BENCH,
         measure: `with tracking ÷ the same build without, per CPU-second, in turns (median of ${turns.ratios.length} cycles)`,
-        result: `${fmt(100 * median(turns.ratios))}% (cycles ${turns.ratios.map((r) => fmt(100 * r)).join(', ')})`,
+        result: `${fmt(100 * median(turns.ratios), 1)}% (cycles ${turns.ratios.map((r) => fmt(100 * r)).join(', ')})`,
         target: `≥ ${fmt(100 * TARGET)}%`,
         met: median(turns.ratios) >= TARGET && turns.transactions.mined === turns.transactions.accepted && mined.every((t) => t.mined === t.accepted),
       }),
@@ -208,18 +209,12 @@ function onAccepted(statement) {
   return [end, end.replace('        },\n', `            ${statement}\n        },\n`)];
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 /**
  * `clis` (this build, then the one without tracking) started together, each against its own
- * mining stub on core 1, and run in turns: all but one stopped (SIGSTOP) together with their
- * stubs, the one left alone on core 0 for a slice after a settle, the order rotating, cycle
- * after cycle; sends are read off each worker's Prometheus counters at the slice's ends, CPU
- * off /proc. The throughput bench's method (bench/README.md §1): slices seconds apart, which a
- * drift of the machine's speed cannot tilt as it tilts runs a minute apart. A stub is paused
+ * mining stub on core 1, and run in turns (lib/in-turns.mjs), each worker stopped together
+ * with its stub; sends are read off each worker's Prometheus counters at the slice's ends, CPU
+ * off /proc: slices seconds apart, which a drift of the machine's speed cannot tilt as it
+ * tilts runs a minute apart. A stub is paused
  * with its worker so that no block is mined while the worker cannot see it: a stub left running
  * mined the paused worker's backlog, and the resumed tracker asked about every account (see
  * README §5b). At the end both drain, and the tracked one must have seen every accepted
@@ -227,21 +222,8 @@ function median(xs) {
  */
 async function inTurns(ctx, clis, keyFile, plan) {
   const workers = [];
-  const signal = (proc, sig) => {
-    try {
-      process.kill(proc.pid, sig);
-    } catch {
-      // Gone: its end is reported below.
-    }
-  };
-  const pause = (w) => {
-    signal(w.proc, 'SIGSTOP');
-    signal(w.stub, 'SIGSTOP');
-  };
-  const resume = (w) => {
-    signal(w.stub, 'SIGCONT');
-    signal(w.proc, 'SIGCONT');
-  };
+  /** A worker's stub first: it is resumed first and stopped last. */
+  const resume = (w) => signalPids([w.stub.pid, w.proc.pid], 'SIGCONT');
   try {
     for (const [i, cli] of clis.entries()) {
       const stubPort = await freePort();
@@ -267,26 +249,14 @@ async function inTurns(ctx, clis, keyFile, plan) {
       workers.push({ proc, stub, stubPort, json, sends: () => sendsOf(metricsPort) });
     }
     await Promise.all(workers.map((w) => w.proc.waitForOutput(/"msg":"all users hatched"/, 60_000)));
-    await sleep(plan.warmupS * 1000);
-    for (const w of workers) pause(w);
-    const perCycle = workers.map(() => []);
-    for (let cycle = 0; cycle < plan.cycles; cycle++) {
-      for (let k = 0; k < workers.length; k++) {
-        const i = (k + cycle) % workers.length;
-        const w = workers[i];
-        resume(w);
-        await sleep(SETTLE_MS);
-        const before = { sent: await w.sends(), cpu: cpuSeconds(w.proc.pid) };
-        await sleep(TURN_S * 1000);
-        const after = { sent: await w.sends(), cpu: cpuSeconds(w.proc.pid) };
-        pause(w);
-        perCycle[i].push((after.sent - before.sent) / (after.cpu - before.cpu));
-      }
-    }
+    const perCycle = await runInTurns(
+      workers.map((w) => ({ pids: [w.stub.pid, w.proc.pid], measured: w.proc.pid, count: w.sends })),
+      { warmupS: plan.warmupS, cycles: plan.cycles, sliceS: TURN_S, settleMs: SETTLE_MS },
+    );
     // Both stop their users (SIGTERM), drain and write their summaries.
     for (const w of workers) {
       resume(w);
-      signal(w.proc, 'SIGTERM');
+      signalPids([w.proc.pid], 'SIGTERM');
     }
     for (const w of workers) {
       const code = await w.proc.exited(120_000);
