@@ -120,6 +120,9 @@ export class InclusionTracker {
         return;
       }
       t.setState(slot, UNCERTAIN);
+      // It may be in the node's pool all the same: it holds one of the account's --max-pending
+      // places until it settles (seen: a saturating run's pool at 3,201 for 200 accounts × 16).
+      t.accountOf(slot).handle.pendingAdded();
       if (t.seen.size > 0) this.#settleSeen(slot);
     },
     refused: (slot, ref) => {
@@ -442,6 +445,8 @@ export class InclusionTracker {
       t.setResendAsked(slot, false);
       t.accountOf(slot).handle.cancelResend(t.nonce(slot));
     }
+    // An uncertain send held a --max-pending place, but is no accepted transaction (#unpend).
+    if (t.state(slot) === UNCERTAIN) t.accountOf(slot).handle.pendingSettled();
     t.leave(slot);
     return true;
   }
