@@ -2,6 +2,7 @@
  * What the chain itself says about a run: per block, how many transactions came from a set of
  * accounts and how full the block was. Tests compare the worker's numbers against this.
  */
+import { readNonce } from '../../src/chain/account-state.js';
 import type { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 
 export interface AuditedBlock {
@@ -19,6 +20,40 @@ export const BLOCK_TRANSFERS = Math.floor(30_000_000 / 21_000);
 export async function poolSize(rpc: JsonRpcClient): Promise<number> {
   const { pending, queued } = (await rpc.call('txpool_status', [])).result as { pending: string; queued: string };
   return Number(pending) + Number(queued);
+}
+
+/** What the pool holds of some accounts that no block holds yet (unminedInPool). */
+export interface UnminedInPool {
+  /** Of all the accounts. */
+  total: number;
+  /** Of the account with the most. */
+  most: number;
+}
+
+/**
+ * The transactions `accounts` have in the node's pool that no block holds yet. The pool's own
+ * count (poolSize) can include a block's transactions for a moment after that block is served:
+ * anvil stores a mined block, then prunes its pool (crates/anvil/src/service.rs), so a worker
+ * that sends as soon as it sees the block can seem to have one more in the pool than it has
+ * unmined. The accounts' mined nonces are read first, then the pool (anvil, geth:
+ * txpool_inspect), and what those nonces show mined is left out: a transaction mined between
+ * the two reads still counts, so the figure never understates.
+ */
+export async function unminedInPool(rpc: JsonRpcClient, accounts: readonly string[]): Promise<UnminedInPool> {
+  const mined = new Map(await Promise.all(accounts.map(async (a) => [a.toLowerCase(), await readNonce(rpc, a, 'latest')] as const)));
+  type ByNonce = Record<string, Record<string, string>>;
+  const pool = (await rpc.call('txpool_inspect', [])).result as { pending?: ByNonce; queued?: ByNonce };
+  const counts = new Map<string, number>();
+  for (const group of [pool.pending, pool.queued]) {
+    for (const [address, byNonce] of Object.entries(group ?? {})) {
+      const from = mined.get(address.toLowerCase());
+      if (from === undefined) continue;
+      const unmined = Object.keys(byNonce).filter((nonce) => Number(nonce) >= from).length;
+      counts.set(address.toLowerCase(), (counts.get(address.toLowerCase()) ?? 0) + unmined);
+    }
+  }
+  const all = [...counts.values()];
+  return { total: all.reduce((a, b) => a + b, 0), most: Math.max(0, ...all) };
 }
 
 export async function headOf(rpc: JsonRpcClient): Promise<number> {
