@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { auditBlocks, BLOCK_TRANSFERS, headOf, poolSize, unminedInPool } from '../support/chain-audit.js';
+import { auditBlocks, BLOCK_TRANSFERS, headOf, poolSize, poolTrace, unminedInPool } from '../support/chain-audit.js';
 import { parseCsv } from '../support/csv.js';
 import { useDevChain } from '../support/dev-chain-fixture.js';
 import { eventually } from '../support/processes.js';
@@ -84,12 +84,17 @@ describe('chain truth on anvil', () => {
     const run = startTransfers(dev, { seed: 'drops', accounts: 200, users: 40, seconds: 24 }, ['--charge', '5']);
     await run.proc.waitForOutput(/all users hatched/, 60_000);
     const faults: number[] = [];
+    // For each fault, what the pool held in the 3 s after it (should the blocks not fill again:
+    // did the worker send late, or into a nonce gap?).
+    const traces = new Map<number, Promise<string>>();
     const fault = async (method: string, params: unknown[]) => {
       // Four blocks of full-speed sending first.
       const start = await headOf(dev.rpc);
       await eventually(async () => ((await headOf(dev.rpc)) >= start + 4 ? true : undefined), 20_000, 'four blocks', 100);
-      faults.push(await headOf(dev.rpc));
+      const head = await headOf(dev.rpc);
+      faults.push(head);
       await dev.rpc.call(method, params);
+      traces.set(head, poolTrace(dev.rpc, 3_000, 100));
     };
     await fault('anvil_dropAllTransactions', []);
     await fault('anvil_dropAllTransactions', []);
@@ -129,7 +134,7 @@ describe('chain truth on anvil', () => {
       const next = [at(h + 2), at(h + 3)];
       expect(
         Math.max(...next.map((b) => b?.ours ?? 0)),
-        `after the fault at block ${h}: ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}`,
+        `after the fault at block ${h}: ${JSON.stringify(blocks.map((b) => [b.number, b.ours]))}; the pool after it (ms, head, pending, queued): ${await traces.get(h)}; ${story()}`,
       ).toBeGreaterThanOrEqual(0.9 * BLOCK_TRANSFERS);
     }
   }, 150_000);

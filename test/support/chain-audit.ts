@@ -56,6 +56,23 @@ export async function unminedInPool(rpc: JsonRpcClient, accounts: readonly strin
   return { total: all.reduce((a, b) => a + b, 0), most: Math.max(0, ...all) };
 }
 
+/** The head and the pool's pending and queued counts every `everyMs` for `forMs`, as "ms head pending queued" entries. */
+export async function poolTrace(rpc: JsonRpcClient, forMs: number, everyMs: number): Promise<string> {
+  const start = performance.now();
+  const samples: string[] = [];
+  while (performance.now() - start < forMs) {
+    try {
+      const head = await headOf(rpc);
+      const { pending, queued } = (await rpc.call('txpool_status', [])).result as { pending: string; queued: string };
+      samples.push(`${Math.round(performance.now() - start)} ${head} ${Number(pending)} ${Number(queued)}`);
+    } catch (err) {
+      samples.push(`${Math.round(performance.now() - start)} ${String(err)}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return samples.join(', ');
+}
+
 export async function headOf(rpc: JsonRpcClient): Promise<number> {
   return Number((await rpc.call('eth_blockNumber', [])).result);
 }
