@@ -109,7 +109,7 @@ describe('chain truth on anvil', () => {
       run.proc
         .output()
         .split('\n')
-        .filter((l) => /drop|heal|re-send|resend|unresolved|refused|gap|waiting/i.test(l))
+        .filter((l) => /drop|heal|re-send|resend|unresolved|refuse|batch|gap|waiting/i.test(l))
         .slice(-40)
         .join('\n');
     expect(t.unresolved, story()).toBe(0);

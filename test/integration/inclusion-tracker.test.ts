@@ -27,6 +27,8 @@ class ScriptedChain {
   readonly latest = new Map<string, number>();
   /** While set, transaction lookups are answered only once it resolves (with the pool as it is then). */
   lookupsHeld: Promise<void> | null = null;
+  /** While set, transaction lookups are answered with a JSON-RPC error (a node too busy to answer). */
+  lookupsFail = false;
   /** Called with each looked-up hash before it is answered (the chain may move meanwhile). */
   onLookup: ((hash: string) => void) | null = null;
   /** The base fee of the blocks made from now on. */
@@ -52,6 +54,10 @@ class ScriptedChain {
           break;
         }
         case 'eth_getTransactionByHash': {
+          if (this.lookupsFail) {
+            replyJson(res, JSON.stringify({ jsonrpc: '2.0', id: req.id, error: { code: -32000, message: 'server busy' } }));
+            return;
+          }
           if (this.lookupsHeld !== null) {
             const held = this.lookupsHeld;
             this.lookupsHeld = null;
@@ -286,6 +292,37 @@ describe('InclusionTracker', () => {
     // The heal reads the chain after the settlement: wait for its plan.
     await eventually(() => (account.plans.length > 0 ? true : undefined), 5_000, 'the heal');
     expect(account.plans).toEqual([{ holes: [], next: 8 }]);
+  });
+
+  it('a check the node does not answer proves nothing: it is asked again a block later, and the log says so once', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const { chain, tracker, rows, seen } = await setUp({ log });
+    const account = new FakeAccount('0xa');
+    // Accepted, then gone from the pool: a drop, once the node is asked.
+    tracker.expect({ hash: hash(7), account, nonce: 7, name: 'tc', maxPrice: 10n }).accepted(hash(7));
+    chain.latest.set('0xa', 7);
+    chain.lookupsFail = true;
+    const warned = () => lines.filter((l) => l.includes('the node did not answer a check')).length;
+    for (let i = 0; i < 3; i++) {
+      chain.mine();
+      await seen();
+    }
+    await eventually(() => (warned() > 0 ? true : undefined), 5_000, 'the warning');
+    const asked = chain.server.requests.filter((r) => r.method === 'eth_getTransactionByHash').length;
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(rows).toEqual([]);
+    expect(account.pending).toBe(1);
+    chain.lookupsFail = false;
+    for (let i = 0; i < 4 && rows.length === 0; i++) {
+      chain.mine();
+      await seen();
+    }
+    await eventually(() => (rows.length > 0 ? true : undefined), 5_000, 'the settlement');
+    expect(rows).toMatchObject([{ ok: false, error: 'dropped: the node no longer knows it (evicted from its pool)' }]);
+    expect(account.pending).toBe(0);
+    await eventually(() => (account.plans.length > 0 ? true : undefined), 5_000, 'the heal');
+    expect(warned()).toBe(1);
   });
 
   it('while a re-send awaits the node’s answer the transaction is not declared dropped: the node may not know the new hash yet', async () => {

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
+import { errorMessage } from '../../util/errors.js';
 import type { Entry } from './entry.js';
 import type { AccountState } from './entry-table.js';
 import { NodeLookups } from './node-lookups.js';
@@ -52,6 +53,7 @@ export class NodeChecks {
   readonly #node: NodeLookups;
   #inFlight = 0;
   #warnedStale = false;
+  #warnedUnread = false;
 
   constructor(options: NodeChecksOptions) {
     this.#o = options;
@@ -155,14 +157,25 @@ export class NodeChecks {
       );
       this.#core.settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, overdue, this.#o.receiptTimeoutMs) });
       heal = true;
-    } catch {
+    } catch (err) {
       // A failed read proves nothing: ask again at the next block.
+      this.#warnUnread(err);
       entry.nextCheck = height + 1;
     } finally {
       this.#inFlight -= 1;
       account.busy = false;
       if (heal) this.#heal(account);
     }
+  }
+
+  /**
+   * Said once: a check or heal whose reads failed is tried again a block later, so an account
+   * whose transactions were dropped waits that long to send again (the blocks stay emptier).
+   */
+  #warnUnread(err: unknown): void {
+    if (this.#warnedUnread) return;
+    this.#warnedUnread = true;
+    this.#o.log.warn({ err: errorMessage(err) }, "the node did not answer a check of an account's transactions: asked again at the next block");
   }
 
   /** Settles what the node no longer holds and rebuilds the account's nonce sequence from the chain. */
@@ -211,6 +224,9 @@ export class NodeChecks {
         // the chain's count now. A plan from the count read first would send at mined nonces
         // (seen: 18 "nonce too low" sends after a drop, beside a CPU hog).
         return planAfter(await this.#node.latestNonce(account.handle.address), held);
+      } catch (err) {
+        this.#warnUnread(err);
+        throw err;
       } finally {
         account.busy = false;
       }
