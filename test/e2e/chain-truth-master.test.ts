@@ -81,8 +81,15 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
     await eventually(() => allWorkers('ready'), 60_000, 'both workers to register');
     let chainBefore = await nonceSum(dev.rpc, accounts);
     const perTest: { master: number; chain: number }[] = [];
+    let previous = 0;
     for (const users of [20, 10]) {
       await master.swarm(users);
+      // The master serves its stats from a 2 s cache: until it shows this test's reset, the
+      // previous test's mined row would pass for this one's (seen: a second test stopped before
+      // its users sent anything, and its row never came).
+      if (previous > 0) {
+        await eventually(async () => (((await minedRow())?.num_requests ?? 0) < previous ? true : undefined), 30_000, 'the master to show the new test', 250);
+      }
       await eventually(
         async () => (((await minedRow())?.num_requests ?? 0) > 3 * BLOCK_TRANSFERS ? true : undefined),
         60_000,
@@ -94,6 +101,7 @@ describe('chain truth with a real Locust 2.12.1 master', () => {
       const r = await settledMined();
       const chainNow = await nonceSum(dev.rpc, accounts);
       perTest.push({ master: r.num_requests - r.num_failures, chain: chainNow - chainBefore });
+      previous = r.num_requests;
       expect(r.num_failures).toBe(0);
       chainBefore = chainNow;
     }
