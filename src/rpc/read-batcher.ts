@@ -39,6 +39,7 @@ export class ReadBatcher {
 
   /** The results of `calls`, in order; rejects with the error of the first that failed (any failed call fails them all). */
   read(calls: readonly BatchedCall[]): Promise<unknown[]> {
+    if (calls.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.#waiting.push({ calls, resolve, reject });
       // After the turn: what the answers of one reply set off (checks, then heals) asks together.

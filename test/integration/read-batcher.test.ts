@@ -51,8 +51,9 @@ describe('ReadBatcher', () => {
     expect(server.batches.slice(3).map((b) => b.length)).toEqual([100, 50]);
   });
 
-  it('reads of later turns go in later requests', async () => {
+  it('reads of later turns go in later requests; a read of nothing asks nothing', async () => {
     const { server, reads } = await setUp();
+    expect(await reads.read([])).toEqual([]);
     await reads.read(echo(1, 3));
     await reads.read(echo(2, 3));
     expect(server.batches.map((b) => b.length)).toEqual([3, 3]);

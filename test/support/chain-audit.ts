@@ -16,10 +16,16 @@ export interface AuditedBlock {
 /** A 30M-gas block of 21,000-gas transfers. */
 export const BLOCK_TRANSFERS = Math.floor(30_000_000 / 21_000);
 
-/** Transactions in the node's pool, pending and queued (anvil, geth: txpool_status). */
-export async function poolSize(rpc: JsonRpcClient): Promise<number> {
+/** The node's pool: transactions ready to be mined, and those queued behind a nonce gap (anvil, geth: txpool_status). */
+export async function poolStatus(rpc: JsonRpcClient): Promise<{ pending: number; queued: number }> {
   const { pending, queued } = (await rpc.call('txpool_status', [])).result as { pending: string; queued: string };
-  return Number(pending) + Number(queued);
+  return { pending: Number(pending), queued: Number(queued) };
+}
+
+/** Transactions in the node's pool, pending and queued. */
+export async function poolSize(rpc: JsonRpcClient): Promise<number> {
+  const { pending, queued } = await poolStatus(rpc);
+  return pending + queued;
 }
 
 /** What the pool holds of some accounts that no block holds yet (unminedInPool). */
@@ -46,10 +52,11 @@ export async function unminedInPool(rpc: JsonRpcClient, accounts: readonly strin
   const counts = new Map<string, number>();
   for (const group of [pool.pending, pool.queued]) {
     for (const [address, byNonce] of Object.entries(group ?? {})) {
-      const from = mined.get(address.toLowerCase());
+      const account = address.toLowerCase();
+      const from = mined.get(account);
       if (from === undefined) continue;
       const unmined = Object.keys(byNonce).filter((nonce) => Number(nonce) >= from).length;
-      counts.set(address.toLowerCase(), (counts.get(address.toLowerCase()) ?? 0) + unmined);
+      counts.set(account, (counts.get(account) ?? 0) + unmined);
     }
   }
   const all = [...counts.values()];
@@ -63,8 +70,8 @@ export async function poolTrace(rpc: JsonRpcClient, forMs: number, everyMs: numb
   while (performance.now() - start < forMs) {
     try {
       const head = await headOf(rpc);
-      const { pending, queued } = (await rpc.call('txpool_status', [])).result as { pending: string; queued: string };
-      samples.push(`${Math.round(performance.now() - start)} ${head} ${Number(pending)} ${Number(queued)}`);
+      const { pending, queued } = await poolStatus(rpc);
+      samples.push(`${Math.round(performance.now() - start)} ${head} ${pending} ${queued}`);
     } catch (err) {
       samples.push(`${Math.round(performance.now() - start)} ${String(err)}`);
     }
