@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 
 import { collectDefaultMetrics, Counter, Gauge, type Histogram, Registry } from 'prom-client';
 
-import type { Recorder } from '../stats/recorder.js';
+import type { BatchRecorder } from '../stats/recorder.js';
 import { errorMessage } from '../util/errors.js';
 
 /** Upper bounds of the response-time histogram, in seconds (Prometheus's le labels). */
@@ -47,17 +47,23 @@ class Series {
  * Passes every sample on to the stats recorder, and tallies it for /metrics. Counted only
  * after the stats took it, so the two never disagree about a sample the stats refused.
  */
-export class MetricsRecorder implements Recorder {
-  readonly #inner: Recorder;
+export class MetricsRecorder implements BatchRecorder {
+  readonly #inner: BatchRecorder;
   readonly #series = new Map<string, Map<string, Series>>();
 
-  constructor(inner: Recorder) {
+  constructor(inner: BatchRecorder) {
     this.#inner = inner;
   }
 
   success(type: string, name: string, responseTimeMs: number, contentLength: number): void {
     this.#inner.success(type, name, responseTimeMs, contentLength);
     this.#seriesOf(type, name).observe(responseTimeMs);
+  }
+
+  successes(type: string, name: string, responseTimesMs: readonly number[]): void {
+    this.#inner.successes(type, name, responseTimesMs);
+    const series = this.#seriesOf(type, name);
+    for (const ms of responseTimesMs) series.observe(ms);
   }
 
   failure(type: string, name: string, responseTimeMs: number, error: string): void {

@@ -3,19 +3,19 @@
  * master; every outcome is printed as it is recorded, and then the backlog is drained, so that
  * a transaction's `mined` outcome (recorded by the inclusion tracker) is printed too.
  */
-import type { Recorder } from '../stats/recorder.js';
+import type { BatchRecorder } from '../stats/recorder.js';
 import { errorMessage } from '../util/errors.js';
 import type { Backlog } from './backlog.js';
 import type { Task, User } from './task.js';
 import { TASK_ERROR_TYPE } from './user-pool.js';
 
 /** A recorder that prints each outcome on one line and passes it on. */
-export class PrintingRecorder implements Recorder {
+export class PrintingRecorder implements BatchRecorder {
   outcomes = 0;
   failures = 0;
 
   constructor(
-    private readonly inner: Recorder,
+    private readonly inner: BatchRecorder,
     private readonly print: (line: string) => void,
   ) {}
 
@@ -23,6 +23,12 @@ export class PrintingRecorder implements Recorder {
     this.outcomes += 1;
     this.print(`${name} · ${type}: ok in ${Math.round(responseTimeMs)} ms`);
     this.inner.success(type, name, responseTimeMs, contentLength);
+  }
+
+  successes(type: string, name: string, responseTimesMs: readonly number[]): void {
+    this.outcomes += responseTimesMs.length;
+    for (const ms of responseTimesMs) this.print(`${name} · ${type}: ok in ${Math.round(ms)} ms`);
+    this.inner.successes(type, name, responseTimesMs);
   }
 
   failure(type: string, name: string, responseTimeMs: number, error: string): void {

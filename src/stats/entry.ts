@@ -1,5 +1,11 @@
 import type { WireStatsEntry } from './types.js';
 
+/** Samples recorded together (RequestStats.successes): their times, and how many fall in each histogram bucket. */
+export interface SampleBatch {
+  readonly times: readonly number[];
+  readonly buckets: ReadonlyMap<number, number>;
+}
+
 /**
  * One Locust StatsEntry: everything recorded for one (method, name) since it was last reset.
  * Times are float epoch seconds and per-second keys whole epoch seconds, as on the wire;
@@ -54,6 +60,20 @@ export class StatsEntry {
     this.totalContentLength += contentLength;
   }
 
+  /** `logRequest` for each of the batch's times, with no content; the sums run in the same order. */
+  logRequests(nowS: number, second: number, batch: SampleBatch): void {
+    const { times } = batch;
+    this.numRequests += times.length;
+    this.#countSecond(this.numReqsPerSec, second, times.length);
+    this.lastRequestTimestamp = nowS;
+    for (const ms of times) {
+      this.totalResponseTime += ms;
+      if (this.minResponseTime === null || ms < this.minResponseTime) this.minResponseTime = ms;
+      if (ms > this.maxResponseTime) this.maxResponseTime = ms;
+    }
+    for (const [bucket, count] of batch.buckets) this.responseTimes.set(bucket, (this.responseTimes.get(bucket) ?? 0) + count);
+  }
+
   /** Python's `StatsEntry.log_error`: only the failure counters; the request is logged apart. */
   logError(second: number): void {
     this.numFailures++;
@@ -95,8 +115,8 @@ export class StatsEntry {
     };
   }
 
-  #countSecond(counts: Map<number, number>, second: number): void {
-    counts.set(second, (counts.get(second) ?? 0) + 1);
+  #countSecond(counts: Map<number, number>, second: number, count = 1): void {
+    counts.set(second, (counts.get(second) ?? 0) + count);
     if (second > this.#newestSecond) {
       this.#newestSecond = second;
       if (this.keepSeconds !== Infinity) {

@@ -4,3 +4,14 @@ export interface Recorder {
   success(type: string, name: string, responseTimeMs: number, contentLength: number): void;
   failure(type: string, name: string, responseTimeMs: number, error: string): void;
 }
+
+/**
+ * The process's stats and their wrappers, which also take many successes at once: the
+ * inclusion tracker settles a block's transactions together, thousands at a time on a busy
+ * chain, and records them as one batch (the per-second count and each histogram bucket are
+ * then updated once a batch, not once a transaction).
+ */
+export interface BatchRecorder extends Recorder {
+  /** `responseTimesMs.length` successes of one (type, name), none with content, at this moment. */
+  successes(type: string, name: string, responseTimesMs: readonly number[]): void;
+}

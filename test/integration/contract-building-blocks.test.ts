@@ -61,7 +61,7 @@ describe('erc721Transfer', () => {
       rpc: anvil.rpc,
       namespace: 'eth',
       log: silent,
-      recorder: { success: () => undefined, failure: () => undefined },
+      recorder: { success: () => undefined, successes: () => undefined, failure: () => undefined },
       receiptTimeoutMs: 30_000,
     });
     const { chain, rpc } = anvil;

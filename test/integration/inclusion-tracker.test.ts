@@ -11,7 +11,7 @@ import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js
 import { planAfter } from '../../src/chain/inclusion/node-checks.js';
 import { MINED_TYPE, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion/types.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
-import type { Recorder } from '../../src/stats/recorder.js';
+import type { BatchRecorder, Recorder } from '../../src/stats/recorder.js';
 import { type FakeRpcOptions, type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
 import { eventually } from '../support/processes.js';
 
@@ -137,8 +137,9 @@ async function setUp(options: FakeRpcOptions & { log?: Logger } = {}) {
   const url = await chain.start(options);
   const rpc = new JsonRpcClient(url, { timeoutMs: 2_000 });
   const rows: Row[] = [];
-  const recorder: Recorder = {
+  const recorder: BatchRecorder = {
     success: (type, name, ms) => rows.push({ ok: true, type, name, ms }),
+    successes: (type, name, times) => times.forEach((ms) => rows.push({ ok: true, type, name, ms })),
     failure: (type, name, ms, error) => rows.push({ ok: false, type, name, ms, error }),
   };
   const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: options.log ?? silent, recorder, receiptTimeoutMs: 60_000, pollMs: 10 });

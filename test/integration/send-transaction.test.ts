@@ -58,7 +58,7 @@ describe('sendUnderLease', () => {
       rpc,
       namespace: 'eth',
       log: pino({ level: 'silent' }),
-      recorder: { success: () => undefined, failure: () => undefined },
+      recorder: { success: () => undefined, successes: () => undefined, failure: () => undefined },
       receiptTimeoutMs: 60_000,
     });
     let signed = 0;
@@ -148,7 +148,7 @@ describe('sendUnderLease', () => {
         rpc,
         namespace: 'eth',
         log: pino({ level: 'silent' }),
-        recorder: { success: () => undefined, failure: () => undefined },
+        recorder: { success: () => undefined, successes: () => undefined, failure: () => undefined },
         receiptTimeoutMs: 60_000,
       }),
       label: { type: 'eth_sendRawTransaction', name: 'tc' },

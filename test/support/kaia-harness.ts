@@ -14,7 +14,7 @@ import { createTxSession, type TxSettings } from '../../src/chain/tx-session.js'
 import { findTestCase } from '../../src/cli/test-case-spec.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { User } from '../../src/runner/task.js';
-import type { Recorder } from '../../src/stats/recorder.js';
+import type { BatchRecorder, Recorder } from '../../src/stats/recorder.js';
 import { builtInTestCases } from '../../testcases/registry.js';
 import type { FakeKaiaNode } from './fake-kaia-node.js';
 import { accountsOf } from './test-accounts.js';
@@ -66,8 +66,9 @@ export function harness(url: string, settings: LooseSettings = {}, extra: { rich
     ...settings,
   } as TxSettings;
   const mined: Harness['mined'] = [];
-  const recorder: Recorder = {
+  const recorder: BatchRecorder = {
     success: (_type, name) => mined.push({ ok: true, name }),
+    successes: (_type, name, times) => times.forEach(() => mined.push({ ok: true, name })),
     failure: (_type, name, _ms, error) => mined.push({ ok: false, name, error }),
   };
   const tracker = new InclusionTracker({ rpc, namespace: 'eth', log: silent, recorder, receiptTimeoutMs: full.receiptTimeoutMs, pollMs: 20 });

@@ -46,7 +46,7 @@ export function testCaseContext(options: TestContextOptions): TestCaseContext {
       rpc,
       namespace: 'eth',
       log: silent,
-      recorder: { success: () => undefined, failure: () => undefined },
+      recorder: { success: () => undefined, successes: () => undefined, failure: () => undefined },
       receiptTimeoutMs: settings.receiptTimeoutMs,
     });
   const ctx = createTestCaseContext({ rpc, endpoint, log: silent, settings, richKey, tracker, connectTimeoutMs: 5_000 });

@@ -329,3 +329,34 @@ describe('RequestStats totals and summary', () => {
     expect(stats.snapshot().total.start_time).toBe(c.now() / 1000);
   });
 });
+
+describe('RequestStats batches (a block of mined transactions)', () => {
+  /** Times that fall in several buckets of each range, with ties and repeats. */
+  const TIMES = [0.4, 12.5, 12.5, 99.6, 105, 105, 995, 1049.99, 2500, 12_345.6, 7, 0];
+
+  it('successes(...) leaves the same report and summary as one success a time', () => {
+    const c = clock();
+    const one = new RequestStats({ now: c.now });
+    const batched = new RequestStats({ now: c.now });
+    one.success('rpc', 'other', 3, 10);
+    batched.success('rpc', 'other', 3, 10);
+    c.advance(1500);
+    for (const ms of TIMES) one.success('mined', 'valueTransfer', ms, 0);
+    batched.successes('mined', 'valueTransfer', TIMES);
+    c.advance(1000);
+    one.successes('mined', 'valueTransfer', []);
+    batched.successes('mined', 'valueTransfer', []);
+    expect(batched.summary(2.5)).toEqual(one.summary(2.5));
+    expect(batched.snapshot()).toEqual(one.snapshot());
+    const report = batched.takeReport();
+    expect(report).toEqual(one.takeReport());
+    expect(entry(report.stats, 'mined', 'valueTransfer').num_requests).toBe(TIMES.length);
+  });
+
+  it('rejects a batch holding a non-finite time without counting any of it', () => {
+    const stats = new RequestStats({ now: clock().now });
+    expect(() => stats.successes('mined', 'a', [1, 2, Number.NaN])).toThrow(/finite/);
+    expect(stats.totalRequests).toBe(0);
+    expect(stats.takeReport().stats).toEqual([]);
+  });
+});

@@ -32,11 +32,12 @@
 import type { Logger } from 'pino';
 
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
-import type { Recorder } from '../../stats/recorder.js';
+import type { BatchRecorder } from '../../stats/recorder.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
 import { AwaitedAnswers } from './awaited-answers.js';
 import { entriesOf, type Entry, viewOf } from './entry.js';
 import { type AccountState, CLOSED, EntryTable, type Listener, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
+import { MinedBatch } from './mined-batch.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
 import { RecordedTest } from './recorded-test.js';
 import { fillGaps, nearFeeCap, outbid, resendWhere } from './rescue.js';
@@ -51,7 +52,7 @@ export interface InclusionTrackerOptions {
   namespace: string;
   log: Logger;
   /** Where the `mined` rows go: the process's stats. */
-  recorder: Recorder;
+  recorder: BatchRecorder;
   /** --receipt-timeout: a transaction unknown to the node after this is "not mined within" it. */
   receiptTimeoutMs: number;
   /** Head polling interval (default 100 ms). */
@@ -81,6 +82,8 @@ export class InclusionTracker {
   #warnedUnanswered = false;
   /** Sends the node signs whose answer (their hash) is awaited, and the blocks seen meanwhile. */
   readonly #awaited = new AwaitedAnswers();
+  /** The `mined` successes, a block's recorded together. */
+  readonly #mined: MinedBatch;
 
   /** The re-send tickets' narrow view of the books (resend-tickets.ts). */
   readonly #books: ResendBooks = {
@@ -143,6 +146,7 @@ export class InclusionTracker {
 
   constructor(options: InclusionTrackerOptions) {
     this.#o = { pollMs: 100, newHeads: null, ...options };
+    this.#mined = new MinedBatch(options.recorder);
     this.#follower = new BlockFollower({
       rpc: options.rpc,
       namespace: options.namespace,
@@ -325,15 +329,20 @@ export class InclusionTracker {
     const t = this.#t;
     // Kept only while a node-signed send awaits its answer (its hash may be one of them).
     const unclaimed: string[] | null = this.#awaited.waiting ? [] : null;
-    for (const hash of block.hashes) {
-      const slot = t.index.get(hash);
-      if (slot < 0) {
-        unclaimed?.push(hash);
-        continue;
+    this.#mined.open();
+    try {
+      for (const hash of block.hashes) {
+        const slot = t.index.get(hash);
+        if (slot < 0) {
+          unclaimed?.push(hash);
+          continue;
+        }
+        t.accountOf(slot).progressAt = block.number;
+        if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash });
+        else this.#settleMined(slot, block.number, block.seenAt, hash);
       }
-      t.accountOf(slot).progressAt = block.number;
-      if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash });
-      else this.#settleMined(slot, block.number, block.seenAt, hash);
+    } finally {
+      this.#mined.flush();
     }
     if (unclaimed !== null) this.#awaited.unclaimed(block.number, block.seenAt, unclaimed);
     for (const listener of this.#blockListeners) listener(block);
@@ -416,7 +425,7 @@ export class InclusionTracker {
     else this.#unpend(slot);
     this.#counts.mined += 1;
     const epoch = t.epoch(slot);
-    if (this.#test.records(epoch)) this.#o.recorder.success(MINED_TYPE, t.name(slot), Math.max(0, at - t.sentAt(slot)), 0);
+    if (this.#test.records(epoch)) this.#mined.success(t.name(slot), Math.max(0, at - t.sentAt(slot)));
     const told = t.onSettled[slot];
     t.free(slot);
     if (told !== undefined) this.#tell(told, epoch, settlement ?? { kind: 'mined', blockNumber, at, hash });
