@@ -1,8 +1,9 @@
 /**
  * Follows the chain head and hands over every new block once, in order, as soon as the
- * worker sees it. It polls `<ns>_blockNumber` every `pollMs` and then reads each new height
- * with `<ns>_getBlockByNumber(n, false)`: transaction hashes only, so a full block of
- * transfers is ~70 bytes a transaction. A height the node cannot serve yet (null: a load
+ * worker sees it. It polls `<ns>_blockNumber` (every `pollMs`, and every few ms while a
+ * block is due on a chain whose clock it has learned: ./head-clock.ts) and then reads each
+ * new height with `<ns>_getBlockByNumber(n, false)`: transaction hashes only, so a full block
+ * of transfers is ~70 bytes a transaction. A height the node cannot serve yet (null: a load
  * balancer behind the head) is asked for again at the next poll; nothing is skipped.
  *
  * With a WebSocket endpoint the node announces each head (./new-heads.ts): the follower wakes
@@ -15,6 +16,7 @@ import type { Logger } from 'pino';
 import type { EndpointAccess } from '../rpc/endpoint.js';
 import type { JsonRpcClient } from '../rpc/json-rpc.js';
 import { errorMessage } from '../util/errors.js';
+import { HeadClock } from './head-clock.js';
 import { NewHeads } from './new-heads.js';
 import { parseQuantity, parseSmallQuantity } from './quantity.js';
 
@@ -38,7 +40,7 @@ export interface BlockFollowerOptions {
   /** The namespace of the calls: eth, kaia or klay. */
   namespace: string;
   log: Logger;
-  /** Head polling interval (a tenth of a 1 s block keeps the inclusion time within ~100 ms). */
+  /** Head polling interval while no block is due (or the chain's clock is not known yet). */
   pollMs: number;
   /** --ws-endpoint: heads announced over a WebSocket (null: polling only). */
   newHeads?: { url: string; access: Partial<EndpointAccess> } | null;
@@ -49,6 +51,7 @@ export class BlockFollower {
   readonly #o: BlockFollowerOptions;
   readonly #closing = new AbortController();
   readonly #newHeads: NewHeads | null;
+  readonly #clock: HeadClock;
   #next = 0;
   #loop: Promise<void> | null = null;
   #failing = false;
@@ -59,6 +62,7 @@ export class BlockFollower {
 
   constructor(options: BlockFollowerOptions) {
     this.#o = options;
+    this.#clock = new HeadClock(options.pollMs);
     const ws = options.newHeads;
     this.#newHeads =
       ws === undefined || ws === null
@@ -88,6 +92,7 @@ export class BlockFollower {
   }
 
   #headAnnounced(height: number): void {
+    this.#clock.observe(height, performance.now());
     if (this.#announced === null || height > this.#announced) this.#announced = height;
     this.#wake?.();
   }
@@ -130,13 +135,15 @@ export class BlockFollower {
         if (!this.#failing && !signal.aborted) log.warn({ err: errorMessage(err) }, 'cannot follow the chain head; retrying');
         this.#failing = true;
       }
-      await this.#pause(this.#newHeads?.live === true && !behind ? PUSHED_POLL_MS : pollMs);
+      await this.#pause(behind ? pollMs : this.#newHeads?.live === true ? PUSHED_POLL_MS : this.#clock.delayMs(performance.now()));
     }
   }
 
   async #head(): Promise<number> {
     const method = `${this.#o.namespace}_blockNumber`;
-    return parseSmallQuantity((await this.#o.rpc.call(method, [])).result, `${method} result`);
+    const head = parseSmallQuantity((await this.#o.rpc.call(method, [])).result, `${method} result`);
+    this.#clock.observe(head, performance.now());
+    return head;
   }
 
   async #block(height: number): Promise<SeenBlock | null> {

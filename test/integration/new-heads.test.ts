@@ -120,6 +120,30 @@ describe('--ws-endpoint (newHeads)', () => {
     expect(f.rpc.calls.get('eth_blockNumber') ?? 0).toBeGreaterThan(elapsedMs / PUSHED_POLL_MS + 2);
   }, 60_000);
 
+  it('polled, a block is seen a few ms after the node announces it once the chain’s clock is learned, for a few more asks than a fixed poll', async () => {
+    const port = Number(new URL(anvil.chain.url).port);
+    const [pushed, polled] = [await follow(wsUrlOf(port)), await follow(null)];
+    await logged(pushed.lines, 'following new blocks as the node announces them');
+    // The clock is learned from three intervals; the window's phase settles within a block or two.
+    await blocksSeen(polled, 6);
+    const from = polled.blocks.at(-1)!.number + 1;
+    const askedBefore = polled.rpc.calls.get('eth_blockNumber') ?? 0;
+    await blocksSeen(polled, polled.blocks.length + 8);
+    await blocksSeen(pushed, pushed.blocks.findIndex((b) => b.number === from) + 8);
+    const lags: number[] = [];
+    for (const block of polled.blocks.filter((b) => b.number >= from)) {
+      const announced = pushed.blocks.find((b) => b.number === block.number);
+      if (announced !== undefined) lags.push(block.seenAt - announced.seenAt);
+    }
+    const sorted = [...lags].sort((a, b) => a - b);
+    const detail = `lags ${lags.map((l) => l.toFixed(0)).join(', ')} ms`;
+    expect(lags.length, detail).toBeGreaterThanOrEqual(6);
+    // A fixed 100 ms poll sees a block 0–100 ms after it is made, 50 ms on average.
+    expect(sorted[Math.floor(sorted.length / 2)]!, detail).toBeLessThan(30);
+    const asked = (polled.rpc.calls.get('eth_blockNumber') ?? 0) - askedBefore;
+    expect(asked / lags.length, `${asked} asks for ${lags.length} blocks`).toBeLessThan(20);
+  }, 60_000);
+
   it('a WebSocket endpoint nobody listens on: one warning (its credentials not shown), the head polled, every block still seen once', async () => {
     const port = await freePort();
     const f = await follow(`ws://user:s3cret@127.0.0.1:${port}/ws?apikey=q5ecret`);
