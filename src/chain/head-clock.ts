@@ -7,9 +7,10 @@
  * a little before the next block is due until a little after, and every `pollMs` otherwise. A
  * 1 s chain is then asked about 15 times a second instead of 10, and its blocks are seen
  * within DUE_POLL_MS (plus the answer's way back). A chain that makes blocks on demand (anvil
- * without a block time) has no clock to learn (a quarter of its intervals fall short of their
- * median by more than a quarter of it), and a chain that stops making blocks is past its window: both are asked
- * every `pollMs`, as before. No block is ever seen later than with a fixed `pollMs`.
+ * without a block time) has no clock to learn (its intervals' first quartile lies more than a
+ * quarter below their median), and a chain that stops making blocks is soon past its window:
+ * both are asked every `pollMs`, as before. No block is ever seen later than with a fixed
+ * `pollMs`.
  */
 
 /** The poll while a block is due. */
