@@ -55,7 +55,7 @@ export interface InclusionTrackerOptions {
   recorder: BatchRecorder;
   /** --receipt-timeout: a transaction unknown to the node after this is "not mined within" it. */
   receiptTimeoutMs: number;
-  /** Head polling interval (default 100 ms). */
+  /** Head polling interval while no block is due (default 100 ms; see ../head-clock.ts). */
   pollMs?: number;
   /** --ws-endpoint: heads announced by the node (see ../block-follower.ts); null: polling only. */
   newHeads?: BlockFollowerOptions['newHeads'];
