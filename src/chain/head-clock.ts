@@ -27,6 +27,8 @@ export class HeadClock {
   #head = -1;
   /** performance.now() when `#head` was first seen. */
   #seenAt = 0;
+  /** The intervals' first quartile and median, kept from the last new head; null while too few were seen. */
+  #quartiles: { low: number; median: number } | null = null;
 
   /** `pollMs`: the poll while no block is due, or the clock is not known yet. */
   constructor(pollMs: number) {
@@ -39,6 +41,7 @@ export class HeadClock {
     if (this.#head >= 0) {
       this.#intervals.push((at - this.#seenAt) / (head - this.#head));
       if (this.#intervals.length > KEPT_INTERVALS) this.#intervals.shift();
+      this.#quartiles = quartiles(this.#intervals);
     }
     this.#head = head;
     this.#seenAt = at;
@@ -46,14 +49,13 @@ export class HeadClock {
 
   /** The block interval learned (the median of the latest), or null while too few were seen. */
   get intervalMs(): number | null {
-    return this.#quartiles()?.[1] ?? null;
+    return this.#quartiles?.median ?? null;
   }
 
   /** How long to wait, at `now`, before asking for the head again. */
   delayMs(now: number): number {
-    const quartiles = this.#quartiles();
-    if (quartiles === null) return this.#pollMs;
-    const [low, interval] = quartiles;
+    if (this.#quartiles === null) return this.#pollMs;
+    const { low, median: interval } = this.#quartiles;
     // How far blocks stray from the clock: below the median only, since a missed slot (no
     // block, so one interval twice as long) strays far above it and is no stray of the clock.
     const spread = 2 * (interval - low);
@@ -69,12 +71,12 @@ export class HeadClock {
     if (now < due + this.#pollMs) return DUE_POLL_MS;
     return this.#pollMs;
   }
+}
 
-  /** The intervals' first quartile and median, or null while too few were seen. */
-  #quartiles(): [number, number] | null {
-    const n = this.#intervals.length;
-    if (n < LEARNED_AFTER) return null;
-    const sorted = [...this.#intervals].sort((a, b) => a - b);
-    return [sorted[Math.floor((n - 1) / 4)]!, sorted[Math.floor(n / 2)]!];
-  }
+/** The first quartile and median of `intervals`, or null while too few were seen. */
+function quartiles(intervals: readonly number[]): { low: number; median: number } | null {
+  const n = intervals.length;
+  if (n < LEARNED_AFTER) return null;
+  const sorted = [...intervals].sort((a, b) => a - b);
+  return { low: sorted[Math.floor((n - 1) / 4)]!, median: sorted[Math.floor(n / 2)]! };
 }
