@@ -54,6 +54,7 @@ tracker.open();
 const noop = () => {};
 const accounts = Array.from({ length: ACCOUNTS }, (_, i) => ({
   address: `0x${i.toString(16).padStart(40, '0')}`,
+  trackerRecord: undefined,
   pendingAdded: noop,
   pendingSettled: noop,
   heal: noop,

@@ -144,6 +144,7 @@ export class NonceManager<A extends { readonly address: string }> {
       healing: null,
       tracked: {
         address: account.address,
+        trackerRecord: undefined,
         pendingAdded: () => {
           slot.pending += 1;
         },

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
 import { planAfter } from '../../src/chain/inclusion/node-checks.js';
-import { MINED_TYPE, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion/types.js';
+import { type AccountState, MINED_TYPE, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion/types.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { BatchRecorder, Recorder } from '../../src/stats/recorder.js';
 import { type FakeRpcOptions, type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
@@ -92,6 +92,7 @@ class ScriptedChain {
 }
 
 class FakeAccount implements NonceAccount {
+  trackerRecord: AccountState | undefined = undefined;
   pending = 0;
   readonly plans: NoncePlan[] = [];
   readonly resends: number[] = [];
@@ -471,6 +472,22 @@ describe('InclusionTracker', () => {
     await seen();
     await eventually(() => (account.pending === 0 ? true : undefined), 10_000, 'the unanswered send to leave the books', 20);
     expect(tracker.counts()).toEqual({ accepted: 1, mined: 1, dropped: 0, unresolved: 0, resent: 0 });
+  });
+
+  it('an account is followed by one tracker: its record rides on its handle, and a second tracker given it says so', async () => {
+    const first = await setUp();
+    const second = await setUp();
+    const account = new FakeAccount('0xa');
+    first.tracker.expect({ hash: hash(90), account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(90));
+    first.tracker.expect({ hash: hash(91), account, nonce: 1, name: 'tc', maxPrice: 10n }).accepted(hash(91));
+    expect(account.trackerRecord?.slots).toHaveLength(2);
+    expect(() => second.tracker.expect({ hash: hash(92), account, nonce: 2, name: 'tc', maxPrice: 10n })).toThrow(
+      'account 0xa is followed by two inclusion trackers (one a process)',
+    );
+    first.chain.mine(hash(90), hash(91));
+    await first.seen();
+    expect(first.tracker.counts()).toEqual({ accepted: 2, mined: 2, dropped: 0, unresolved: 0, resent: 0 });
+    expect(second.tracker.counts()).toEqual({ accepted: 0, mined: 0, dropped: 0, unresolved: 0, resent: 0 });
   });
 
   it('a drain waits for the test’s transactions; what is still open then is unresolved, recorded nowhere, and still counted if mined later', async () => {

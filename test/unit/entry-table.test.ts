@@ -10,14 +10,15 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
 import { entriesOf, viewOf } from '../../src/chain/inclusion/entry.js';
-import { type AccountState, EntryTable } from '../../src/chain/inclusion/entry-table.js';
-import type { NonceAccount } from '../../src/chain/inclusion/types.js';
+import { EntryTable } from '../../src/chain/inclusion/entry-table.js';
+import type { AccountState, NonceAccount } from '../../src/chain/inclusion/types.js';
 
 const txHash = (n: number): string => `0x${createHash('sha256').update(String(n)).digest('hex')}`;
 
 function account(table: EntryTable): AccountState {
   const handle: NonceAccount = {
     address: '0x0000000000000000000000000000000000000001',
+    trackerRecord: undefined,
     pendingAdded: () => {},
     pendingSettled: () => {},
     heal: () => {},
@@ -26,6 +27,7 @@ function account(table: EntryTable): AccountState {
   };
   const state: AccountState = { handle, id: table.accounts.length, slots: [], progressAt: -1, busy: false, resenders: new Map() };
   table.accounts.push(state);
+  handle.trackerRecord = state;
   return state;
 }
 

@@ -14,7 +14,7 @@
  * re-sends) sits in sparse maps by slot.
  */
 import { HashIndex } from './hash-index.js';
-import type { NonceAccount, Resend, Settlement } from './types.js';
+import type { AccountState, Settlement } from './types.js';
 
 /** An entry's test has ended: it is followed on for the counters and nonces, but recorded nowhere. */
 export const CLOSED = -1;
@@ -40,20 +40,6 @@ export interface Seen {
   readonly number: number;
   readonly at: number;
   readonly hash: string;
-}
-
-export interface AccountState {
-  readonly handle: NonceAccount;
-  /** Its index in EntryTable.accounts. */
-  readonly id: number;
-  /** Unsettled transactions, their slots by nonce. */
-  readonly slots: number[];
-  /** The last height that held one of its transactions. */
-  progressAt: number;
-  /** A check or heal is in flight: no second one. */
-  busy: boolean;
-  /** A re-sender of each test case sending from it, its first (see Expectation.resend). */
-  readonly resenders: Map<string, Resend>;
 }
 
 export class EntryTable {

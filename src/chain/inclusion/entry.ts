@@ -2,7 +2,8 @@
  * One followed transaction (an entry) as the code off the common path sees it: checks, heals,
  * re-sends. The entries themselves are columns of the entry table (entry-table.ts).
  */
-import { type AccountState, type EntryTable, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
+import { type EntryTable, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
+import type { AccountState } from './types.js';
 
 export type EntryState = 'sending' | 'pending' | 'uncertain';
 const STATES: readonly EntryState[] = ['sending', 'pending', 'uncertain'];

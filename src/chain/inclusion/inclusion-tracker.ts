@@ -36,14 +36,14 @@ import type { BatchRecorder } from '../../stats/recorder.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
 import { AwaitedAnswers } from './awaited-answers.js';
 import { entriesOf, type Entry, viewOf } from './entry.js';
-import { type AccountState, CLOSED, EntryTable, type Listener, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
+import { CLOSED, EntryTable, type Listener, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
 import { MinedBatch } from './mined-batch.js';
 import { type CheckedTracker, NodeChecks } from './node-checks.js';
 import { RecordedTest } from './recorded-test.js';
 import { fillGaps, nearFeeCap, outbid, resendWhere } from './rescue.js';
 import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
 import { type SendOutcomes, SendTicket } from './send-ticket.js';
-import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
+import { type AccountState, type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
 
 export interface InclusionTrackerOptions {
   /** Its own client, so that its reads do not queue behind the users' sends. */
@@ -67,7 +67,6 @@ export class InclusionTracker {
   readonly #checks: NodeChecks;
   /** The transactions followed, and the index of their hashes (entry.ts). */
   readonly #t = new EntryTable();
-  readonly #accounts = new Map<NonceAccount, AccountState>();
   readonly #blockListeners: ((block: SeenBlock) => void)[] = [];
   readonly #counts = { accepted: 0, mined: 0, dropped: 0, resent: 0 };
   /** Accepted transactions not yet settled. */
@@ -157,7 +156,7 @@ export class InclusionTracker {
     });
     // The checks reach the tracker's private state only through this narrow view.
     const core: CheckedTracker = {
-      accounts: () => this.#accounts.values(),
+      accounts: () => this.#t.accounts,
       entries: (account) => entriesOf(this.#t, account),
       oldest: (account) => (account.slots.length === 0 ? undefined : viewOf(this.#t, account.slots[0]!)),
       draining: () => this.#test.draining,
@@ -297,14 +296,17 @@ export class InclusionTracker {
     }
   }
 
+  /** Its record, kept on the handle (NonceAccount.trackerRecord); made at its first send. */
   #account(handle: NonceAccount): AccountState {
-    let state = this.#accounts.get(handle);
-    if (state === undefined) {
-      const accounts = this.#t.accounts;
-      state = { handle, id: accounts.length, slots: [], progressAt: -1, busy: false, resenders: new Map() };
-      accounts.push(state);
-      this.#accounts.set(handle, state);
+    const known = handle.trackerRecord;
+    const accounts = this.#t.accounts;
+    if (known !== undefined) {
+      if (accounts[known.id] === known) return known;
+      throw new Error(`account ${handle.address} is followed by two inclusion trackers (one a process)`);
     }
+    const state: AccountState = { handle, id: accounts.length, slots: [], progressAt: -1, busy: false, resenders: new Map() };
+    accounts.push(state);
+    handle.trackerRecord = state;
     return state;
   }
 
@@ -361,7 +363,7 @@ export class InclusionTracker {
    * the starvation checks ask the account's next lease for a re-send, under --max-rps.)
    */
   #rescuePricedOut(baseFee: bigint): void {
-    resendWhere(this.#t, this.#accounts.values(), (entry) => nearFeeCap(entry, baseFee), this.#o.recorder);
+    resendWhere(this.#t, this.#t.accounts, (entry) => nearFeeCap(entry, baseFee), this.#o.recorder);
   }
 
   /**
@@ -376,7 +378,7 @@ export class InclusionTracker {
     const baseFee = this.#lastBaseFee;
     resendWhere(
       this.#t,
-      this.#accounts.values(),
+      this.#t.accounts,
       (entry) => entry.resendAsked || (baseFee !== null && nearFeeCap(entry, baseFee)) || outbid(entry, this.#newestPrice),
       this.#o.recorder,
     );

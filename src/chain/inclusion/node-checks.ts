@@ -10,9 +10,8 @@ import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Entry } from './entry.js';
-import type { AccountState } from './entry-table.js';
 import { NodeLookups } from './node-lookups.js';
-import type { NoncePlan, Settlement } from './types.js';
+import type { AccountState, NoncePlan, Settlement } from './types.js';
 
 const MAX_BACKOFF_BLOCKS = 4;
 /** Node reads for checks in flight at once; more suspects wait for the next block. */

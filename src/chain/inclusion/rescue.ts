@@ -6,7 +6,8 @@
  */
 import type { Recorder } from '../../stats/recorder.js';
 import { entriesOf, type Entry } from './entry.js';
-import type { AccountState, EntryTable } from './entry-table.js';
+import type { EntryTable } from './entry-table.js';
+import type { AccountState } from './types.js';
 
 /**
  * Within two blocks of being priced out: a fee cap under 1.25 × the base fee falls below it

@@ -1,7 +1,7 @@
 /**
  * What the inclusion tracker (inclusion-tracker.ts) and its users say to each other: a
- * transaction to follow, the ticket its send answers, how it settled, and the account view the
- * nonce manager gives it.
+ * transaction to follow, the ticket its send answers, how it settled, the account view the
+ * nonce manager gives it, and the tracker's record of an account, which that view carries.
  */
 import type { Recorder } from '../../stats/recorder.js';
 
@@ -30,6 +30,14 @@ export interface NoncePlan {
 /** The tracker's view of a test account, implemented by the nonce manager. */
 export interface NonceAccount {
   readonly address: string;
+  /**
+   * The inclusion tracker's record of the account, which the handle carries for it: each send
+   * finds it with one property read. (A Map keyed by the handle, read cold a couple of hundred
+   * sends apart, cost about a point of the worker's throughput: bench/README.md §5b.) undefined
+   * until the account's first send; set by the one tracker that follows the account, and read
+   * by nothing else.
+   */
+  trackerRecord: AccountState | undefined;
   /** One more of its transactions waits for the chain. */
   pendingAdded(): void;
   /** One of its transactions was mined or dropped. */
@@ -40,6 +48,21 @@ export interface NonceAccount {
   resend(nonce: number): void;
   /** No need any more: the transaction at `nonce` settled first. */
   cancelResend(nonce: number): void;
+}
+
+/** The inclusion tracker's record of an account that sent (kept on its NonceAccount). */
+export interface AccountState {
+  readonly handle: NonceAccount;
+  /** Its index in the tracker's EntryTable.accounts. */
+  readonly id: number;
+  /** Unsettled transactions, their slots by nonce. */
+  readonly slots: number[];
+  /** The last height that held one of its transactions. */
+  progressAt: number;
+  /** A check or heal is in flight: no second one. */
+  busy: boolean;
+  /** A re-sender of each test case sending from it, its first (see Expectation.resend). */
+  readonly resenders: Map<string, Resend>;
 }
 
 /** A transaction about to be sent. */
