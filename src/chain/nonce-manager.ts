@@ -53,7 +53,7 @@ interface Slot<A> {
   holes: number[];
   /** Nonces of starved transactions to send again (they hold their place in `pending`), ascending. */
   resends: number[];
-  /** Transactions waiting for the chain. */
+  /** Its transactions sent and not yet settled (told by the inclusion tracker). */
   pending: number;
   leased: boolean;
   /** In the free queue (entries that became unavailable there are skipped when met). */

@@ -457,7 +457,11 @@ describe('InclusionTracker', () => {
   it('a transaction refused by the node is forgotten; one whose send had no answer holds a --max-pending place, and counts only if a block holds it', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const account = new FakeAccount('0xa');
-    tracker.expect({ hash: hash(80), account, nonce: 0, name: 'tc', maxPrice: 10n }).refused();
+    const first = tracker.expect({ hash: hash(80), account, nonce: 0, name: 'tc', maxPrice: 10n });
+    // A send holds its account's --max-pending place from its start: the pool may take it.
+    expect(account.pending).toBe(1);
+    first.refused();
+    expect(account.pending).toBe(0);
     tracker.expect({ hash: hash(81), account, nonce: 0, name: 'tc', maxPrice: 10n }).uncertain();
     tracker.expect({ hash: hash(82), account, nonce: 1, name: 'tc', maxPrice: 10n }).uncertain();
     expect(tracker.counts()).toEqual({ accepted: 0, mined: 0, dropped: 0, unresolved: 0, resent: 0 });

@@ -38,9 +38,9 @@ export interface NonceAccount {
    * by nothing else.
    */
   trackerRecord: AccountState | undefined;
-  /** One more of its transactions waits for the chain. */
+  /** One more of its transactions is sent or waits for the chain (told as the send starts). */
   pendingAdded(): void;
-  /** One of its transactions was mined or dropped. */
+  /** One of those was mined or dropped, or its send was refused. */
   pendingSettled(): void;
   /** Its nonce sequence broke: hold the account until no send is in flight, then follow `replan`. */
   heal(replan: () => Promise<NoncePlan>): void;
