@@ -121,12 +121,8 @@ export class BlockFollower {
         const announced = this.#announced;
         this.#announced = null;
         const head = announced !== null && announced >= this.#next ? announced : await this.#head();
-        while (this.#next <= head && !signal.aborted) {
-          const block = await this.#block(this.#next);
-          if (block === null) break;
-          this.#next += 1;
-          this.#o.onBlock(block);
-        }
+        let served = true;
+        while (served && this.#next <= head && !signal.aborted) served = await this.#handOverNext();
         behind = this.#next <= head;
         if (this.#failing) log.info('following the chain head again');
         this.#failing = false;
@@ -137,6 +133,22 @@ export class BlockFollower {
       }
       await this.#pause(behind ? pollMs : this.#newHeads?.live === true ? PUSHED_POLL_MS : this.#clock.delayMs(performance.now()));
     }
+  }
+
+  /**
+   * Reads the next block and hands it over; false if the node cannot serve it yet. Each block
+   * in a frame of its own that ends with the handover, none of them #run's: a suspended async
+   * function keeps what its registers last held, and #run, waiting between polls, kept the
+   * last block alive that way (seen in a heap snapshot: its few thousand hash strings), and
+   * young-generation collections copied them (measured on a saturating run: 2.1–2.2 µs of
+   * scavenges a transfer with it, 1.8–2.0 without, 1.6 with no tracker at all).
+   */
+  async #handOverNext(): Promise<boolean> {
+    const block = await this.#block(this.#next);
+    if (block === null) return false;
+    this.#next += 1;
+    this.#o.onBlock(block);
+    return true;
   }
 
   async #head(): Promise<number> {

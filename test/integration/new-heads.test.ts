@@ -4,6 +4,8 @@
  * every block exactly once, in order, when the socket cannot be opened or is lost.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -143,6 +145,34 @@ describe('--ws-endpoint (newHeads)', () => {
     const asked = (polled.rpc.calls.get('eth_blockNumber') ?? 0) - askedBefore;
     expect(asked / lags.length, `${asked} asks for ${lags.length} blocks`).toBeLessThan(20);
   }, 60_000);
+
+  it('keeps no block once it has handed it over: between polls the follower holds none of its hashes', async () => {
+    // A block the follower kept until the next one (a suspended async function keeps what its
+    // registers last held) was a few thousand hash strings that every young-generation
+    // collection copied. Weak references tell whether anything but the receiver kept it.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const rpc = new JsonRpcClient(anvil.chain.url, { timeoutMs: 5_000 });
+    const seen: WeakRef<SeenBlock>[] = [];
+    const follower = new BlockFollower({
+      rpc,
+      namespace: 'eth',
+      log: collectingLogger().log,
+      pollMs: 100,
+      onBlock: (block) => void seen.push(new WeakRef(block)),
+    });
+    open.push({ follower, rpc, blocks: [], lines: [] });
+    await follower.start();
+    const deadline = performance.now() + 20_000;
+    while (seen.length < 3) {
+      if (performance.now() > deadline) throw new Error(`saw ${seen.length} blocks of 3 within 20 s`);
+      await sleep(20);
+    }
+    // A turn of the event loop later the follower waits for the next head, the last block handed over.
+    await sleep(0);
+    gc();
+    expect(seen.map((ref) => ref.deref()?.number)).toEqual(seen.map(() => undefined));
+  });
 
   it('a WebSocket endpoint nobody listens on: one warning (its credentials not shown), the head polled, every block still seen once', async () => {
     const port = await freePort();
