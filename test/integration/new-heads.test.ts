@@ -152,7 +152,7 @@ describe('--ws-endpoint (newHeads)', () => {
     // collection copied. Weak references tell whether anything but the receiver kept it.
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const rpc = new JsonRpcClient(anvil.chain.url, { timeoutMs: 5_000 });
+    const rpc = new CountingRpc(anvil.chain.url, { timeoutMs: 5_000 });
     const seen: WeakRef<SeenBlock>[] = [];
     const follower = new BlockFollower({
       rpc,
