@@ -144,7 +144,8 @@ export class NonceManager<A extends { readonly address: string }> {
       healing: null,
       tracked: {
         address: account.address,
-        trackerRecord: undefined,
+        trackedBy: undefined,
+        trackerId: -1,
         pendingAdded: () => {
           slot.pending += 1;
         },

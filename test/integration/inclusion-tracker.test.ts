@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { InclusionTracker } from '../../src/chain/inclusion/inclusion-tracker.js';
 import { planAfter } from '../../src/chain/inclusion/node-checks.js';
-import { type AccountState, MINED_TYPE, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion/types.js';
+import { MINED_TYPE, type NonceAccount, type NoncePlan, type Settlement } from '../../src/chain/inclusion/types.js';
 import { JsonRpcClient } from '../../src/rpc/json-rpc.js';
 import type { BatchRecorder, Recorder } from '../../src/stats/recorder.js';
 import { type FakeRpcOptions, type FakeRpcServer, replyJson, type RpcRequest, startFakeRpcServer } from '../support/fake-rpc-server.js';
@@ -92,7 +92,8 @@ class ScriptedChain {
 }
 
 class FakeAccount implements NonceAccount {
-  trackerRecord: AccountState | undefined = undefined;
+  trackedBy: object | undefined = undefined;
+  trackerId = -1;
   pending = 0;
   readonly plans: NoncePlan[] = [];
   readonly resends: number[] = [];
@@ -484,7 +485,8 @@ describe('InclusionTracker', () => {
     const account = new FakeAccount('0xa');
     first.tracker.expect({ hash: hash(90), account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(90));
     first.tracker.expect({ hash: hash(91), account, nonce: 1, name: 'tc', maxPrice: 10n }).accepted(hash(91));
-    expect(account.trackerRecord?.slots).toHaveLength(2);
+    expect(account.trackerId).toBe(0);
+    expect(account.pending).toBe(2);
     expect(() => second.tracker.expect({ hash: hash(92), account, nonce: 2, name: 'tc', maxPrice: 10n })).toThrow(
       'account 0xa is followed by two inclusion trackers (one a process)',
     );

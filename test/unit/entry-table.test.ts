@@ -18,17 +18,15 @@ const txHash = (n: number): string => `0x${createHash('sha256').update(String(n)
 function account(table: EntryTable): AccountState {
   const handle: NonceAccount = {
     address: '0x0000000000000000000000000000000000000001',
-    trackerRecord: undefined,
+    trackedBy: undefined,
+    trackerId: -1,
     pendingAdded: () => {},
     pendingSettled: () => {},
     heal: () => {},
     resend: () => {},
     cancelResend: () => {},
   };
-  const state: AccountState = { handle, id: table.accounts.length, slots: [], progressAt: -1, busy: false, resenders: new Map() };
-  table.accounts.push(state);
-  handle.trackerRecord = state;
-  return state;
+  return table.addAccount(handle);
 }
 
 function settle(table: EntryTable, slot: number): void {
@@ -40,7 +38,7 @@ describe('EntryTable', () => {
   it('a view kept across its entry settling goes dead and writes nothing into the next entry of its slot', () => {
     const table = new EntryTable();
     const owner = account(table);
-    const first = table.add(txHash(1), owner, 5, 'valueTransfer', true, 10n, 1, 100, undefined);
+    const first = table.add(txHash(1), owner.id, 5, table.nameId('valueTransfer'), true, 10n, 1, 100, undefined);
     const view = viewOf(table, first);
     const ref = table.ref(first);
     expect(view.live).toBe(true);
@@ -48,7 +46,7 @@ describe('EntryTable', () => {
     expect(view.hash).toBe(txHash(1));
 
     settle(table, first);
-    const next = table.add(txHash(2), owner, 6, 'other', false, 20n, 1, 101, undefined);
+    const next = table.add(txHash(2), owner.id, 6, table.nameId('other'), false, 20n, 1, 101, undefined);
     expect(next).toBe(first); // the slot is reused at once
     expect(view.live).toBe(false);
     expect(table.slotOf(ref)).toBe(-1);
@@ -73,7 +71,7 @@ describe('EntryTable', () => {
   it('follows an entry under every hash it was sent by, and lets all of them go when it settles', () => {
     const table = new EntryTable();
     const owner = account(table);
-    const slot = table.add(txHash(1), owner, 0, 'valueTransfer', true, 10n, 1, 100, undefined);
+    const slot = table.add(txHash(1), owner.id, 0, table.nameId('valueTransfer'), true, 10n, 1, 100, undefined);
     const entry = viewOf(table, slot);
     entry.addHash(txHash(2));
     entry.hash = txHash(2);
@@ -91,7 +89,7 @@ describe('EntryTable', () => {
   it('a node-signed entry has no hash until its answer, then is followed by it', () => {
     const table = new EntryTable();
     const owner = account(table);
-    const slot = table.add(null, owner, 0, 'nodeSigned', true, 10n, 1, 100, undefined);
+    const slot = table.add(null, owner.id, 0, table.nameId('nodeSigned'), true, 10n, 1, 100, undefined);
     expect(table.awaiting(slot)).toBe(1);
     expect(viewOf(table, slot).hashes).toEqual([]);
     table.addHash(slot, txHash(9));
@@ -105,7 +103,7 @@ describe('EntryTable', () => {
     const nonces = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000);
     for (const nonce of nonces) {
       const owner = owners[nonce % 2]!;
-      table.add(txHash(nonce), owner, nonce, 'valueTransfer', true, 1n, 1, 1, undefined);
+      table.add(txHash(nonce), owner.id, nonce, table.nameId('valueTransfer'), true, 1n, 1, 1, undefined);
     }
     // A third leave, oldest, newest and middle ones alike.
     for (const nonce of nonces.filter((n) => n % 3 === 0)) settle(table, table.index.get(txHash(nonce)));
@@ -113,8 +111,47 @@ describe('EntryTable', () => {
       const seen = entriesOf(table, owner).map((e) => e.nonce);
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
       expect(seen).toHaveLength(1000);
+      expect(table.openCount(owner.id)).toBe(1000);
+      expect(table.nonce(table.first(owner.id))).toBe(seen[0]);
+      expect(table.nonce(table.last(owner.id))).toBe(seen.at(-1));
+      expect(table.findAt(owner.id, seen[500]!, 0)).toBe(table.index.get(txHash(seen[500]!)));
+      expect(table.findAt(owner.id, 0, 0)).toBe(-1);
       expect(seen.some((n) => n % 3 === 0)).toBe(false);
       for (const entry of entriesOf(table, owner)) expect(table.index.get(txHash(entry.nonce))).toBe(entry.slot);
     }
+  });
+
+  it('keeps the books of more accounts than it first made room for, and of accounts left with none', () => {
+    const table = new EntryTable();
+    const owners = Array.from({ length: 150 }, () => account(table));
+    expect(owners.map((o) => o.id)).toEqual(owners.map((_, i) => i));
+    for (const [i, owner] of owners.entries())
+      for (let nonce = 0; nonce < 3; nonce++) table.add(txHash(i * 10 + nonce), owner.id, nonce, table.nameId('tc'), true, 1n, 1, 1, undefined);
+    for (const owner of owners.filter((o) => o.id % 2 === 0))
+      for (let nonce = 0; nonce < 3; nonce++) settle(table, table.index.get(txHash(owner.id * 10 + nonce)));
+    for (const owner of owners) {
+      const open = owner.id % 2 === 0 ? [] : [0, 1, 2];
+      expect(entriesOf(table, owner).map((e) => e.nonce)).toEqual(open);
+      expect(table.openCount(owner.id)).toBe(open.length);
+      expect(table.first(owner.id) >= 0).toBe(open.length > 0);
+      expect(table.last(owner.id) >= 0).toBe(open.length > 0);
+    }
+    // An account emptied and used again starts a new list.
+    table.add(txHash(5000), owners[0]!.id, 7, table.nameId('tc'), true, 1n, 1, 1, undefined);
+    expect(entriesOf(table, owners[0]!).map((e) => e.nonce)).toEqual([7]);
+  });
+
+  it('knows which test cases an account keeps a re-sender of, past the names its bit mask holds too', () => {
+    const table = new EntryTable();
+    const [a, b] = [account(table), account(table)];
+    const names = Array.from({ length: 40 }, (_, i) => table.nameId(`tc${i}`));
+    const resend = (): void => {};
+    for (const name of names.filter((n) => n % 3 === 0)) table.keepResender(a.id, name, resend);
+    for (const name of names) {
+      expect(table.hasResender(a.id, name)).toBe(name % 3 === 0);
+      expect(table.hasResender(b.id, name)).toBe(false);
+    }
+    expect(a.resenders.get('tc33')).toBe(resend);
+    expect(table.nameId('tc5')).toBe(names[5]);
   });
 });

@@ -43,7 +43,7 @@ import { RecordedTest } from './recorded-test.js';
 import { fillGaps, nearFeeCap, outbid, resendWhere } from './rescue.js';
 import { type ResendBooks, resendTicket, sameBytesTicket } from './resend-tickets.js';
 import { type SendOutcomes, SendTicket } from './send-ticket.js';
-import { type AccountState, type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
+import { type Expectation, MINED_TYPE, type NonceAccount, type Settlement, type Ticket, type TransactionCounts } from './types.js';
 
 export interface InclusionTrackerOptions {
   /** Its own client, so that its reads do not queue behind the users' sends. */
@@ -156,7 +156,10 @@ export class InclusionTracker {
     const core: CheckedTracker = {
       accounts: () => this.#t.accounts,
       entries: (account) => entriesOf(this.#t, account),
-      oldest: (account) => (account.slots.length === 0 ? undefined : viewOf(this.#t, account.slots[0]!)),
+      oldest: (account) => {
+        const slot = this.#t.first(account.id);
+        return slot < 0 ? undefined : viewOf(this.#t, slot);
+      },
       draining: () => this.#test.draining,
       outbid: (entry) => outbid(entry, this.#newestPrice),
       settle: (entry, settlement) => this.#settle(entry, settlement),
@@ -194,9 +197,8 @@ export class InclusionTracker {
   expect(tx: Expectation): Ticket {
     const t = this.#t;
     const hash = tx.hash;
-    const account = this.#account(tx.account);
-    const slots = account.slots;
-    const last = slots.length === 0 ? -1 : slots[slots.length - 1]!;
+    const account = this.#accountId(tx.account);
+    const last = t.last(account);
     // Only a send at a nonce the account already has in flight can repeat bytes or replace a
     // transaction (a hash commits to sender and nonce); the usual send, at a new nonce above
     // them all, skips both lookups.
@@ -217,7 +219,8 @@ export class InclusionTracker {
     this.#newestPrice = tx.maxPrice;
     // The first re-sender of each test case is kept: each send brings a new one (it closes over
     // its request), and any of them signs a transaction of that test case from this account.
-    if (tx.resend !== undefined && !account.resenders.has(tx.name)) account.resenders.set(tx.name, tx.resend);
+    const name = t.nameId(tx.name);
+    if (tx.resend !== undefined && !t.hasResender(account, name)) t.keepResender(account, name, tx.resend);
     // A send at the nonce of one the node holds replaces it in the pool: it is a re-send of
     // it, whether asked for (starved, priced out) or not (a second ask served after the first).
     if (atHeldNonce) {
@@ -225,7 +228,7 @@ export class InclusionTracker {
       if (held >= 0) return resendTicket(this.#books, viewOf(t, held), hash, tx.maxPrice);
     }
     const height = this.#follower.nextHeight;
-    const slot = t.add(hash, account, tx.nonce, tx.name, tx.replaceable ?? true, tx.maxPrice, this.#test.epochNow, height, tx.onSettled);
+    const slot = t.add(hash, account, tx.nonce, name, tx.replaceable ?? true, tx.maxPrice, this.#test.epochNow, height, tx.onSettled);
     const ref = t.ref(slot);
     // It holds one of its account's --max-pending places from now until it leaves the books
     // (#detach), whatever its send's answer. Counted here, while the lease has just touched the
@@ -299,18 +302,15 @@ export class InclusionTracker {
     }
   }
 
-  /** Its record, kept on the handle (NonceAccount.trackerRecord); made at its first send. */
-  #account(handle: NonceAccount): AccountState {
-    const known = handle.trackerRecord;
-    const accounts = this.#t.accounts;
-    if (known !== undefined) {
-      if (accounts[known.id] === known) return known;
-      throw new Error(`account ${handle.address} is followed by two inclusion trackers (one a process)`);
-    }
-    const state: AccountState = { handle, id: accounts.length, slots: [], progressAt: -1, busy: false, resenders: new Map() };
-    accounts.push(state);
-    handle.trackerRecord = state;
-    return state;
+  /** Its id in the books, kept on the handle (NonceAccount.trackerId); its record is made at its first send. */
+  #accountId(handle: NonceAccount): number {
+    const t = this.#t;
+    if (handle.trackedBy === t) return handle.trackerId;
+    if (handle.trackedBy !== undefined) throw new Error(`account ${handle.address} is followed by two inclusion trackers (one a process)`);
+    const { id } = t.addAccount(handle);
+    handle.trackedBy = t;
+    handle.trackerId = id;
+    return id;
   }
 
   /**

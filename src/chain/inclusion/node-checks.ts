@@ -151,7 +151,13 @@ export class NodeChecks {
         return;
       }
       this.#o.log.debug(
-        { account: account.handle.address, nonce: entry.nonce, latest, ageMs: Math.round(performance.now() - entry.sentAt), open: account.slots.length },
+        {
+          account: account.handle.address,
+          nonce: entry.nonce,
+          latest,
+          ageMs: Math.round(performance.now() - entry.sentAt),
+          open: this.#core.entries(account).length,
+        },
         'dropped',
       );
       this.#core.settle(entry, { kind: 'dropped', reason: dropReason(entry, latest, overdue, this.#o.receiptTimeoutMs) });

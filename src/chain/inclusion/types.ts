@@ -31,13 +31,15 @@ export interface NoncePlan {
 export interface NonceAccount {
   readonly address: string;
   /**
-   * The inclusion tracker's record of the account, which the handle carries for it: each send
-   * finds it with one property read. (A Map keyed by the handle, read cold a couple of hundred
-   * sends apart, cost about a point of the worker's throughput: bench/README.md §5b.) undefined
-   * until the account's first send; set by the one tracker that follows the account, and read
-   * by nothing else.
+   * The inclusion tracker that follows the account (an identity, nothing to call) and the
+   * account's id there, which the handle carries for it: a send finds the account's books
+   * with two reads of the handle its lease has just touched. (A Map keyed by the handle, read
+   * cold a couple of hundred sends apart, cost about a point of the worker's throughput, and
+   * a record object read cold about one more: bench/README.md §5b.) undefined and -1 until the
+   * account's first send; set by the one tracker that follows the account, read by nothing else.
    */
-  trackerRecord: AccountState | undefined;
+  trackedBy: object | undefined;
+  trackerId: number;
   /** One more of its transactions is sent or waits for the chain (told as the send starts). */
   pendingAdded(): void;
   /** One of those was mined or dropped, or its send was refused. */
@@ -50,13 +52,11 @@ export interface NonceAccount {
   cancelResend(nonce: number): void;
 }
 
-/** The inclusion tracker's record of an account that sent (kept on its NonceAccount). */
+/** The inclusion tracker's record of an account that sent (its unsettled transactions are listed in the EntryTable by its id). */
 export interface AccountState {
   readonly handle: NonceAccount;
-  /** Its index in the tracker's EntryTable.accounts. */
+  /** Its index in the tracker's EntryTable.accounts, and the id its handle carries. */
   readonly id: number;
-  /** Unsettled transactions, their slots by nonce. */
-  readonly slots: number[];
   /** The last height that held one of its transactions. */
   progressAt: number;
   /** A check or heal is in flight: no second one. */
