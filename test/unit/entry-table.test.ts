@@ -111,9 +111,9 @@ describe('EntryTable', () => {
       const seen = entriesOf(table, owner).map((e) => e.nonce);
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
       expect(seen).toHaveLength(1000);
-      expect(table.openCount(owner.id)).toBe(1000);
-      expect(table.nonce(table.first(owner.id))).toBe(seen[0]);
-      expect(table.nonce(table.last(owner.id))).toBe(seen.at(-1));
+      expect(table.lists.openCount(owner.id)).toBe(1000);
+      expect(table.nonce(table.lists.first(owner.id))).toBe(seen[0]);
+      expect(table.nonce(table.lists.last(owner.id))).toBe(seen.at(-1));
       expect(table.findAt(owner.id, seen[500]!, 0)).toBe(table.index.get(txHash(seen[500]!)));
       expect(table.findAt(owner.id, 0, 0)).toBe(-1);
       expect(seen.some((n) => n % 3 === 0)).toBe(false);
@@ -132,9 +132,9 @@ describe('EntryTable', () => {
     for (const owner of owners) {
       const open = owner.id % 2 === 0 ? [] : [0, 1, 2];
       expect(entriesOf(table, owner).map((e) => e.nonce)).toEqual(open);
-      expect(table.openCount(owner.id)).toBe(open.length);
-      expect(table.first(owner.id) >= 0).toBe(open.length > 0);
-      expect(table.last(owner.id) >= 0).toBe(open.length > 0);
+      expect(table.lists.openCount(owner.id)).toBe(open.length);
+      expect(table.lists.first(owner.id) >= 0).toBe(open.length > 0);
+      expect(table.lists.last(owner.id) >= 0).toBe(open.length > 0);
     }
     // An account emptied and used again starts a new list.
     table.add(txHash(5000), owners[0]!.id, 7, table.nameId('tc'), true, 1n, 1, 1, undefined);

@@ -13,6 +13,8 @@
  * is not on the common path (a listener, a sighting before the answer, the hashes of
  * re-sends) sits in sparse maps by slot.
  */
+import { AccountLists, MASKED_NAMES, NONE } from './account-lists.js';
+import { grown } from './columns.js';
 import { HashIndex } from './hash-index.js';
 import type { AccountState, NonceAccount, Resend, Settlement } from './types.js';
 
@@ -29,11 +31,6 @@ export const UNCERTAIN = 2;
 /** Slots a table can have: a reference (EntryTable.ref) packs a slot below this and a generation above. */
 const MAX_SLOTS = 2 ** 24;
 const INITIAL_SLOTS = 1024;
-const INITIAL_ACCOUNTS = 64;
-/** No slot (an account's empty list, a list's ends). */
-const NONE = -1;
-/** Test cases whose re-sender an account's bit mask can tell (EntryTable.hasResender); past these, its Map is asked. */
-const MASKED_NAMES = 31;
 /** Bits of an entry's flags. */
 const REPLACEABLE = 1;
 const RESEND_ASKED = 2;
@@ -50,18 +47,8 @@ export interface Seen {
 export class EntryTable {
   /** Every account that sent, by id (`addAccount`). */
   readonly accounts: AccountState[] = [];
-  // An account's unsettled entries, in nonce order, are a list linked through the slots'
-  // #prev/#next columns, its ends and length in columns by account id. Why not an array on its
-  // AccountState: a send reads its account's newest entry, and that object and array, last
-  // touched a couple of hundred sends before, were cold: reading them took about 1 µs a send,
-  // more than the rest of registering (a profile of both builds in turns: bench/README.md §5b).
-  // These columns are a few bytes an account, and the handle the lease has just touched gives
-  // the id.
-  #first = new Int32Array(INITIAL_ACCOUNTS).fill(NONE);
-  #last = new Int32Array(INITIAL_ACCOUNTS).fill(NONE);
-  #open = new Int32Array(INITIAL_ACCOUNTS);
-  /** Bit n: the account keeps a re-sender of test case n (n < MASKED_NAMES). */
-  #resenderBits = new Int32Array(INITIAL_ACCOUNTS);
+  /** Each account's unsettled entries, in nonce order (account-lists.ts: not an array on its record, read cold at every send). */
+  readonly lists = new AccountLists(INITIAL_SLOTS);
   /** The entries' hashes (every send's) → their slots. */
   readonly index = new HashIndex();
   // The columns, one typed array per field (measured against one 64-byte row per entry in a
@@ -80,8 +67,6 @@ export class EntryTable {
   #account = new Int32Array(INITIAL_SLOTS);
   #name = new Int32Array(INITIAL_SLOTS);
   #firstKey = new Int32Array(INITIAL_SLOTS);
-  #prev = new Int32Array(INITIAL_SLOTS);
-  #next = new Int32Array(INITIAL_SLOTS);
   /** The most its latest send pays per gas (the fee quote's own bigint, shared by a block's sends). */
   readonly maxPrice: bigint[] = [];
   readonly onSettled: (Listener | undefined)[] = [];
@@ -101,13 +86,7 @@ export class EntryTable {
   addAccount(handle: NonceAccount): AccountState {
     const state: AccountState = { handle, id: this.accounts.length, progressAt: -1, busy: false, resenders: new Map() };
     this.accounts.push(state);
-    if (state.id === this.#first.length) {
-      const n = this.#first.length * 2;
-      this.#first = grown(this.#first, new Int32Array(n).fill(NONE));
-      this.#last = grown(this.#last, new Int32Array(n).fill(NONE));
-      this.#open = grown(this.#open, new Int32Array(n));
-      this.#resenderBits = grown(this.#resenderBits, new Int32Array(n));
-    }
+    this.lists.addAccount(state.id);
     return state;
   }
 
@@ -144,7 +123,7 @@ export class EntryTable {
     this.#firstKey[slot] = hash === null ? -1 : this.index.set(hash, slot);
     this.maxPrice[slot] = maxPrice;
     this.onSettled[slot] = onSettled;
-    this.#link(account, slot, nonce);
+    this.lists.link(account, slot, this.#nonce);
     return slot;
   }
 
@@ -167,30 +146,8 @@ export class EntryTable {
   /** Takes it out of the books (the hash index, its account's list): no longer followed, its fields readable until `free`. */
   leave(slot: number): void {
     this.#unindex(slot);
-    this.#unlink(slot);
+    this.lists.unlink(this.#account[slot]!, slot);
     this.#used[slot] = 2;
-  }
-
-  /** The account's unsettled entry with the highest nonce (usually its newest), or -1. */
-  last(account: number): number {
-    return this.#last[account]!;
-  }
-
-  /** The account's unsettled entry with the lowest nonce (the one a check asks about), or -1. */
-  first(account: number): number {
-    return this.#first[account]!;
-  }
-
-  /** How many unsettled entries the account has. */
-  openCount(account: number): number {
-    return this.#open[account]!;
-  }
-
-  /** The account's unsettled entries' slots, in nonce order. */
-  slotsOf(account: number): number[] {
-    const slots: number[] = [];
-    for (let slot = this.#first[account]!; slot !== NONE; slot = this.#next[slot]!) slots.push(slot);
-    return slots;
   }
 
   /** The id of a test case's name, the same for every entry of it. */
@@ -205,14 +162,14 @@ export class EntryTable {
 
   /** The account keeps a re-sender of the test case `nameId` (AccountState.resenders). */
   hasResender(account: number, nameId: number): boolean {
-    if (nameId < MASKED_NAMES) return ((this.#resenderBits[account]! >>> nameId) & 1) === 1;
+    if (nameId < MASKED_NAMES) return this.lists.masksResender(account, nameId);
     return this.accounts[account]!.resenders.has(this.names[nameId]!);
   }
 
   /** Keeps `resend` as the account's re-sender of the test case `nameId`. */
   keepResender(account: number, nameId: number, resend: Resend): void {
     this.accounts[account]!.resenders.set(this.names[nameId]!, resend);
-    if (nameId < MASKED_NAMES) this.#resenderBits[account]! |= 1 << nameId;
+    if (nameId < MASKED_NAMES) this.lists.maskResender(account, nameId);
   }
 
   /** SENDING, PENDING or UNCERTAIN. */
@@ -371,33 +328,9 @@ export class EntryTable {
 
   /** The account's entry at `nonce` in the given state, or -1. */
   findAt(account: number, nonce: number, state: number): number {
-    for (let slot = this.#last[account]!; slot !== NONE; slot = this.#prev[slot]!) if (this.nonce(slot) === nonce && this.state(slot) === state) return slot;
+    for (let slot = this.lists.last(account); slot !== NONE; slot = this.lists.prev(slot))
+      if (this.nonce(slot) === nonce && this.state(slot) === state) return slot;
     return NONE;
-  }
-
-  /** Puts `slot` in its account's list by nonce: usually last (a new nonce above the rest). */
-  #link(account: number, slot: number, nonce: number): void {
-    let after = this.#last[account]!;
-    while (after !== NONE && this.#nonce[after]! > nonce) after = this.#prev[after]!;
-    const before = after === NONE ? this.#first[account]! : this.#next[after]!;
-    this.#prev[slot] = after;
-    this.#next[slot] = before;
-    if (after === NONE) this.#first[account] = slot;
-    else this.#next[after] = slot;
-    if (before === NONE) this.#last[account] = slot;
-    else this.#prev[before] = slot;
-    this.#open[account]! += 1;
-  }
-
-  #unlink(slot: number): void {
-    const account = this.#account[slot]!;
-    const after = this.#prev[slot]!;
-    const before = this.#next[slot]!;
-    if (after === NONE) this.#first[account] = before;
-    else this.#next[after] = before;
-    if (before === NONE) this.#last[account] = after;
-    else this.#prev[before] = after;
-    this.#open[account]! -= 1;
   }
 
   #newSlot(): number {
@@ -419,13 +352,7 @@ export class EntryTable {
     this.#account = grown(this.#account, new Int32Array(n));
     this.#name = grown(this.#name, new Int32Array(n));
     this.#firstKey = grown(this.#firstKey, new Int32Array(n));
-    this.#prev = grown(this.#prev, new Int32Array(n));
-    this.#next = grown(this.#next, new Int32Array(n));
+    this.lists.growSlots(n);
     return slot;
   }
-}
-
-function grown<T extends Int32Array | Uint8Array | Float64Array>(old: T, next: T): T {
-  next.set(old);
-  return next;
 }

@@ -141,7 +141,7 @@ export class Entry {
 
 /** The account's unsettled entries in nonce order, as views. */
 export function entriesOf(table: EntryTable, account: AccountState): Entry[] {
-  return table.slotsOf(account.id).map((slot) => viewOf(table, slot));
+  return table.lists.slotsOf(account.id).map((slot) => viewOf(table, slot));
 }
 
 /** A view of the entry in `slot`. */

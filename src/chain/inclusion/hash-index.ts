@@ -18,6 +18,8 @@
  * is set). Memory follows the largest backlog seen, about 48 bytes a hash.
  */
 
+import { grown } from './columns.js';
+
 const EMPTY = -1;
 /** A hash as 32-bit words. */
 const WORDS = 8;
@@ -182,9 +184,7 @@ export class HashIndex {
 
 /** `old`'s contents in an array twice as long, the rest `fill`. */
 function doubled(old: Int32Array, fill: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(old.length * 2).fill(fill);
-  next.set(old);
-  return next;
+  return grown(old, new Int32Array(old.length * 2).fill(fill));
 }
 
 /** Parses 0x + 64 hex digits (either case) into eight 32-bit words; false for anything else. */

@@ -157,7 +157,7 @@ export class InclusionTracker {
       accounts: () => this.#t.accounts,
       entries: (account) => entriesOf(this.#t, account),
       oldest: (account) => {
-        const slot = this.#t.first(account.id);
+        const slot = this.#t.lists.first(account.id);
         return slot < 0 ? undefined : viewOf(this.#t, slot);
       },
       draining: () => this.#test.draining,
@@ -198,7 +198,7 @@ export class InclusionTracker {
     const t = this.#t;
     const hash = tx.hash;
     const account = this.#accountId(tx.account);
-    const last = t.last(account);
+    const last = t.lists.last(account);
     // Only a send at a nonce the account already has in flight can repeat bytes or replace a
     // transaction (a hash commits to sender and nonce); the usual send, at a new nonce above
     // them all, skips both lookups.
