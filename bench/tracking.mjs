@@ -24,9 +24,10 @@
  * hatched" to the users stopping): all builds keep their core busy, so that is the rate a
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
  * The rounds are a minute apart, and this shared machine's speed drifts by more than the
- * effect within that (rounds of one run ranged 76–116 %), so the verdict comes from a last run
- * of this build and the untracked one in turns of seconds, each alone on its core with its own
- * stub (inTurns), the throughput bench's method (bench/README.md §1).
+ * effect within that (rounds of one run ranged 76–116 %), so the verdict comes from last runs
+ * of this build and the untracked one in turns of seconds (two runs, each of a fresh pair),
+ * each alone on its core with its own stub (inTurns), the throughput bench's method
+ * (bench/README.md §1).
  *
  * The old baseline is built from `git archive` of its sources into the bench's temporary
  * folder, with this checkout's node_modules (js-sha3, its keccak, stays a devDependency for it);
@@ -54,6 +55,16 @@ const ACCOUNTS = 200;
 /** A worker's slice alone on its core in turns (inTurns), and the settle after it resumes, not counted. */
 const TURN_S = 2;
 const SETTLE_MS = 500;
+/**
+ * Runs in turns, each of a fresh pair of workers, pooled for the verdict. One pair was a sample
+ * of one: two copies of the tracked build, the same code, in one run in turns ran 3.7 points
+ * apart (92.9% and 96.6% of the untracked one over 12 cycles; the second with `--max-pending 0`,
+ * which 145 waits in 124,423 leases showed to change nothing), and copies have drifted up to 15%
+ * apart for minutes (bench/README.md §5b). Pairs, not four workers at once: a worker's pause
+ * would be three slices long, past its requests' timeout, and longer pauses cost the tracked
+ * worker more (README §5b).
+ */
+const PAIRS = 2;
 /** Any valid key: the stub reports every account as funded. */
 const KEY = `0x${'22'.repeat(32)}`;
 
@@ -89,8 +100,12 @@ export const tracking = {
         runs[which].push(await measure(ctx, cli, port, keyFile, `${which}-${round}`, plan, extra));
       }
     }
-    ctx.log(`${BENCH}: this build and the untracked one in turns`);
-    const turns = await inTurns(ctx, [CLI, untrackedCli], keyFile, plan);
+    const pairs = [];
+    for (let pair = 1; pair <= PAIRS; pair++) {
+      ctx.log(`${BENCH}: this build and the untracked one in turns, pair ${pair}/${PAIRS}`);
+      pairs.push(await inTurns(ctx, [CLI, untrackedCli], keyFile, plan, pair));
+    }
+    const turns = pooled(pairs);
     const sum = (rs, key) => rs.reduce((a, r) => a + r[key], 0);
     const perCpu = (r) => r.sent / r.cpuS;
     const describe = (rs) =>
@@ -132,14 +147,15 @@ export const tracking = {
       }),
       row({
         bench: BENCH,
-        measure: `this build, and the same without tracking, in turns of ${fmt(TURN_S)} s alone on core 0, each with its own stub, paused with it: transfers per CPU-second (median of the cycles)`,
+        measure: `this build, and the same without tracking, in turns of ${fmt(TURN_S)} s alone on core 0, each with its own stub, paused with it, ${PAIRS} runs of a fresh pair: transfers per CPU-second (median of the cycles)`,
         result:
-          `${fmt(median(turns.perCycle[0]))}, ${fmt(median(turns.perCycle[1]))}; mined ${fmt(turns.transactions.mined)}/${fmt(turns.transactions.accepted)} of accepted; ` +
-          `the tracker asked its stub ${fmt(turns.nonceReads)} account nonces for ${fmt(turns.sends)} sends`,
+          `${fmt(median(turns.perCycle[0]))}, ${fmt(median(turns.perCycle[1]))}; by pair ${pairs.map((p) => `${fmt(100 * median(p.ratios), 1)}%`).join(', ')}; ` +
+          `mined ${fmt(turns.transactions.mined)}/${fmt(turns.transactions.accepted)} of accepted; ` +
+          `the trackers asked their stubs ${fmt(turns.nonceReads)} account nonces for ${fmt(turns.sends)} sends`,
       }),
       row({
         bench: BENCH,
-        measure: `with tracking ÷ the same build without, per CPU-second, in turns (median of ${turns.ratios.length} cycles)`,
+        measure: `with tracking ÷ the same build without, per CPU-second, in turns (median of ${turns.ratios.length} cycles, ${PAIRS} pairs pooled)`,
         result: `${fmt(100 * median(turns.ratios), 1)}% (cycles ${turns.ratios.map((r) => fmt(100 * r)).join(', ')})`,
         target: `≥ ${fmt(100 * TARGET)}%`,
         met: median(turns.ratios) >= TARGET && turns.transactions.mined === turns.transactions.accepted && mined.every((t) => t.mined === t.accepted),
@@ -219,7 +235,7 @@ function onAccepted(statement) {
  * README §5b). At the end both drain, and the tracked one must have seen every accepted
  * transaction mined.
  */
-async function inTurns(ctx, clis, keyFile, plan) {
+async function inTurns(ctx, clis, keyFile, plan, pair) {
   const workers = [];
   /** A worker's stub first: it is resumed first and stopped last. */
   const resume = (w) => signalPids([w.stub.pid, w.proc.pid], 'SIGCONT');
@@ -229,7 +245,7 @@ async function inTurns(ctx, clis, keyFile, plan) {
       const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(stubPort), '200']);
       await stub.waitForOutput(/^ready$/m, 20_000);
       const metricsPort = await freePort();
-      const json = join(ctx.tmpDir, `tracking-turns-${i}.json`);
+      const json = join(ctx.tmpDir, `tracking-turns-${pair}-${i}.json`);
       const seconds = Math.ceil(plan.warmupS + plan.cycles * clis.length * (TURN_S + SETTLE_MS / 1000) * 2 + 30);
       const proc = ctx.group.start(CORES.load, process.execPath, [
         ...keyedWorkerArgs(cli, {
@@ -239,7 +255,7 @@ async function inTurns(ctx, clis, keyFile, plan) {
           url: `http://127.0.0.1:${stubPort}`,
           keyFile,
           accounts: ACCOUNTS,
-          seed: `turns-${i}`,
+          seed: `turns-${pair}-${i}`,
           json,
         }),
         '--metrics-port',
@@ -259,7 +275,7 @@ async function inTurns(ctx, clis, keyFile, plan) {
     }
     for (const w of workers) {
       const code = await w.proc.exited(120_000);
-      if (code !== 0) throw new BenchError(`in turns: a worker exited with ${code}: ${w.proc.tail(500)}`);
+      if (code !== 0) throw new BenchError(`in turns: a worker exited with ${code}: ${w.proc.tail(1500)}`);
     }
     const summary = JSON.parse(readFileSync(workers[0].json, 'utf8'));
     const calls = await stubCalls(workers[0].stubPort);
@@ -277,6 +293,21 @@ async function inTurns(ctx, clis, keyFile, plan) {
       await w.stub.stop();
     }
   }
+}
+
+/** The runs in turns of several pairs as one: their cycles side by side, their counts summed. */
+function pooled(pairs) {
+  return {
+    perCycle: [0, 1].map((i) => pairs.flatMap((p) => p.perCycle[i])),
+    ratios: pairs.flatMap((p) => p.ratios),
+    transactions: {
+      // A pair whose tracker missed one counts as missing it however many the other saw.
+      mined: pairs.reduce((a, p) => a + Math.min(p.transactions.mined, p.transactions.accepted), 0),
+      accepted: pairs.reduce((a, p) => a + p.transactions.accepted, 0),
+    },
+    nonceReads: pairs.reduce((a, p) => a + p.nonceReads, 0),
+    sends: pairs.reduce((a, p) => a + p.sends, 0),
+  };
 }
 
 /** Transactions sent (accepted or not) so far, off the worker's Prometheus endpoint. */
