@@ -61,8 +61,8 @@ const SETTLE_MS = 500;
  * apart (92.9% and 96.6% of the untracked one over 12 cycles; the second with `--max-pending 0`,
  * which 145 waits in 124,423 leases showed to change nothing), and copies have drifted up to 15%
  * apart for minutes (bench/README.md §5b). Pairs, not four workers at once: a worker's pause
- * would be three slices long, past its requests' timeout, and longer pauses cost the tracked
- * worker more (README §5b).
+ * would be three slices long (in a trial, one worker had 11 requests fail across its pauses),
+ * and longer pauses cost the tracked worker more (README §5b).
  */
 const PAIRS = 2;
 /** Any valid key: the stub reports every account as funded. */
