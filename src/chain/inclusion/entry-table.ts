@@ -92,7 +92,9 @@ export class EntryTable {
 
   /**
    * Makes an entry, about to be sent, and puts it in its account's list; returns its slot.
-   * `hash`: at signing; null when the node signs it (its hash comes with the answer).
+   * `hash`: at signing, and followed by no entry yet (the tracker's `expect` looks up a send at
+   * a nonce its account already holds; any other's hash, which commits to sender and nonce,
+   * is new); null when the node signs it (its hash comes with the answer).
    * `name`: the test case's id (`nameId`). Positional, not an options object: this runs for
    * every transaction sent.
    */
@@ -120,7 +122,7 @@ export class EntryTable {
     this.#epoch[slot] = epoch;
     this.#account[slot] = account;
     this.#name[slot] = name;
-    this.#firstKey[slot] = hash === null ? -1 : this.index.set(hash, slot);
+    this.#firstKey[slot] = hash === null ? -1 : this.index.add(hash, slot);
     this.maxPrice[slot] = maxPrice;
     this.onSettled[slot] = onSettled;
     this.lists.link(account, slot, this.#nonce);
