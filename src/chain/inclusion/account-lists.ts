@@ -1,6 +1,6 @@
 /**
  * Each account's unsettled entries, in nonce order: a list linked through two columns by slot,
- * its ends and length in columns by account id, and which test cases' re-senders the account
+ * its ends in columns by account id, and which test cases' re-senders the account
  * keeps, as a bit mask by account id.
  *
  * Why columns, not an array on the account's record: every send reads its account's newest
@@ -21,7 +21,6 @@ const INITIAL_ACCOUNTS = 64;
 export class AccountLists {
   #first = new Int32Array(INITIAL_ACCOUNTS).fill(NONE);
   #last = new Int32Array(INITIAL_ACCOUNTS).fill(NONE);
-  #open = new Int32Array(INITIAL_ACCOUNTS);
   /** Bit n: the account keeps a re-sender of test case n (n < MASKED_NAMES). */
   #resenderBits = new Int32Array(INITIAL_ACCOUNTS);
   #prev: Int32Array;
@@ -38,7 +37,6 @@ export class AccountLists {
     const n = this.#first.length * 2;
     this.#first = grown(this.#first, new Int32Array(n).fill(NONE));
     this.#last = grown(this.#last, new Int32Array(n).fill(NONE));
-    this.#open = grown(this.#open, new Int32Array(n));
     this.#resenderBits = grown(this.#resenderBits, new Int32Array(n));
   }
 
@@ -63,11 +61,6 @@ export class AccountLists {
     return this.#prev[slot]!;
   }
 
-  /** How many unsettled entries the account has. */
-  openCount(account: number): number {
-    return this.#open[account]!;
-  }
-
   /** The account's unsettled entries' slots, in nonce order. */
   slotsOf(account: number): number[] {
     const slots: number[] = [];
@@ -87,7 +80,6 @@ export class AccountLists {
     else this.#next[after] = slot;
     if (before === NONE) this.#last[account] = slot;
     else this.#prev[before] = slot;
-    this.#open[account]! += 1;
   }
 
   /** Takes `slot` out of its account's list. */
@@ -98,7 +90,6 @@ export class AccountLists {
     else this.#next[after] = before;
     if (before === NONE) this.#last[account] = after;
     else this.#prev[before] = after;
-    this.#open[account]! -= 1;
   }
 
   /** The mask says the account keeps a re-sender of test case `nameId` (< MASKED_NAMES). */

@@ -61,8 +61,13 @@ export class HashIndex {
    * the table stays in the cache for the batch.
    */
   add(hash: string, value: number): number {
+    if (!parseHash(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
+    return this.#addParsed(value);
+  }
+
+  /** `add` of the key in #probe. */
+  #addParsed(value: number): number {
     const probe = this.#probe;
-    if (!parseHash(hash, probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
     const slot = this.#free.pop() ?? this.#newSlot();
     const words = this.#words;
     const at = slot * WORDS;
@@ -94,7 +99,7 @@ export class HashIndex {
       this.#values[slot] = value;
       return slot;
     }
-    const slot = this.add(hash, value);
+    const slot = this.#addParsed(value);
     this.#place();
     return slot;
   }
