@@ -11,7 +11,8 @@
  * it is held out of the pool until the new nonce plan (gaps first) is known.
  */
 import { Waiter, WaiterQueue } from '../util/waiter-queue.js';
-import type { NonceAccount, NoncePlan } from './inclusion/types.js';
+import type { NonceAccount } from './inclusion/types.js';
+import { NonceSlot, type SlotOwner } from './nonce-slot.js';
 
 /** What became of the transaction sent under a lease. */
 export type LeaseOutcome =
@@ -45,24 +46,6 @@ export interface Lease<A> {
   release(outcome: LeaseOutcome, count?: number): void;
 }
 
-interface Slot<A> {
-  readonly account: A;
-  /** null: unknown, read it from the node before use. */
-  nonce: number | null;
-  /** Nonces to fill before `nonce` (gaps left by dropped transactions), ascending. */
-  holes: number[];
-  /** Nonces of starved transactions to send again (they hold their place in `pending`), ascending. */
-  resends: number[];
-  /** Its transactions sent and not yet settled (told by the inclusion tracker). */
-  pending: number;
-  leased: boolean;
-  /** In the free queue (entries that became unavailable there are skipped when met). */
-  queued: boolean;
-  /** A heal waiting for the lease to end, or running. */
-  healing: (() => Promise<NoncePlan>) | 'running' | null;
-  readonly tracked: NonceAccount;
-}
-
 export interface NonceManagerOptions {
   /** Transactions per account waiting for the chain before it is held back; 0: no limit. */
   maxPending?: number;
@@ -71,9 +54,9 @@ export interface NonceManagerOptions {
 export class NonceManager<A extends { readonly address: string }> {
   readonly #read: PendingNonceReader;
   readonly #maxPending: number;
-  readonly #slots: Slot<A>[];
+  readonly #slots: NonceSlot<A>[];
   /** Free accounts, least recently released first, so use spreads evenly. */
-  readonly #free = new Queue<Slot<A>>();
+  readonly #free = new Queue<NonceSlot<A>>();
   /** Users waiting for an account, first come first served; a stopped user's wait ends with null. */
   readonly #waiters = new WaiterQueue<Lease<A> | null>(null);
 
@@ -81,7 +64,8 @@ export class NonceManager<A extends { readonly address: string }> {
     if (accounts.length === 0) throw new RangeError('a nonce manager needs at least one account');
     this.#read = readPendingNonce;
     this.#maxPending = options.maxPending ?? 0;
-    this.#slots = accounts.map((account) => this.#makeSlot(account));
+    const owner: SlotOwner<A> = { offer: (slot) => this.#offer(slot), runHeal: (slot) => void this.#runHeal(slot) };
+    this.#slots = accounts.map((account) => new NonceSlot(account, owner));
     for (const slot of this.#slots) this.#enqueue(slot);
   }
 
@@ -132,51 +116,12 @@ export class NonceManager<A extends { readonly address: string }> {
     }
   }
 
-  #makeSlot(account: A): Slot<A> {
-    const slot: Slot<A> = {
-      account,
-      nonce: null,
-      holes: [],
-      resends: [],
-      pending: 0,
-      leased: false,
-      queued: false,
-      healing: null,
-      tracked: {
-        address: account.address,
-        trackedBy: undefined,
-        trackerId: -1,
-        pendingAdded: () => {
-          slot.pending += 1;
-        },
-        pendingSettled: () => {
-          slot.pending = Math.max(0, slot.pending - 1);
-          this.#offer(slot);
-        },
-        heal: (replan) => {
-          if (slot.healing !== null) return;
-          slot.healing = replan;
-          if (!slot.leased) void this.#runHeal(slot);
-        },
-        resend: (nonce) => {
-          if (slot.resends.includes(nonce)) return;
-          slot.resends = [...slot.resends, nonce].sort((x, y) => x - y);
-          this.#offer(slot);
-        },
-        cancelResend: (nonce) => {
-          slot.resends = slot.resends.filter((n) => n !== nonce);
-        },
-      },
-    };
-    return slot;
-  }
-
-  #available(slot: Slot<A>): boolean {
+  #available(slot: NonceSlot<A>): boolean {
     // A re-send replaces a transaction already counted in `pending`: it may go at the limit.
     return !slot.leased && slot.healing === null && (this.#maxPending === 0 || slot.pending < this.#maxPending || slot.resends.length > 0);
   }
 
-  #takeFree(): Slot<A> | undefined {
+  #takeFree(): NonceSlot<A> | undefined {
     for (;;) {
       const slot = this.#free.shift();
       if (slot === undefined) return undefined;
@@ -185,14 +130,14 @@ export class NonceManager<A extends { readonly address: string }> {
     }
   }
 
-  #grant(slot: Slot<A>): Lease<A> {
+  #grant(slot: NonceSlot<A>): Lease<A> {
     let released = false;
     let issued: number | null = null;
     let from: 'resend' | 'hole' | 'next' = 'next';
     slot.leased = true;
     return {
       account: slot.account,
-      tracked: slot.tracked,
+      tracked: slot,
       nonce: async () => {
         if (released) throw new Error('nonce() after release');
         from = slot.resends.length > 0 ? 'resend' : slot.holes.length > 0 ? 'hole' : 'next';
@@ -230,7 +175,7 @@ export class NonceManager<A extends { readonly address: string }> {
     };
   }
 
-  async #runHeal(slot: Slot<A>): Promise<void> {
+  async #runHeal(slot: NonceSlot<A>): Promise<void> {
     const replan = slot.healing;
     if (replan === null || replan === 'running') return;
     slot.healing = 'running';
@@ -250,13 +195,13 @@ export class NonceManager<A extends { readonly address: string }> {
   }
 
   /** Hands an account that has become available to the first waiting user, or queues it. */
-  #offer(slot: Slot<A>): void {
+  #offer(slot: NonceSlot<A>): void {
     if (!this.#available(slot)) return;
     if (this.#waiters.size > 0) this.#waiters.grantNext(this.#grant(slot));
     else this.#enqueue(slot);
   }
 
-  #enqueue(slot: Slot<A>): void {
+  #enqueue(slot: NonceSlot<A>): void {
     if (slot.queued) return;
     slot.queued = true;
     this.#free.push(slot);
