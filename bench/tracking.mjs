@@ -25,7 +25,7 @@
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
  * The rounds are a minute apart, and this shared machine's speed drifts by more than the
  * effect within that (rounds of one run ranged 76–116 %), so the verdict comes from last runs
- * of this build and the untracked one in turns of seconds (two runs, each of a fresh pair),
+ * of this build and the untracked one in turns of seconds (PAIRS runs, each of a fresh pair),
  * each alone on its core with its own stub (inTurns), the throughput bench's method
  * (bench/README.md §1).
  *
@@ -55,16 +55,6 @@ const ACCOUNTS = 200;
 /** A worker's slice alone on its core in turns (inTurns), and the settle after it resumes, not counted. */
 const TURN_S = 2;
 const SETTLE_MS = 500;
-/**
- * Runs in turns, each of a fresh pair of workers, pooled for the verdict. One pair was a sample
- * of one: two copies of the tracked build, the same code, in one run in turns ran 3.7 points
- * apart (92.9% and 96.6% of the untracked one over 12 cycles; the second with `--max-pending 0`,
- * which 145 waits in 124,423 leases showed to change nothing), and copies have drifted up to 15%
- * apart for minutes (bench/README.md §5b). Pairs, not four workers at once: a worker's pause
- * would be three slices long (in a trial, one worker had 11 requests fail across its pauses),
- * and longer pauses cost the tracked worker more (README §5b).
- */
-const PAIRS = 2;
 /** Any valid key: the stub reports every account as funded. */
 const KEY = `0x${'22'.repeat(32)}`;
 
@@ -73,7 +63,19 @@ export const tracking = {
   title: 'Chain truth: following every transaction into a block',
   /** @param {import('./run.mjs').BenchContext} ctx */
   async run(ctx) {
-    const plan = ctx.quick ? { rounds: 2, runS: 6, warmupS: 2, cycles: 4 } : { rounds: 8, runS: 8, warmupS: 3, cycles: 12 };
+    /**
+     * The runs in turns (`pairs`, each of a fresh pair of workers, `cycles` each) are pooled for
+     * the verdict: many short runs, not a few long ones, because a worker process has a speed of its own. Two processes of one build,
+     * the same code in turns for 10 cycles, ran 6.0%, 3.0% and 3.2% apart in three A/A runs of
+     * the untracked build, and 4.0%, 3.7% and 4.8% apart in three of the tracked one (2026-12-05),
+     * most of them steady across their cycles: more cycles of one pair do not average that out,
+     * more pairs do.
+     * Half the pairs start the untracked worker first: the start order, the one other difference
+     * between the two, is not left to favour one build. Pairs, not four workers at once: a
+     * worker's pause would be three slices long (in a trial, one worker had 11 requests fail
+     * across its pauses), and longer pauses cost the tracked worker more (README §5b).
+     */
+    const plan = ctx.quick ? { rounds: 2, runS: 6, warmupS: 2, pairs: 2, cycles: 2 } : { rounds: 8, runS: 8, warmupS: 3, pairs: 8, cycles: 5 };
     const baselineCli = buildBaseline(ctx);
     const untrackedCli = buildUntracked(ctx);
     const settledCli = buildSettledAtOnce(ctx);
@@ -101,8 +103,8 @@ export const tracking = {
       }
     }
     const pairs = [];
-    for (let pair = 1; pair <= PAIRS; pair++) {
-      ctx.log(`${BENCH}: this build and the untracked one in turns, pair ${pair}/${PAIRS}`);
+    for (let pair = 1; pair <= plan.pairs; pair++) {
+      ctx.log(`${BENCH}: this build and the untracked one in turns, pair ${pair}/${plan.pairs}`);
       pairs.push(await inTurns(ctx, [CLI, untrackedCli], keyFile, plan, pair));
     }
     const turns = pooled(pairs);
@@ -147,7 +149,7 @@ export const tracking = {
       }),
       row({
         bench: BENCH,
-        measure: `this build, and the same without tracking, in turns of ${fmt(TURN_S)} s alone on core 0, each with its own stub, paused with it, ${PAIRS} runs of a fresh pair: transfers per CPU-second (median of the cycles)`,
+        measure: `this build, and the same without tracking, in turns of ${fmt(TURN_S)} s alone on core 0, each with its own stub, paused with it, ${plan.pairs} runs of a fresh pair (half of them started untracked first), ${plan.cycles} cycles each: transfers per CPU-second (median of the cycles)`,
         result:
           `${fmt(median(turns.perCycle[0]))}, ${fmt(median(turns.perCycle[1]))}; by pair ${pairs.map((p) => `${fmt(100 * median(p.ratios), 1)}%`).join(', ')}; ` +
           `mined ${fmt(turns.transactions.mined)}/${fmt(turns.transactions.accepted)} of accepted; ` +
@@ -155,7 +157,7 @@ export const tracking = {
       }),
       row({
         bench: BENCH,
-        measure: `with tracking ÷ the same build without, per CPU-second, in turns (median of ${turns.ratios.length} cycles, ${PAIRS} pairs pooled)`,
+        measure: `with tracking ÷ the same build without, per CPU-second, in turns (median of ${turns.ratios.length} cycles, ${plan.pairs} pairs pooled)`,
         result: `${fmt(100 * median(turns.ratios), 1)}% (cycles ${turns.ratios.map((r) => fmt(100 * r)).join(', ')})`,
         target: `≥ ${fmt(100 * TARGET)}%`,
         met: median(turns.ratios) >= TARGET && turns.transactions.mined === turns.transactions.accepted && mined.every((t) => t.mined === t.accepted),
@@ -236,11 +238,15 @@ function onAccepted(statement) {
  * transaction mined.
  */
 async function inTurns(ctx, clis, keyFile, plan, pair) {
+  /** Indexed as `clis`; an odd pair starts them in that order, an even one the other way round. */
   const workers = [];
   /** A worker's stub first: it is resumed first and stopped last. */
   const resume = (w) => signalPids([w.stub.pid, w.proc.pid], 'SIGCONT');
+  const startOrder = [...clis.keys()];
+  if (pair % 2 === 0) startOrder.reverse();
   try {
-    for (const [i, cli] of clis.entries()) {
+    for (const i of startOrder) {
+      const cli = clis[i];
       const stubPort = await freePort();
       const stub = ctx.group.start(CORES.target, process.execPath, [join(REPO_ROOT, 'bench/lib/mining-stub.mjs'), distOf(CLI), String(stubPort), '200']);
       await stub.waitForOutput(/^ready$/m, 20_000);
@@ -261,7 +267,7 @@ async function inTurns(ctx, clis, keyFile, plan, pair) {
         '--metrics-port',
         `127.0.0.1:${metricsPort}`,
       ]);
-      workers.push({ proc, stub, stubPort, json, sends: () => sendsOf(metricsPort) });
+      workers[i] = { proc, stub, stubPort, json, sends: () => sendsOf(metricsPort) };
     }
     await Promise.all(workers.map((w) => w.proc.waitForOutput(/"msg":"all users hatched"/, 60_000)));
     const perCycle = await runInTurns(
@@ -288,6 +294,8 @@ async function inTurns(ctx, clis, keyFile, plan, pair) {
     };
   } finally {
     for (const w of workers) {
+      // A pair whose start failed has only some of its workers.
+      if (w === undefined) continue;
       resume(w);
       await w.proc.stop();
       await w.stub.stop();
