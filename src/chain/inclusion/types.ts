@@ -27,7 +27,7 @@ export interface NoncePlan {
   readonly next: number;
 }
 
-/** The tracker's view of a test account, implemented by the nonce manager. */
+/** The tracker's view of a test account, implemented by the nonce manager's own state of the account (nonce-slot.ts). */
 export interface NonceAccount {
   readonly address: string;
   /**
