@@ -190,4 +190,60 @@ describe('NonceManager', () => {
     expect(await l.nonce()).toBe(chain.pending[l.account.address]);
     expect(chain.reads).toHaveLength(3);
   });
+
+  it('a heal told while the account is leased waits for the release, holds the account out meanwhile, then fills the gaps first', async () => {
+    const chain = fakeChain({ '0xa': 10, '0xb': 0 });
+    const m = new NonceManager([A, B], chain.read);
+    const lease = await take(m);
+    expect(lease.account).toBe(A);
+    expect(await lease.nonce()).toBe(10);
+    let replanned = 0;
+    let plan!: (p: { holes: number[]; next: number }) => void;
+    lease.tracked.heal(() => {
+      replanned += 1;
+      return new Promise((resolve) => (plan = resolve));
+    });
+    // A second heal while one waits is the same heal.
+    lease.tracked.heal(() => Promise.reject(new Error('a second heal must not run')));
+    expect(replanned).toBe(0);
+    lease.release('sent');
+    expect(replanned).toBe(1);
+    // While its plan is made, A is not leased: the next user gets B, the one after waits.
+    const other = await take(m);
+    expect(other.account).toBe(B);
+    const waiting = take(m);
+    plan({ holes: [7, 9], next: 12 });
+    const healed = await waiting;
+    expect(healed.account).toBe(A);
+    expect(await healed.nonce()).toBe(7);
+    healed.release('sent');
+    other.release('unused');
+    const issued: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const l = await take(m);
+      if (l.account === A) issued.push((await l.nonce())!);
+      l.release(l.account === A ? 'sent' : 'unused');
+    }
+    expect(issued).toEqual([9, 12]);
+    // The plan came from the chain: no pending count was read for A after the first.
+    expect(chain.reads.filter((a) => a === '0xa')).toHaveLength(1);
+  });
+
+  it('a heal told while the account is free runs at once; when its plan cannot be made, the account asks the node', async () => {
+    const chain = fakeChain({ '0xa': 5 });
+    const m = new NonceManager([A], chain.read);
+    const first = await take(m);
+    expect(await first.nonce()).toBe(5);
+    first.release('sent');
+    let ran = false;
+    first.tracked.heal(() => {
+      ran = true;
+      return Promise.reject(new Error('the chain could not be read'));
+    });
+    expect(ran).toBe(true);
+    chain.pending['0xa'] = 3;
+    const next = await take(m);
+    expect(await next.nonce()).toBe(3);
+    expect(chain.reads).toEqual(['0xa', '0xa']);
+  });
 });
