@@ -25,7 +25,7 @@
  * core gives, and unlike the wall clock it does not move when a neighbour takes the core.
  * The rounds are a minute apart, and this shared machine's speed drifts by more than the
  * effect within that (rounds of one run ranged 76–116 %), so the verdict comes from last runs
- * of this build and the untracked one in turns of seconds (PAIRS runs, each of a fresh pair),
+ * of this build and the untracked one in turns of seconds (several runs, each of a fresh pair),
  * each alone on its core with its own stub (inTurns), the throughput bench's method
  * (bench/README.md §1).
  *
@@ -65,15 +65,15 @@ export const tracking = {
   async run(ctx) {
     /**
      * The runs in turns (`pairs`, each of a fresh pair of workers, `cycles` each) are pooled for
-     * the verdict: many short runs, not a few long ones, because a worker process has a speed of its own. Two processes of one build,
-     * the same code in turns for 10 cycles, ran 6.0%, 3.0% and 3.2% apart in three A/A runs of
-     * the untracked build, and 4.0%, 3.7% and 4.8% apart in three of the tracked one (2026-12-05),
-     * most of them steady across their cycles: more cycles of one pair do not average that out,
-     * more pairs do.
-     * Half the pairs start the untracked worker first: the start order, the one other difference
-     * between the two, is not left to favour one build. Pairs, not four workers at once: a
-     * worker's pause would be three slices long (in a trial, one worker had 11 requests fail
-     * across its pauses), and longer pauses cost the tracked worker more (README §5b).
+     * the verdict: many short runs, not a few long ones, because a worker process has a speed of
+     * its own. Two processes of one build, the same code in turns for 10 cycles, ran 6.0%, 3.0%
+     * and 3.2% apart in three A/A runs of the untracked build, and 4.0%, 3.7% and 4.8% apart in
+     * three of the tracked one (2026-12-05), most of them steady across their cycles: more cycles
+     * of one pair do not average that out, more pairs do. Half the pairs start the untracked
+     * worker first: the start order, the one other difference between the two, is not left to
+     * favour one build. Pairs, not four workers at once: a worker's pause would be three slices
+     * long (in a trial, one worker had 11 requests fail across its pauses), and longer pauses
+     * cost the tracked worker more (README §5b).
      */
     const plan = ctx.quick ? { rounds: 2, runS: 6, warmupS: 2, pairs: 2, cycles: 2 } : { rounds: 8, runS: 8, warmupS: 3, pairs: 8, cycles: 5 };
     const baselineCli = buildBaseline(ctx);
@@ -227,15 +227,15 @@ function onAccepted(statement) {
 }
 
 /**
- * `clis` (this build, then the one without tracking) started together, each against its own
- * mining stub on core 1, and run in turns (lib/in-turns.mjs), each worker stopped together
- * with its stub; sends are read off each worker's Prometheus counters at the slice's ends, CPU
- * off /proc: slices seconds apart, which a drift of the machine's speed cannot tilt as it
- * tilts runs a minute apart. A stub is paused
- * with its worker so that no block is mined while the worker cannot see it: a stub left running
- * mined the paused worker's backlog, and the resumed tracker asked about every account (see
- * README §5b). At the end both drain, and the tracked one must have seen every accepted
- * transaction mined.
+ * `clis` (this build, then the one without tracking) started together (in that order for an
+ * odd `pair`, the other way round for an even one), each against its own mining stub on core
+ * 1, and run in turns (lib/in-turns.mjs), each worker stopped together with its stub; sends are
+ * read off each worker's Prometheus counters at the slice's ends, CPU off /proc: slices seconds
+ * apart, which a drift of the machine's speed cannot tilt as it tilts runs a minute apart. A
+ * stub is paused with its worker so that no block is mined while the worker cannot see it: a
+ * stub left running mined the paused worker's backlog, and the resumed tracker asked about
+ * every account (see README §5b). At the end both drain, and the tracked one must have seen
+ * every accepted transaction mined.
  */
 async function inTurns(ctx, clis, keyFile, plan, pair) {
   /** Indexed as `clis`; an odd pair starts them in that order, an even one the other way round. */
