@@ -59,6 +59,9 @@ export class NonceManager<A extends { readonly address: string }> {
   readonly #free = new Queue<NonceSlot<A>>();
   /** Users waiting for an account, first come first served; a stopped user's wait ends with null. */
   readonly #waiters = new WaiterQueue<Lease<A> | null>(null);
+  /** Accounts leased now. */
+  #leased = 0;
+  #heldBackWaits = 0;
 
   constructor(accounts: readonly A[], readPendingNonce: PendingNonceReader, options: NonceManagerOptions = {}) {
     if (accounts.length === 0) throw new RangeError('a nonce manager needs at least one account');
@@ -87,6 +90,14 @@ export class NonceManager<A extends { readonly address: string }> {
   }
 
   /**
+   * Leases so far that waited while an account no user held was held back (at --max-pending,
+   * or healing): the limit, not the number of users, made them wait (max-pending-watch.ts).
+   */
+  get heldBackWaits(): number {
+    return this.#heldBackWaits;
+  }
+
+  /**
    * Leases a free account, waiting first-come first-served while all are busy. Resolves
    * null when `signal` aborts first (the caller is being stopped).
    */
@@ -94,6 +105,7 @@ export class NonceManager<A extends { readonly address: string }> {
     if (signal?.aborted) return Promise.resolve(null);
     const slot = this.#takeFree();
     if (slot !== undefined) return Promise.resolve(this.#grant(slot));
+    if (this.#maxPending > 0 && this.#leased < this.#slots.length) this.#heldBackWaits += 1;
     const waiter = new Waiter<Lease<A> | null>();
     if (signal === undefined) return this.#waiters.wait(waiter);
     const onAbort = (): void => waiter.cancel();
@@ -135,6 +147,7 @@ export class NonceManager<A extends { readonly address: string }> {
     let issued: number | null = null;
     let from: 'resend' | 'hole' | 'next' = 'next';
     slot.leased = true;
+    this.#leased += 1;
     return {
       account: slot.account,
       tracked: slot,
@@ -156,6 +169,7 @@ export class NonceManager<A extends { readonly address: string }> {
         if (released) return;
         released = true;
         slot.leased = false;
+        this.#leased -= 1;
         // Past a gap or a re-send, the nonces after the issued one belong to other
         // transactions: what the pool holds there now is for the node to say.
         const outcome = given === 'sent' && count > 1 && from !== 'next' ? 'resync' : given;

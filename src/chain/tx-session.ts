@@ -12,6 +12,7 @@ import { type ChainContext, loadChainContext, type TxTypeChoice } from './chain-
 import { fundAccounts } from './funding.js';
 import type { InclusionTracker } from './inclusion/inclusion-tracker.js';
 import { KEY_ENV, type PrivateKey } from './keys.js';
+import { maxPendingWatch } from './max-pending-watch.js';
 import { NonceManager } from './nonce-manager.js';
 import type { RpcNamespace } from './rpc-namespace.js';
 import { waitForNode } from './wait-for-node.js';
@@ -96,12 +97,29 @@ export function createTxSession(options: TxSessionOptions): TxSession {
     if (richKey === null) throw new Error(`the transaction test cases need a funded rich key: give --key-file PATH or ${KEY_ENV} (or --key)`);
     return richKey;
   };
-  /** Funds `all` from the rich key; `list` (those that send) then get leases. Setups run one at a time, so the rich key's nonces never race. */
-  const fund = async (key: PrivateKey, all: readonly TestAccount[], list: readonly TestAccount[]): Promise<FundedAccounts> => {
+  /**
+   * Funds `all` from the rich key; `list` (those that send) then get leases. Setups run one at a
+   * time, so the rich key's nonces never race. `accountsFlag` sets how many there are (named in
+   * the warning when --max-pending holds their users back).
+   */
+  const fund = async (key: PrivateKey, all: readonly TestAccount[], list: readonly TestAccount[], accountsFlag: string): Promise<FundedAccounts> => {
     const context = await session.chain();
     const rich = signerAccount(key);
     await fundAccounts({ rpc, log, chain: context, rich, accounts: all, chargeWei: settings.chargeWei, stallTimeoutMs: settings.receiptTimeoutMs });
-    const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'), { maxPending: settings.maxPending });
+    const { maxPending } = settings;
+    const nonces = new NonceManager(list, (address) => readNonce(rpc, address, 'pending'), { maxPending });
+    if (maxPending > 0) {
+      tracker.onBlock(
+        maxPendingWatch({
+          heldBackWaits: () => nonces.heldBackWaits,
+          leftBehind: (height) => tracker.leftBehind(height),
+          maxPending,
+          accounts: list.length,
+          accountsFlag,
+          log,
+        }),
+      );
+    }
     // From the head after funding: blocks before it hold nothing of the test's.
     await tracker.start();
     return { richAddress: rich.address, list, nonces, tracker };
@@ -126,7 +144,7 @@ export function createTxSession(options: TxSessionOptions): TxSession {
         // Like the Go tools' -activepercent: every account is funded, only the first share sends (and receives).
         const list = all.slice(0, settings.activeAccounts ?? all.length);
         log.info({ accounts: all.length, active: list.length, seed: settings.accountSeed, first: list[0]?.address }, 'test accounts derived');
-        return fund(key, all, list);
+        return fund(key, all, list, '--accounts');
       })();
       return funded;
     },
@@ -137,7 +155,7 @@ export function createTxSession(options: TxSessionOptions): TxSession {
         const all = deriveNodeSignedAccounts(key, settings.accountSeed, settings.nodeSignedAccounts ?? DEFAULT_NODE_SIGNED_ACCOUNTS);
         log.info({ accounts: all.length, seed: settings.accountSeed, first: all[0]?.address }, 'node-signed accounts derived');
         await enable(all);
-        return fund(key, all, all);
+        return fund(key, all, all, '--node-signed-accounts');
       })();
       return nodeSigned;
     },

@@ -16,6 +16,8 @@ import { startTransfers } from '../support/standalone-worker.js';
 import { accountsOf, expectConserved, nonceSum, readSummary, row } from '../support/test-accounts.js';
 
 const dev = useDevChain();
+/** The worker's warning that --max-pending, not the chain, set the rate (src/chain/max-pending-watch.ts). */
+const HELD_BACK = /--max-pending held the users back for \d+ blocks while the chain mined all it was sent/;
 
 describe('chain truth on anvil', () => {
   it('a saturating run (no rate cap, 40 users, 200 accounts) keeps the blocks full and the pool bounded, and mined equals what the chain holds', async () => {
@@ -76,6 +78,25 @@ describe('chain truth on anvil', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(12);
     const full = blocks.filter((b) => b.fullness >= 0.9 && b.ours >= 0.9 * BLOCK_TRANSFERS);
     expect(full.length / blocks.length, JSON.stringify(blocks.map((b) => b.ours))).toBeGreaterThanOrEqual(0.9);
+    // The users waited at the limit, but for a chain that could not keep up: no warning.
+    expect(run.proc.output()).not.toMatch(HELD_BACK);
+  }, 150_000);
+
+  it('a worker whose --max-pending holds its users back while the blocks have room says so, once, with the fix', async () => {
+    // 4 accounts × 1 transaction in flight: a few transfers a block, where 1,428 fit.
+    const run = startTransfers(dev, { seed: 'held-back', accounts: 4, users: 4, seconds: 8 }, ['--max-pending', '1']);
+    await run.proc.waitForOutput(HELD_BACK, 60_000);
+    expect(await run.proc.exited(90_000), run.proc.output()).toBe(0);
+    const said = run.proc
+      .output()
+      .split('\n')
+      .filter((line) => HELD_BACK.test(line));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(
+      "the rate is this worker's limit (4 accounts × 1 = 4 transactions waiting for the chain), not the chain's; give more accounts (--accounts) or raise --max-pending",
+    );
+    const t = expectConserved(readSummary(run.json));
+    expect(t.mined).toBe(t.accepted);
   }, 150_000);
 
   it('transactions the node drops (its pool emptied, a base fee spike) are failures of the mined row, and the blocks are full again within two blocks', async () => {

@@ -190,6 +190,27 @@ describe('InclusionTracker', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('says whether the chain left an accepted transaction behind: unmined though a block built after its send did not take it', async () => {
+    const { chain, tracker, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    // Sent, not yet answered: the node may not hold it yet, so it was left behind by nobody.
+    const unanswered = tracker.expect({ hash: hash(7), account: new FakeAccount('0xb'), nonce: 0, name: 'tc', maxPrice: 10n });
+    tracker.expect({ hash: hash(8), account, nonce: 0, name: 'tc', maxPrice: 10n }).accepted(hash(8));
+    chain.pool.add(hash(8));
+    // Sent before block 1 was seen: block 1, even block 2 had the worker seen 1 late, may have
+    // been built before the send; block 3 was not.
+    expect(tracker.leftBehind(1)).toBe(false);
+    expect(tracker.leftBehind(2)).toBe(false);
+    expect(tracker.leftBehind(3)).toBe(true);
+    chain.mine();
+    chain.mine();
+    chain.mine(hash(8));
+    await seen();
+    expect(tracker.counts().mined).toBe(1);
+    expect(tracker.leftBehind(3)).toBe(false);
+    unanswered.refused();
+  });
+
   it('settles a transaction a block held before its send was answered, when the answer comes', async () => {
     const { chain, tracker, rows, seen } = await setUp();
     const ticket = tracker.expect({ hash: hash(2), account: new FakeAccount('0xa'), nonce: 0, name: 'tc', maxPrice: 10n });

@@ -163,6 +163,39 @@ describe('NonceManager', () => {
     expect(m.freeCount).toBe(1);
   });
 
+  it('counts a wait as held back only when an account no user holds sits at --max-pending, not when the users outnumber the accounts', async () => {
+    const m = new NonceManager([A, B], fakeChain({ '0xa': 0, '0xb': 0 }).read, { maxPending: 1 });
+    const a = await take(m);
+    const b = await take(m);
+    // Both accounts leased: a third user waits for one, and the limit has nothing to do with it.
+    const third = m.lease();
+    expect(m.heldBackWaits).toBe(0);
+    await a.nonce();
+    a.tracked.pendingAdded();
+    a.release('sent');
+    // A is at its limit: the third user still waits, now for B.
+    expect(m.waitingCount).toBe(1);
+    await b.nonce();
+    b.tracked.pendingAdded();
+    b.release('sent');
+    // Both at the limit, none leased: a fourth user waits because of the limit.
+    const fourth = m.lease();
+    expect(m.heldBackWaits).toBe(1);
+    a.tracked.pendingSettled();
+    (await third)?.release('unused');
+    b.tracked.pendingSettled();
+    (await fourth)?.release('unused');
+    expect(m.heldBackWaits).toBe(1);
+
+    // Without a limit no wait is ever the limit's.
+    const open = new NonceManager([A], fakeChain({ '0xa': 0 }).read);
+    const held = await take(open);
+    const waiting = open.lease();
+    held.release('unused');
+    await waiting;
+    expect(open.heldBackWaits).toBe(0);
+  });
+
   it('gives up a wait when the user is stopped, and skips that user afterwards', async () => {
     const m = new NonceManager([A], fakeChain({ '0xa': 0 }).read);
     const holder = await take(m);

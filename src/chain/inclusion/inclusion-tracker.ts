@@ -193,6 +193,21 @@ export class InclusionTracker {
     return { ...this.#counts, unresolved: this.#pending };
   }
 
+  /**
+   * Whether the chain left any of ours behind by block `height`: an accepted transaction still
+   * unmined though it was sent before block height − 2 was seen, so that at least one block
+   * built after its send did not take it (one more block allows for the worker seeing a block
+   * after the node built it). An account's oldest entry is the one that would be.
+   */
+  leftBehind(height: number): boolean {
+    const t = this.#t;
+    for (const account of t.accounts) {
+      const slot = t.lists.first(account.id);
+      if (slot >= 0 && t.state(slot) === PENDING && t.sentHeight(slot) <= height - 2) return true;
+    }
+    return false;
+  }
+
   /** Registers a transaction before it is sent, so a block can never hold it unnoticed. */
   expect(tx: Expectation): Ticket {
     const t = this.#t;
