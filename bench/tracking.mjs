@@ -55,6 +55,15 @@ const ACCOUNTS = 200;
 /** A worker's slice alone on its core in turns (inTurns), and the settle after it resumes, not counted. */
 const TURN_S = 2;
 const SETTLE_MS = 500;
+/**
+ * The worker's warning that --max-pending, not the chain, held its users back
+ * (src/chain/max-pending-watch.ts), which follows blocks, so only the builds that do can say it:
+ * the stub's blocks have room for any number, so where a run says it, the rate it measured was
+ * partly the limit's (the row with --max-pending 0 shows how much).
+ */
+const HELD_BACK = /--max-pending held the users back/;
+/** How many of `runs` had their users held back by --max-pending, said the worker, as "n of m". */
+const heldBackIn = (runs) => `${runs.filter((r) => r.heldBack).length} of ${runs.length}`;
 /** Any valid key: the stub reports every account as funded. */
 const KEY = `0x${'22'.repeat(32)}`;
 
@@ -140,7 +149,8 @@ export const tracking = {
         measure: 'this build: the same, every transaction followed to its block',
         result:
           `${describe(runs.tracked)}; mined ${mined.map((t) => `${fmt(t.mined)}/${fmt(t.accepted)}`).join(', ')} of accepted; ` +
-          `account nonces asked of the stub ${runs.tracked.map((r) => fmt(r.nonceReads)).join(', ')}`,
+          `account nonces asked of the stub ${runs.tracked.map((r) => fmt(r.nonceReads)).join(', ')}; ` +
+          `--max-pending held the users back in ${heldBackIn(runs.tracked)} runs (the worker's warning)`,
       }),
       row({
         bench: BENCH,
@@ -153,7 +163,8 @@ export const tracking = {
         result:
           `${fmt(median(turns.perCycle[0]))}, ${fmt(median(turns.perCycle[1]))}; by pair ${pairs.map((p) => `${fmt(100 * median(p.ratios), 1)}%`).join(', ')}; ` +
           `mined ${fmt(turns.transactions.mined)}/${fmt(turns.transactions.accepted)} of accepted; ` +
-          `the trackers asked their stubs ${fmt(turns.nonceReads)} account nonces for ${fmt(turns.sends)} sends`,
+          `the trackers asked their stubs ${fmt(turns.nonceReads)} account nonces for ${fmt(turns.sends)} sends; ` +
+          `--max-pending held the tracked users back in ${heldBackIn(pairs)} pairs (the worker's warning)`,
       }),
       row({
         bench: BENCH,
@@ -286,6 +297,7 @@ async function inTurns(ctx, clis, keyFile, plan, pair) {
     const summary = JSON.parse(readFileSync(workers[0].json, 'utf8'));
     const calls = await stubCalls(workers[0].stubPort);
     return {
+      heldBack: HELD_BACK.test(workers[0].proc.output()),
       perCycle,
       ratios: perCycle[0].map((x, c) => x / perCycle[1][c]),
       transactions: summary.transactions ?? { mined: 0, accepted: 0 },
@@ -428,6 +440,7 @@ async function measure(ctx, cli, port, keyFile, tag, plan, extra) {
   // Every send was made between the users' start and their stop (hatching 40 users at 1,000/s
   // takes 40 ms of the window's seconds, the same for both builds).
   return {
+    heldBack: HELD_BACK.test(proc.output()),
     sent: send.requests - send.failures,
     cpuS: usage.cpuS,
     wallS: usage.wallS,
