@@ -59,8 +59,6 @@ export class NonceManager<A extends { readonly address: string }> {
   readonly #free = new Queue<NonceSlot<A>>();
   /** Users waiting for an account, first come first served; a stopped user's wait ends with null. */
   readonly #waiters = new WaiterQueue<Lease<A> | null>(null);
-  /** Accounts leased now. */
-  #leased = 0;
   #heldBackWaits = 0;
 
   constructor(accounts: readonly A[], readPendingNonce: PendingNonceReader, options: NonceManagerOptions = {}) {
@@ -90,8 +88,8 @@ export class NonceManager<A extends { readonly address: string }> {
   }
 
   /**
-   * Leases so far that waited while an account no user held was held back (at --max-pending,
-   * or healing): the limit, not the number of users, made them wait (max-pending-watch.ts).
+   * Leases so far that waited while an account no user held sat at --max-pending: the limit,
+   * not the number of users or a heal, made them wait (max-pending-watch.ts).
    */
   get heldBackWaits(): number {
     return this.#heldBackWaits;
@@ -105,7 +103,8 @@ export class NonceManager<A extends { readonly address: string }> {
     if (signal?.aborted) return Promise.resolve(null);
     const slot = this.#takeFree();
     if (slot !== undefined) return Promise.resolve(this.#grant(slot));
-    if (this.#maxPending > 0 && this.#leased < this.#slots.length) this.#heldBackWaits += 1;
+    // A scan of the accounts, but only by a user about to wait (the slow path: a promise each).
+    if (this.#maxPending > 0 && this.#slots.some((s) => this.#atLimit(s))) this.#heldBackWaits += 1;
     const waiter = new Waiter<Lease<A> | null>();
     if (signal === undefined) return this.#waiters.wait(waiter);
     const onAbort = (): void => waiter.cancel();
@@ -133,6 +132,11 @@ export class NonceManager<A extends { readonly address: string }> {
     return !slot.leased && slot.healing === null && (this.#maxPending === 0 || slot.pending < this.#maxPending || slot.resends.length > 0);
   }
 
+  /** Free of users and heals, and held back only by the limit. */
+  #atLimit(slot: NonceSlot<A>): boolean {
+    return !slot.leased && slot.healing === null && slot.pending >= this.#maxPending && slot.resends.length === 0;
+  }
+
   #takeFree(): NonceSlot<A> | undefined {
     for (;;) {
       const slot = this.#free.shift();
@@ -147,7 +151,6 @@ export class NonceManager<A extends { readonly address: string }> {
     let issued: number | null = null;
     let from: 'resend' | 'hole' | 'next' = 'next';
     slot.leased = true;
-    this.#leased += 1;
     return {
       account: slot.account,
       tracked: slot,
@@ -169,7 +172,6 @@ export class NonceManager<A extends { readonly address: string }> {
         if (released) return;
         released = true;
         slot.leased = false;
-        this.#leased -= 1;
         // Past a gap or a re-send, the nonces after the issued one belong to other
         // transactions: what the pool holds there now is for the node to say.
         const outcome = given === 'sent' && count > 1 && from !== 'next' ? 'resync' : given;

@@ -163,7 +163,7 @@ describe('NonceManager', () => {
     expect(m.freeCount).toBe(1);
   });
 
-  it('counts a wait as held back only when an account no user holds sits at --max-pending, not when the users outnumber the accounts', async () => {
+  it('counts a wait as held back only when an account no user holds sits at --max-pending, not when the users outnumber the accounts or an account heals', async () => {
     const m = new NonceManager([A, B], fakeChain({ '0xa': 0, '0xb': 0 }).read, { maxPending: 1 });
     const a = await take(m);
     const b = await take(m);
@@ -186,6 +186,18 @@ describe('NonceManager', () => {
     b.tracked.pendingSettled();
     (await fourth)?.release('unused');
     expect(m.heldBackWaits).toBe(1);
+
+    // An account held out while it heals is not held back by the limit.
+    const healing = new NonceManager([A], fakeChain({ '0xa': 0 }).read, { maxPending: 1 });
+    let plan!: (p: { holes: number[]; next: number }) => void;
+    const h = await take(healing);
+    h.tracked.heal(() => new Promise((resolve) => (plan = resolve)));
+    h.release('unused');
+    const afterHeal = healing.lease();
+    expect(healing.waitingCount).toBe(1);
+    expect(healing.heldBackWaits).toBe(0);
+    plan({ holes: [], next: 0 });
+    (await afterHeal)?.release('unused');
 
     // Without a limit no wait is ever the limit's.
     const open = new NonceManager([A], fakeChain({ '0xa': 0 }).read);
