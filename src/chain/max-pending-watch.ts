@@ -34,9 +34,9 @@ export function maxPendingWatch(options: MaxPendingWatchOptions): (block: SeenBl
   let said = false;
   return (block) => {
     if (said) return;
-    const now = options.heldBackWaits();
-    const waited = now > waits;
-    waits = now;
+    const count = options.heldBackWaits();
+    const waited = count > waits;
+    waits = count;
     // Gas is the usual bound of a block; a chain whose blocks are bounded otherwise (or that
     // reports no gas limit) still leaves ours behind when it is the one that cannot keep up.
     const full = block.gasLimit > 0n && block.gasUsed * 10n >= block.gasLimit * 9n;

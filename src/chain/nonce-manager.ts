@@ -132,9 +132,9 @@ export class NonceManager<A extends { readonly address: string }> {
     return !slot.leased && slot.healing === null && (this.#maxPending === 0 || slot.pending < this.#maxPending || slot.resends.length > 0);
   }
 
-  /** Free of users and heals, and held back only by the limit. */
+  /** Neither leased nor healing, and still not available: held back by the limit alone. */
   #atLimit(slot: NonceSlot<A>): boolean {
-    return !slot.leased && slot.healing === null && slot.pending >= this.#maxPending && slot.resends.length === 0;
+    return !slot.leased && slot.healing === null && !this.#available(slot);
   }
 
   #takeFree(): NonceSlot<A> | undefined {
