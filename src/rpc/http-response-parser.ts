@@ -111,6 +111,16 @@ export class ResponseParser {
       at = this.#readHead(chunk);
       if (at < 0) return;
     }
+    this.#feedBody(chunk, at);
+    // Done: the sink is let go at once. A parser lives as long as its socket and a sink is the
+    // call it answered, which holds its result: kept until the socket's next request, a
+    // block's few thousand hash strings lived on between head polls, and young-generation
+    // collections copied them (bench/README.md §5b).
+    if (this.#state === State.Done) this.#sink = undefined;
+  }
+
+  /** The body bytes of `chunk` from `at` (see feed). */
+  #feedBody(chunk: Buffer, at: number): void {
     while (at < chunk.length) {
       switch (this.#state) {
         case State.Length:
@@ -140,6 +150,7 @@ export class ResponseParser {
   end(): boolean {
     if (this.#state !== State.UntilClose) return this.#state === State.Done;
     this.#state = State.Done;
+    this.#sink = undefined;
     this.#head.close = true;
     return true;
   }

@@ -10,6 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -108,12 +110,36 @@ function script(req: RawRequest, socket: Socket): void {
     case 'unauthorized':
       socket.write('HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Basic\r\ncontent-length: 12\r\n\r\nunauthorized');
       return;
+    case 'objectResult':
+      socket.write(okReply(resultBody(req, objectResult(req.method))));
+      return;
+    case 'objectResultChunked': {
+      const body = resultBody(req, objectResult(req.method));
+      const half = Math.floor(body.length / 2);
+      socket.write(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n` +
+          `${half.toString(16)}\r\n${body.slice(0, half)}\r\n${(body.length - half).toString(16)}\r\n${body.slice(half)}\r\n0\r\n\r\n`,
+      );
+      return;
+    }
     case 'serverError':
       socket.write('HTTP/1.1 503 Service Unavailable\r\ntransfer-encoding: chunked\r\n\r\n4\r\nbusy\r\n0\r\n\r\n');
       return;
     default:
       socket.write('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
   }
+}
+
+/** A result that is an object (a weak reference can follow it), like a block's. */
+function objectResult(method: string): { method: string; hashes: string[] } {
+  return { method, hashes: ['0x' + 'ab'.repeat(32), '0x' + 'cd'.repeat(32)] };
+}
+
+/** Calls `method` and keeps only a weak reference to its result (no frame of the caller holds it). */
+async function weakResult(client: JsonRpcClient, method: string): Promise<WeakRef<object>> {
+  const { result } = await client.call(method, []);
+  expect(result).toEqual(objectResult(method));
+  return new WeakRef(result as object);
 }
 
 /** Sockets of this process (TCP and TLS) as Node counts them. */
@@ -160,6 +186,27 @@ describe('the lean transport against a scripted HTTP/1.1 server', () => {
       expect((await patient.call('interimThenFinal', [])).result).toBe('interimThenFinal');
     } finally {
       await patient.close();
+    }
+  });
+
+  it('keeps nothing of an answered call: an idle keep-alive socket does not hold its last reply', async () => {
+    // The socket's parser held its last call, and so the call's result, until the socket's next
+    // request: between the inclusion tracker's head polls, a whole block's hash strings, which
+    // young-generation collections copied. Weak references tell whether anything kept them.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const single = new JsonRpcClient(server.url, { connections: 1, timeoutMs: PATIENT_MS });
+    try {
+      const before = server.connections;
+      const refs = [await weakResult(single, 'objectResult'), await weakResult(single, 'objectResultChunked')];
+      // One keep-alive socket served both, and is still open, idle.
+      expect(server.connections).toBe(before + 1);
+      expect(server.open).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      expect(refs.map((ref) => ref.deref())).toEqual([undefined, undefined]);
+    } finally {
+      await single.close();
     }
   });
 
