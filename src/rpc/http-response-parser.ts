@@ -112,10 +112,10 @@ export class ResponseParser {
       if (at < 0) return;
     }
     this.#feedBody(chunk, at);
-    // Done: the sink is let go at once. A parser lives as long as its socket and a sink is the
-    // call it answered, which holds its result: kept until the socket's next request, a
-    // block's few thousand hash strings lived on between head polls, and young-generation
-    // collections copied them (bench/README.md §5b).
+    // Done: let the sink go. The parser lives as long as its socket, and the sink is the call
+    // it answered, which holds the call's result. Kept until the socket's next request, the
+    // inclusion tracker's last block (a few thousand hash strings) lived on between head polls,
+    // and young-generation collections copied it (bench/README.md §5b).
     if (this.#state === State.Done) this.#sink = undefined;
   }
 
