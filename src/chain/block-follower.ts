@@ -25,7 +25,12 @@ export const PUSHED_POLL_MS = 2_000;
 
 export interface SeenBlock {
   readonly number: number;
-  /** Lower-case 0x-prefixed transaction hashes, in block order. */
+  /**
+   * 0x-prefixed transaction hashes, in block order, as the node wrote them: lower-case from
+   * every node we know, but not made so here (toLowerCase copies a string even when it changes
+   * nothing: a block's worth of copies, a hundred bytes a transaction, for the young-generation
+   * collector). Lower-case one before keeping or comparing it as text.
+   */
   readonly hashes: readonly string[];
   /** null on chains without a base fee (pre-London, pre-Magma). */
   readonly baseFee: bigint | null;
@@ -166,19 +171,26 @@ export class BlockFollower {
     if (typeof result !== 'object') throw new Error(`invalid ${method} result: not a block`);
     const b = result as { number?: unknown; transactions?: unknown; baseFeePerGas?: unknown; gasUsed?: unknown; gasLimit?: unknown };
     if (!Array.isArray(b.transactions)) throw new Error(`invalid ${method} result: no transaction list`);
-    const hashes = b.transactions.map((t: unknown) => {
-      // A node that ignores the `false` sends whole transactions: take their hashes.
-      const hash = typeof t === 'string' ? t : typeof t === 'object' && t !== null ? (t as { hash?: unknown }).hash : undefined;
-      if (typeof hash !== 'string') throw new Error(`invalid ${method} result: a transaction without a hash`);
-      return hash.toLowerCase();
-    });
     return {
       number: height,
-      hashes,
+      hashes: transactionHashes(b.transactions, method),
       baseFee: b.baseFeePerGas === undefined || b.baseFeePerGas === null ? null : parseQuantity(b.baseFeePerGas, 'baseFeePerGas'),
       gasUsed: b.gasUsed === undefined ? 0n : parseQuantity(b.gasUsed, 'gasUsed'),
       gasLimit: b.gasLimit === undefined ? 0n : parseQuantity(b.gasLimit, 'gasLimit'),
       seenAt,
     };
   }
+}
+
+/** A block's transaction list as hashes: the list itself when it is one of strings (the usual `false` reply). */
+function transactionHashes(transactions: unknown[], method: string): readonly string[] {
+  let i = 0;
+  while (i < transactions.length && typeof transactions[i] === 'string') i++;
+  if (i === transactions.length) return transactions as string[];
+  return transactions.map((t: unknown) => {
+    // A node that ignores the `false` sends whole transactions: take their hashes.
+    const hash = typeof t === 'string' ? t : typeof t === 'object' && t !== null ? (t as { hash?: unknown }).hash : undefined;
+    if (typeof hash !== 'string') throw new Error(`invalid ${method} result: a transaction without a hash`);
+    return hash;
+  });
 }

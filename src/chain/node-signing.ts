@@ -38,6 +38,7 @@ export interface NodeSignedTx {
   readonly request: Readonly<Record<string, string>>;
   /** Unknown until the node answers the send with it. */
   readonly hash: null;
+  readonly digest?: undefined;
 }
 
 export interface NodeSignedFields {

@@ -63,7 +63,8 @@ export class MetricsRecorder implements BatchRecorder {
   successes(type: string, name: string, responseTimesMs: readonly number[]): void {
     this.#inner.successes(type, name, responseTimesMs);
     const series = this.#seriesOf(type, name);
-    for (const ms of responseTimesMs) series.observe(ms);
+    // An index loop: see StatsEntry.logRequests.
+    for (let i = 0; i < responseTimesMs.length; i++) series.observe(responseTimesMs[i]!);
   }
 
   failure(type: string, name: string, responseTimeMs: number, error: string): void {

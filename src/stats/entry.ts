@@ -60,18 +60,30 @@ export class StatsEntry {
     this.totalContentLength += contentLength;
   }
 
-  /** `logRequest` for each of the batch's times, with no content; the sums run in the same order. */
+  /**
+   * `logRequest` for each of the batch's times, with no content; the sums run in the same order.
+   * Index loops and locals, not for-of and fields: this runs a few times a block, too seldom
+   * for V8 to optimise, and unoptimised for-of makes an object a time, a field sum a number a
+   * time (a hundred bytes a mined transaction in an allocation profile of a tracked run).
+   */
   logRequests(nowS: number, second: number, batch: SampleBatch): void {
     const { times } = batch;
     this.numRequests += times.length;
     this.#countSecond(this.numReqsPerSec, second, times.length);
     this.lastRequestTimestamp = nowS;
-    for (const ms of times) {
-      this.totalResponseTime += ms;
-      if (this.minResponseTime === null || ms < this.minResponseTime) this.minResponseTime = ms;
-      if (ms > this.maxResponseTime) this.maxResponseTime = ms;
+    let total = this.totalResponseTime;
+    let min = this.minResponseTime ?? Infinity;
+    let max = this.maxResponseTime;
+    for (let i = 0; i < times.length; i++) {
+      const ms = times[i]!;
+      total += ms;
+      if (ms < min) min = ms;
+      if (ms > max) max = ms;
     }
-    for (const [bucket, count] of batch.buckets) this.responseTimes.set(bucket, (this.responseTimes.get(bucket) ?? 0) + count);
+    this.totalResponseTime = total;
+    if (times.length > 0) this.minResponseTime = min;
+    this.maxResponseTime = max;
+    batch.buckets.forEach((count, bucket) => this.responseTimes.set(bucket, (this.responseTimes.get(bucket) ?? 0) + count));
   }
 
   /** Python's `StatsEntry.log_error`: only the failure counters; the request is logged apart. */

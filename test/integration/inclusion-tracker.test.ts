@@ -190,6 +190,36 @@ describe('InclusionTracker', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("times a transaction from its send's own clock read, and takes it by its bytes as by its text", async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    // The send's clock read, 5 s before: the mined row's time counts from it, not from expect().
+    const sentAt = performance.now() - 5_000;
+    const digest = Buffer.from(hash(2).slice(2), 'hex');
+    tracker.expect({ hash: hash(2), digest, account, nonce: 0, name: 'tc', maxPrice: 10n, sentAt }).accepted(hash(2));
+    chain.mine(hash(2));
+    await seen();
+    expect(rows).toEqual([expect.objectContaining({ ok: true, type: MINED_TYPE, name: 'tc' })]);
+    expect(rows[0]!.ms).toBeGreaterThanOrEqual(5_000);
+    expect(rows[0]!.ms).toBeLessThanOrEqual(performance.now() - sentAt);
+  });
+
+  it('matches a block that writes its hashes in upper case, and tells the settlement in lower case', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const account = new FakeAccount('0xa');
+    const settled: Settlement[] = [];
+    const [one, two] = [hash(0xabcdef), hash(0xfedcba)];
+    tracker.expect({ hash: one, account, nonce: 0, name: 'tc', onSettled: (s) => void settled.push(s), maxPrice: 10n }).accepted(one);
+    // The second is in a block before its send is answered (a node that mines at once).
+    const ticket = tracker.expect({ hash: two, account, nonce: 1, name: 'tc', onSettled: (s) => void settled.push(s), maxPrice: 10n });
+    chain.mine(`0x${one.slice(2).toUpperCase()}`, `0x${two.slice(2).toUpperCase()}`);
+    await seen();
+    ticket.accepted(two);
+    expect(rows.map((r) => r.ok)).toEqual([true, true]);
+    expect(settled).toEqual([expect.objectContaining({ kind: 'mined', hash: one }), expect.objectContaining({ kind: 'mined', hash: two })]);
+    expect(tracker.counts()).toMatchObject({ accepted: 2, mined: 2, unresolved: 0 });
+  });
+
   it('says whether the chain left an accepted transaction behind: unmined though a block built after its send did not take it', async () => {
     const { chain, tracker, seen } = await setUp();
     const account = new FakeAccount('0xa');

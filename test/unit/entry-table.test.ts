@@ -38,7 +38,7 @@ describe('EntryTable', () => {
   it('a view kept across its entry settling goes dead and writes nothing into the next entry of its slot', () => {
     const table = new EntryTable();
     const owner = account(table);
-    const first = table.add(txHash(1), owner.id, 5, table.nameId('valueTransfer'), true, 10n, 1, 100, undefined);
+    const first = table.add(txHash(1), undefined, owner.id, 5, table.nameId('valueTransfer'), true, 10n, 1, 100, 0, undefined);
     const view = viewOf(table, first);
     const ref = table.ref(first);
     expect(view.live).toBe(true);
@@ -46,7 +46,7 @@ describe('EntryTable', () => {
     expect(view.hash).toBe(txHash(1));
 
     settle(table, first);
-    const next = table.add(txHash(2), owner.id, 6, table.nameId('other'), false, 20n, 1, 101, undefined);
+    const next = table.add(txHash(2), undefined, owner.id, 6, table.nameId('other'), false, 20n, 1, 101, 0, undefined);
     expect(next).toBe(first); // the slot is reused at once
     expect(view.live).toBe(false);
     expect(table.slotOf(ref)).toBe(-1);
@@ -71,7 +71,7 @@ describe('EntryTable', () => {
   it('follows an entry under every hash it was sent by, and lets all of them go when it settles', () => {
     const table = new EntryTable();
     const owner = account(table);
-    const slot = table.add(txHash(1), owner.id, 0, table.nameId('valueTransfer'), true, 10n, 1, 100, undefined);
+    const slot = table.add(txHash(1), undefined, owner.id, 0, table.nameId('valueTransfer'), true, 10n, 1, 100, 0, undefined);
     const entry = viewOf(table, slot);
     entry.addHash(txHash(2));
     entry.hash = txHash(2);
@@ -89,7 +89,7 @@ describe('EntryTable', () => {
   it('a node-signed entry has no hash until its answer, then is followed by it', () => {
     const table = new EntryTable();
     const owner = account(table);
-    const slot = table.add(null, owner.id, 0, table.nameId('nodeSigned'), true, 10n, 1, 100, undefined);
+    const slot = table.add(null, undefined, owner.id, 0, table.nameId('nodeSigned'), true, 10n, 1, 100, 0, undefined);
     expect(table.awaiting(slot)).toBe(1);
     expect(viewOf(table, slot).hashes).toEqual([]);
     table.addHash(slot, txHash(9));
@@ -103,7 +103,7 @@ describe('EntryTable', () => {
     const nonces = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000);
     for (const nonce of nonces) {
       const owner = owners[nonce % 2]!;
-      table.add(txHash(nonce), owner.id, nonce, table.nameId('valueTransfer'), true, 1n, 1, 1, undefined);
+      table.add(txHash(nonce), undefined, owner.id, nonce, table.nameId('valueTransfer'), true, 1n, 1, 1, 0, undefined);
     }
     // A third leave, oldest, newest and middle ones alike.
     for (const nonce of nonces.filter((n) => n % 3 === 0)) settle(table, table.index.get(txHash(nonce)));
@@ -125,7 +125,7 @@ describe('EntryTable', () => {
     const owners = Array.from({ length: 150 }, () => account(table));
     expect(owners.map((o) => o.id)).toEqual(owners.map((_, i) => i));
     for (const [i, owner] of owners.entries())
-      for (let nonce = 0; nonce < 3; nonce++) table.add(txHash(i * 10 + nonce), owner.id, nonce, table.nameId('tc'), true, 1n, 1, 1, undefined);
+      for (let nonce = 0; nonce < 3; nonce++) table.add(txHash(i * 10 + nonce), undefined, owner.id, nonce, table.nameId('tc'), true, 1n, 1, 1, 0, undefined);
     for (const owner of owners.filter((o) => o.id % 2 === 0))
       for (let nonce = 0; nonce < 3; nonce++) settle(table, table.index.get(txHash(owner.id * 10 + nonce)));
     for (const owner of owners) {
@@ -135,7 +135,7 @@ describe('EntryTable', () => {
       expect(table.lists.last(owner.id) >= 0).toBe(open.length > 0);
     }
     // An account emptied and used again starts a new list.
-    table.add(txHash(5000), owners[0]!.id, 7, table.nameId('tc'), true, 1n, 1, 1, undefined);
+    table.add(txHash(5000), undefined, owners[0]!.id, 7, table.nameId('tc'), true, 1n, 1, 1, 0, undefined);
     expect(entriesOf(table, owners[0]!).map((e) => e.nonce)).toEqual([7]);
   });
 

@@ -3,7 +3,8 @@
  * transaction hashes, on hashes built to share a home cell (long probe runs that wrap around
  * the table's end, where a wrong backward shift would lose a key), and through growth.
  * After every step each key the Map holds must be found with its value, and none it dropped;
- * each key's slot must give the key back. Keys added (`add`) wait for the next read to be
+ * each key's slot must give the key back (half the keys added come as their bytes, a signer's
+ * digest, and must be found by their text all the same). Keys added (`add`) wait for the next read to be
  * placed: the checks come every so many steps, so a batch of them, deletions by slot among
  * them, is placed at once, growth included.
  */
@@ -34,8 +35,10 @@ function churn(keys: readonly string[], seed: number, steps: number, checkEvery:
     const key = keys[Math.floor(next() * keys.length)]!;
     if (next() < 0.55) {
       // A key not set may be added (placed in the table at the next read, as the tracker adds
-      // each send's hash); one set must be set again.
-      slots.set(key, !oracle.has(key) && next() < 0.7 ? index.add(key, step) : index.set(key, step));
+      // each send's hash), half of them by their bytes, as a signer hands them over; one set
+      // must be set again.
+      const digest = next() < 0.5 ? Buffer.from(key.slice(2), 'hex') : undefined;
+      slots.set(key, !oracle.has(key) && next() < 0.7 ? index.add(key, step, digest) : index.set(key, step));
       oracle.set(key, step);
     } else if (next() < 0.5 && oracle.has(key)) {
       // By slot, as the tracker takes an entry's first hash out.

@@ -23,16 +23,17 @@ const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 /** "0x" and 64 hex digits, written in place. */
 const hexOut = Buffer.from(`0x${'0'.repeat(64)}`, 'latin1');
 
-/**
- * keccak-256 of `bytes` as lower-case 0x hex (what nodes answer and blocks list). The string is
- * made flat in one piece: `0x${hex}` is a two-part (cons) string, and the inclusion tracker
- * reads every hash character by character and compares it with the node's answer, each of
- * which flattens a cons string first (seen in profiles of a tracked run).
- */
+/** keccak-256 of `bytes` as lower-case 0x hex (what nodes answer and blocks list). */
 export function keccak256Hex(bytes: Uint8Array): string {
-  hasher.init();
-  hasher.update(bytes);
-  const digest = hasher.digest('binary');
+  return hashHex(keccak256(bytes));
+}
+
+/**
+ * A 32-byte hash as lower-case 0x hex. The string is made flat in one piece: `0x${hex}` is a
+ * two-part (cons) string, and the inclusion tracker compares every hash with the node's
+ * answer, which flattens a cons string first (seen in profiles of a tracked run).
+ */
+export function hashHex(digest: Uint8Array): string {
   for (let i = 0; i < 32; i++) {
     const byte = digest[i]!;
     hexOut[2 + 2 * i] = HEX_DIGITS[byte >> 4]!;

@@ -94,12 +94,14 @@ export class EntryTable {
    * Makes an entry, about to be sent, and puts it in its account's list; returns its slot.
    * `hash`: at signing, and followed by no entry yet (the tracker's `expect` looks up a send at
    * a nonce its account already holds; any other's hash, which commits to sender and nonce,
-   * is new); null when the node signs it (its hash comes with the answer).
+   * is new); null when the node signs it (its hash comes with the answer). `digest`: its bytes,
+   * when the signer kept them. `sentAt`: performance.now() as its send starts.
    * `name`: the test case's id (`nameId`). Positional, not an options object: this runs for
    * every transaction sent.
    */
   add(
     hash: string | null,
+    digest: Uint8Array | undefined,
     account: number,
     nonce: number,
     name: number,
@@ -107,10 +109,11 @@ export class EntryTable {
     maxPrice: bigint,
     epoch: number,
     sentHeight: number,
+    sentAt: number,
     onSettled: Listener | undefined,
   ): number {
     const slot = this.#free.pop() ?? this.#newSlot();
-    this.#sentAt[slot] = performance.now();
+    this.#sentAt[slot] = sentAt;
     this.#nonce[slot] = nonce;
     this.#used[slot] = 1;
     this.#state[slot] = SENDING;
@@ -122,7 +125,7 @@ export class EntryTable {
     this.#epoch[slot] = epoch;
     this.#account[slot] = account;
     this.#name[slot] = name;
-    this.#firstKey[slot] = hash === null ? -1 : this.index.add(hash, slot);
+    this.#firstKey[slot] = hash === null ? -1 : this.index.add(hash, slot, digest);
     this.maxPrice[slot] = maxPrice;
     this.onSettled[slot] = onSettled;
     this.lists.link(account, slot, this.#nonce);

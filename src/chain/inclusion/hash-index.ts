@@ -58,10 +58,13 @@ export class HashIndex {
    * next read, together with every key added since: placing each as it came cost a read of a
    * random cell of a table not touched since the last block (0.3 µs a send, most of what
    * setting a key took, in a profile of the tracked worker); placed a block's worth at a time,
-   * the table stays in the cache for the batch.
+   * the table stays in the cache for the batch. `digest`: the same hash's 32 bytes, when the
+   * caller has them (a signer's), read instead of the text (a tenth of a microsecond a send
+   * less, in a profile of the tracked worker); the caller vouches that they are the text's.
    */
-  add(hash: string, value: number): number {
-    if (!parseHash(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
+  add(hash: string, value: number, digest?: Uint8Array): number {
+    if (digest !== undefined && digest.length === WORDS * 4) wordsOf(digest, this.#probe);
+    else if (!parseHash(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
     return this.#addParsed(value);
   }
 
@@ -250,6 +253,11 @@ function parseHash(hash: string, out: Int32Array): boolean {
     out[w] = word;
   }
   return true;
+}
+
+/** A hash's 32 bytes as the eight words `parseHash` makes of its hex (big-endian, as the digits read). */
+function wordsOf(digest: Uint8Array, out: Int32Array): void {
+  for (let w = 0, i = 0; w < WORDS; w++, i += 4) out[w] = (digest[i]! << 24) | (digest[i + 1]! << 16) | (digest[i + 2]! << 8) | digest[i + 3]!;
 }
 
 /** Each hex digit's value by character code; -1 for any other character. */

@@ -243,7 +243,8 @@ export class InclusionTracker {
       if (held >= 0) return resendTicket(this.#books, viewOf(t, held), hash, tx.maxPrice);
     }
     const height = this.#follower.nextHeight;
-    const slot = t.add(hash, account, tx.nonce, name, tx.replaceable ?? true, tx.maxPrice, this.#test.epochNow, height, tx.onSettled);
+    const sentAt = tx.sentAt ?? performance.now();
+    const slot = t.add(hash, tx.digest, account, tx.nonce, name, tx.replaceable ?? true, tx.maxPrice, this.#test.epochNow, height, sentAt, tx.onSettled);
     const ref = t.ref(slot);
     // It holds one of its account's --max-pending places from now until it leaves the books
     // (#detach), whatever its send's answer. Counted here, while the lease has just touched the
@@ -354,11 +355,12 @@ export class InclusionTracker {
       for (const hash of block.hashes) {
         const slot = t.index.get(hash);
         if (slot < 0) {
-          unclaimed?.push(hash);
+          unclaimed?.push(hash.toLowerCase());
           continue;
         }
         t.accountOf(slot).progressAt = block.number;
-        if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash });
+        // (The index reads a hash in either case; one kept as text is lower-cased: SeenBlock.hashes.)
+        if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash: hash.toLowerCase() });
         else this.#settleMined(slot, block.number, block.seenAt, hash);
       }
     } finally {
@@ -448,7 +450,7 @@ export class InclusionTracker {
     if (this.#test.records(epoch)) this.#mined.success(t.name(slot), Math.max(0, at - t.sentAt(slot)));
     const told = t.onSettled[slot];
     t.free(slot);
-    if (told !== undefined) this.#tell(told, epoch, settlement ?? { kind: 'mined', blockNumber, at, hash });
+    if (told !== undefined) this.#tell(told, epoch, settlement ?? { kind: 'mined', blockNumber, at, hash: hash.toLowerCase() });
     else this.#test.wakeIfDone();
   }
 

@@ -76,6 +76,8 @@ export interface Expectation {
    * before the node answers is not missed.
    */
   readonly hash: string | null;
+  /** The same hash's 32 bytes, when the signer kept them (SignedTx.digest): filed as they are, not read back from the hex. */
+  readonly digest?: Uint8Array;
   readonly account: NonceAccount;
   readonly nonce: number;
   /** The test case: the name of its `mined` row. */
@@ -93,6 +95,8 @@ export interface Expectation {
   readonly replaceable?: boolean;
   /** The most it pays per gas (fee cap or gas price): a re-send must offer more. */
   readonly maxPrice: bigint;
+  /** performance.now() as its send starts (the send's own clock read); now, when not given. */
+  readonly sentAt?: number;
   /**
    * Signs a transaction of the same test case from the same account at `nonce` with the current
    * fee (skipped unless it offers 10 % more than `paid`) and sends it, recording the send on

@@ -10,7 +10,7 @@ import type { SigningKey } from 'ethers/crypto';
 
 import { type FeeQuote, maxPricePerGas } from '../chain-context.js';
 import { type AccessListEntry, encodeSignedEthTx, encodeUnsignedEthTx, type EthTxFields, type EthTxType } from '../encoding/eth-tx-rlp.js';
-import { keccak256, keccak256Hex } from '../encoding/keccak.js';
+import { hashHex, keccak256 } from '../encoding/keccak.js';
 import type { RpcNamespace } from '../rpc-namespace.js';
 import { defaultEcdsaSigner } from './ecdsa.js';
 import type { SignedTx } from './sign-transfer.js';
@@ -57,7 +57,8 @@ export function signEthTx(signer: SigningKey, tx: EthTx): SignedTx {
   if (!Number.isSafeInteger(tx.nonce) || tx.nonce < 0) throw new RangeError(`invalid nonce ${tx.nonce}`);
   const signature = defaultEcdsaSigner().sign(signer, keccak256(encodeUnsignedEthTx(fields)));
   const raw = encodeSignedEthTx(fields, signature);
-  return { raw: `0x${raw.toString('hex')}`, hash: keccak256Hex(raw) };
+  const digest = keccak256(raw);
+  return { raw: `0x${raw.toString('hex')}`, hash: hashHex(digest), digest };
 }
 
 /** Kaia's envelope byte for Ethereum typed transactions. */

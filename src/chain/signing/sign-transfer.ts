@@ -8,7 +8,7 @@
 import type { SigningKey } from 'ethers/crypto';
 
 import type { FeeQuote } from '../chain-context.js';
-import { keccak256, keccak256Hex } from '../encoding/keccak.js';
+import { hashHex, keccak256 } from '../encoding/keccak.js';
 import { encodeSigned, encodeTransferFields, encodeUnsigned, type TransferFields, type TransferTemplate, transferTemplate } from '../encoding/transfer-rlp.js';
 import { defaultEcdsaSigner, type EcdsaSigner } from './ecdsa.js';
 
@@ -30,6 +30,8 @@ export interface SignedTx {
   readonly raw: string;
   /** The transaction hash the chain will know it by, lower-case 0x hex (the tracker matches it as it is). */
   readonly hash: string;
+  /** The same hash's 32 bytes, where the signer kept them: the tracker files them as they are instead of reading the hex back. */
+  readonly digest?: Uint8Array;
 }
 
 /**
@@ -63,5 +65,6 @@ export function signTransfer(signer: SigningKey, transfer: Transfer, ecdsa: Ecds
     throw new TypeError(`invalid recipient address ${JSON.stringify(to)}`);
   }
   const raw = encodeSigned(template, fields, ecdsa.sign(signer, keccak256(encodeUnsigned(template, fields))));
-  return { raw: `0x${raw.toString('hex')}`, hash: keccak256Hex(raw) };
+  const digest = keccak256(raw);
+  return { raw: `0x${raw.toString('hex')}`, hash: hashHex(digest), digest };
 }
