@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { getAddress, hexlify, SigningKey, Transaction, Wallet } from 'ethers';
+import { getAddress, getBytes, hexlify, SigningKey, Transaction, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 
 import type { FeeQuote } from '../../src/chain/chain-context.js';
@@ -53,8 +53,8 @@ function randomTransfer(type: FeeQuote['type']): Transfer {
   };
 }
 
-/** The reference: ethers builds, signs and serialises the same transfer itself. */
-function ethersSigned(key: SigningKey, t: Transfer): { raw: string; hash: string } {
+/** The reference: ethers builds, signs and serialises the same transfer itself (the digest: its hash's bytes, which the tracker files). */
+function ethersSigned(key: SigningKey, t: Transfer): { raw: string; hash: string; digest: Uint8Array } {
   const tx = new Transaction();
   if (t.fee.type === '1559') {
     tx.type = 2;
@@ -70,7 +70,7 @@ function ethersSigned(key: SigningKey, t: Transfer): { raw: string; hash: string
   tx.value = t.value;
   tx.gasLimit = TRANSFER_GAS;
   tx.signature = key.sign(tx.unsignedHash);
-  return { raw: tx.serialized, hash: tx.hash! };
+  return { raw: tx.serialized, hash: tx.hash!, digest: getBytes(tx.hash!) };
 }
 
 describe.each([
