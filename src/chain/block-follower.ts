@@ -3,7 +3,7 @@
  * worker sees it. It polls `<ns>_blockNumber` (every `pollMs`, and every few ms while a
  * block is due on a chain whose clock it has learned: ./head-clock.ts) and then reads each
  * new height with `<ns>_getBlockByNumber(n, false)`: transaction hashes only, so a full block
- * of transfers is ~70 bytes a transaction. A height the node cannot serve yet (null: a load
+ * of transfers is ~70 bytes a transaction, read off the reply's bytes (./block-reply.ts). A height the node cannot serve yet (null: a load
  * balancer behind the head) is asked for again at the next poll; nothing is skipped.
  *
  * With a WebSocket endpoint the node announces each head (./new-heads.ts): the follower wakes
@@ -14,24 +14,21 @@
 import type { Logger } from 'pino';
 
 import type { EndpointAccess } from '../rpc/endpoint.js';
-import type { JsonRpcClient } from '../rpc/json-rpc.js';
+import type { CallEnd, JsonRpcClient } from '../rpc/json-rpc.js';
 import { errorMessage } from '../util/errors.js';
+import { type BlockRead, readBlockReply } from './block-reply.js';
 import { HeadClock } from './head-clock.js';
 import { NewHeads } from './new-heads.js';
 import { parseQuantity, parseSmallQuantity } from './quantity.js';
+import { TxHashList } from './tx-hash-list.js';
 
 /** The head poll while the node announces heads: a safety net, not the clock. */
 export const PUSHED_POLL_MS = 2_000;
 
 export interface SeenBlock {
   readonly number: number;
-  /**
-   * 0x-prefixed transaction hashes, in block order, as the node wrote them: lower-case from
-   * every node we know, but not made so here (toLowerCase copies a string even when it changes
-   * nothing: a block's worth of copies, a hundred bytes a transaction, for the young-generation
-   * collector). Lower-case one before keeping or comparing it as text.
-   */
-  readonly hashes: readonly string[];
+  /** Its transaction hashes, in block order (as words: tx-hash-list.ts). */
+  readonly hashes: TxHashList;
   /** null on chains without a base fee (pre-London, pre-Magma). */
   readonly baseFee: bigint | null;
   readonly gasUsed: bigint;
@@ -64,10 +61,22 @@ export class BlockFollower {
   #announced: number | null = null;
   /** Ends the current wait between polls early (an announced head, close). */
   #wake: (() => void) | null = null;
+  readonly #blockMethod: string;
+  /** How a block's reply is read: off its bytes (block-reply.ts), else parsed (null: no such block yet). */
+  readonly #blockEnd: CallEnd<BlockRead | null>;
 
   constructor(options: BlockFollowerOptions) {
     this.#o = options;
     this.#clock = new HeadClock(options.pollMs);
+    const method = `${options.namespace}_getBlockByNumber`;
+    this.#blockMethod = method;
+    this.#blockEnd = {
+      readBody: readBlockReply,
+      succeeded: ({ result }) => parsedBlock(result, method),
+      failed: (err) => {
+        throw err;
+      },
+    };
     const ws = options.newHeads;
     this.#newHeads =
       ws === undefined || ws === null
@@ -164,16 +173,13 @@ export class BlockFollower {
   }
 
   async #block(height: number): Promise<SeenBlock | null> {
-    const method = `${this.#o.namespace}_getBlockByNumber`;
-    const { result } = await this.#o.rpc.call(method, [`0x${height.toString(16)}`, false]);
+    const read = await this.#o.rpc.callThen(this.#blockMethod, [`0x${height.toString(16)}`, false], performance.now(), this.#blockEnd);
     const seenAt = performance.now();
-    if (result === null) return null;
-    if (typeof result !== 'object') throw new Error(`invalid ${method} result: not a block`);
-    const b = result as { number?: unknown; transactions?: unknown; baseFeePerGas?: unknown; gasUsed?: unknown; gasLimit?: unknown };
-    if (!Array.isArray(b.transactions)) throw new Error(`invalid ${method} result: no transaction list`);
+    if (read === null) return null;
+    const b = read.fields as { baseFeePerGas?: unknown; gasUsed?: unknown; gasLimit?: unknown };
     return {
       number: height,
-      hashes: transactionHashes(b.transactions, method),
+      hashes: read.hashes,
       baseFee: b.baseFeePerGas === undefined || b.baseFeePerGas === null ? null : parseQuantity(b.baseFeePerGas, 'baseFeePerGas'),
       gasUsed: b.gasUsed === undefined ? 0n : parseQuantity(b.gasUsed, 'gasUsed'),
       gasLimit: b.gasLimit === undefined ? 0n : parseQuantity(b.gasLimit, 'gasLimit'),
@@ -182,15 +188,17 @@ export class BlockFollower {
   }
 }
 
-/** A block's transaction list as hashes: the list itself when it is one of strings (the usual `false` reply). */
-function transactionHashes(transactions: unknown[], method: string): readonly string[] {
-  let i = 0;
-  while (i < transactions.length && typeof transactions[i] === 'string') i++;
-  if (i === transactions.length) return transactions as string[];
-  return transactions.map((t: unknown) => {
+/** A block reply's result parsed as JSON (one block-reply.ts did not read); null: no such block yet. */
+function parsedBlock(result: unknown, method: string): BlockRead | null {
+  if (result === null) return null;
+  if (typeof result !== 'object') throw new Error(`invalid ${method} result: not a block`);
+  const { transactions } = result as { transactions?: unknown };
+  if (!Array.isArray(transactions)) throw new Error(`invalid ${method} result: no transaction list`);
+  const texts = transactions.map((t: unknown) => {
     // A node that ignores the `false` sends whole transactions: take their hashes.
     const hash = typeof t === 'string' ? t : typeof t === 'object' && t !== null ? (t as { hash?: unknown }).hash : undefined;
     if (typeof hash !== 'string') throw new Error(`invalid ${method} result: a transaction without a hash`);
     return hash;
   });
+  return { fields: result as Record<string, unknown>, hashes: TxHashList.fromTexts(texts) };
 }

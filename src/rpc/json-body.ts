@@ -11,7 +11,9 @@
  * strings (a block's transaction hashes, a filter's new hashes). Its elements are parsed in
  * pieces of at most PIECE_BYTES, and the rest of the body with a marker in the array's place,
  * which is then swapped for the elements. Anything else, or anything unexpected on the way,
- * is parsed whole, so the result is always what `JSON.parse` of the whole text gives.
+ * is parsed whole, so the result is always what `JSON.parse` of the whole text gives. (The
+ * inclusion tracker's block reads go further: ../chain/block-reply.ts reads the hashes off the
+ * bytes, with `splitStringArray` and `parseAround`, and hands a block it declines to this.)
  */
 
 /** Bodies up to this many bytes are parsed whole (their text stays a regular heap object). */
@@ -47,8 +49,11 @@ export interface StringArray {
   readonly width: number;
 }
 
-/** The first `["` array of the body, if it is a long run of equal-width strings with no escape in them. */
-export function splitStringArray(body: Buffer): StringArray | undefined {
+/**
+ * The first `["` array of the body, if it is a run of equal-width strings with no escape in
+ * them, spanning more than `minSpan` bytes (by default, more than one piece).
+ */
+export function splitStringArray(body: Buffer, minSpan = PIECE_BYTES): StringArray | undefined {
   const open = body.indexOf('["');
   if (open < 0) return undefined;
   const first = open + 1;
@@ -60,7 +65,7 @@ export function splitStringArray(body: Buffer): StringArray | undefined {
     if (after === COMMA) continue;
     if (after !== CLOSE) return undefined;
     const close = p + width;
-    if (close - first <= PIECE_BYTES) return undefined;
+    if (close - first <= minSpan) return undefined;
     // Without a backslash every quote is a string's end: with the widths checked in
     // parseApart, the elements are exactly the bytes between the quotes checked here.
     const slash = body.indexOf(BACKSLASH, first);
@@ -68,18 +73,29 @@ export function splitStringArray(body: Buffer): StringArray | undefined {
   }
 }
 
+/**
+ * The body parsed with the array `split` stood in for by an array of one marker, and the array
+ * that holds the marker (now that one element: the caller fills it); undefined when the marker
+ * is found anywhere else too. Throws what JSON.parse throws.
+ */
+export function parseAround(body: Buffer, split: StringArray): { value: unknown; holder: unknown[] } | undefined {
+  const value: unknown = JSON.parse(body.toString('utf8', 0, split.first) + MARKER_JSON + body.toString('utf8', split.close));
+  const holders: unknown[][] = [];
+  findMarker(value, holders);
+  return holders.length === 1 ? { value, holder: holders[0]! } : undefined;
+}
+
 /** The body with the array parsed apart; undefined when anything is not as checked (parse it whole). */
-function parseApart(body: Buffer, { first, close, width }: StringArray): { value: unknown } | undefined {
+function parseApart(body: Buffer, split: StringArray): { value: unknown } | undefined {
+  const { first, close, width } = split;
   try {
-    const value: unknown = JSON.parse(body.toString('utf8', 0, first) + MARKER_JSON + body.toString('utf8', close));
-    const holders: unknown[][] = [];
-    findMarker(value, holders);
-    if (holders.length !== 1) return undefined;
+    const around = parseAround(body, split);
+    if (around === undefined) return undefined;
+    const { value, holder } = around;
     const stride = width + 1;
     const count = (close - first + 1) / stride;
     const perPiece = Math.max(1, Math.floor(PIECE_BYTES / stride));
     // Filled in place: when a check fails, `value` is dropped and the body parsed whole.
-    const holder = holders[0]!;
     holder.length = 0;
     for (let start = first; start < close; start += perPiece * stride) {
       const stop = Math.min(close, start + perPiece * stride - 1);

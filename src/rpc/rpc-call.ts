@@ -28,6 +28,13 @@ export interface RpcResponse {
 export interface CallEnd<T> {
   succeeded(response: RpcResponse): T;
   failed(err: unknown): T;
+  /**
+   * Reads a reply of a successful exchange off its bytes, which are valid only during this
+   * call (the transport reuses their memory); undefined: the body is parsed as usual, then
+   * `succeeded`. For a reply too large to make text of, whose shape the caller knows (a
+   * block's hash list: ../chain/block-reply.ts). It must not throw.
+   */
+  readBody?(body: Buffer, id: number): T | undefined;
 }
 
 /** One call of a batch: its result, or why it failed (the others may still have succeeded). */
@@ -133,6 +140,12 @@ export class RpcCall<T = RpcResponse> implements Expiring, ExchangeHandler {
     if (this.#first === undefined) body = NO_BODY;
     else if (this.#more === undefined) body = this.#first;
     else body = Buffer.concat([this.#first, ...this.#more], this.#bytes);
+    const read = this.#batch === 0 ? this.#end?.readBody?.(body, this.#id) : undefined;
+    if (read !== undefined) {
+      this.#settled = true;
+      this.#resolve(read);
+      return;
+    }
     let response: RpcResponse;
     try {
       response = { result: this.#batch === 0 ? parseResult(body, this.#id) : parseBatch(body, this.#id, this.#batch), bytes: this.#bytes };

@@ -31,6 +31,8 @@ class ScriptedChain {
   lookupsFail = false;
   /** Called with each looked-up hash before it is answered (the chain may move meanwhile). */
   onLookup: ((hash: string) => void) | null = null;
+  /** Blocks list whole transactions, as a node that ignores getBlockByNumber's `false` does. */
+  wholeTransactions = false;
   /** The base fee of the blocks made from now on. */
   baseFee = 1n;
   readonly baseFees: bigint[] = [1n];
@@ -50,7 +52,13 @@ class ScriptedChain {
           result =
             txs === undefined
               ? null
-              : { number: p[0], transactions: txs, baseFeePerGas: `0x${this.baseFees[n]!.toString(16)}`, gasUsed: '0x0', gasLimit: '0x1c9c380' };
+              : {
+                  number: p[0],
+                  transactions: this.wholeTransactions ? txs.map((h) => ({ hash: h, nonce: '0x0' })) : txs,
+                  baseFeePerGas: `0x${this.baseFees[n]!.toString(16)}`,
+                  gasUsed: '0x0',
+                  gasLimit: '0x1c9c380',
+                };
           break;
         }
         case 'eth_getTransactionByHash': {
@@ -218,6 +226,27 @@ describe('InclusionTracker', () => {
     expect(rows.map((r) => r.ok)).toEqual([true, true]);
     expect(settled).toEqual([expect.objectContaining({ kind: 'mined', hash: one }), expect.objectContaining({ kind: 'mined', hash: two })]);
     expect(tracker.counts()).toMatchObject({ accepted: 2, mined: 2, unresolved: 0 });
+  });
+
+  it('settles every transaction of a block of 3,000, its reply read off the bytes, and of a block that lists whole transactions', async () => {
+    const { chain, tracker, rows, seen } = await setUp();
+    const accounts = Array.from({ length: 30 }, (_, i) => new FakeAccount(`0x${i.toString(16)}`));
+    const sent = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const h = hash(1_000_000 + from + i);
+        tracker.expect({ hash: h, account: accounts[i % 30]!, nonce: Math.floor((from + i) / 30), name: 'tc', maxPrice: 10n }).accepted(h);
+        return h;
+      });
+    const big = sent(0, 3000);
+    // A hash of no transaction of ours among them matches nothing.
+    chain.mine(...big.slice(0, 1500), hash(999), ...big.slice(1500));
+    await seen();
+    expect(rows.filter((r) => r.ok && r.type === MINED_TYPE)).toHaveLength(3000);
+    chain.wholeTransactions = true;
+    chain.mine(...sent(3000, 30));
+    await seen();
+    expect(rows.filter((r) => r.ok && r.type === MINED_TYPE)).toHaveLength(3030);
+    expect(tracker.counts()).toEqual({ accepted: 3030, mined: 3030, dropped: 0, unresolved: 0, resent: 0 });
   });
 
   it('says whether the chain left an accepted transaction behind: unmined though a block built after its send did not take it', async () => {

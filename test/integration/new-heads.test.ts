@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { BlockFollower, PUSHED_POLL_MS, type SeenBlock } from '../../src/chain/block-follower.js';
 import { NewHeads } from '../../src/chain/new-heads.js';
-import { JsonRpcClient, type RpcResponse } from '../../src/rpc/json-rpc.js';
+import { type CallEnd, JsonRpcClient, type RpcResponse } from '../../src/rpc/json-rpc.js';
 import { freePort } from '../../src/util/ports.js';
 import { useDevChain } from '../support/dev-chain-fixture.js';
 import { collectingLogger, type LogLine } from '../support/master-harness.js';
@@ -26,6 +26,11 @@ class CountingRpc extends JsonRpcClient {
   override call(method: string, params: readonly unknown[]): Promise<RpcResponse> {
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
     return super.call(method, params);
+  }
+
+  override callThen<T>(method: string, params: readonly unknown[], startedAt: number, end: CallEnd<T>): Promise<T> {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    return super.callThen(method, params, startedAt, end);
   }
 }
 

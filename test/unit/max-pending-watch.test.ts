@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import type { SeenBlock } from '../../src/chain/block-follower.js';
 import { HELD_BACK_BLOCKS, maxPendingWatch } from '../../src/chain/max-pending-watch.js';
+import { TxHashList } from '../../src/chain/tx-hash-list.js';
 import { collectingLogger, WARN } from '../support/master-harness.js';
 
 const GAS_LIMIT = 30_000_000n;
 
 function block(number: number, gasUsed: bigint, gasLimit = GAS_LIMIT): SeenBlock {
-  return { number, hashes: [], baseFee: 1n, gasUsed, gasLimit, seenAt: 0 };
+  return { number, hashes: TxHashList.fromTexts([]), baseFee: 1n, gasUsed, gasLimit, seenAt: 0 };
 }
 
 /** A watch over a worker whose waits and stragglers the test sets before each block. */

@@ -20,19 +20,17 @@
  * since (see `add`).
  */
 
+import { HASH_WORDS, hashBytesToWords, parseHashText, wordsToHashText } from '../encoding/hash-words.js';
 import { grown } from './columns.js';
 
 const EMPTY = -1;
-/** A hash as 32-bit words. */
-const WORDS = 8;
-const HEX_DIGITS = 64;
 
 export class HashIndex {
   /** Table cell → key slot, or EMPTY. */
   #cells = new Int32Array(1024).fill(EMPTY);
   #mask = 1023;
-  /** A slot's key, WORDS words each. */
-  #words = new Int32Array(256 * WORDS);
+  /** A slot's key, HASH_WORDS words each. */
+  #words = new Int32Array(256 * HASH_WORDS);
   /** A slot's value; EMPTY while the slot is free. */
   #values = new Int32Array(256).fill(EMPTY);
   /** A slot's home cell (a deletion moves probe runs back without re-reading their keys). */
@@ -42,7 +40,7 @@ export class HashIndex {
   #top = 0;
   #size = 0;
   /** The key being looked up, parsed. */
-  readonly #probe = new Int32Array(WORDS);
+  readonly #probe = new Int32Array(HASH_WORDS);
   /** Slots of keys `add`ed but not yet in the cell table: placed together at the next read. */
   #unplaced = new Int32Array(256);
   #unplacedCount = 0;
@@ -63,8 +61,8 @@ export class HashIndex {
    * less, in a profile of the tracked worker); the caller vouches that they are the text's.
    */
   add(hash: string, value: number, digest?: Uint8Array): number {
-    if (digest !== undefined && digest.length === WORDS * 4) wordsOf(digest, this.#probe);
-    else if (!parseHash(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
+    if (digest !== undefined && digest.length === HASH_WORDS * 4) hashBytesToWords(digest, this.#probe);
+    else if (!parseHashText(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
     return this.#addParsed(value);
   }
 
@@ -73,8 +71,8 @@ export class HashIndex {
     const probe = this.#probe;
     const slot = this.#free.pop() ?? this.#newSlot();
     const words = this.#words;
-    const at = slot * WORDS;
-    for (let i = 0; i < WORDS; i++) words[at + i] = probe[i]!;
+    const at = slot * HASH_WORDS;
+    for (let i = 0; i < HASH_WORDS; i++) words[at + i] = probe[i]!;
     this.#values[slot] = value;
     this.#size++;
     if (this.#unplacedCount === this.#unplaced.length) this.#unplaced = doubled(this.#unplaced, 0);
@@ -88,13 +86,23 @@ export class HashIndex {
     return cell === EMPTY ? -1 : this.#values[this.#cells[cell]!]!;
   }
 
+  /** The value of the hash in words `words[at…]` (a block's hash list, ../tx-hash-list.ts), or -1. */
+  getWords(words: Int32Array, at: number): number {
+    if (this.#size === 0) return -1;
+    const probe = this.#probe;
+    for (let i = 0; i < HASH_WORDS; i++) probe[i] = words[at + i]!;
+    this.#place();
+    const cell = this.#findParsed();
+    return cell === EMPTY ? -1 : this.#values[this.#cells[cell]!]!;
+  }
+
   has(hash: string): boolean {
     return this.#find(hash) !== EMPTY;
   }
 
   /** Sets `hash` to `value` (≥ 0); returns the key's slot. Throws on a text that is no transaction hash: only hashes checked as such are followed. */
   set(hash: string, value: number): number {
-    if (!parseHash(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
+    if (!parseHashText(hash, this.#probe)) throw new Error(`not a transaction hash: ${hash.slice(0, 80)}`);
     this.#place();
     const found = this.#findParsed();
     if (found !== EMPTY) {
@@ -116,9 +124,7 @@ export class HashIndex {
 
   /** The key in `slot` (set, not yet deleted) as lower-case 0x hex. */
   keyAt(slot: number): string {
-    let hex = '0x';
-    for (let i = slot * WORDS; i < (slot + 1) * WORDS; i++) hex += (this.#words[i]! >>> 0).toString(16).padStart(8, '0');
-    return hex;
+    return wordsToHashText(this.#words, slot * HASH_WORDS);
   }
 
   /** Deletes the key in `slot` if it is still set to `value`. */
@@ -139,7 +145,7 @@ export class HashIndex {
 
   /** The cell holding `hash`, or EMPTY. */
   #find(hash: string): number {
-    if (this.#size === 0 || !parseHash(hash, this.#probe)) return EMPTY;
+    if (this.#size === 0 || !parseHashText(hash, this.#probe)) return EMPTY;
     this.#place();
     return this.#findParsed();
   }
@@ -155,7 +161,7 @@ export class HashIndex {
     const mask = this.#mask;
     for (let i = 0; i < count; i++) {
       const slot = this.#unplaced[i]!;
-      const home = this.#home(this.#words[slot * WORDS + WORDS - 1]!);
+      const home = this.#home(this.#words[slot * HASH_WORDS + HASH_WORDS - 1]!);
       this.#homes[slot] = home;
       let cell = home;
       while (cells[cell] !== EMPTY) cell = (cell + 1) & mask;
@@ -169,14 +175,14 @@ export class HashIndex {
     const cells = this.#cells;
     const words = this.#words;
     const mask = this.#mask;
-    for (let cell = this.#home(probe[WORDS - 1]!); ; cell = (cell + 1) & mask) {
+    for (let cell = this.#home(probe[HASH_WORDS - 1]!); ; cell = (cell + 1) & mask) {
       const slot = cells[cell]!;
       if (slot === EMPTY) return EMPTY;
-      const at = slot * WORDS;
+      const at = slot * HASH_WORDS;
       // The last word first: it chose the home cell, so it differs first among neighbours.
       if (words[at + 7] !== probe[7]) continue;
       let same = true;
-      for (let i = 0; i < WORDS - 1; i++) {
+      for (let i = 0; i < HASH_WORDS - 1; i++) {
         if (words[at + i] !== probe[i]) {
           same = false;
           break;
@@ -226,7 +232,7 @@ export class HashIndex {
     const cells = this.#cells;
     for (let slot = 0; slot < this.#top; slot++) {
       if (this.#values[slot] === EMPTY) continue;
-      const home = this.#home(this.#words[slot * WORDS + WORDS - 1]!);
+      const home = this.#home(this.#words[slot * HASH_WORDS + HASH_WORDS - 1]!);
       this.#homes[slot] = home;
       let cell = home;
       while (cells[cell] !== EMPTY) cell = (cell + 1) & this.#mask;
@@ -238,38 +244,4 @@ export class HashIndex {
 /** `old`'s contents in an array twice as long, the rest `fill`. */
 function doubled(old: Int32Array, fill: number): Int32Array<ArrayBuffer> {
   return grown(old, new Int32Array(old.length * 2).fill(fill));
-}
-
-/** Parses 0x + 64 hex digits (either case) into eight 32-bit words; false for anything else. */
-function parseHash(hash: string, out: Int32Array): boolean {
-  if (hash.length !== 2 + HEX_DIGITS || hash.charCodeAt(0) !== 48 || (hash.charCodeAt(1) | 0x20) !== 120) return false;
-  for (let w = 0; w < WORDS; w++) {
-    let word = 0;
-    for (let i = 2 + w * 8; i < 10 + w * 8; i++) {
-      const digit = hexValue(hash.charCodeAt(i));
-      if (digit < 0) return false;
-      word = (word << 4) | digit;
-    }
-    out[w] = word;
-  }
-  return true;
-}
-
-/** A hash's 32 bytes as the eight words `parseHash` makes of its hex (big-endian, as the digits read). */
-function wordsOf(digest: Uint8Array, out: Int32Array): void {
-  for (let w = 0, i = 0; w < WORDS; w++, i += 4) out[w] = (digest[i]! << 24) | (digest[i + 1]! << 16) | (digest[i + 2]! << 8) | digest[i + 3]!;
-}
-
-/** Each hex digit's value by character code; -1 for any other character. */
-const HEX_VALUES = (() => {
-  const values = new Int8Array(128).fill(-1);
-  for (let d = 0; d < 16; d++) {
-    values[d.toString(16).charCodeAt(0)] = d;
-    values[d.toString(16).toUpperCase().charCodeAt(0)] = d;
-  }
-  return values;
-})();
-
-function hexValue(code: number): number {
-  return code < 128 ? HEX_VALUES[code]! : -1;
 }

@@ -34,6 +34,7 @@ import type { Logger } from 'pino';
 import type { JsonRpcClient } from '../../rpc/json-rpc.js';
 import type { BatchRecorder } from '../../stats/recorder.js';
 import { BlockFollower, type BlockFollowerOptions, type SeenBlock } from '../block-follower.js';
+import { HASH_WORDS } from '../encoding/hash-words.js';
 import { AwaitedAnswers } from './awaited-answers.js';
 import { entriesOf, type Entry, viewOf } from './entry.js';
 import { CLOSED, EntryTable, type Listener, PENDING, SENDING, UNCERTAIN } from './entry-table.js';
@@ -352,16 +353,17 @@ export class InclusionTracker {
     const unclaimed: string[] | null = this.#awaited.waiting ? [] : null;
     this.#mined.open();
     try {
-      for (const hash of block.hashes) {
-        const slot = t.index.get(hash);
+      const { hashes } = block;
+      for (let i = 0; i < hashes.length; i++) {
+        const slot = hashes.isHash(i) ? t.index.getWords(hashes.words, i * HASH_WORDS) : -1;
         if (slot < 0) {
-          unclaimed?.push(hash.toLowerCase());
+          unclaimed?.push(hashes.text(i));
           continue;
         }
         t.accountOf(slot).progressAt = block.number;
-        // (The index reads a hash in either case; one kept as text is lower-cased: SeenBlock.hashes.)
-        if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash: hash.toLowerCase() });
-        else this.#settleMined(slot, block.number, block.seenAt, hash);
+        if (t.state(slot) === SENDING) t.seen.set(slot, { number: block.number, at: block.seenAt, hash: hashes.text(i) });
+        // The hash as text only for a test case that is told it (most are not).
+        else this.#settleMined(slot, block.number, block.seenAt, t.onSettled[slot] === undefined ? '' : hashes.text(i));
       }
     } finally {
       this.#mined.flush();
@@ -450,7 +452,7 @@ export class InclusionTracker {
     if (this.#test.records(epoch)) this.#mined.success(t.name(slot), Math.max(0, at - t.sentAt(slot)));
     const told = t.onSettled[slot];
     t.free(slot);
-    if (told !== undefined) this.#tell(told, epoch, settlement ?? { kind: 'mined', blockNumber, at, hash: hash.toLowerCase() });
+    if (told !== undefined) this.#tell(told, epoch, settlement ?? { kind: 'mined', blockNumber, at, hash });
     else this.#test.wakeIfDone();
   }
 
