@@ -3,8 +3,9 @@
  * worker sees it. It polls `<ns>_blockNumber` (every `pollMs`, and every few ms while a
  * block is due on a chain whose clock it has learned: ./head-clock.ts) and then reads each
  * new height with `<ns>_getBlockByNumber(n, false)`: transaction hashes only, so a full block
- * of transfers is ~70 bytes a transaction, read off the reply's bytes (./block-reply.ts). A height the node cannot serve yet (null: a load
- * balancer behind the head) is asked for again at the next poll; nothing is skipped.
+ * of transfers is ~70 bytes a transaction, read off the reply's bytes (./block-reply.ts). A
+ * height the node cannot serve yet (null: a load balancer behind the head) is asked for again
+ * at the next poll; nothing is skipped.
  *
  * With a WebSocket endpoint the node announces each head (./new-heads.ts): the follower wakes
  * at once and reads up to the announced height, and polls only every PUSHED_POLL_MS as a

@@ -5,9 +5,10 @@
  * of a reply parsed as JSON.
  *
  * Why not strings (measured): a busy block lists a few thousand hashes; as strings they were
- * parsed out of the reply's text, copied by toLowerCase, read back into words by the tracker
- * and left to the young-generation collector, about 0.4 KB a mined transaction of the
- * tracked worker's extra allocation (an allocation profile of a saturating run, bench/README.md §5b).
+ * parsed out of the reply made text (about 175 bytes a transaction, the text included) and
+ * copied by toLowerCase (90 more), each then read back into words by the tracker: most of the
+ * tracked worker's extra allocation, for the young-generation collector, in an allocation
+ * profile of a saturating run (bench/README.md §5b).
  *
  * A text that is no transaction hash (a node that answers oddly) is kept as it came, and
  * matches nothing.

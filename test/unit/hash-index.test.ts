@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 
 import { describe, expect, it } from 'vitest';
 
+import { HASH_WORDS, parseHashText } from '../../src/chain/encoding/hash-words.js';
 import { HashIndex } from '../../src/chain/inclusion/hash-index.js';
 import { prng } from '../support/prng.js';
 
@@ -21,6 +22,10 @@ function agree(index: HashIndex, oracle: Map<string, number>, slots: Map<string,
   expect(index.size).toBe(oracle.size);
   for (const key of everKeys) {
     expect(index.get(key)).toBe(oracle.get(key) ?? -1);
+    // The same lookup from the key's words, as a block's hash list asks it.
+    const words = new Int32Array(HASH_WORDS);
+    parseHashText(key, words);
+    expect(index.getWords(words, 0)).toBe(oracle.get(key) ?? -1);
     expect(index.has(key)).toBe(oracle.has(key));
     if (oracle.has(key)) expect(index.keyAt(slots.get(key)!)).toBe(key.toLowerCase());
   }
