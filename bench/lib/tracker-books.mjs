@@ -10,7 +10,9 @@
  *   node bench/lib/tracker-books.mjs [--blocks 200]     (after npm run build)
  *
  * Measured on the 2-core dev machine, pinned (2026-12-04): 2.6–2.9 µs of CPU a transaction,
- * the block's JSON.parse included (and the harness's own strings, a small part). A whole
+ * the block's JSON.parse included (and the harness's own strings, a small part); 2026-12-05
+ * 14:50, three runs each: 3.2–3.5 µs both with the block's reply parsed (44b946a) and read
+ * off its bytes (4293f3b). A whole
  * valueTransfer costs about 78 µs of CPU (bench/README.md §5b). Self times of a profile do not
  * split it well: V8 inlines the tracker's methods into this loop.
  */
